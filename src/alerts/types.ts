@@ -1,0 +1,60 @@
+// The evaluator's contract: one host check's result plus what was remembered, in; the new state and
+// at most one transition, out. Pure: no store, no clock but the `now` passed in.
+
+import type { CheckResult } from '../checks/types.js';
+import type { CheckState, NotificationEvent, Severity } from '../store/types.js';
+
+export interface EvaluatedCheck {
+  hostId: number;
+  hostName: string;
+  checkId: number;
+  checkKey: string;
+  /** "Disk Space" */
+  checkName: string;
+  cooldownMs: number;
+}
+
+/** The open alert of this host and check, if any: the record, not the remembered status, decides. */
+export interface OpenAlertRef {
+  alertId: number;
+  severity: Severity;
+  acknowledged: boolean;
+}
+
+export interface FlapSettings {
+  window: number;
+  highPct: number;
+  lowPct: number;
+}
+
+export interface EvaluationInput {
+  check: EvaluatedCheck;
+  result: CheckResult;
+  previous: CheckState | null;
+  openAlert: OpenAlertRef | null;
+  now: Date;
+  flap: FlapSettings;
+}
+
+/** What to write. `alertId` is absent on 'open': the database assigns it. */
+export type AlertAction =
+  | { kind: 'open'; severity: Severity; message: string; value: number | null }
+  | { kind: 'change_severity'; alertId: number; severity: Severity; message: string; value: number | null }
+  | { kind: 'resolve'; alertId: number; message: string; value: number | null };
+
+export type QuietReason = 'cooldown' | 'flapping' | 'acknowledged' | 'opened_quietly';
+
+export interface Transition {
+  event: NotificationEvent;
+  /** Null for pure notices (flapping started/stopped) that change no alert. */
+  action: AlertAction | null;
+  /** False when the transition is recorded but not announced. */
+  notify: boolean;
+  quietReason: QuietReason | null;
+}
+
+export interface EvaluationOutcome {
+  state: CheckState;
+  /** Zero, one or two (a flapping notice next to the alert change) transitions, in order. */
+  transitions: Transition[];
+}

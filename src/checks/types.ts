@@ -1,0 +1,64 @@
+// The contract of a check function (built-in or plugin). A check function is pure: plain data and
+// `now` in, a result out. It imports nothing from the store, the CLI or node:fs, so it is tested
+// with plain objects and replayed deterministically (`monitor check --at`).
+
+import type { CheckStatus, DatasetReport, MetricSample } from '../store/types.js';
+
+export interface CheckResult {
+  /** ok, warning or critical; unknown when there is no data to judge (it never opens nor resolves). */
+  status: CheckStatus;
+  /** The number the decision was made on (92 for 92% disk), or null. */
+  value: number | null;
+  /**
+   * The sentence people read, for every status, e.g. "Host 'storage-server-04' disk usage critical: 92%"
+   * or "Host 'storage-server-04' disk usage normal: 45%".
+   */
+  message: string;
+}
+
+export interface CheckInput {
+  hostName: string;
+  hostCreatedAt: Date;
+  /** The check type's defaults merged with the host's overrides, normalised by `params` (durations in ms). */
+  params: Record<string, unknown>;
+  now: Date;
+  /** Metric samples with now - window(params) < collected_at <= now, oldest first. */
+  samples: MetricSample[];
+  /** The newest report of any kind at or before now, or null when the host never reported. */
+  lastReportAt: Date | null;
+  /** The newest report of each dataset of this host at or before now. */
+  datasets: DatasetReport[];
+  /**
+   * The severity of this host and check's open alert, or 'ok' when none is open. Lets thresholds
+   * apply hysteresis: an alert stays open until the value falls below `clear`.
+   */
+  current: CheckStatus;
+  /** A sample older than this is not current (the host stopped reporting): the result is unknown. */
+  sampleMaxAgeMs: number;
+}
+
+export type ParamType = 'number' | 'duration' | 'string' | 'boolean' | 'enum';
+
+export interface ParamSpec {
+  type: ParamType;
+  description: string;
+  /** For 'enum'. */
+  values?: readonly string[];
+  min?: number;
+  max?: number;
+  required?: boolean;
+}
+
+export interface CheckFunction {
+  /** The registry key, stored in `alert_types.function_name`; the file is the same name in kebab-case. */
+  name: string;
+  description: string;
+  /** Every param it reads. Unknown params are errors; values are normalised (durations to ms). */
+  params: Record<string, ParamSpec>;
+  /**
+   * How much sample history before `now` evaluate() needs for these (normalised) params; 0 when it
+   * reads no samples. `monitor check` loads samples once, for the largest window of all checks.
+   */
+  window(params: Record<string, unknown>, sampleMaxAgeMs: number): number;
+  evaluate(input: CheckInput): CheckResult;
+}

@@ -1,0 +1,41 @@
+// What every command receives. Dependencies come in; nothing reaches for globals (STYLE rule 3).
+
+import type { Config } from './config/types.js';
+import type { Store } from './store/store.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Where a command prints. Tests capture it; `color` is decided once (TTY, NO_COLOR, FORCE_COLOR). */
+export interface Output {
+  /** Standard output: results, tables, JSON, transition lines. */
+  write(text: string): void;
+  /** Standard error: warnings, progress, narration that is not the result. */
+  error(text: string): void;
+  readonly color: boolean;
+  readonly isTTY: boolean;
+}
+
+export interface Context {
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  out: Output;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  verbose: boolean;
+  /** Opens (and on first use migrates) the configured store; the caller closes it. */
+  openStore(): Promise<Store>;
+  /** Aborted on SIGINT/SIGTERM, for long-running commands (serve, demo). */
+  signal: AbortSignal;
+}

@@ -1,0 +1,29 @@
+// What notifiers receive. The payload is stored in the outbox (table `notifications`) as JSON when
+// the transition is committed, and delivered afterwards, so it carries everything a channel renders.
+
+import type { NotificationEvent } from '../store/types.js';
+
+/** The JSON a generic webhook receives; Slack, email and command render the same object. */
+export interface NotificationPayload {
+  event: NotificationEvent;
+  alert_id: number | null;
+  host_name: string;
+  check_key: string;
+  check_name: string;
+  severity: 'warning' | 'critical' | null;
+  status: 'open' | 'resolved' | null;
+  message: string;
+  value: number | null;
+  /** ISO-8601 UTC. */
+  triggered_at: string | null;
+  resolved_at: string | null;
+  /** The console line, e.g. "🚨 NEW ALERT #15: Disk Space - Host 'storage-server-04' disk usage critical: 92%". */
+  text: string;
+}
+
+export interface Notifier {
+  /** Stable name of this configured destination: `webhook:0`, `slack`, `email`, `command:0`. */
+  readonly channel: string;
+  /** Resolves when delivered; throws (any error) when not. Must give up within its configured timeout. */
+  send(payload: NotificationPayload): Promise<void>;
+}

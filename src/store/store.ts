@@ -1,0 +1,127 @@
+// The one repository interface. Two adapters implement it (store/sqlite, store/mysql) and one
+// contract suite (test/store/contract.ts) runs against both. Every method is set-based where a
+// caller works on many hosts: `monitor check` must run a fixed number of statements per run, no
+// matter how many hosts there are.
+//
+// Errors: adapters turn driver errors into the project's own (UnavailableError when the server cannot
+// be reached, DuplicateOpenAlertError, ConflictError, RetryableTransactionError), keeping the original
+// as `cause`.
+
+import type {
+  Alert,
+  AlertFilter,
+  CheckState,
+  CheckType,
+  CheckTypeInput,
+  DatasetReport,
+  Host,
+  HostCheck,
+  HostCheckInput,
+  HostSummary,
+  InsertResult,
+  MetricSample,
+  NewAlert,
+  NewNotification,
+  NewSample,
+  Notification,
+  Severity,
+} from './types.js';
+
+export type Dialect = 'sqlite' | 'mysql';
+
+export interface Store {
+  readonly dialect: Dialect;
+  /** Where the data lives, safe to print: a file path or mysql://user@host:port/db (no password). */
+  readonly location: string;
+
+  /** Applies pending versioned migrations from sql/<dialect>/; returns the versions applied now. */
+  migrate(): Promise<string[]>;
+  /** Throws UnavailableError when the database cannot answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /**
+   * Runs fn inside one transaction on one connection and commits, or rolls back when fn throws.
+   * Inside fn, use the store passed in (not this one). Nested calls join the outer transaction.
+   * `immediate` takes the write lock up front (SQLite BEGIN IMMEDIATE); MySQL ignores it.
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>, options?: { immediate?: boolean }): Promise<T>;
+
+  // ---- hosts -------------------------------------------------------------------------------
+  /** Throws ConflictError when the name is taken; nothing is written then. */
+  addHost(input: { hostName: string; keyHash: string; description: string | null; createdAt: Date }): Promise<Host>;
+  findHostByName(hostName: string): Promise<Host | null>;
+  findHostByKeyHash(keyHash: string): Promise<Host | null>;
+  /** Every host with its newest metrics and open alert count, ordered by name. */
+  listHosts(): Promise<HostSummary[]>;
+  setHostKeyHash(hostId: number, keyHash: string): Promise<void>;
+  /** Removes the host and everything that belongs to it: samples, host checks, alerts, state, outbox rows. */
+  removeHost(hostId: number): Promise<void>;
+
+  // ---- samples (incoming_data) -------------------------------------------------------------
+  /**
+   * Writes samples idempotently (a re-sent report — same host, collected_at and dataset — is not
+   * written twice) and sets `hosts.last_seen` to the newest `receivedAt` of each host, all in one
+   * transaction (joins the caller's when called inside one).
+   */
+  insertSamples(samples: NewSample[]): Promise<InsertResult>;
+  /**
+   * Samples carrying at least one metric with from < collected_at <= to, per host, oldest first.
+   * With hostIds, only those hosts. One statement.
+   */
+  loadMetricSamples(range: { from: Date; to: Date; hostIds?: number[] }): Promise<Map<number, MetricSample[]>>;
+  /** Per host, the newest collected_at at or before `until`. One statement. */
+  latestSampleTimes(until: Date): Promise<Map<number, Date>>;
+  /** Per host and dataset, the newest report at or before `until`. One statement. */
+  latestDatasetReports(until: Date): Promise<DatasetReport[]>;
+  /** Deletes samples collected before `olderThan` in batches of `batchSize`; returns how many. */
+  pruneSamples(olderThan: Date, batchSize: number): Promise<number>;
+
+  // ---- check types (alert_types) ------------------------------------------------------------
+  listCheckTypes(): Promise<CheckType[]>;
+  /** Inserts new check keys and updates the rest; never deletes (alerts refer to them). */
+  upsertCheckTypes(types: CheckTypeInput[]): Promise<void>;
+
+  // ---- host checks (host_alert_checks) ------------------------------------------------------
+  /** Joined with host names and check keys; ordered by host name, then check key. */
+  listHostChecks(filter?: { hostId?: number; enabledOnly?: boolean }): Promise<HostCheck[]>;
+  /** Inserts or replaces (params, enabled) for each (host_id, check_id). */
+  upsertHostChecks(rows: HostCheckInput[]): Promise<void>;
+  deleteHostChecks(keys: { hostId: number; checkId: number }[]): Promise<void>;
+
+  // ---- alerts ------------------------------------------------------------------------------
+  /** Returns the new alert_id. Throws DuplicateOpenAlertError when one is already open for the host and check. */
+  openAlert(alert: NewAlert): Promise<number>;
+  updateAlertSeverity(alertId: number, update: { severity: Severity; message: string; value: number | null }): Promise<void>;
+  /** Only an open alert is resolved; returns false when it was not open (someone else resolved it). */
+  resolveAlert(alertId: number, update: { resolvedAt: Date; resolveMessage: string; value: number | null }): Promise<boolean>;
+  /** Sets acknowledged_at once; returns the alert, or null when there is no such alert. */
+  acknowledgeAlert(alertId: number, at: Date): Promise<Alert | null>;
+  getAlert(alertId: number): Promise<Alert | null>;
+  /** Newest first (triggered_at, then alert_id). */
+  listAlerts(filter: AlertFilter): Promise<Alert[]>;
+  /** Every open alert. One statement. */
+  listOpenAlerts(): Promise<Alert[]>;
+  /** Deletes resolved alerts resolved before `olderThan` in batches; returns how many. */
+  pruneResolvedAlerts(olderThan: Date, batchSize: number): Promise<number>;
+
+  // ---- evaluation state (check_state) -------------------------------------------------------
+  loadCheckStates(): Promise<CheckState[]>;
+  /** Upserts each (host_id, check_id) row, in as few statements as the dialect allows. */
+  saveCheckStates(states: CheckState[]): Promise<void>;
+
+  // ---- leases ------------------------------------------------------------------------------
+  /**
+   * Takes or renews the named lease for `owner` until now + ttlMs, with one conditional UPDATE
+   * (and an INSERT the first time): true when this owner holds it now.
+   */
+  acquireLease(name: string, owner: string, now: Date, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, owner: string): Promise<void>;
+
+  // ---- notification outbox ------------------------------------------------------------------
+  enqueueNotifications(items: NewNotification[]): Promise<void>;
+  /** Undelivered notifications with fewer than maxAttempts attempts, oldest first. */
+  pendingNotifications(maxAttempts: number, limit: number): Promise<Notification[]>;
+  markNotificationDelivered(notificationId: number, at: Date): Promise<void>;
+  markNotificationFailed(notificationId: number, error: string, at: Date): Promise<void>;
+}

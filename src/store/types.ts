@@ -1,0 +1,182 @@
+// Domain records the store hands out. Adapters map driver rows to these; nothing above the store
+// sees a driver row. Field names are camelCase forms of the public column names in DESIGN.md.
+
+export interface Host {
+  hostId: number;
+  hostName: string;
+  description: string | null;
+  createdAt: Date;
+  lastSeen: Date | null;
+}
+
+export interface LatestMetrics {
+  collectedAt: Date;
+  cpuPct: number | null;
+  memPct: number | null;
+  diskPct: number | null;
+  load1: number | null;
+}
+
+/** A host as `hosts list` shows it. */
+export interface HostSummary extends Host {
+  /** The newest sample that carries metrics, or null when the host never sent any. */
+  latest: LatestMetrics | null;
+  openAlerts: number;
+}
+
+/** A row to write into `incoming_data`. The dataset is '' in the key for plain metrics reports. */
+export interface NewSample {
+  hostId: number;
+  collectedAt: Date;
+  receivedAt: Date;
+  cpuPct: number | null;
+  memPct: number | null;
+  diskPct: number | null;
+  load1: number | null;
+  datasetName: string | null;
+  partitionKey: string | null;
+  filesCount: number | null;
+  firstEventAt: Date | null;
+  lastEventAt: Date | null;
+}
+
+export interface InsertResult {
+  /** Rows written by this call. */
+  inserted: number;
+  /** Reports already stored (same host, collected_at and dataset): acknowledged, not written again. */
+  duplicates: number;
+}
+
+/** One metrics sample as check functions see it (pipeline columns left out). */
+export interface MetricSample {
+  collectedAt: Date;
+  cpuPct: number | null;
+  memPct: number | null;
+  diskPct: number | null;
+  load1: number | null;
+}
+
+/** The newest report of one dataset on one host. */
+export interface DatasetReport {
+  hostId: number;
+  datasetName: string;
+  collectedAt: Date;
+  partitionKey: string | null;
+  filesCount: number | null;
+  firstEventAt: Date | null;
+  lastEventAt: Date | null;
+}
+
+export type Severity = 'warning' | 'critical';
+
+/** An `alert_types` row: a check function with default params. */
+export interface CheckType {
+  checkId: number;
+  checkKey: string;
+  checkName: string;
+  functionName: string;
+  params: Record<string, unknown>;
+  severity: Severity;
+  cooldownSeconds: number;
+}
+
+export type CheckTypeInput = Omit<CheckType, 'checkId'>;
+
+/** A `host_alert_checks` row joined with its host and check type; `params` are the host's overrides only. */
+export interface HostCheck {
+  hostId: number;
+  hostName: string;
+  checkId: number;
+  checkKey: string;
+  params: Record<string, unknown>;
+  enabled: boolean;
+}
+
+export interface HostCheckInput {
+  hostId: number;
+  checkId: number;
+  params: Record<string, unknown>;
+  enabled: boolean;
+}
+
+export type AlertStatus = 'open' | 'resolved';
+
+export interface Alert {
+  alertId: number;
+  hostId: number;
+  hostName: string;
+  checkId: number;
+  checkKey: string;
+  checkName: string;
+  severity: Severity;
+  status: AlertStatus;
+  triggeredAt: Date;
+  resolvedAt: Date | null;
+  message: string;
+  resolveMessage: string | null;
+  value: number | null;
+  acknowledgedAt: Date | null;
+}
+
+export interface NewAlert {
+  hostId: number;
+  checkId: number;
+  severity: Severity;
+  triggeredAt: Date;
+  message: string;
+  value: number | null;
+}
+
+export interface AlertFilter {
+  status?: AlertStatus | 'all';
+  hostName?: string;
+  checkKey?: string;
+  /** Alerts triggered at or after this time. */
+  since?: Date;
+  /** Newest first; default 50, 0 for no limit. */
+  limit?: number;
+}
+
+export type CheckStatus = 'ok' | 'warning' | 'critical' | 'unknown';
+
+/** Per host and check: what the evaluator remembers between runs (table `check_state`). */
+export interface CheckState {
+  hostId: number;
+  checkId: number;
+  status: CheckStatus;
+  /** When `status` began. */
+  since: Date;
+  /**
+   * The last evaluated statuses, oldest first, one letter each (o, w, c, u), at most 21 —
+   * Nagios-style flap detection reads state changes from it.
+   */
+  history: string;
+  flapping: boolean;
+  evaluatedAt: Date;
+  /** When an alert for this host and check was last resolved: cooldown starts there. */
+  lastResolvedAt: Date | null;
+  /**
+   * Whether the opening of the currently open alert was notified. A quiet opening (cooldown,
+   * flapping) is followed by a quiet resolve: nobody hears of an alert ending that they never heard begin.
+   */
+  openNotified: boolean;
+}
+
+export type NotificationEvent = 'open' | 'escalate' | 'deescalate' | 'resolve' | 'flapping' | 'flapping_end';
+
+export interface NewNotification {
+  alertId: number | null;
+  /** Which configured notifier delivers it, e.g. `webhook:0`, `slack`, `email`, `command`. */
+  channel: string;
+  event: NotificationEvent;
+  /** The message as every channel renders it (JSON-serialisable). */
+  payload: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export interface Notification extends NewNotification {
+  notificationId: number;
+  attempts: number;
+  lastError: string | null;
+  deliveredAt: Date | null;
+}
