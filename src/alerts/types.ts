@@ -58,3 +58,24 @@ export interface EvaluationOutcome {
   /** Zero, one or two (a flapping notice next to the alert change) transitions, in order. */
   transitions: Transition[];
 }
+
+/**
+ * A transition after it was written: what `monitor check` prints (one line each), returns with
+ * --json, and hands to notifiers. `alertId` is the database's id (null for notices with no alert).
+ */
+export interface TransitionRecord {
+  event: NotificationEvent;
+  alertId: number | null;
+  hostName: string;
+  checkKey: string;
+  checkName: string;
+  severity: Severity | null;
+  status: 'open' | 'resolved' | null;
+  message: string;
+  value: number | null;
+  at: Date;
+  triggeredAt: Date | null;
+  resolvedAt: Date | null;
+  notify: boolean;
+  quietReason: QuietReason | null;
+}
