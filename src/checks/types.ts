@@ -61,4 +61,9 @@ export interface CheckFunction {
    */
   window(params: Record<string, unknown>, sampleMaxAgeMs: number): number;
   evaluate(input: CheckInput): CheckResult;
+  /**
+   * Optional cross-field rules a single ParamSpec cannot say (warn below crit, percents up to 100
+   * for percent metrics). Receives the normalised params, possibly incomplete; returns problems.
+   */
+  validate?(params: Record<string, unknown>): { key: string; message: string }[];
 }

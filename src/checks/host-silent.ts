@@ -1,0 +1,40 @@
+// host_silent: no report of any kind for longer than warn/crit. A host that was registered but never
+// reported counts from its creation, so a forgotten crontab line is noticed too.
+
+import { formatDurationCompact } from '../time/duration.js';
+import { numberParam, severityAbove, thresholdOrderProblem } from './param-values.js';
+import type { CheckFunction } from './types.js';
+import { ageSeconds, coarseAge, hostRef } from './wording.js';
+
+const DEFAULT_CRIT_MS = 5 * 60_000;
+
+export const hostSilent: CheckFunction = {
+  name: 'host_silent',
+  description: 'no report from the host for longer than warn/crit',
+  params: {
+    warn: { type: 'duration', description: 'warning after this long without a report' },
+    crit: { type: 'duration', min: 1000, description: 'critical after this long without a report (default 5m)' },
+  },
+
+  window() {
+    return 0;
+  },
+
+  validate(params) {
+    const problems = thresholdOrderProblem({ crit: DEFAULT_CRIT_MS, ...params }, formatDurationCompact);
+    return problems;
+  },
+
+  evaluate(input) {
+    const host = hostRef(input.hostName);
+    const since = input.lastReportAt ?? input.hostCreatedAt;
+    const ageMs = Math.max(input.now.getTime() - since.getTime(), 0);
+    const status = severityAbove(ageMs, numberParam(input.params, 'warn'), numberParam(input.params, 'crit') ?? DEFAULT_CRIT_MS);
+    const age = coarseAge(ageMs);
+    const never = input.lastReportAt === null;
+    let message: string;
+    if (status !== 'ok') message = never ? `${host} silent: no report for ${age} (never reported)` : `${host} silent: no report for ${age}`;
+    else message = never ? `${host} waiting for its first report: added ${age} ago` : `${host} reporting: last report ${age} ago`;
+    return { status, value: ageSeconds(ageMs), message };
+  },
+};
