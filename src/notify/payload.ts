@@ -1,0 +1,78 @@
+// From a committed transition to outbox rows, and back from an outbox row to the payload notifiers
+// render. The payload is built once, when the transition is committed, so a retry days later sends
+// exactly what the first attempt would have sent.
+
+import type { TransitionRecord } from '../alerts/types.js';
+import type { NewNotification, NotificationEvent } from '../store/types.js';
+import type { NotificationPayload } from './types.js';
+
+/** `text` is the console line for this transition, e.g. "🚨 NEW ALERT #15: Disk Space - …". */
+export function toNotificationPayload(record: TransitionRecord, text: string): NotificationPayload {
+  return {
+    event: record.event,
+    alert_id: record.alertId,
+    host_name: record.hostName,
+    check_key: record.checkKey,
+    check_name: record.checkName,
+    severity: record.severity,
+    status: record.status,
+    message: record.message,
+    value: record.value,
+    triggered_at: record.triggeredAt ? record.triggeredAt.toISOString() : null,
+    resolved_at: record.resolvedAt ? record.resolvedAt.toISOString() : null,
+    text,
+  };
+}
+
+/**
+ * One outbox row per (announced transition, channel), in transition order. Transitions recorded
+ * quietly (`notify: false`: cooldown, flapping, acknowledged) get none.
+ */
+export function outboxRows(
+  records: readonly TransitionRecord[],
+  channels: readonly string[],
+  textOf: (record: TransitionRecord) => string,
+  createdAt: Date,
+): NewNotification[] {
+  const rows: NewNotification[] = [];
+  for (const record of records) {
+    if (!record.notify) continue;
+    const payload = toNotificationPayload(record, textOf(record));
+    for (const channel of channels) {
+      rows.push({ alertId: record.alertId, channel, event: record.event, payload: { ...payload }, createdAt });
+    }
+  }
+  return rows;
+}
+
+const EVENTS: readonly NotificationEvent[] = ['open', 'escalate', 'deescalate', 'resolve', 'flapping', 'flapping_end'];
+
+/**
+ * The stored payload as a NotificationPayload, or null when it is not one (a row written by another
+ * version, or edited by hand). Only the fields every channel relies on are required; the rest are
+ * normalised to null so a renderer never meets `undefined`.
+ */
+export function parseNotificationPayload(stored: Record<string, unknown>): NotificationPayload | null {
+  const { event, host_name, check_key, message, text } = stored;
+  if (typeof event !== 'string' || !(EVENTS as readonly string[]).includes(event)) return null;
+  if (typeof host_name !== 'string' || typeof check_key !== 'string') return null;
+  if (typeof message !== 'string' || typeof text !== 'string') return null;
+  return {
+    event: event as NotificationEvent,
+    alert_id: numberOrNull(stored.alert_id),
+    host_name,
+    check_key,
+    check_name: typeof stored.check_name === 'string' ? stored.check_name : check_key,
+    severity: stored.severity === 'warning' || stored.severity === 'critical' ? stored.severity : null,
+    status: stored.status === 'open' || stored.status === 'resolved' ? stored.status : null,
+    message,
+    value: numberOrNull(stored.value),
+    triggered_at: typeof stored.triggered_at === 'string' ? stored.triggered_at : null,
+    resolved_at: typeof stored.resolved_at === 'string' ? stored.resolved_at : null,
+    text,
+  };
+}
+
+function numberOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}

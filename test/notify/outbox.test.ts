@@ -1,0 +1,250 @@
+// The outbox against the real SQLite store: rows enqueued, delivered through real endpoints (HTTP,
+// SMTP, a shell command), failures recorded and retried on the next run, each delivered once.
+
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Logger } from '../../src/context.js';
+import { createNotifiers } from '../../src/notify/create-notifiers.js';
+import { channelsFor, deliverPending } from '../../src/notify/outbox.js';
+import type { NotificationPayload, Notifier } from '../../src/notify/types.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+import type { NewNotification } from '../../src/store/types.js';
+import { startEndpoint, type HttpEndpoint } from './fixtures/http-endpoint.js';
+import { samplePayload } from './fixtures/payload.js';
+import { startSmtp, type SmtpEndpoint } from './fixtures/smtp.js';
+
+interface LogLine {
+  level: string;
+  message: string;
+  fields: Record<string, unknown> | undefined;
+}
+
+function captureLog(): Logger & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => {
+    lines.push({ level, message, fields });
+  };
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+let dir: string;
+let store: Store;
+let clock: Date;
+const now = () => clock;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'monitor-outbox-'));
+  store = await openStore(
+    { url: `sqlite:${join(dir, 'monitor.db')}`, poolSize: 1, connectTimeoutMs: 2000 },
+    { defaultSqlitePath: join(dir, 'default.db') },
+  );
+  clock = new Date('2025-03-01T10:00:00.000Z');
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function endpoint(): Promise<HttpEndpoint> {
+  const started = await startEndpoint({ status: 204 });
+  cleanups.push(() => started.close());
+  return started;
+}
+
+function rows(channels: string[], payload: NotificationPayload = samplePayload()): NewNotification[] {
+  return channels.map((channel) => ({
+    alertId: payload.alert_id,
+    channel,
+    event: payload.event,
+    payload: { ...payload },
+    createdAt: clock,
+  }));
+}
+
+function sentPayloads(target: HttpEndpoint): NotificationPayload[] {
+  return target.requests.map((request) => JSON.parse(request.body) as NotificationPayload);
+}
+
+describe('notification outbox', () => {
+  it('delivers through the working notifiers, keeps the failing ones pending, and delivers those once on the next run', async () => {
+    const failingHook = await endpoint();
+    failingHook.reply({ status: 500, body: 'upstream down' });
+    const workingHook = await endpoint();
+    const smtp: SmtpEndpoint = await startSmtp({ refuseRecipients: true });
+    cleanups.push(() => smtp.close());
+    const commandOut = join(dir, 'command.log');
+
+    const notifiers = createNotifiers(
+      {
+        webhooks: [
+          { url: failingHook.url, headers: {}, timeoutMs: 2000 },
+          { url: workingHook.url, headers: {}, timeoutMs: 2000 },
+        ],
+        slack: null,
+        email: {
+          host: '127.0.0.1',
+          port: smtp.port,
+          secure: false,
+          user: null,
+          password: null,
+          from: 'monitor@example.com',
+          to: ['ops@example.com'],
+          timeoutMs: 3000,
+        },
+        commands: [{ run: `cat >> '${commandOut}'`, timeoutMs: 5000 }],
+      },
+      { env: process.env },
+    );
+    await store.enqueueNotifications(rows(channelsFor(notifiers)));
+    const log = captureLog();
+
+    const first = await deliverPending({ store, notifiers, now, maxAttempts: 5, log });
+
+    expect(first).toEqual({ delivered: 2, failed: 2, skipped: 0, deferred: 0 });
+    expect(workingHook.requests).toHaveLength(1);
+    expect(failingHook.requests).toHaveLength(1);
+    expect(smtp.messages).toHaveLength(0);
+    expect((await readFile(commandOut, 'utf8')).trim().split('\n')).toHaveLength(1);
+    const pending = await store.pendingNotifications(5, 100);
+    expect(pending.map((row) => [row.channel, row.attempts])).toEqual([
+      ['webhook:0', 1],
+      ['email', 1],
+    ]);
+    expect(pending.find((row) => row.channel === 'webhook:0')!.lastError).toContain('HTTP 500');
+    expect(pending.find((row) => row.channel === 'email')!.lastError).toContain('550');
+    const warnings = log.lines.filter((line) => line.level === 'warn');
+    expect(warnings.map((line) => line.fields?.channel).sort()).toEqual(['email', 'webhook:0']);
+    expect(warnings.find((line) => line.fields?.channel === 'webhook:0')!.message).toContain('will retry on the next run');
+
+    // The destinations come back.
+    failingHook.reply({ status: 200, body: 'ok' });
+    smtp.refuseRecipients(false);
+    clock = new Date('2025-03-01T10:02:00.000Z');
+
+    const second = await deliverPending({ store, notifiers, now, maxAttempts: 5, log });
+    const third = await deliverPending({ store, notifiers, now, maxAttempts: 5, log });
+
+    expect(second).toEqual({ delivered: 2, failed: 0, skipped: 0, deferred: 0 });
+    expect(third).toEqual({ delivered: 0, failed: 0, skipped: 0, deferred: 0 });
+    expect(failingHook.requests).toHaveLength(2);
+    expect(sentPayloads(failingHook)[1]).toEqual(samplePayload());
+    expect(workingHook.requests).toHaveLength(1);
+    expect(smtp.messages).toHaveLength(1);
+    expect((await readFile(commandOut, 'utf8')).trim().split('\n')).toHaveLength(1);
+    expect(await store.pendingNotifications(5, 100)).toEqual([]);
+  });
+
+  it("delivers a channel's rows in order and stops that channel at its first failure", async () => {
+    const hook = await endpoint();
+    hook.reply({ status: 503 });
+    const notifiers = createNotifiers({ webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }], slack: null, email: null, commands: [] });
+    await store.enqueueNotifications(rows(['webhook:0'], samplePayload()));
+    clock = new Date('2025-03-01T10:30:00.000Z');
+    await store.enqueueNotifications(
+      rows(['webhook:0'], samplePayload({ event: 'resolve', status: 'resolved', text: '✅ RESOLVED: Disk Space' })),
+    );
+
+    const first = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog() });
+
+    expect(first).toEqual({ delivered: 0, failed: 1, skipped: 0, deferred: 1 });
+    expect(hook.requests).toHaveLength(1);
+    const pending = await store.pendingNotifications(5, 100);
+    expect(pending.map((row) => [row.event, row.attempts])).toEqual([
+      ['open', 1],
+      ['resolve', 0],
+    ]);
+
+    hook.reply({ status: 204 });
+    const second = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog() });
+
+    expect(second).toEqual({ delivered: 2, failed: 0, skipped: 0, deferred: 0 });
+    expect(sentPayloads(hook).map((payload) => payload.event)).toEqual(['open', 'open', 'resolve']);
+  });
+
+  it('stops retrying a notification after maxAttempts failures', async () => {
+    const hook = await endpoint();
+    hook.reply({ status: 500 });
+    const notifiers = createNotifiers({ webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }], slack: null, email: null, commands: [] });
+    await store.enqueueNotifications(rows(['webhook:0']));
+    const log = captureLog();
+
+    const results = [];
+    for (let run = 0; run < 4; run++) results.push(await deliverPending({ store, notifiers, now, maxAttempts: 2, log }));
+
+    expect(results.map((result) => result.failed)).toEqual([1, 1, 0, 0]);
+    expect(hook.requests).toHaveLength(2);
+    expect(await store.pendingNotifications(2, 100)).toEqual([]);
+    expect(log.lines.filter((line) => line.level === 'warn').at(-1)!.message).toContain('giving up after 2 attempts');
+  });
+
+  it('leaves rows of channels that are no longer configured pending and untouched', async () => {
+    const hook = await endpoint();
+    const notifiers = createNotifiers({ webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }], slack: null, email: null, commands: [] });
+    await store.enqueueNotifications(rows(['slack', 'webhook:0']));
+
+    const result = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog() });
+
+    expect(result).toEqual({ delivered: 1, failed: 0, skipped: 1, deferred: 0 });
+    const pending = await store.pendingNotifications(5, 100);
+    expect(pending.map((row) => [row.channel, row.attempts, row.lastError])).toEqual([['slack', 0, null]]);
+  });
+
+  it('never throws for a notifier failure, whatever the notifier throws', async () => {
+    const delivered: string[] = [];
+    const notifiers: Notifier[] = [
+      {
+        channel: 'broken',
+        send: () => {
+          // Not even a rejected promise: a synchronous throw of a non-Error.
+          throw 'boom';
+        },
+      },
+      { channel: 'fine', send: async (payload) => void delivered.push(payload.text) },
+    ];
+    await store.enqueueNotifications(rows(['broken', 'fine']));
+
+    const result = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog() });
+
+    expect(result).toEqual({ delivered: 1, failed: 1, skipped: 0, deferred: 0 });
+    expect(delivered).toEqual([samplePayload().text]);
+    expect((await store.pendingNotifications(5, 100))[0]!.lastError).toBe('boom');
+  });
+
+  it('marks a row whose stored payload is unreadable as failed without holding up the rows after it', async () => {
+    const hook = await endpoint();
+    const notifiers = createNotifiers({ webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }], slack: null, email: null, commands: [] });
+    await store.enqueueNotifications([
+      { alertId: null, channel: 'webhook:0', event: 'open', payload: { nonsense: true }, createdAt: clock },
+    ]);
+    clock = new Date('2025-03-01T10:00:01.000Z');
+    await store.enqueueNotifications(rows(['webhook:0']));
+
+    const result = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog() });
+
+    expect(result).toEqual({ delivered: 1, failed: 1, skipped: 0, deferred: 0 });
+    expect(sentPayloads(hook)).toEqual([samplePayload()]);
+    const [stuck] = await store.pendingNotifications(5, 100);
+    expect(stuck!.lastError).toBe('stored payload is not a notification');
+  });
+
+  it('looks at no more than `limit` rows per run, oldest first', async () => {
+    const hook = await endpoint();
+    const notifiers = createNotifiers({ webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }], slack: null, email: null, commands: [] });
+    for (const id of [1, 2, 3]) {
+      clock = new Date(Date.UTC(2025, 2, 1, 10, id));
+      await store.enqueueNotifications(rows(['webhook:0'], samplePayload({ alert_id: id })));
+    }
+
+    const first = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog(), limit: 2 });
+    const second = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog(), limit: 2 });
+
+    expect([first.delivered, second.delivered]).toEqual([2, 1]);
+    expect(sentPayloads(hook).map((payload) => payload.alert_id)).toEqual([1, 2, 3]);
+  });
+});
