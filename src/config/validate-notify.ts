@@ -1,0 +1,117 @@
+// The `notify` section. A channel whose address is empty (webhook url, Slack webhook_url, email
+// host, command run) is off: `slack: ${SLACK_WEBHOOK_URL:-}` turns Slack on only where the variable
+// is set, so one config file serves machines with and without the secret.
+
+import type { CommandNotifierConfig, EmailConfig, NotifyConfig, SlackConfig, WebhookConfig } from './types.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_NOTIFY_TIMEOUT_MS, DEFAULT_SMTP_PORT } from './defaults.js';
+import {
+  isEmpty,
+  readBoolean,
+  readDuration,
+  readMap,
+  readNumber,
+  readOneOrMany,
+  readString,
+  requireKey,
+  setOwn,
+} from './fields.js';
+import type { Problems } from './fields.js';
+import { readHttpUrl } from './validate-core.js';
+import type { KeyPath, TreeNode } from './tree.js';
+import { CONFIG_KEYS } from './keys.js';
+
+function readHeaders(p: Problems, at: KeyPath, node: TreeNode | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of readMap(p, at, node, null)) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      p.add([...at, name], `'${name}' is not a valid HTTP header name`);
+      continue;
+    }
+    const text = readString(p, [...at, name], value);
+    if (text !== null) setOwn(headers, name, text);
+  }
+  return headers;
+}
+
+function readWebhook(p: Problems, at: KeyPath, node: TreeNode): WebhookConfig | null {
+  if (node.kind === 'scalar') {
+    const url = readHttpUrl(p, at, node);
+    return url === null ? null : { url, headers: {}, timeoutMs: DEFAULT_NOTIFY_TIMEOUT_MS };
+  }
+  const s = readMap(p, at, node, CONFIG_KEYS.webhook);
+  if (!s.has('url')) requireKey(p, at, s, 'url');
+  const url = readHttpUrl(p, [...at, 'url'], s.get('url'));
+  const headers = readHeaders(p, [...at, 'headers'], s.get('headers'));
+  const timeoutMs = readDuration(p, [...at, 'timeout'], s.get('timeout'), DEFAULT_NOTIFY_TIMEOUT_MS, { positive: true });
+  return url === null ? null : { url, headers, timeoutMs };
+}
+
+function readSlack(p: Problems, node: TreeNode | undefined): SlackConfig | null {
+  const at = ['notify', 'slack'];
+  if (isEmpty(node)) return null;
+  if (node.kind === 'scalar') {
+    const url = readHttpUrl(p, at, node);
+    return url === null ? null : { webhookUrl: url, timeoutMs: DEFAULT_NOTIFY_TIMEOUT_MS };
+  }
+  const s = readMap(p, at, node, CONFIG_KEYS.slack);
+  if (!s.has('webhook_url')) requireKey(p, at, s, 'webhook_url');
+  const webhookUrl = readHttpUrl(p, [...at, 'webhook_url'], s.get('webhook_url'));
+  const timeoutMs = readDuration(p, [...at, 'timeout'], s.get('timeout'), DEFAULT_NOTIFY_TIMEOUT_MS, { positive: true });
+  return webhookUrl === null ? null : { webhookUrl, timeoutMs };
+}
+
+/** Loose on purpose: the SMTP server is the judge of addresses; this catches `to: ops` typos. */
+function readAddress(p: Problems, at: KeyPath, node: TreeNode | undefined): string | null {
+  const text = readString(p, at, node);
+  if (text !== null && !/^[^\s@]+@[^\s@]+$|<[^\s@]+@[^\s@]+>$/.test(text)) {
+    p.add(at, `expected an email address like ops@example.com, got '${text}'`);
+    return null;
+  }
+  return text;
+}
+
+function readEmail(p: Problems, node: TreeNode | undefined): EmailConfig | null {
+  const at = ['notify', 'email'];
+  if (isEmpty(node)) return null;
+  const s = readMap(p, at, node, CONFIG_KEYS.email);
+  if (node.kind !== 'map') return null;
+  for (const key of ['host', 'from', 'to']) {
+    if (!s.has(key)) requireKey(p, at, s, key);
+  }
+  const host = readString(p, [...at, 'host'], s.get('host'));
+  const from = readAddress(p, [...at, 'from'], s.get('from'));
+  const to = readOneOrMany([...at, 'to'], s.get('to'), (itemPath, item) => readAddress(p, itemPath, item));
+  const port = readNumber(p, [...at, 'port'], s.get('port'), DEFAULT_SMTP_PORT, { integer: true, min: 1, max: 65_535 });
+  const secure = readBoolean(p, [...at, 'secure'], s.get('secure'), false);
+  const user = readString(p, [...at, 'user'], s.get('user'));
+  const password = readString(p, [...at, 'password'], s.get('password'));
+  const timeoutMs = readDuration(p, [...at, 'timeout'], s.get('timeout'), DEFAULT_NOTIFY_TIMEOUT_MS, { positive: true });
+  // Everything above is checked even when email is off, so a typo shows before the variable is set.
+  if (host === null) return null;
+  if (s.has('from') && isEmpty(s.get('from'))) requireKey(p, at, s, 'from');
+  if (s.has('to') && isEmpty(s.get('to'))) requireKey(p, at, s, 'to');
+  if (from === null || to.length === 0) return null;
+  return { host, port, secure, user, password, from, to, timeoutMs };
+}
+
+function readCommand(p: Problems, at: KeyPath, node: TreeNode): CommandNotifierConfig | null {
+  if (node.kind === 'scalar') {
+    const run = readString(p, at, node);
+    return run === null ? null : { run, timeoutMs: DEFAULT_COMMAND_TIMEOUT_MS };
+  }
+  const s = readMap(p, at, node, CONFIG_KEYS.command);
+  if (!s.has('run')) requireKey(p, at, s, 'run');
+  const run = readString(p, [...at, 'run'], s.get('run'));
+  const timeoutMs = readDuration(p, [...at, 'timeout'], s.get('timeout'), DEFAULT_COMMAND_TIMEOUT_MS, { positive: true });
+  return run === null ? null : { run, timeoutMs };
+}
+
+export function readNotify(p: Problems, node: TreeNode | undefined): NotifyConfig {
+  const s = readMap(p, ['notify'], node, CONFIG_KEYS.notify);
+  return {
+    webhooks: readOneOrMany(['notify', 'webhook'], s.get('webhook'), (at, item) => readWebhook(p, at, item)),
+    slack: readSlack(p, s.get('slack')),
+    email: readEmail(p, s.get('email')),
+    commands: readOneOrMany(['notify', 'command'], s.get('command'), (at, item) => readCommand(p, at, item)),
+  };
+}

@@ -1,0 +1,62 @@
+// Real temporary directories (removed after each test) and a loader bound to them, so no test
+// reads the real home directory, /etc or the process environment.
+
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, expect } from 'vitest';
+
+import { ConfigError } from '../../src/errors.js';
+import type { ConfigIssue } from '../../src/errors.js';
+import { parseConfig } from '../../src/config/load.js';
+import type { ParseOptions } from '../../src/config/load.js';
+import type { Config } from '../../src/config/types.js';
+
+const created: string[] = [];
+
+afterEach(async () => {
+  await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+export async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'monitor-config-'));
+  created.push(dir);
+  return dir;
+}
+
+export async function writeText(file: string, text: string): Promise<string> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, text);
+  return file;
+}
+
+export const FILE = '/srv/monitor/monitor.yaml';
+
+export function options(env: Record<string, string> = {}): ParseOptions {
+  return { env, cwd: '/work/dir', homedir: '/home/ops', hostname: 'this-box' };
+}
+
+/** Parses YAML text as if it were FILE. */
+export function parse(text: string, env: Record<string, string> = {}): Config {
+  return parseConfig(text, FILE, options(env));
+}
+
+/** The issues of a config that must not load. */
+export function issuesOf(load: () => unknown): ConfigIssue[] {
+  try {
+    load();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).issues;
+  }
+  throw new Error('expected a ConfigError, but the config loaded');
+}
+
+export async function asyncIssuesOf(load: () => Promise<unknown>): Promise<ConfigError> {
+  const error = await load().then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ConfigError);
+  return error as ConfigError;
+}
