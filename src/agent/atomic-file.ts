@@ -1,0 +1,42 @@
+// Crash-safe file replacement: a reader (or the next cron run after a kill or power loss) sees either
+// the old file or the whole new one, never a torn write. The temporary file lives in the same
+// directory so the rename stays on one file system and is atomic.
+
+import { randomBytes } from 'node:crypto';
+import { open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** Leftovers of a write killed before its rename start with this; readers skip them. */
+export const TMP_PREFIX = '.tmp-';
+
+export async function writeFileAtomic(path: string, data: string): Promise<void> {
+  const dir = dirname(path);
+  const tmp = join(dir, `${TMP_PREFIX}${basename(path)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const handle = await open(tmp, 'wx', 0o600);
+  try {
+    await handle.writeFile(data, 'utf8');
+    // Without the fsync a power loss after the rename can leave an empty file under the final name.
+    await handle.sync();
+    await handle.close();
+    await rename(tmp, path);
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await unlink(tmp).catch(() => undefined);
+    throw error;
+  }
+  await syncDirectory(dir);
+}
+
+/** Makes the rename itself durable. Some platforms (Windows) cannot open a directory: best effort. */
+export async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Durability of the directory entry is an improvement, not a requirement for correctness.
+  }
+}
