@@ -54,6 +54,8 @@ export interface Store {
   findHostByKeyHash(keyHash: string): Promise<Host | null>;
   /** Every host with its newest metrics and open alert count, ordered by name. */
   listHosts(): Promise<HostSummary[]>;
+  /** Every host, ordered by name: the plain rows, without listHosts' metrics and counts. */
+  listHostRecords(): Promise<Host[]>;
   setHostKeyHash(hostId: number, keyHash: string): Promise<void>;
   /** Removes the host and everything that belongs to it: samples, host checks, alerts, state, outbox rows. */
   removeHost(hostId: number): Promise<void>;
@@ -117,6 +119,12 @@ export interface Store {
    */
   acquireLease(name: string, owner: string, now: Date, ttlMs: number): Promise<boolean>;
   releaseLease(name: string, owner: string): Promise<void>;
+
+  // ---- settings (table `settings`): small facts the program keeps about itself
+  /** The value last stored under `name`, or null. */
+  getSetting(name: string): Promise<string | null>;
+  /** Inserts or replaces the value under `name`. */
+  setSetting(name: string, value: string): Promise<void>;
 
   // ---- notification outbox ------------------------------------------------------------------
   enqueueNotifications(items: NewNotification[]): Promise<void>;

@@ -1,0 +1,133 @@
+// A mysql2 pool behind the SqlDriver interface. Placeholders are filled in client-side (pool.query),
+// which saves the prepare round trip of server-side statements; every value is still a parameter.
+
+import mysql, { type Pool, type PoolConnection, type QueryOptions, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
+import type { RunResult, SqlDriver, SqlValue } from '../sql/driver.js';
+import { type MysqlTarget, toStoreError } from './errors.js';
+import { mysqlSyntax } from './syntax.js';
+
+export interface MysqlPoolOptions {
+  poolSize: number;
+  connectTimeoutMs: number;
+  /** Statements run on every new connection (tests set a session time zone with it). */
+  sessionSql?: readonly string[];
+}
+
+export function createMysqlPool(target: MysqlTarget, options: MysqlPoolOptions, withDatabase = true): Pool {
+  const pool = mysql.createPool({
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+    ...(withDatabase ? { database: target.database } : {}),
+    connectionLimit: Math.max(1, options.poolSize),
+    maxIdle: Math.max(1, options.poolSize),
+    connectTimeout: options.connectTimeoutMs,
+    waitForConnections: true,
+    enableKeepAlive: true,
+    // DATETIME(3) comes back as the UTC text we stored and is parsed by fromSqlTime: no time zone
+    // (client, session or server) can shift it.
+    dateStrings: true,
+    timezone: 'Z',
+    // Affected rows count rows changed, not rows matched: a duplicate in INSERT … ON DUPLICATE KEY
+    // UPDATE k = k counts 0, so inserted and duplicate reports can be told apart.
+    flags: ['-FOUND_ROWS'],
+    supportBigNumbers: true,
+    // JSON as text on MySQL as on MariaDB (where JSON is LONGTEXT): one parsing path.
+    jsonStrings: true,
+    charset: 'utf8mb4_unicode_ci',
+  });
+  const sessionSql = options.sessionSql ?? [];
+  if (sessionSql.length > 0) {
+    // Emitted before the new connection runs anything else, so these statements are queued first.
+    pool.pool.on('connection', (connection) => {
+      for (const sql of sessionSql) {
+        connection.query(sql, (error: Error | null) => {
+          if (error) connection.destroy();
+        });
+      }
+    });
+  }
+  return pool;
+}
+
+export class MysqlDriver implements SqlDriver {
+  readonly dialect = 'mysql' as const;
+  readonly syntax = mysqlSyntax;
+  private done = false;
+
+  constructor(
+    private readonly pool: Pool,
+    readonly target: MysqlTarget,
+    private readonly connection: PoolConnection | null = null,
+  ) {}
+
+  get finished(): boolean {
+    return this.done;
+  }
+
+  private async query<T>(options: QueryOptions, params: readonly SqlValue[]): Promise<T> {
+    if (this.done) throw new Error('the transaction has finished: use its store only inside the transaction callback');
+    try {
+      const [result] = await (this.connection ?? this.pool).query(options, params.length > 0 ? [...params] : undefined);
+      return result as T;
+    } catch (error) {
+      throw toStoreError(error, this.target);
+    }
+  }
+
+  all<T = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.query<RowDataPacket[]>({ sql }, params) as Promise<T[]>;
+  }
+
+  arrays(sql: string, params: readonly SqlValue[] = []): Promise<unknown[][]> {
+    return this.query<unknown[][]>({ sql, rowsAsArray: true }, params);
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {
+    const result = await this.query<ResultSetHeader>({ sql }, params);
+    return { affectedRows: result.affectedRows, insertId: Number(result.insertId) };
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.query({ sql }, []);
+  }
+
+  async transaction<T>(fn: (tx: SqlDriver) => Promise<T>, _immediate: boolean): Promise<T> {
+    if (this.connection !== null) return fn(this);
+    let connection: PoolConnection;
+    try {
+      connection = await this.pool.getConnection();
+    } catch (error) {
+      throw toStoreError(error, this.target);
+    }
+    const tx = new MysqlDriver(this.pool, this.target, connection);
+    let reusable = true;
+    try {
+      await tx.exec('START TRANSACTION');
+      const result = await fn(tx);
+      await tx.exec('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await connection.query('ROLLBACK');
+      } catch {
+        // The connection is broken (likely why the transaction failed): do not hand it out again.
+        reusable = false;
+      }
+      throw error;
+    } finally {
+      tx.done = true;
+      if (reusable) connection.release();
+      else connection.destroy();
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.query({ sql: 'SELECT 1' }, []);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

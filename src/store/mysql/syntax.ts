@@ -1,0 +1,22 @@
+import { type SqlSyntax, valuesList } from '../sql/driver.js';
+
+export const mysqlSyntax: SqlSyntax = {
+  // Placeholders are filled in client-side; this only bounds the statement's size.
+  maxParams: 60_000,
+  // Not INSERT IGNORE, which also downgrades real errors (bad values) to warnings. The no-op update
+  // with flags -FOUND_ROWS counts an existing row as 0 affected, so affectedRows = rows inserted.
+  insertIgnore: (table, columns, rowCount, key) =>
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${valuesList(columns.length, rowCount)} ON DUPLICATE KEY UPDATE ${key[0]} = ${key[0]}`,
+  // VALUES(col) rather than the 8.0.19 row alias: MariaDB and TiDB only know VALUES().
+  upsert: (table, columns, rowCount, _key, update) =>
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${valuesList(columns.length, rowCount)} ` +
+    `ON DUPLICATE KEY UPDATE ${update.map((column) => `${column} = VALUES(${column})`).join(', ')}`,
+  deleteBatch: (table, where) => `DELETE FROM ${table} WHERE ${where} LIMIT ?`,
+  inIntegers: (column, values) => ({ sql: `${column} IN (${new Array<string>(values.length).fill('?').join(', ')})`, params: [...values] }),
+  tableExists: 'SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?',
+  createMigrationsTable:
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version VARCHAR(32) NOT NULL, applied_at DATETIME(3) NOT NULL, PRIMARY KEY (version)) ' +
+    'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin',
+  looseIndexScan: true,
+  transactionalDdl: false,
+};

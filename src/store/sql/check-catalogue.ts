@@ -1,0 +1,109 @@
+// alert_types (the check catalogue) and host_alert_checks (which host runs which check, with what overrides).
+
+import type { CheckType, CheckTypeInput, HostCheck, HostCheckInput, Severity } from '../types.js';
+import type { SqlDriver, SqlValue } from './driver.js';
+import { bool, chunk, jsonObject, num, type Row, rowsPerStatement, sqlBool, sqlJson, str } from './rows.js';
+
+const TYPE_COLUMNS = ['check_key', 'check_name', 'function_name', 'params_json', 'severity', 'cooldown_seconds'] as const;
+const HOST_CHECK_COLUMNS = ['host_id', 'check_id', 'params_json', 'enabled'] as const;
+const MAX_ROWS = 500;
+
+function toCheckType(row: Row): CheckType {
+  return {
+    checkId: num(row.check_id),
+    checkKey: str(row.check_key),
+    checkName: str(row.check_name),
+    functionName: str(row.function_name),
+    params: jsonObject(row.params_json),
+    severity: str(row.severity) as Severity,
+    cooldownSeconds: num(row.cooldown_seconds),
+  };
+}
+
+export async function listCheckTypes(db: SqlDriver): Promise<CheckType[]> {
+  const rows = await db.all(`SELECT check_id, ${TYPE_COLUMNS.join(', ')} FROM alert_types ORDER BY check_key`);
+  return rows.map(toCheckType);
+}
+
+function typeParams(type: CheckTypeInput): SqlValue[] {
+  return [type.checkKey, type.checkName, type.functionName, sqlJson(type.params), type.severity, type.cooldownSeconds];
+}
+
+function sameType(a: CheckType, b: CheckTypeInput): boolean {
+  return (
+    a.checkName === b.checkName &&
+    a.functionName === b.functionName &&
+    a.severity === b.severity &&
+    a.cooldownSeconds === b.cooldownSeconds &&
+    JSON.stringify(a.params) === JSON.stringify(b.params)
+  );
+}
+
+/**
+ * Run inside a transaction. New keys are inserted and changed rows updated one by one: an upsert
+ * statement would burn an AUTO_INCREMENT value per existing row on every `checks sync`, and the
+ * catalogue is a handful of rows.
+ */
+export async function upsertCheckTypes(db: SqlDriver, types: readonly CheckTypeInput[]): Promise<void> {
+  if (types.length === 0) return;
+  const existing = new Map((await listCheckTypes(db)).map((type) => [type.checkKey, type]));
+  const added = types.filter((type) => !existing.has(type.checkKey));
+  for (const part of chunk(added, rowsPerStatement(TYPE_COLUMNS.length, db.syntax.maxParams, MAX_ROWS))) {
+    // insertIgnore: a concurrent sync may have inserted the same key a moment ago.
+    await db.run(db.syntax.insertIgnore('alert_types', TYPE_COLUMNS, part.length, ['check_key']), part.flatMap(typeParams));
+  }
+  for (const type of types) {
+    const current = existing.get(type.checkKey);
+    if (current === undefined || sameType(current, type)) continue;
+    await db.run(
+      'UPDATE alert_types SET check_name = ?, function_name = ?, params_json = ?, severity = ?, cooldown_seconds = ? WHERE check_key = ?',
+      [type.checkName, type.functionName, sqlJson(type.params), type.severity, type.cooldownSeconds, type.checkKey],
+    );
+  }
+}
+
+export async function listHostChecks(db: SqlDriver, filter: { hostId?: number; enabledOnly?: boolean } = {}): Promise<HostCheck[]> {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  if (filter.hostId !== undefined) {
+    where.push('c.host_id = ?');
+    params.push(filter.hostId);
+  }
+  if (filter.enabledOnly) where.push('c.enabled = 1');
+  const rows = await db.all(
+    `SELECT c.host_id, h.host_name, c.check_id, t.check_key, c.params_json, c.enabled
+       FROM host_alert_checks c
+       JOIN hosts h ON h.host_id = c.host_id
+       JOIN alert_types t ON t.check_id = c.check_id
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY h.host_name, t.check_key`,
+    params,
+  );
+  return rows.map((row) => ({
+    hostId: num(row.host_id),
+    hostName: str(row.host_name),
+    checkId: num(row.check_id),
+    checkKey: str(row.check_key),
+    params: jsonObject(row.params_json),
+    enabled: bool(row.enabled),
+  }));
+}
+
+export async function upsertHostChecks(db: SqlDriver, rows: readonly HostCheckInput[]): Promise<void> {
+  for (const part of chunk(rows, rowsPerStatement(HOST_CHECK_COLUMNS.length, db.syntax.maxParams, MAX_ROWS))) {
+    const sql = db.syntax.upsert('host_alert_checks', HOST_CHECK_COLUMNS, part.length, ['host_id', 'check_id'], ['params_json', 'enabled']);
+    await db.run(
+      sql,
+      part.flatMap((row) => [row.hostId, row.checkId, sqlJson(row.params), sqlBool(row.enabled)]),
+    );
+  }
+}
+
+export async function deleteHostChecks(db: SqlDriver, keys: readonly { hostId: number; checkId: number }[]): Promise<void> {
+  for (const part of chunk(keys, MAX_ROWS)) {
+    await db.run(
+      `DELETE FROM host_alert_checks WHERE ${part.map(() => '(host_id = ? AND check_id = ?)').join(' OR ')}`,
+      part.flatMap((key) => [key.hostId, key.checkId]),
+    );
+  }
+}

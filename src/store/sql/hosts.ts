@@ -1,0 +1,117 @@
+// hosts: registration, lookup, the `hosts list` summary and removal of everything a host owns.
+
+import { ConflictError } from '../../errors.js';
+import type { Host, HostSummary } from '../types.js';
+import type { SqlDriver } from './driver.js';
+import { DuplicateKeyError } from './errors.js';
+import { num, numOrNull, type Row, sqlTime, str, strOrNull, time, timeOrNull } from './rows.js';
+
+const HOST_COLUMNS = 'host_id, host_name, description, created_at, last_seen';
+const HAS_METRICS = (alias: string) =>
+  `(${alias}.cpu_pct IS NOT NULL OR ${alias}.mem_pct IS NOT NULL OR ${alias}.disk_pct IS NOT NULL OR ${alias}.load_1 IS NOT NULL)`;
+
+export function toHost(row: Row): Host {
+  return {
+    hostId: num(row.host_id),
+    hostName: str(row.host_name),
+    description: strOrNull(row.description),
+    createdAt: time(row.created_at),
+    lastSeen: timeOrNull(row.last_seen),
+  };
+}
+
+export async function addHost(
+  db: SqlDriver,
+  input: { hostName: string; keyHash: string; description: string | null; createdAt: Date },
+): Promise<Host> {
+  try {
+    const result = await db.run('INSERT INTO hosts (host_name, host_key_hash, description, created_at) VALUES (?, ?, ?, ?)', [
+      input.hostName,
+      input.keyHash,
+      input.description,
+      sqlTime(input.createdAt),
+    ]);
+    return { hostId: result.insertId, hostName: input.hostName, description: input.description, createdAt: input.createdAt, lastSeen: null };
+  } catch (error) {
+    if (error instanceof DuplicateKeyError && error.constraint === 'hosts.host_name') {
+      throw new ConflictError(`host '${input.hostName}' already exists`, {
+        hint: 'choose another name, or remove the old host first with `monitor hosts remove`',
+        cause: error.cause,
+      });
+    }
+    if (error instanceof DuplicateKeyError && error.constraint === 'hosts.host_key_hash') {
+      throw new ConflictError('another host already has this key', { hint: 'generate a new key and try again', cause: error.cause });
+    }
+    throw error;
+  }
+}
+
+export async function findHostByName(db: SqlDriver, hostName: string): Promise<Host | null> {
+  const rows = await db.all(`SELECT ${HOST_COLUMNS} FROM hosts WHERE host_name = ?`, [hostName]);
+  return rows[0] ? toHost(rows[0]) : null;
+}
+
+export async function findHostByKeyHash(db: SqlDriver, keyHash: string): Promise<Host | null> {
+  const rows = await db.all(`SELECT ${HOST_COLUMNS} FROM hosts WHERE host_key_hash = ?`, [keyHash]);
+  return rows[0] ? toHost(rows[0]) : null;
+}
+
+export async function listHostRecords(db: SqlDriver): Promise<Host[]> {
+  return (await db.all(`SELECT ${HOST_COLUMNS} FROM hosts ORDER BY host_name`)).map(toHost);
+}
+
+/**
+ * One statement. The derived table finds each host's newest sample carrying metrics with a backward
+ * scan of the (host_id, collected_at, …) key that stops at the first hit, so the cost follows the
+ * number of hosts, not samples; the outer join then fetches that row by key. Two reports at the same
+ * instant (plain and a dataset) give two rows; the first (dataset '' sorts first) wins.
+ */
+export async function listHosts(db: SqlDriver): Promise<HostSummary[]> {
+  const rows = await db.all(
+    `SELECT l.host_id, l.host_name, l.description, l.created_at, l.last_seen, l.open_alerts,
+            d.collected_at, d.cpu_pct, d.mem_pct, d.disk_pct, d.load_1
+       FROM (SELECT h.host_id, h.host_name, h.description, h.created_at, h.last_seen,
+                    (SELECT x.collected_at FROM incoming_data x
+                      WHERE x.host_id = h.host_id AND ${HAS_METRICS('x')}
+                      ORDER BY x.collected_at DESC LIMIT 1) AS latest_at,
+                    (SELECT COUNT(*) FROM alerts a WHERE a.host_id = h.host_id AND a.status = 'open') AS open_alerts
+               FROM hosts h) l
+       LEFT JOIN incoming_data d
+         ON d.host_id = l.host_id AND d.collected_at = l.latest_at AND ${HAS_METRICS('d')}
+      ORDER BY l.host_name, d.dataset_name`,
+  );
+  const hosts: HostSummary[] = [];
+  let previousId = -1;
+  for (const row of rows) {
+    const hostId = num(row.host_id);
+    if (hostId === previousId) continue;
+    previousId = hostId;
+    hosts.push({
+      ...toHost(row),
+      latest:
+        row.collected_at == null
+          ? null
+          : {
+              collectedAt: time(row.collected_at),
+              cpuPct: numOrNull(row.cpu_pct),
+              memPct: numOrNull(row.mem_pct),
+              diskPct: numOrNull(row.disk_pct),
+              load1: numOrNull(row.load_1),
+            },
+      openAlerts: num(row.open_alerts),
+    });
+  }
+  return hosts;
+}
+
+export async function setHostKeyHash(db: SqlDriver, hostId: number, keyHash: string): Promise<void> {
+  await db.run('UPDATE hosts SET host_key_hash = ? WHERE host_id = ?', [keyHash, hostId]);
+}
+
+/** Run inside a transaction: there are no cascading foreign keys, so the application removes each table's rows. */
+export async function removeHost(db: SqlDriver, hostId: number): Promise<void> {
+  await db.run('DELETE FROM notifications WHERE alert_id IN (SELECT alert_id FROM alerts WHERE host_id = ?)', [hostId]);
+  for (const table of ['alerts', 'check_state', 'host_alert_checks', 'incoming_data', 'hosts']) {
+    await db.run(`DELETE FROM ${table} WHERE host_id = ?`, [hostId]);
+  }
+}

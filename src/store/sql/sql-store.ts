@@ -1,0 +1,215 @@
+// The Store both adapters share: one implementation of the contract over a SqlDriver, so SQLite and
+// MySQL cannot drift apart in behaviour. The queries live in the files next to this one; this class
+// picks the connection (the caller's transaction or the driver's own) and wraps what must be atomic.
+
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { applyMigrations, loadMigrations } from '../migrations.js';
+import type { Dialect, Store } from '../store.js';
+import type {
+  Alert,
+  AlertFilter,
+  CheckState,
+  CheckType,
+  CheckTypeInput,
+  DatasetReport,
+  Host,
+  HostCheck,
+  HostCheckInput,
+  HostSummary,
+  InsertResult,
+  MetricSample,
+  NewAlert,
+  NewNotification,
+  NewSample,
+  Notification,
+  Severity,
+} from '../types.js';
+import * as alerts from './alerts.js';
+import * as catalogue from './check-catalogue.js';
+import * as state from './check-state.js';
+import type { SqlDriver } from './driver.js';
+import * as hosts from './hosts.js';
+import * as outbox from './outbox.js';
+import * as samples from './samples.js';
+import * as settings from './settings.js';
+
+export class SqlStore implements Store {
+  readonly dialect: Dialect;
+  readonly location: string;
+  readonly driver: SqlDriver;
+  private readonly inTransaction: boolean;
+  /**
+   * The transaction whose callback is running. A call on the outer store from inside the callback
+   * joins that transaction instead of waiting for it (SQLite: a deadlock on its one connection) or
+   * running beside it on another connection (MySQL: a lock wait on rows the transaction holds).
+   */
+  private readonly current: AsyncLocalStorage<SqlStore>;
+
+  constructor(driver: SqlDriver, location: string, transaction?: { context: AsyncLocalStorage<SqlStore> }) {
+    this.driver = driver;
+    this.dialect = driver.dialect;
+    this.location = location;
+    this.inTransaction = transaction !== undefined;
+    this.current = transaction?.context ?? new AsyncLocalStorage<SqlStore>();
+  }
+
+  /** The driver for the next statement. */
+  private get db(): SqlDriver {
+    if (this.inTransaction) return this.driver;
+    const tx = this.current.getStore();
+    return tx !== undefined && !tx.driver.finished ? tx.driver : this.driver;
+  }
+
+  /** Runs several statements as one unit: inside the caller's transaction, or a write transaction of its own. */
+  private atomically<T>(work: (db: SqlDriver) => Promise<T>): Promise<T> {
+    const db = this.db;
+    return db === this.driver && !this.inTransaction ? this.driver.transaction(work, true) : work(db);
+  }
+
+  async migrate(): Promise<string[]> {
+    const migrations = await loadMigrations(this.dialect);
+    const now = new Date();
+    if (this.driver.syntax.transactionalDdl) return this.atomically((db) => applyMigrations(db, migrations, now));
+    return applyMigrations(this.db, migrations, now);
+  }
+
+  ping(): Promise<void> {
+    return this.db.ping();
+  }
+
+  async close(): Promise<void> {
+    if (!this.inTransaction) await this.driver.close();
+  }
+
+  async transaction<T>(fn: (tx: Store) => Promise<T>, options: { immediate?: boolean } = {}): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    const active = this.current.getStore();
+    if (active !== undefined && !active.driver.finished) return fn(active);
+    return this.driver.transaction((txDriver) => {
+      const tx = new SqlStore(txDriver, this.location, { context: this.current });
+      return this.current.run(tx, () => fn(tx));
+    }, options.immediate ?? false);
+  }
+
+  // ---- hosts
+  addHost(input: { hostName: string; keyHash: string; description: string | null; createdAt: Date }): Promise<Host> {
+    return hosts.addHost(this.db, input);
+  }
+  findHostByName(hostName: string): Promise<Host | null> {
+    return hosts.findHostByName(this.db, hostName);
+  }
+  findHostByKeyHash(keyHash: string): Promise<Host | null> {
+    return hosts.findHostByKeyHash(this.db, keyHash);
+  }
+  listHosts(): Promise<HostSummary[]> {
+    return hosts.listHosts(this.db);
+  }
+  listHostRecords(): Promise<Host[]> {
+    return hosts.listHostRecords(this.db);
+  }
+  setHostKeyHash(hostId: number, keyHash: string): Promise<void> {
+    return hosts.setHostKeyHash(this.db, hostId, keyHash);
+  }
+  removeHost(hostId: number): Promise<void> {
+    return this.atomically((db) => hosts.removeHost(db, hostId));
+  }
+
+  // ---- samples
+  insertSamples(rows: NewSample[]): Promise<InsertResult> {
+    if (rows.length === 0) return Promise.resolve({ inserted: 0, duplicates: 0 });
+    return this.atomically((db) => samples.insertSamples(db, rows));
+  }
+  loadMetricSamples(range: { from: Date; to: Date; hostIds?: number[] }): Promise<Map<number, MetricSample[]>> {
+    return samples.loadMetricSamples(this.db, range);
+  }
+  latestSampleTimes(until: Date): Promise<Map<number, Date>> {
+    return samples.latestSampleTimes(this.db, until);
+  }
+  latestDatasetReports(until: Date): Promise<DatasetReport[]> {
+    return samples.latestDatasetReports(this.db, until);
+  }
+  pruneSamples(olderThan: Date, batchSize: number): Promise<number> {
+    return samples.pruneSamples(this.db, olderThan, batchSize);
+  }
+
+  // ---- check types and host checks
+  listCheckTypes(): Promise<CheckType[]> {
+    return catalogue.listCheckTypes(this.db);
+  }
+  upsertCheckTypes(types: CheckTypeInput[]): Promise<void> {
+    return this.atomically((db) => catalogue.upsertCheckTypes(db, types));
+  }
+  listHostChecks(filter?: { hostId?: number; enabledOnly?: boolean }): Promise<HostCheck[]> {
+    return catalogue.listHostChecks(this.db, filter);
+  }
+  upsertHostChecks(rows: HostCheckInput[]): Promise<void> {
+    return this.atomically((db) => catalogue.upsertHostChecks(db, rows));
+  }
+  deleteHostChecks(keys: { hostId: number; checkId: number }[]): Promise<void> {
+    return this.atomically((db) => catalogue.deleteHostChecks(db, keys));
+  }
+
+  // ---- alerts
+  openAlert(alert: NewAlert): Promise<number> {
+    return alerts.openAlert(this.db, alert);
+  }
+  updateAlertSeverity(alertId: number, update: { severity: Severity; message: string; value: number | null }): Promise<void> {
+    return alerts.updateAlertSeverity(this.db, alertId, update);
+  }
+  resolveAlert(alertId: number, update: { resolvedAt: Date; resolveMessage: string; value: number | null }): Promise<boolean> {
+    return alerts.resolveAlert(this.db, alertId, update);
+  }
+  acknowledgeAlert(alertId: number, at: Date): Promise<Alert | null> {
+    return alerts.acknowledgeAlert(this.db, alertId, at);
+  }
+  getAlert(alertId: number): Promise<Alert | null> {
+    return alerts.getAlert(this.db, alertId);
+  }
+  listAlerts(filter: AlertFilter): Promise<Alert[]> {
+    return alerts.listAlerts(this.db, filter);
+  }
+  listOpenAlerts(): Promise<Alert[]> {
+    return alerts.listOpenAlerts(this.db);
+  }
+  pruneResolvedAlerts(olderThan: Date, batchSize: number): Promise<number> {
+    return alerts.pruneResolvedAlerts(this.db, olderThan, batchSize);
+  }
+
+  // ---- evaluation state and leases
+  loadCheckStates(): Promise<CheckState[]> {
+    return state.loadCheckStates(this.db);
+  }
+  saveCheckStates(states: CheckState[]): Promise<void> {
+    if (states.length === 0) return Promise.resolve();
+    return this.atomically((db) => state.saveCheckStates(db, states));
+  }
+  acquireLease(name: string, owner: string, now: Date, ttlMs: number): Promise<boolean> {
+    return state.acquireLease(this.db, name, owner, now, ttlMs);
+  }
+  releaseLease(name: string, owner: string): Promise<void> {
+    return state.releaseLease(this.db, name, owner);
+  }
+
+  // ---- settings
+  getSetting(name: string): Promise<string | null> {
+    return settings.getSetting(this.db, name);
+  }
+  setSetting(name: string, value: string): Promise<void> {
+    return settings.setSetting(this.db, name, value);
+  }
+
+  // ---- notification outbox
+  enqueueNotifications(items: NewNotification[]): Promise<void> {
+    if (items.length === 0) return Promise.resolve();
+    return this.atomically((db) => outbox.enqueueNotifications(db, items));
+  }
+  pendingNotifications(maxAttempts: number, limit: number): Promise<Notification[]> {
+    return outbox.pendingNotifications(this.db, maxAttempts, limit);
+  }
+  markNotificationDelivered(notificationId: number, at: Date): Promise<void> {
+    return outbox.markNotificationDelivered(this.db, notificationId, at);
+  }
+  markNotificationFailed(notificationId: number, error: string, at: Date): Promise<void> {
+    return outbox.markNotificationFailed(this.db, notificationId, error, at);
+  }
+}

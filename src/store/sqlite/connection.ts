@@ -1,0 +1,148 @@
+// One better-sqlite3 connection per store: WAL (readers never wait for the writer), a 5 s busy
+// timeout for other processes holding the write lock, prepared statements cached by text.
+
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { UnavailableError } from '../../errors.js';
+import type { RunResult, SqlDriver, SqlValue } from '../sql/driver.js';
+import { toStoreError } from './errors.js';
+import { Mutex } from './mutex.js';
+import { sqliteSyntax } from './syntax.js';
+
+const BUSY_TIMEOUT_MS = 5000;
+/** Multi-row statements vary in text with their row count, so the cache is bounded (least recently used out). */
+const STATEMENT_CACHE_SIZE = 200;
+
+class SqliteConnection {
+  readonly lock = new Mutex();
+  private readonly statements = new Map<string, Database.Statement<unknown[]>>();
+
+  constructor(
+    readonly db: Database.Database,
+    readonly path: string,
+  ) {}
+
+  prepare(sql: string): Database.Statement<unknown[]> {
+    let statement = this.statements.get(sql);
+    if (statement !== undefined) {
+      this.statements.delete(sql);
+    } else {
+      statement = this.db.prepare<unknown[]>(sql);
+      if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.delete(this.statements.keys().next().value!);
+    }
+    this.statements.set(sql, statement);
+    return statement;
+  }
+}
+
+export class SqliteDriver implements SqlDriver {
+  readonly dialect = 'sqlite' as const;
+  readonly syntax = sqliteSyntax;
+  private done = false;
+
+  /** `bound`: this driver belongs to the open transaction and never waits for the lock. */
+  constructor(
+    private readonly connection: SqliteConnection,
+    private readonly bound: boolean,
+  ) {}
+
+  get finished(): boolean {
+    return this.done;
+  }
+
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw toStoreError(error, this.connection.path);
+    }
+  }
+
+  /** Statements outside a transaction wait while one is open, or they would land inside it. */
+  private async call<T>(work: () => T): Promise<T> {
+    if (this.done) throw new Error('the transaction has finished: use its store only inside the transaction callback');
+    if (!this.bound && this.connection.lock.locked) return this.connection.lock.run(() => this.guard(work));
+    return this.guard(work);
+  }
+
+  all<T = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.call(() => this.connection.prepare(sql).raw(false).all(...params) as T[]);
+  }
+
+  arrays(sql: string, params: readonly SqlValue[] = []): Promise<unknown[][]> {
+    return this.call(() => this.connection.prepare(sql).raw(true).all(...params) as unknown[][]);
+  }
+
+  run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {
+    return this.call(() => {
+      const result = this.connection.prepare(sql).run(...params);
+      return { affectedRows: result.changes, insertId: Number(result.lastInsertRowid) };
+    });
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.call(() => void this.connection.db.exec(sql));
+  }
+
+  async transaction<T>(fn: (tx: SqlDriver) => Promise<T>, immediate: boolean): Promise<T> {
+    if (this.bound) return fn(this);
+    const { db, lock } = this.connection;
+    await lock.acquire();
+    const tx = new SqliteDriver(this.connection, true);
+    try {
+      this.guard(() => db.exec(immediate ? 'BEGIN IMMEDIATE' : 'BEGIN'));
+      try {
+        const result = await fn(tx);
+        this.guard(() => db.exec('COMMIT'));
+        return result;
+      } catch (error) {
+        // SQLite may already have rolled back (e.g. after SQLITE_FULL); a second ROLLBACK would throw.
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+    } finally {
+      tx.done = true;
+      lock.release();
+    }
+  }
+
+  ping(): Promise<void> {
+    return this.call(() => void this.connection.prepare('SELECT 1').raw(true).get());
+  }
+
+  close(): Promise<void> {
+    return this.connection.lock.run(() => {
+      if (this.connection.db.open) this.connection.db.close();
+    });
+  }
+}
+
+/** Opens (creating the file and its directory) the database at `path`, or ':memory:'. */
+export function openSqliteDriver(path: string): SqliteDriver {
+  if (path !== ':memory:') {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (error) {
+      throw new UnavailableError(`cannot create the directory for the SQLite database ${path}`, {
+        hint: 'check the path and its permissions in database.url / MONITOR_DATABASE_URL',
+        cause: error,
+      });
+    }
+  }
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // WAL: `serve` writes while `check` and `hosts list` read. synchronous=NORMAL is WAL's usual
+    // pairing: a commit survives the process dying; only an OS crash may lose the last commits.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    // No foreign keys in the schema; the application removes what belongs to a host.
+    db.pragma('foreign_keys = OFF');
+  } catch (error) {
+    db?.close();
+    throw toStoreError(error, path);
+  }
+  return new SqliteDriver(new SqliteConnection(db, path), false);
+}

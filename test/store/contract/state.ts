@@ -1,0 +1,130 @@
+import { expect, it } from 'vitest';
+import type { CheckState, NewNotification } from '../../../src/store/types.js';
+import { type ContractContext, at, count } from './helpers.js';
+
+function state(hostId: number, checkId: number, overrides: Partial<CheckState> = {}): CheckState {
+  return {
+    hostId,
+    checkId,
+    status: 'ok',
+    since: at(0),
+    history: 'ooo',
+    flapping: false,
+    evaluatedAt: at(60),
+    lastResolvedAt: null,
+    openNotified: false,
+    ...overrides,
+  };
+}
+
+function notification(overrides: Partial<NewNotification> = {}): NewNotification {
+  return { alertId: 1, channel: 'webhook:0', event: 'open', payload: { line: 'NEW ALERT', n: 1 }, createdAt: at(0), ...overrides };
+}
+
+export function stateTests(ctx: ContractContext): void {
+  it('saves check states and loads them back; saving again updates in place', async () => {
+    const first = state(1, 2, { status: 'critical', history: 'oocc', flapping: true, lastResolvedAt: at(-600), openNotified: true });
+    await ctx.store.saveCheckStates([first, state(1, 3)]);
+    expect(await ctx.store.loadCheckStates()).toEqual([first, state(1, 3)]);
+
+    const updated = { ...first, status: 'ok' as const, since: at(120), history: 'occo', flapping: false, evaluatedAt: at(120), openNotified: false };
+    await ctx.store.saveCheckStates([updated]);
+    expect(await ctx.store.loadCheckStates()).toEqual([updated, state(1, 3)]);
+    expect(await count(ctx.raw, 'check_state')).toBe(2);
+  });
+
+  it('saves thousands of check states in one call', async () => {
+    const states = Array.from({ length: 1203 }, (_, i) => state(Math.floor(i / 4) + 1, (i % 4) + 1, { history: 'o'.repeat(21) }));
+    await ctx.store.saveCheckStates(states);
+    await ctx.store.saveCheckStates(states.map((row) => ({ ...row, status: 'warning' as const })));
+    const loaded = await ctx.store.loadCheckStates();
+    expect(loaded).toHaveLength(1203);
+    expect(loaded.every((row) => row.status === 'warning' && row.history.length === 21)).toBe(true);
+  });
+
+  it('grants a free lease, refuses it to another owner while held, and renews it for its owner', async () => {
+    expect(await ctx.store.acquireLease('check', 'box-a', at(0), 60_000)).toBe(true);
+    expect(await ctx.store.acquireLease('check', 'box-b', at(30), 60_000)).toBe(false);
+    expect(await ctx.store.acquireLease('check', 'box-a', at(50), 60_000)).toBe(true);
+    // Renewed until 110 s: still held at 100 s.
+    expect(await ctx.store.acquireLease('check', 'box-b', at(100), 60_000)).toBe(false);
+    const rows = await ctx.raw.query('SELECT owner, expires_at FROM leases');
+    expect(rows.map((row) => [row.owner, String(row.expires_at)])).toEqual([['box-a', '2025-03-01 10:01:50.123']]);
+  });
+
+  it('lets another owner take over an expired lease', async () => {
+    await ctx.store.acquireLease('check', 'box-a', at(0), 60_000);
+    expect(await ctx.store.acquireLease('check', 'box-b', at(61), 60_000)).toBe(true);
+    expect(await ctx.store.acquireLease('check', 'box-a', at(62), 60_000)).toBe(false);
+  });
+
+  it('reports a lease as held when its owner renews at the same instant', async () => {
+    expect(await ctx.store.acquireLease('check', 'box-a', at(0), 60_000)).toBe(true);
+    expect(await ctx.store.acquireLease('check', 'box-a', at(0), 60_000)).toBe(true);
+  });
+
+  it('frees a lease on release by its owner only', async () => {
+    await ctx.store.acquireLease('check', 'box-a', at(0), 60_000);
+    await ctx.store.releaseLease('check', 'box-b');
+    expect(await ctx.store.acquireLease('check', 'box-b', at(1), 60_000)).toBe(false);
+    await ctx.store.releaseLease('check', 'box-a');
+    expect(await ctx.store.acquireLease('check', 'box-b', at(2), 60_000)).toBe(true);
+  });
+
+  it('keeps separate leases apart', async () => {
+    expect(await ctx.store.acquireLease('check', 'box-a', at(0), 60_000)).toBe(true);
+    expect(await ctx.store.acquireLease('prune', 'box-b', at(0), 60_000)).toBe(true);
+  });
+
+  it('stores settings by name, replacing the old value; unknown names give null', async () => {
+    expect(await ctx.store.getSetting('checks_config_fingerprint')).toBeNull();
+    await ctx.store.setSetting('checks_config_fingerprint', 'abc');
+    await ctx.store.setSetting('other', 'x'.repeat(2000));
+    await ctx.store.setSetting('checks_config_fingerprint', 'def');
+    expect(await ctx.store.getSetting('checks_config_fingerprint')).toBe('def');
+    expect(await ctx.store.getSetting('other')).toBe('x'.repeat(2000));
+    expect(await count(ctx.raw, 'settings')).toBe(2);
+  });
+
+  it('hands out pending notifications oldest first, up to the limit', async () => {
+    await ctx.store.enqueueNotifications([
+      notification({ channel: 'slack', createdAt: at(20) }),
+      notification({ channel: 'email', createdAt: at(10), alertId: null, event: 'flapping', payload: { nested: { a: [1, 2] } } }),
+      notification({ channel: 'webhook:0', createdAt: at(20) }),
+    ]);
+    const pending = await ctx.store.pendingNotifications(3, 10);
+    expect(pending.map((row) => row.channel)).toEqual(['email', 'slack', 'webhook:0']);
+    expect(pending[0]).toEqual({
+      notificationId: expect.any(Number),
+      alertId: null,
+      channel: 'email',
+      event: 'flapping',
+      payload: { nested: { a: [1, 2] } },
+      createdAt: at(10),
+      attempts: 0,
+      lastError: null,
+      deliveredAt: null,
+    });
+    expect((await ctx.store.pendingNotifications(3, 2)).map((row) => row.channel)).toEqual(['email', 'slack']);
+  });
+
+  it('drops delivered notifications from the pending list', async () => {
+    await ctx.store.enqueueNotifications([notification({ channel: 'a' }), notification({ channel: 'b', createdAt: at(1) })]);
+    const [first] = await ctx.store.pendingNotifications(3, 10);
+    await ctx.store.markNotificationDelivered(first!.notificationId, at(5));
+    expect((await ctx.store.pendingNotifications(3, 10)).map((row) => row.channel)).toEqual(['b']);
+    const rows = await ctx.raw.query('SELECT delivered_at FROM notifications WHERE channel = ?', ['a']);
+    expect(String(rows[0]!.delivered_at)).toBe('2025-03-01 10:00:05.123');
+  });
+
+  it('records failures and stops offering a notification after maxAttempts', async () => {
+    await ctx.store.enqueueNotifications([notification()]);
+    const [row] = await ctx.store.pendingNotifications(2, 10);
+    await ctx.store.markNotificationFailed(row!.notificationId, 'HTTP 500 from hooks.example.com', at(1));
+    const [again] = await ctx.store.pendingNotifications(2, 10);
+    expect(again).toMatchObject({ attempts: 1, lastError: 'HTTP 500 from hooks.example.com', deliveredAt: null });
+    await ctx.store.markNotificationFailed(row!.notificationId, 'timeout', at(2));
+    expect(await ctx.store.pendingNotifications(2, 10)).toEqual([]);
+    expect(await ctx.store.pendingNotifications(3, 10)).toMatchObject([{ attempts: 2, lastError: 'timeout' }]);
+  });
+}

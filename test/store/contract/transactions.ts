@@ -1,0 +1,140 @@
+import { expect, it } from 'vitest';
+import { RetryableTransactionError } from '../../../src/errors.js';
+import { withTransactionRetry } from '../../../src/store/retry.js';
+import { type ContractContext, addHost, at, count, rejection, sample } from './helpers.js';
+
+class Boom extends Error {}
+
+export function transactionTests(ctx: ContractContext): void {
+  it('commits what the callback wrote and returns its result', async () => {
+    const result = await ctx.store.transaction(async (tx) => {
+      const host = await addHost(tx, 'web-01');
+      await tx.insertSamples([sample(host.hostId, at(0))]);
+      return host.hostId;
+    });
+    expect((await ctx.store.findHostByName('web-01'))?.hostId).toBe(result);
+    expect(await count(ctx.raw, 'incoming_data')).toBe(1);
+  });
+
+  it('rolls everything back when the callback throws, and rethrows its error', async () => {
+    const error = await rejection(
+      ctx.store.transaction(async (tx) => {
+        const host = await addHost(tx, 'web-01');
+        await tx.insertSamples([sample(host.hostId, at(0))]);
+        await tx.upsertHostChecks([{ hostId: host.hostId, checkId: 1, params: {}, enabled: true }]);
+        throw new Boom('nope');
+      }),
+    );
+    expect(error).toBeInstanceOf(Boom);
+    for (const table of ['hosts', 'incoming_data', 'host_alert_checks']) expect(await count(ctx.raw, table), table).toBe(0);
+  });
+
+  it('joins a nested transaction to the outer one: nothing is committed before the outer commits', async () => {
+    await ctx.store.transaction(async (outer) => {
+      await outer.transaction(async (inner) => {
+        await addHost(inner, 'web-01');
+      });
+      expect(await count(ctx.raw, 'hosts')).toBe(0);
+    });
+    expect(await count(ctx.raw, 'hosts')).toBe(1);
+  });
+
+  it('rolls back a nested transaction\'s writes with the outer one', async () => {
+    await rejection(
+      ctx.store.transaction(async (outer) => {
+        await addHost(outer, 'web-01');
+        await outer.transaction(async (inner) => {
+          await addHost(inner, 'web-02');
+        });
+        throw new Boom('late failure');
+      }),
+    );
+    expect(await count(ctx.raw, 'hosts')).toBe(0);
+  });
+
+  it('makes insertSamples (its own transaction alone) part of the caller\'s transaction', async () => {
+    const host = await addHost(ctx.store, 'web-01');
+    await rejection(
+      ctx.store.transaction(async (tx) => {
+        expect(await tx.insertSamples([sample(host.hostId, at(0), { receivedAt: at(9) })])).toEqual({ inserted: 1, duplicates: 0 });
+        throw new Boom('after insert');
+      }),
+    );
+    expect(await count(ctx.raw, 'incoming_data')).toBe(0);
+    expect((await ctx.store.findHostByName('web-01'))?.lastSeen).toBeNull();
+  });
+
+  it('runs a call on the outer store from inside the callback within the transaction (no deadlock)', async () => {
+    await rejection(
+      ctx.store.transaction(async (tx) => {
+        await addHost(tx, 'web-01');
+        // The outer store, by mistake: it must see the uncommitted host and roll back with it.
+        expect(await ctx.store.findHostByName('web-01')).not.toBeNull();
+        await addHost(ctx.store, 'web-02');
+        throw new Boom('undo both');
+      }),
+    );
+    expect(await count(ctx.raw, 'hosts')).toBe(0);
+  });
+
+  it('keeps concurrent transactions on one store apart: one rolling back does not undo the other', async () => {
+    const results = await Promise.allSettled([
+      ctx.store.transaction(async (tx) => {
+        await addHost(tx, 'doomed');
+        await new Promise((resolve) => setImmediate(resolve));
+        throw new Boom('doomed');
+      }),
+      ctx.store.transaction(async (tx) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        await addHost(tx, 'kept');
+      }),
+      addHost(ctx.store, 'outside'),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    const names = (await ctx.store.listHosts()).map((host) => host.hostName);
+    expect(names).toEqual(['kept', 'outside']);
+  });
+
+  it('retries a transaction the database rolled back as retryable, with growing jittered waits', async () => {
+    const waits: number[] = [];
+    let attempts = 0;
+    const result = await withTransactionRetry(
+      ctx.store,
+      async (tx) => {
+        attempts++;
+        await addHost(tx, `web-${attempts}`);
+        if (attempts < 3) throw new RetryableTransactionError('deadlock');
+        return attempts;
+      },
+      5,
+      { sleep: async (ms) => void waits.push(ms), random: () => 1 },
+    );
+    expect(result).toBe(3);
+    expect(waits).toEqual([10, 20]);
+    // The failed attempts were rolled back.
+    expect((await ctx.store.listHosts()).map((host) => host.hostName)).toEqual(['web-3']);
+  });
+
+  it('gives up after the last attempt, and never retries other errors', async () => {
+    let attempts = 0;
+    const sleep = async () => undefined;
+    const retryable = await rejection(
+      withTransactionRetry(ctx.store, async () => {
+        attempts++;
+        throw new RetryableTransactionError('deadlock');
+      }, 3, { sleep }),
+    );
+    expect(retryable).toBeInstanceOf(RetryableTransactionError);
+    expect(attempts).toBe(3);
+
+    attempts = 0;
+    const other = await rejection(
+      withTransactionRetry(ctx.store, async () => {
+        attempts++;
+        throw new Boom('bug');
+      }, 3, { sleep }),
+    );
+    expect(other).toBeInstanceOf(Boom);
+    expect(attempts).toBe(1);
+  });
+}

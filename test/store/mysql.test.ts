@@ -1,0 +1,169 @@
+import mysql from 'mysql2/promise';
+import { expect, it } from 'vitest';
+import { RetryableTransactionError, UnavailableError } from '../../src/errors.js';
+import { parseDatabaseUrl } from '../../src/store/database-url.js';
+import { SchemaVersionError } from '../../src/store/migrations.js';
+import { openMysqlStore } from '../../src/store/mysql/open.js';
+import { openStore } from '../../src/store/open-store.js';
+import { withTransactionRetry } from '../../src/store/retry.js';
+import { SqlStore } from '../../src/store/sql/sql-store.js';
+import type { Store } from '../../src/store/store.js';
+import { describeMysql, type MysqlSuiteDatabase } from '../support/mysql.js';
+import { storeContract, type StoreFixture } from './contract.js';
+import { T0, at, keyHash } from './contract/helpers.js';
+
+// The store under test runs with a session time zone far from UTC: DATETIME values must not shift.
+const SESSION_SQL = ["SET time_zone = '+05:00'"];
+
+async function openTestStore(url: string, migrate: 'auto' | 'never'): Promise<SqlStore> {
+  const target = parseDatabaseUrl(url, { cwd: process.cwd() });
+  if (target.kind !== 'mysql') throw new Error('not a MySQL url');
+  return openMysqlStore(target, { poolSize: 4, connectTimeoutMs: 2000, migrate, sessionSql: SESSION_SQL });
+}
+
+async function mysqlFixture(db: MysqlSuiteDatabase, options: { migrate: 'auto' | 'never' }): Promise<StoreFixture> {
+  const { url } = await db.fresh('contract');
+  const store = await openTestStore(url, options.migrate);
+  const raw = await mysql.createConnection({ uri: url, dateStrings: true });
+  const others: Store[] = [];
+  return {
+    store,
+    raw: {
+      async query(sql, params = []) {
+        const [rows] = await raw.query(sql, params);
+        return rows as Record<string, unknown>[];
+      },
+      async exec(sql, params = []) {
+        await raw.query(sql, params);
+      },
+    },
+    async openAnother() {
+      const other = await openTestStore(url, 'auto');
+      others.push(other);
+      return other;
+    },
+    async close() {
+      for (const other of others) await other.close();
+      await store.close();
+      await raw.end();
+    },
+  };
+}
+
+const database = (url: string, connectTimeoutMs = 2000) => ({ url, poolSize: 2, connectTimeoutMs });
+
+describeMysql('MySQL store', (db) => {
+  storeContract('MySQL', (options) => mysqlFixture(db, options));
+
+  it('reports a server that is not listening as unavailable, naming host:port, within seconds', async () => {
+    const started = Date.now();
+    const error = await openStore(database('mysql://root@127.0.0.1:1/monitor', 5000)).catch((caught: unknown) => caught);
+    expect(Date.now() - started).toBeLessThan(6000);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as UnavailableError).message).toBe('cannot connect to MySQL at 127.0.0.1:1 (connection refused)');
+    expect((error as UnavailableError).hint).toMatch(/database\.url \/ MONITOR_DATABASE_URL/);
+    expect((error as Error).cause).toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('says so when the password is wrong', async () => {
+    const url = new URL(db.url);
+    url.password = 'definitely-wrong';
+    const error = await openStore(database(url.toString())).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as Error).message).toMatch(new RegExp(`MySQL at ${url.hostname}:${url.port || 3306} refused user '${url.username}' \\(access denied: wrong password\\)`));
+    expect((error as UnavailableError).hint).toMatch(/user and password/);
+  });
+
+  it('creates an unknown database on open and migrates it', async () => {
+    const reserved = db.reserve('created-on-open');
+    const store = await openStore(database(reserved.url));
+    try {
+      // location is safe to print: no password.
+      expect(store.location).toMatch(new RegExp(`^mysql://[^:@/]*@[^/@]+:\\d+/${reserved.name}$`));
+      expect(await store.listCheckTypes()).toHaveLength(6);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a schema that is behind instead of upgrading it, until `db migrate`', async () => {
+    const { url } = await db.fresh('behind');
+    await (await openStore(database(url))).close();
+    const raw = await mysql.createConnection({ uri: url });
+    await raw.query("DELETE FROM schema_migrations WHERE version = '002'");
+    await raw.end();
+
+    const error = await openStore(database(url)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SchemaVersionError);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as Error).message).toMatch(/is at 001, this monitor needs 002$/);
+    expect((error as SchemaVersionError).hint).toBe('run `monitor db migrate`');
+
+    const store = await openStore(database(url), { migrate: 'never' });
+    try {
+      expect(await store.migrate()).toEqual(['002']);
+      expect(await store.listCheckTypes()).toHaveLength(6);
+    } finally {
+      await store.close();
+    }
+    await (await openStore(database(url))).close();
+  });
+
+  it('stores UTC with milliseconds even when the session time zone is +05:00', async () => {
+    const { url } = await db.fresh('time-zone');
+    const store = await openTestStore(url, 'auto');
+    const raw = await mysql.createConnection({ uri: url, dateStrings: true });
+    try {
+      const [zone] = await store.driver.all<{ tz: string }>('SELECT @@session.time_zone AS tz');
+      expect(zone?.tz).toBe('+05:00');
+      const host = await store.addHost({ hostName: 'tz', keyHash: keyHash('tz'), description: null, createdAt: T0 });
+      const alertId = await store.openAlert({ hostId: host.hostId, checkId: 1, severity: 'warning', triggeredAt: at(0.456), message: 'm', value: null });
+      const [rows] = await raw.query('SELECT triggered_at FROM alerts');
+      expect(rows).toEqual([{ triggered_at: '2025-03-01 10:00:00.579' }]);
+      expect((await store.getAlert(alertId))?.triggeredAt.toISOString()).toBe('2025-03-01T10:00:00.579Z');
+    } finally {
+      await raw.end();
+      await store.close();
+    }
+  });
+
+  it('turns a real deadlock into RetryableTransactionError, and withTransactionRetry gets both writers through', async () => {
+    const { url } = await db.fresh('deadlock');
+    const store = await openStore(database(url));
+    try {
+      const a = await store.addHost({ hostName: 'a', keyHash: keyHash('a'), description: null, createdAt: T0 });
+      const b = await store.addHost({ hostName: 'b', keyHash: keyHash('b'), description: null, createdAt: T0 });
+      // Each transaction locks one row, then reaches for the other's.
+      const crossed = (run: (fn: (tx: Store) => Promise<void>) => Promise<void>) => {
+        let lockedA!: () => void;
+        let lockedB!: () => void;
+        const aLocked = new Promise<void>((resolve) => (lockedA = resolve));
+        const bLocked = new Promise<void>((resolve) => (lockedB = resolve));
+        return Promise.allSettled([
+          run(async (tx) => {
+            await tx.setHostKeyHash(a.hostId, keyHash('a1'));
+            lockedA();
+            await bLocked;
+            await tx.setHostKeyHash(b.hostId, keyHash('b1'));
+          }),
+          run(async (tx) => {
+            await aLocked;
+            await tx.setHostKeyHash(b.hostId, keyHash('b2'));
+            lockedB();
+            await tx.setHostKeyHash(a.hostId, keyHash('a2'));
+          }),
+        ]);
+      };
+
+      const plain = await crossed((fn) => store.transaction(fn));
+      const failures = plain.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+      expect(failures).toHaveLength(1);
+      expect(failures[0]!.reason).toBeInstanceOf(RetryableTransactionError);
+
+      const retried = await crossed((fn) => withTransactionRetry(store, fn));
+      expect(retried.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled']);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,42 @@
+// Real directories under the OS temp dir for tests, always removed afterwards.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+
+export async function makeTempDir(prefix = 'monitor-test-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function removeTempDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+export interface TempDirHandle {
+  /** The current directory; only valid inside tests and hooks. */
+  readonly path: string;
+}
+
+/**
+ * Registers hooks that give each test (scope 'each', the default) or the whole file/suite ('all')
+ * a fresh directory, removed afterwards.
+ */
+export function useTempDir(prefix = 'monitor-test-', scope: 'each' | 'all' = 'each'): TempDirHandle {
+  let current: string | null = null;
+  const before = scope === 'each' ? beforeEach : beforeAll;
+  const after = scope === 'each' ? afterEach : afterAll;
+  before(async () => {
+    current = await makeTempDir(prefix);
+  });
+  after(async () => {
+    if (current !== null) await removeTempDir(current);
+    current = null;
+  });
+  return {
+    get path(): string {
+      if (current === null) throw new Error('useTempDir: the directory exists only inside tests and hooks');
+      return current;
+    },
+  };
+}
