@@ -23,7 +23,10 @@ export interface Output {
   /** Standard error: warnings, progress, narration that is not the result. */
   error(text: string): void;
   readonly color: boolean;
+  /** Whether standard output is a terminal. */
   readonly isTTY: boolean;
+  /** Whether standard error is a terminal (logs are JSON lines when it is not). */
+  readonly errorIsTTY: boolean;
 }
 
 export interface Context {
@@ -31,11 +34,17 @@ export interface Context {
   clock: Clock;
   log: Logger;
   out: Output;
+  /** Standard input; only `demo --pause` reads it. */
+  input: NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  homedir: string;
   verbose: boolean;
-  /** Opens (and on first use migrates) the configured store; the caller closes it. */
-  openStore(): Promise<Store>;
+  /**
+   * Opens the configured store; the caller closes it. By default a fresh database is migrated on
+   * first use; `migrate: 'never'` leaves that to the caller (`monitor db migrate`).
+   */
+  openStore(options?: { migrate?: 'auto' | 'never' }): Promise<Store>;
   /** Aborted on SIGINT/SIGTERM, for long-running commands (serve, demo). */
   signal: AbortSignal;
 }

@@ -1,0 +1,143 @@
+// One `monitor check` run: take the lease, re-sync host checks if the config changed, load with a
+// fixed number of statements, evaluate (pure), write the transitions in one transaction, then
+// deliver the outbox. Two runs at once (a slow cron run overlapping the next, or two boxes): the
+// second finds the lease taken and leaves; the unique open-alert key guards the rest.
+
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/types.js';
+import type { Logger } from '../context.js';
+import type { CheckRegistry } from '../checks/registry.js';
+import { applySync, planSync, CHECKS_FINGERPRINT_SETTING, checksFingerprint } from '../host-checks/sync.js';
+import type { Notifier } from '../notify/types.js';
+import { outboxRows } from '../notify/payload.js';
+import { deliverPending, type DeliveryResult } from '../notify/outbox.js';
+import type { Store } from '../store/store.js';
+import type { Host } from '../store/types.js';
+import { withTransactionRetry } from '../store/retry.js';
+import { applyEvaluations } from './apply-transitions.js';
+import { evaluateAll, type CheckEvaluation } from './evaluate-all.js';
+import { formatTransitionLine } from './lines.js';
+import { loadCheckInputs } from './load-inputs.js';
+import type { CheckProblem } from './prepare-checks.js';
+import type { TransitionRecord } from './types.js';
+
+export const CHECK_LEASE = 'check';
+
+export interface CheckRunOptions {
+  store: Store;
+  config: Config;
+  registry: CheckRegistry;
+  notifiers: Notifier[];
+  log: Logger;
+  /** The moment evaluated: now, or --at. */
+  now: Date;
+  /** The wall clock, for lease expiry and delivery attempts (differs from `now` with --at). */
+  wallClock: () => Date;
+  host: Host | null;
+  dryRun: boolean;
+}
+
+export interface CheckRunResult {
+  /** Null when the run went ahead; otherwise why it did not. */
+  skipped: string | null;
+  evaluated: number;
+  transitions: TransitionRecord[];
+  problems: CheckProblem[];
+  synced: boolean;
+  conflicts: number;
+  delivery: DeliveryResult | null;
+}
+
+export async function runCheck(options: CheckRunOptions): Promise<CheckRunResult> {
+  const { store, config, dryRun } = options;
+  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  if (!dryRun) {
+    const held = await store.acquireLease(CHECK_LEASE, owner, options.wallClock(), config.alerting.leaseTtlMs);
+    if (!held) {
+      return { skipped: 'another `monitor check` run holds the lease', evaluated: 0, transitions: [], problems: [], synced: false, conflicts: 0, delivery: null };
+    }
+  }
+  try {
+    return await evaluateAndApply(options);
+  } finally {
+    if (!dryRun) await store.releaseLease(CHECK_LEASE, owner);
+  }
+}
+
+async function evaluateAndApply(options: CheckRunOptions): Promise<CheckRunResult> {
+  const { store, config, registry, now, dryRun } = options;
+  const synced = await syncIfConfigChanged(options);
+  const inputs = await loadCheckInputs(store, registry, { now, host: options.host, sampleMaxAgeMs: config.alerting.sampleMaxAgeMs });
+  const { evaluations, problems } = evaluateAll(inputs, {
+    now,
+    sampleMaxAgeMs: config.alerting.sampleMaxAgeMs,
+    flap: { window: config.alerting.flapWindow, highPct: config.alerting.flapHighPct, lowPct: config.alerting.flapLowPct },
+  });
+
+  if (dryRun) {
+    const transitions = evaluations.flatMap((evaluation) => dryRunRecords(evaluation, now));
+    return { skipped: null, evaluated: evaluations.length, transitions, problems, synced, conflicts: 0, delivery: null };
+  }
+
+  const channels = options.notifiers.map((notifier) => notifier.channel);
+  const applied = await withTransactionRetry(store, (tx) =>
+    applyEvaluations(tx, evaluations, {
+      now,
+      notifications: (records) => outboxRows(records, channels, formatTransitionLine, options.wallClock()),
+    }),
+  );
+  const delivery =
+    options.notifiers.length > 0
+      ? await deliverPending({
+          store,
+          notifiers: options.notifiers,
+          now: options.wallClock,
+          maxAttempts: config.alerting.maxNotifyAttempts,
+          log: options.log,
+        })
+      : null;
+  return { skipped: null, evaluated: evaluations.length, transitions: applied.records, problems, synced, conflicts: applied.conflicts, delivery };
+}
+
+/** `check` applies config edits by itself: re-sync when the checks part of the config changed. */
+async function syncIfConfigChanged(options: CheckRunOptions): Promise<boolean> {
+  const { store, config, registry } = options;
+  const fingerprint = checksFingerprint(config);
+  if ((await store.getSetting(CHECKS_FINGERPRINT_SETTING)) === fingerprint) return false;
+  const plan = await planSync(store, config, registry);
+  for (const name of plan.unregisteredHosts) {
+    options.log.warn(`host '${name}' is in the config but not registered; add it with \`monitor hosts add ${name}\``);
+  }
+  if (options.dryRun) {
+    if (plan.changes.length > 0 || plan.catalogue.length > 0) options.log.warn('the config changed since the last sync; this dry run evaluates the checks as stored');
+    return false;
+  }
+  await applySync(store, plan);
+  await store.setSetting(CHECKS_FINGERPRINT_SETTING, fingerprint);
+  return true;
+}
+
+/** What a real run would record, without ids the database has not assigned. */
+function dryRunRecords(evaluation: CheckEvaluation, now: Date): TransitionRecord[] {
+  const { check, outcome, openAlertRecord } = evaluation;
+  return outcome.transitions.map((transition) => {
+    const action = transition.action;
+    return {
+      event: transition.event,
+      alertId: action && action.kind !== 'open' ? action.alertId : (openAlertRecord?.alertId ?? null),
+      hostName: check.host.hostName,
+      checkKey: check.type.checkKey,
+      checkName: check.type.checkName,
+      severity: action && action.kind !== 'resolve' ? action.severity : (openAlertRecord?.severity ?? null),
+      status: action?.kind === 'resolve' ? 'resolved' : action ? 'open' : openAlertRecord ? 'open' : null,
+      message: action?.message ?? evaluation.result.message,
+      value: action?.value ?? evaluation.result.value,
+      at: now,
+      triggeredAt: action?.kind === 'open' ? now : (openAlertRecord?.triggeredAt ?? null),
+      resolvedAt: action?.kind === 'resolve' ? now : null,
+      notify: transition.notify,
+      quietReason: transition.quietReason,
+    };
+  });
+}

@@ -1,0 +1,16 @@
+// The registry a command uses: the built-in check functions plus the config's plugins (imported only
+// when the config lists any).
+
+import { dirname } from 'node:path';
+import type { Config } from '../config/types.js';
+import { createRegistry, loadPlugins, type CheckRegistry } from './registry.js';
+
+export async function loadRegistry(config: Config, cwd: string): Promise<CheckRegistry> {
+  if (config.plugins.length === 0) return createRegistry();
+  const plugins = await loadPlugins(config.plugins, {
+    baseDir: config.file ? dirname(config.file) : cwd,
+    file: config.file,
+    lineOf: config.lineOf,
+  });
+  return createRegistry(plugins);
+}

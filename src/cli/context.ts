@@ -1,0 +1,55 @@
+// Builds the Context a command receives: config (located, parsed, validated), output, logger, clock,
+// and a lazy store opener, so commands that never touch the database never load a driver.
+
+import type { Context, Output } from '../context.js';
+import { loadConfig } from '../config/load.js';
+import { createLogger } from '../output/logger.js';
+import { wantsColour } from '../output/colour.js';
+import type { RunIO } from './io.js';
+
+export interface GlobalOptions {
+  config?: string;
+  verbose?: boolean;
+}
+
+export function isDebug(env: NodeJS.ProcessEnv, verbose: boolean | undefined): boolean {
+  return Boolean(verbose) || /(^|,)\s*monitor(:\*)?\s*(,|$)/.test(env.DEBUG ?? '') || env.DEBUG === '*';
+}
+
+export function makeOutput(io: RunIO): Output {
+  const isTTY = Boolean(io.stdout.isTTY);
+  return {
+    write: (text) => void io.stdout.write(text),
+    error: (text) => void io.stderr.write(text),
+    color: wantsColour(io.env, isTTY),
+    isTTY,
+    errorIsTTY: Boolean(io.stderr.isTTY),
+  };
+}
+
+export async function createContext(io: RunIO, options: GlobalOptions, signal: AbortSignal): Promise<Context> {
+  const config = await loadConfig({ explicitPath: options.config, env: io.env, cwd: io.cwd, homedir: io.homedir });
+  const verbose = isDebug(io.env, options.verbose);
+  const log = createLogger({
+    write: (line) => void io.stderr.write(line),
+    json: false,
+    debug: verbose,
+    now: () => io.clock.now(),
+  });
+  return {
+    config,
+    clock: io.clock,
+    log,
+    out: makeOutput(io),
+    input: io.stdin,
+    env: io.env,
+    cwd: io.cwd,
+    homedir: io.homedir,
+    verbose,
+    signal,
+    openStore: async (options = {}) => {
+      const { openStore } = await import('../store/open-store.js');
+      return openStore(config.database, { migrate: options.migrate ?? 'auto' });
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// Parsers for option values, so a bad value is a usage error (exit 2) that names the option.
+
+import { InvalidArgumentError } from 'commander';
+import { parseDuration } from '../time/duration.js';
+
+export function durationOption(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === null) throw new InvalidArgumentError(`expected a duration like 30m, 24h or 7d, got '${value}'`);
+  return ms;
+}
+
+export function positiveIntOption(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`expected a whole number ≥ 1, got '${value}'`);
+  return Number(value);
+}
+
+/** ISO-8601 with a zone, or a duration meaning "that long ago" (e.g. --at 2h). */
+export function timeOption(value: string, now: () => Date = () => new Date()): Date {
+  const ms = parseDuration(value);
+  if (ms !== null) return new Date(now().getTime() - ms);
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(value)) {
+    const date = new Date(value);
+    if (!Number.isNaN(date.getTime())) return date;
+  }
+  throw new InvalidArgumentError(`expected an ISO-8601 time with a zone (2026-11-29T10:00:00Z) or an age like 2h, got '${value}'`);
+}
+
+export function repeatable(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function alertIdArgument(value: string): number {
+  if (!/^#?\d+$/.test(value)) throw new InvalidArgumentError(`expected an alert id like 15, got '${value}'`);
+  return Number(value.replace('#', ''));
+}

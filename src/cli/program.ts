@@ -1,0 +1,193 @@
+// Declares every command and its help. Each action lazily imports one module per command
+// (src/commands/<path>.ts), so `monitor --help` and `monitor collect` load only what they use.
+
+import { Command, Option } from 'commander';
+import type { Context } from '../context.js';
+import {
+  alertIdArgument,
+  repeatable,
+  durationOption,
+  positiveIntOption,
+  timeOption,
+} from './options.js';
+
+/** Runs a command body with a Context built from the global options. */
+export type Execute = (command: Command, body: (ctx: Context) => Promise<unknown>) => Promise<void>;
+
+export function buildProgram(version: string, execute: Execute): Command {
+  const program = new Command('monitor')
+    .description('Server and data-pipeline monitoring: agent, ingest API, SQL storage and alerts.')
+    .version(version, '-V, --version', 'print the version')
+    .option('-c, --config <path>', 'config file (default: $MONITOR_CONFIG, ./monitor.yaml, ~/.config/monitor/monitor.yaml, /etc/monitor/monitor.yaml)')
+    .option('-v, --verbose', 'show debug output and stack traces (also DEBUG=monitor)')
+    .showHelpAfterError('(run with --help for usage)')
+    .showSuggestionAfterError(true)
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false });
+
+  program
+    .command('collect')
+    .description('sample this host (CPU %, memory %, disk %, load) and send the report to the server, or write it to the database when no server URL is configured')
+    .option('--dataset <name>', 'pipeline dataset this report is about')
+    .option('--partition <key>', 'the dataset partition just produced (e.g. 2026-11-29)')
+    .option('--files <n>', 'how many files the partition holds')
+    .option('--first-event <time>', 'time of the first event in the partition (ISO-8601 with zone)')
+    .option('--last-event <time>', 'time of the last event in the partition (ISO-8601 with zone)')
+    .option('--no-metrics', 'send only the pipeline facts, no CPU/memory/disk')
+    .option('--print', 'print the report as JSON and send nothing')
+    .addHelpText('after', '\nRun it from cron every minute:\n  * * * * * monitor collect\nUnsent reports are spooled in agent.state_dir and sent first on the next run.')
+    .action(async (opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/collect.js')).collect(ctx, opts)),
+    );
+
+  program
+    .command('serve')
+    .description('run the HTTP ingest API that remote agents post reports to')
+    .option('--listen <host:port>', 'address to listen on (default: server.listen, 0.0.0.0:8080)')
+    .addHelpText('after', '\nEndpoints: POST /api/v1/reports, GET /healthz, GET /metrics. Stops cleanly on SIGTERM/SIGINT.')
+    .action(async (opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/serve.js')).serve(ctx, opts)),
+    );
+
+  program
+    .command('check')
+    .description('evaluate every enabled host check once; open and resolve alerts on state changes; notify')
+    .option('--dry-run', 'evaluate and print transitions, change nothing, notify nobody')
+    .option('--host <name>', 'only this host')
+    .option('--at <time>', 'evaluate as of this moment on the stored data (ISO-8601 or an age like 2h)', (v: string) => timeOption(v))
+    .option('--json', 'print the transitions as JSON')
+    .addHelpText('after', '\nPrints one line per transition, e.g.\n  🚨 NEW ALERT #15: Disk Space - Host \'storage-server-04\' disk usage critical: 92%\n  ✅ RESOLVED: Disk Space - Host \'storage-server-04\' disk usage normal: 45%\nExit 0 when it ran, whatever it found; 1 when it could not run.')
+    .action(async (opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/check.js')).check(ctx, opts)),
+    );
+
+  const alerts = program.command('alerts').description('list, show and acknowledge alerts');
+  alerts
+    .command('list')
+    .description('table of alerts, newest first')
+    .addOption(new Option('--status <status>', 'which alerts').choices(['open', 'resolved', 'all']).default('all'))
+    .option('--host <name>', 'only this host')
+    .option('--check <key>', 'only this check (e.g. disk_space)')
+    .option('--since <age>', 'triggered within this long (e.g. 24h, 7d)', durationOption)
+    .option('--limit <n>', 'at most this many (default 50)', positiveIntOption)
+    .option('--json', 'print JSON (times in UTC)')
+    .action(async (opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/alerts/list.js')).alertsList(ctx, opts)),
+    );
+  alerts
+    .command('show')
+    .description('everything about one alert')
+    .argument('<id>', 'alert id', alertIdArgument)
+    .option('--json', 'print JSON')
+    .action(async (id: number, opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/alerts/show.js')).alertsShow(ctx, id, opts)),
+    );
+  alerts
+    .command('ack')
+    .description('acknowledge an alert: no more repeat notifications for it (its resolve is still announced)')
+    .argument('<id>', 'alert id', alertIdArgument)
+    .option('--json', 'print JSON')
+    .action(async (id: number, opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/alerts/ack.js')).alertsAck(ctx, id, opts)),
+    );
+
+  const hosts = program.command('hosts').description('register hosts and manage their keys');
+  hosts
+    .command('add')
+    .description('register a host and print its new key once (only a hash is stored)')
+    .argument('<name>', 'host name, as its agent reports it')
+    .option('--description <text>', 'what this host is')
+    .option('--json', 'print JSON, including host_key')
+    .action(async (name: string, opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/hosts/add.js')).hostsAdd(ctx, name, opts)),
+    );
+  hosts
+    .command('list')
+    .description('every host: last seen, latest metrics, open alerts, silent flag')
+    .option('--json', 'print JSON')
+    .action(async (opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/hosts/list.js')).hostsList(ctx, opts)),
+    );
+  hosts
+    .command('rotate-key')
+    .description('give a host a new key; the old one stops working')
+    .argument('<name>', 'host name')
+    .option('--json', 'print JSON, including host_key')
+    .action(async (name: string, opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/hosts/rotate-key.js')).hostsRotateKey(ctx, name, opts)),
+    );
+  hosts
+    .command('remove')
+    .description('remove a host and all its data (samples, checks, alerts)')
+    .argument('<name>', 'host name')
+    .option('--yes', 'really remove it')
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/hosts/remove.js')).hostsRemove(ctx, name, opts)),
+    );
+
+  const checks = program.command('checks').description('which checks each host runs, with which thresholds');
+  checks
+    .command('assign')
+    .description('enable a check for a host with per-host params; edits the YAML config (keeping comments) and syncs it')
+    .argument('<host>', 'host name')
+    .argument('<check>', 'check key, e.g. disk_space (see `monitor checks types`)')
+    .option('--set <key=value>', 'a param, e.g. --set crit=85 --set for=5m (repeatable)', repeatable, [])
+    .option('--unset <key>', 'drop a per-host param, back to the default (repeatable)', repeatable, [])
+    .option('--disable', 'turn the check off for this host')
+    .option('--enable', 'turn it back on')
+    .option('--json', 'print JSON')
+    .action(async (host: string, check: string, opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/checks/assign.js')).checksAssign(ctx, host, check, opts)),
+    );
+  checks
+    .command('sync')
+    .description('write the config\'s default_checks and hosts into host_alert_checks (also done by `monitor check`)')
+    .option('--dry-run', 'print what would be added, changed and disabled')
+    .option('--json', 'print JSON')
+    .action(async (opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/checks/sync.js')).checksSync(ctx, opts)),
+    );
+  checks
+    .command('list')
+    .description('the effective thresholds of every host check')
+    .argument('[host]', 'only this host')
+    .option('--json', 'print JSON')
+    .action(async (host: string | undefined, opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/checks/list.js')).checksList(ctx, host, opts)),
+    );
+  checks
+    .command('types')
+    .description('the catalogue of check types (alert_types) and their default params')
+    .option('--json', 'print JSON')
+    .action(async (opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/checks/types.js')).checksTypes(ctx, opts)),
+    );
+
+  const db = program.command('db').description('schema and retention');
+  db.command('migrate')
+    .description('create or upgrade the schema (versioned files under sql/)')
+    .option('--json', 'print JSON')
+    .action(async (opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/db/migrate.js')).dbMigrate(ctx, opts)),
+    );
+  db.command('prune')
+    .description('delete old samples in small batches (and, if asked, old resolved alerts)')
+    .requiredOption('--older-than <age>', 'delete samples collected longer ago than this, e.g. 30d', durationOption)
+    .option('--alerts-older-than <age>', 'also delete alerts resolved longer ago than this', durationOption)
+    .option('--batch-size <n>', 'rows per DELETE (default 5000)', positiveIntOption)
+    .option('--json', 'print JSON')
+    .action(async (opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/db/prune.js')).dbPrune(ctx, opts)),
+    );
+
+  program
+    .command('demo')
+    .description('the whole story in one command: four simulated servers report through the real API, alerts open and resolve')
+    .option('--database <url>', 'use this database instead of a fresh embedded one (e.g. mysql://root@127.0.0.1:3306/monitor_demo)')
+    .option('--pause', 'wait for Enter between steps (for a live presentation)')
+    .action(async (opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/demo.js')).demo(ctx, opts)),
+    );
+
+  return program;
+}

@@ -1,0 +1,82 @@
+import type { Context } from '../context.js';
+import { withStore } from '../cli/with-store.js';
+import { loadRegistry } from '../checks/load-registry.js';
+import { requireHost } from '../hosts/lookup.js';
+import { formatTransitionLine } from '../alerts/lines.js';
+import { runCheck, type CheckRunResult } from '../alerts/run-check.js';
+import { createNotifiers } from '../notify/create-notifiers.js';
+import { printJson } from '../output/json.js';
+import { makeChalk } from '../output/colour.js';
+
+export interface CheckOptions {
+  dryRun?: boolean;
+  host?: string;
+  at?: Date;
+  json?: boolean;
+}
+
+/**
+ * `monitor check`: one line per transition that is announced (quiet ones — cooldown, flapping,
+ * acknowledged — are recorded and shown with --verbose or --json). Exit 0 whenever it ran.
+ */
+export async function check(ctx: Context, options: CheckOptions): Promise<CheckRunResult> {
+  const registry = await loadRegistry(ctx.config, ctx.cwd);
+  const now = options.at ?? ctx.clock.now();
+  const result = await withStore(ctx, async (store) =>
+    runCheck({
+      store,
+      config: ctx.config,
+      registry,
+      notifiers: options.dryRun ? [] : createNotifiers(ctx.config.notify),
+      log: ctx.log,
+      now,
+      wallClock: () => ctx.clock.now(),
+      host: options.host === undefined ? null : await requireHost(store, options.host),
+      dryRun: Boolean(options.dryRun),
+    }),
+  );
+
+  if (options.json) {
+    printJson(ctx.out, {
+      evaluated_at: now,
+      dry_run: Boolean(options.dryRun),
+      skipped: result.skipped,
+      checks_evaluated: result.evaluated,
+      transitions: result.transitions.map((record) => ({
+        event: record.event,
+        alert_id: record.alertId,
+        host_name: record.hostName,
+        check_key: record.checkKey,
+        check_name: record.checkName,
+        severity: record.severity,
+        status: record.status,
+        message: record.message,
+        value: record.value,
+        at: record.at,
+        notified: record.notify,
+        quiet_reason: record.quietReason,
+        line: formatTransitionLine(record),
+      })),
+      problems: result.problems.map((p) => ({ host_name: p.hostName, check_key: p.checkKey, message: p.message })),
+    });
+    return result;
+  }
+
+  if (result.skipped) {
+    ctx.log.info(`${result.skipped}; nothing to do this time`);
+    return result;
+  }
+  const chalk = makeChalk(ctx.out.color);
+  const prefix = options.dryRun ? chalk.dim('[dry run] ') : '';
+  for (const record of result.transitions) {
+    const line = formatTransitionLine(record);
+    if (record.notify) ctx.out.write(`${prefix}${line}\n`);
+    else if (ctx.verbose || options.dryRun) ctx.out.write(`${prefix}${chalk.dim(line)}\n`);
+  }
+  for (const problem of result.problems) ctx.log.warn(`${problem.checkKey} on '${problem.hostName}' did not run: ${problem.message}`);
+  if (result.delivery && result.delivery.failed > 0) {
+    ctx.log.warn(`${result.delivery.failed} notification(s) failed; they are retried on the next run`);
+  }
+  ctx.log.debug(`evaluated ${result.evaluated} host checks, ${result.transitions.length} transitions`);
+  return result;
+}

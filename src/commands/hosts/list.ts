@@ -1,0 +1,93 @@
+import type { Context } from '../../context.js';
+import { withStore } from '../../cli/with-store.js';
+import { makeChalk } from '../../output/colour.js';
+import { printJson } from '../../output/json.js';
+import { renderTable } from '../../output/table.js';
+import { formatPercent, formatTimeWithAge } from '../../output/time-format.js';
+import { parseDuration } from '../../time/duration.js';
+import type { HostSummary } from '../../store/types.js';
+
+const DEFAULT_SILENT_AFTER_MS = 5 * 60_000;
+
+export interface HostListRow {
+  host_id: number;
+  host_name: string;
+  description: string | null;
+  created_at: Date;
+  last_seen: Date | null;
+  collected_at: Date | null;
+  cpu_pct: number | null;
+  mem_pct: number | null;
+  disk_pct: number | null;
+  load_1: number | null;
+  open_alerts: number;
+  /** No report for longer than the host_silent check's threshold (default 5m). */
+  silent: boolean;
+}
+
+/** `monitor hosts list`: every host with its last report, latest metrics and open alerts. */
+export async function hostsList(ctx: Context, options: { json?: boolean }): Promise<HostListRow[]> {
+  const now = ctx.clock.now();
+  const { hosts, silentAfterMs } = await withStore(ctx, async (store) => {
+    const silentType = (await store.listCheckTypes()).find((type) => type.checkKey === 'host_silent');
+    const threshold = silentType?.params.crit;
+    return {
+      hosts: await store.listHosts(),
+      silentAfterMs: (typeof threshold === 'string' || typeof threshold === 'number' ? parseDuration(threshold) : null) ?? DEFAULT_SILENT_AFTER_MS,
+    };
+  });
+  const rows = hosts.map((host) => toRow(host, now, silentAfterMs));
+  if (options.json) {
+    printJson(ctx.out, rows);
+    return rows;
+  }
+  if (rows.length === 0) {
+    ctx.out.write('No hosts yet. Register one with `monitor hosts add NAME`.\n');
+    return rows;
+  }
+  const chalk = makeChalk(ctx.out.color);
+  ctx.out.write(
+    renderTable(
+      rows,
+      [
+        { header: 'HOST', value: (row) => row.host_name },
+        { header: 'LAST SEEN', value: (row) => formatTimeWithAge(row.last_seen, now) },
+        { header: 'CPU', value: (row) => formatPercent(row.cpu_pct), align: 'right' },
+        { header: 'MEM', value: (row) => formatPercent(row.mem_pct), align: 'right' },
+        { header: 'DISK', value: (row) => formatPercent(row.disk_pct), align: 'right' },
+        { header: 'LOAD', value: (row) => (row.load_1 === null ? '-' : row.load_1.toFixed(2)), align: 'right' },
+        {
+          header: 'OPEN ALERTS',
+          value: (row) => String(row.open_alerts),
+          align: 'right',
+          style: (text, row) => (row.open_alerts > 0 ? chalk.red(text) : text),
+        },
+        {
+          header: 'STATUS',
+          value: (row) => (row.silent ? 'silent' : row.last_seen ? 'reporting' : 'waiting for first report'),
+          style: (text, row) => (row.silent ? chalk.yellow(text) : row.last_seen ? chalk.green(text) : text),
+        },
+      ],
+      chalk,
+    ),
+  );
+  return rows;
+}
+
+function toRow(host: HostSummary, now: Date, silentAfterMs: number): HostListRow {
+  const reference = host.lastSeen ?? host.createdAt;
+  return {
+    host_id: host.hostId,
+    host_name: host.hostName,
+    description: host.description,
+    created_at: host.createdAt,
+    last_seen: host.lastSeen,
+    collected_at: host.latest?.collectedAt ?? null,
+    cpu_pct: host.latest?.cpuPct ?? null,
+    mem_pct: host.latest?.memPct ?? null,
+    disk_pct: host.latest?.diskPct ?? null,
+    load_1: host.latest?.load1 ?? null,
+    open_alerts: host.openAlerts,
+    silent: now.getTime() - reference.getTime() > silentAfterMs,
+  };
+}

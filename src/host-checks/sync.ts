@@ -1,0 +1,109 @@
+// YAML -> host_alert_checks. Planning reads the catalogue, the hosts and the current rows (three
+// statements, whatever the host count), validates everything, and computes the difference; applying
+// writes only that difference in one transaction. Checks that the config no longer lists are
+// disabled, not deleted, so their history and a user's hand-made rows stay readable.
+
+import { createHash } from 'node:crypto';
+import type { Config } from '../config/types.js';
+import { ConfigError } from '../errors.js';
+import type { CheckRegistry } from '../checks/registry.js';
+import type { Store } from '../store/store.js';
+import type { CheckType, CheckTypeInput, Host, HostCheckInput } from '../store/types.js';
+import { canonicalJson } from './canonical-json.js';
+import { planCatalogue } from './catalogue.js';
+import { desiredChecksFor, validateDesiredChecks } from './desired.js';
+
+export interface HostCheckChange {
+  kind: 'added' | 'changed' | 'disabled';
+  hostId: number;
+  hostName: string;
+  checkKey: string;
+  enabled: boolean;
+  params: Record<string, unknown>;
+  before: { enabled: boolean; params: Record<string, unknown> } | null;
+}
+
+export interface SyncPlan {
+  catalogue: CheckTypeInput[];
+  changes: HostCheckChange[];
+  unchanged: number;
+  /** Hosts the config names that are not registered: a warning, not a failure. */
+  unregisteredHosts: string[];
+}
+
+export interface PlanOptions {
+  /** Only these hosts (e.g. one just registered); default: every registered host. */
+  hosts?: Host[];
+}
+
+export async function planSync(store: Store, config: Config, registry: CheckRegistry, options: PlanOptions = {}): Promise<SyncPlan> {
+  const currentTypes = await store.listCheckTypes();
+  const { upserts, issues } = planCatalogue(config, currentTypes);
+  const types = new Map<string, CheckType>(currentTypes.map((type) => [type.checkKey, type]));
+  for (const upsert of upserts) types.set(upsert.checkKey, { checkId: types.get(upsert.checkKey)?.checkId ?? -1, ...upsert });
+  issues.push(...validateDesiredChecks(config, types, registry));
+  if (issues.length > 0) throw new ConfigError(issues);
+
+  const hosts = options.hosts ?? (await store.listHostRecords());
+  const current = await store.listHostChecks(options.hosts?.length === 1 ? { hostId: options.hosts[0]!.hostId } : {});
+  const currentByKey = new Map(current.map((row) => [`${row.hostId}\u0000${row.checkKey}`, row]));
+  const registered = new Set(hosts.map((host) => host.hostName));
+
+  const changes: HostCheckChange[] = [];
+  let unchanged = 0;
+  for (const host of hosts) {
+    const wanted = new Set<string>();
+    for (const desired of desiredChecksFor(config, host.hostName)) {
+      wanted.add(desired.checkKey);
+      const existing = currentByKey.get(`${host.hostId}\u0000${desired.checkKey}`);
+      const base = { hostId: host.hostId, hostName: host.hostName, checkKey: desired.checkKey, enabled: desired.enabled, params: desired.params };
+      if (!existing) changes.push({ kind: 'added', ...base, before: null });
+      else if (existing.enabled !== desired.enabled || canonicalJson(existing.params) !== canonicalJson(desired.params)) {
+        changes.push({ kind: desired.enabled ? 'changed' : 'disabled', ...base, before: { enabled: existing.enabled, params: existing.params } });
+      } else unchanged += 1;
+    }
+    for (const row of current) {
+      if (row.hostId !== host.hostId || wanted.has(row.checkKey)) continue;
+      if (!row.enabled) unchanged += 1;
+      else {
+        changes.push({
+          kind: 'disabled',
+          hostId: host.hostId,
+          hostName: host.hostName,
+          checkKey: row.checkKey,
+          enabled: false,
+          params: row.params,
+          before: { enabled: true, params: row.params },
+        });
+      }
+    }
+  }
+  const unregisteredHosts = options.hosts ? [] : Object.keys(config.hosts).filter((name) => !registered.has(name)).sort();
+  return { catalogue: upserts, changes, unchanged, unregisteredHosts };
+}
+
+/** Writes a plan in one transaction (callers pass the store or an open transaction). */
+export async function applySync(store: Store, plan: SyncPlan): Promise<void> {
+  if (plan.catalogue.length === 0 && plan.changes.length === 0) return;
+  await store.transaction(async (tx) => {
+    if (plan.catalogue.length > 0) await tx.upsertCheckTypes(plan.catalogue);
+    if (plan.changes.length === 0) return;
+    const ids = new Map((await tx.listCheckTypes()).map((type) => [type.checkKey, type.checkId]));
+    const rows: HostCheckInput[] = plan.changes.map((change) => ({
+      hostId: change.hostId,
+      checkId: ids.get(change.checkKey)!,
+      params: change.params,
+      enabled: change.enabled,
+    }));
+    await tx.upsertHostChecks(rows);
+  });
+}
+
+/** Identifies the check-related parts of a config: `monitor check` re-syncs when it changes. */
+export function checksFingerprint(config: Config): string {
+  const hosts = Object.fromEntries(Object.entries(config.hosts).map(([name, host]) => [name, host.checks]));
+  const text = canonicalJson({ types: config.checkTypes, defaults: config.defaultChecks, hosts });
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export const CHECKS_FINGERPRINT_SETTING = 'checks_config_fingerprint';

@@ -1,0 +1,14 @@
+// Host keys: 256 random bits, shown once, stored only as a SHA-256 hash. The server looks a key up
+// by its hash, so the plain key never touches the database.
+
+import { createHash, randomBytes } from 'node:crypto';
+
+const KEY_PREFIX = 'mk_';
+
+export function generateHostKey(): string {
+  return `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+}
+
+export function hashHostKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
