@@ -49,14 +49,13 @@ export class Narrator {
     };
   }
 
+  private lines: AsyncIterator<string> | null = null;
+
+  /** One reader for the whole demo: lines typed (or piped) ahead are kept for the next pause. */
   private async waitForEnter(): Promise<void> {
-    const lines = createInterface({ input: this.pause!.input, terminal: false });
+    this.lines ??= createInterface({ input: this.pause!.input, terminal: false })[Symbol.asyncIterator]();
     this.out.write(this.chalk.dim('  (press Enter to continue)'));
-    await new Promise<void>((resolve) => {
-      lines.once('line', () => resolve());
-      lines.once('close', () => resolve());
-    });
-    lines.close();
+    await this.lines.next(); // at end of input it returns done: nothing left to wait for
     this.out.write('\n');
   }
 }
