@@ -8,7 +8,7 @@ import type { Config } from '../config/types.js';
 import { ConfigError } from '../errors.js';
 import type { CheckRegistry } from '../checks/registry.js';
 import type { Store } from '../store/store.js';
-import type { CheckType, CheckTypeInput, Host, HostCheckInput } from '../store/types.js';
+import type { CheckType, CheckTypeInput, Host, HostCheck, HostCheckInput } from '../store/types.js';
 import { canonicalJson } from './canonical-json.js';
 import { planCatalogue } from './catalogue.js';
 import { desiredChecksFor, validateDesiredChecks } from './desired.js';
@@ -29,6 +29,8 @@ export interface SyncPlan {
   unchanged: number;
   /** Hosts the config names that are not registered: a warning, not a failure. */
   unregisteredHosts: string[];
+  /** Check keys the config manages now or managed before (kept in settings). */
+  managedKeys: string[];
 }
 
 export interface PlanOptions {
@@ -46,46 +48,74 @@ export async function planSync(store: Store, config: Config, registry: CheckRegi
 
   const hosts = options.hosts ?? (await store.listHostRecords());
   const current = await store.listHostChecks(options.hosts?.length === 1 ? { hostId: options.hosts[0]!.hostId } : {});
-  const currentByKey = new Map(current.map((row) => [`${row.hostId}\u0000${row.checkKey}`, row]));
-  const registered = new Set(hosts.map((host) => host.hostName));
+  const currentByHost = new Map<number, Map<string, HostCheck>>();
+  for (const row of current) {
+    let rows = currentByHost.get(row.hostId);
+    if (!rows) currentByHost.set(row.hostId, (rows = new Map()));
+    rows.set(row.checkKey, row);
+  }
+  const managedKeys = [...new Set([...configuredCheckKeys(config), ...parseKeys(await store.getSetting(MANAGED_KEYS_SETTING))])].sort();
+  const managed = new Set(managedKeys);
 
   const changes: HostCheckChange[] = [];
   let unchanged = 0;
   for (const host of hosts) {
+    const existingRows = currentByHost.get(host.hostId) ?? new Map<string, HostCheck>();
     const wanted = new Set<string>();
     for (const desired of desiredChecksFor(config, host.hostName)) {
       wanted.add(desired.checkKey);
-      const existing = currentByKey.get(`${host.hostId}\u0000${desired.checkKey}`);
+      const existing = existingRows.get(desired.checkKey);
       const base = { hostId: host.hostId, hostName: host.hostName, checkKey: desired.checkKey, enabled: desired.enabled, params: desired.params };
       if (!existing) changes.push({ kind: 'added', ...base, before: null });
       else if (existing.enabled !== desired.enabled || canonicalJson(existing.params) !== canonicalJson(desired.params)) {
         changes.push({ kind: desired.enabled ? 'changed' : 'disabled', ...base, before: { enabled: existing.enabled, params: existing.params } });
       } else unchanged += 1;
     }
-    for (const row of current) {
-      if (row.hostId !== host.hostId || wanted.has(row.checkKey)) continue;
-      if (!row.enabled) unchanged += 1;
-      else {
-        changes.push({
-          kind: 'disabled',
-          hostId: host.hostId,
-          hostName: host.hostName,
-          checkKey: row.checkKey,
-          enabled: false,
-          params: row.params,
-          before: { enabled: true, params: row.params },
-        });
+    // A row the config does not want is disabled only when the config manages that check key (or
+    // did before): rows people add by hand for checks the config never mentions are left alone.
+    for (const row of existingRows.values()) {
+      if (wanted.has(row.checkKey)) continue;
+      if (!row.enabled || !managed.has(row.checkKey)) {
+        unchanged += 1;
+        continue;
       }
+      changes.push({
+        kind: 'disabled',
+        hostId: host.hostId,
+        hostName: host.hostName,
+        checkKey: row.checkKey,
+        enabled: false,
+        params: row.params,
+        before: { enabled: true, params: row.params },
+      });
     }
   }
+  const registered = new Set(hosts.map((host) => host.hostName));
   const unregisteredHosts = options.hosts ? [] : Object.keys(config.hosts).filter((name) => !registered.has(name)).sort();
-  return { catalogue: upserts, changes, unchanged, unregisteredHosts };
+  return { catalogue: upserts, changes, unchanged, unregisteredHosts, managedKeys };
+}
+
+/** Every check key the config's check layers mention: the keys whose rows the config owns. */
+function configuredCheckKeys(config: Config): string[] {
+  return [...Object.keys(config.defaultChecks), ...Object.values(config.hosts).flatMap((host) => Object.keys(host.checks))];
+}
+
+function parseKeys(stored: string | null): string[] {
+  if (!stored) return [];
+  try {
+    const parsed: unknown = JSON.parse(stored);
+    return Array.isArray(parsed) ? parsed.filter((key): key is string => typeof key === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Writes a plan in one transaction (callers pass the store or an open transaction). */
 export async function applySync(store: Store, plan: SyncPlan): Promise<void> {
-  if (plan.catalogue.length === 0 && plan.changes.length === 0) return;
   await store.transaction(async (tx) => {
+    if ((await tx.getSetting(MANAGED_KEYS_SETTING)) !== JSON.stringify(plan.managedKeys)) {
+      await tx.setSetting(MANAGED_KEYS_SETTING, JSON.stringify(plan.managedKeys));
+    }
     if (plan.catalogue.length > 0) await tx.upsertCheckTypes(plan.catalogue);
     if (plan.changes.length === 0) return;
     const ids = new Map((await tx.listCheckTypes()).map((type) => [type.checkKey, type.checkId]));
@@ -107,3 +137,4 @@ export function checksFingerprint(config: Config): string {
 }
 
 export const CHECKS_FINGERPRINT_SETTING = 'checks_config_fingerprint';
+const MANAGED_KEYS_SETTING = 'checks_managed_keys';
