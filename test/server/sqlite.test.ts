@@ -1,0 +1,4 @@
+import { ingestScenario } from './ingest-scenario.js';
+import { sqliteFixture } from './sqlite-fixture.js';
+
+ingestScenario('SQLite', sqliteFixture);
