@@ -56,16 +56,13 @@ export async function run(argv: string[], overrides: Partial<RunIO> = {}): Promi
     const ctx = await createContext(io, globals, signals.signal);
     await body(ctx);
   });
-  program.exitOverride();
-  program.configureOutput({
-    writeOut: (text) => void io.stdout.write(text),
-    writeErr: (text) => void io.stderr.write(text),
-  });
-  for (const sub of allCommands(program)) {
-    sub.exitOverride();
-    sub.configureOutput({
+  for (const command of [program, ...allCommands(program)]) {
+    command.exitOverride();
+    command.configureOutput({
       writeOut: (text) => void io.stdout.write(text),
       writeErr: (text) => void io.stderr.write(text),
+      // A usage mistake shows the usage of the command it was made in, not only a pointer to --help.
+      outputError: (text, write) => write(`${text}Usage: ${commandPath(command)} ${command.usage()}\n`),
     });
   }
 
@@ -81,6 +78,13 @@ export async function run(argv: string[], overrides: Partial<RunIO> = {}): Promi
 
 function allCommands(command: Command): Command[] {
   return command.commands.flatMap((sub) => [sub, ...allCommands(sub)]);
+}
+
+/** "monitor alerts list" */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let current: Command | null = command; current; current = current.parent) names.unshift(current.name());
+  return names.join(' ');
 }
 
 function reportError(error: unknown, io: RunIO, verbose: boolean): ExitCode {

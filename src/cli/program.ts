@@ -20,7 +20,7 @@ export function buildProgram(version: string, execute: Execute): Command {
     .version(version, '-V, --version', 'print the version')
     .option('-c, --config <path>', 'config file (default: $MONITOR_CONFIG, ./monitor.yaml, ~/.config/monitor/monitor.yaml, /etc/monitor/monitor.yaml)')
     .option('-v, --verbose', 'show debug output and stack traces (also DEBUG=monitor)')
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError('(run with --help for details)')
     .showSuggestionAfterError(true)
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false });
 

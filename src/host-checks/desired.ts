@@ -51,7 +51,10 @@ export function validateDesiredChecks(config: Config, types: Map<string, CheckTy
   const issue = (path: string[], message: string): void => {
     issues.push({ key: path.join('.'), message, file: config.file, line: config.lineOf(path) });
   };
-  const validateLayer = (checks: Record<string, HostCheckConfig>, basePath: string[]): void => {
+  // A host layer is validated over what it inherits from default_checks, as desiredChecksFor merges
+  // them: `default_checks.disk_space.warn: 75` with a host's `crit: 78` is valid, though 78 is below
+  // the type's own default warn of 80.
+  const validateLayer = (checks: Record<string, HostCheckConfig>, basePath: string[], inherited: Record<string, HostCheckConfig> = {}): void => {
     for (const [checkKey, check] of Object.entries(checks)) {
       const path = [...basePath, checkKey];
       const type = types.get(checkKey);
@@ -60,11 +63,14 @@ export function validateDesiredChecks(config: Config, types: Map<string, CheckTy
         continue;
       }
       if (!registry.has(type.functionName)) continue; // reported when the check runs; others still run
-      const { problems } = normaliseParams(registry.get(type.functionName), effectiveRawParams(type, check.params));
+      const params = { ...inherited[checkKey]?.params, ...check.params };
+      const { problems } = normaliseParams(registry.get(type.functionName), effectiveRawParams(type, params));
       for (const problem of problems) issue([...path, problem.key], problem.message);
     }
   };
   validateLayer(config.defaultChecks, ['default_checks']);
-  for (const [hostName, host] of Object.entries(config.hosts)) validateLayer(host.checks, ['hosts', hostName, 'checks']);
+  for (const [hostName, host] of Object.entries(config.hosts)) {
+    validateLayer(host.checks, ['hosts', hostName, 'checks'], config.defaultChecks);
+  }
   return issues;
 }

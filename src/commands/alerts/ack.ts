@@ -16,7 +16,7 @@ export async function alertsAck(ctx: Context, alertId: number, options: { json?:
   const result = toAlertJson(alert, now);
   if (options.json) printJson(ctx.out, result);
   else if (alert.acknowledgedAt && alert.acknowledgedAt.getTime() !== now.getTime()) {
-    ctx.out.write(`Alert #${alertId} was already acknowledged at ${formatLocalTime(alert.acknowledgedAt)}.\n`);
+    ctx.out.write(`Alert #${alertId} was already acknowledged at ${formatLocalTime(alert.acknowledgedAt, ctx.env.TZ)}.\n`);
   } else if (alert.status === 'resolved') {
     ctx.out.write(`Acknowledged alert #${alertId} (it is already resolved).\n`);
   } else {

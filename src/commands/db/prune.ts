@@ -36,8 +36,8 @@ export async function dbPrune(ctx: Context, options: DbPruneOptions): Promise<Db
   }));
   if (options.json) printJson(ctx.out, result);
   else {
-    ctx.out.write(`Deleted ${result.samples_deleted} samples collected before ${formatLocalTime(samplesBefore)}.\n`);
-    if (alertsBefore) ctx.out.write(`Deleted ${result.alerts_deleted} alerts resolved before ${formatLocalTime(alertsBefore)}.\n`);
+    ctx.out.write(`Deleted ${result.samples_deleted} samples collected before ${formatLocalTime(samplesBefore, ctx.env.TZ)}.\n`);
+    if (alertsBefore) ctx.out.write(`Deleted ${result.alerts_deleted} alerts resolved before ${formatLocalTime(alertsBefore, ctx.env.TZ)}.\n`);
   }
   return result;
 }

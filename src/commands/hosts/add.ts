@@ -1,6 +1,7 @@
 import type { Context } from '../../context.js';
 import { withStore } from '../../cli/with-store.js';
 import { loadRegistry } from '../../checks/load-registry.js';
+import { assertHostName } from '../../hosts/host-name.js';
 import { registerHost } from '../../hosts/register.js';
 import { printJson } from '../../output/json.js';
 import { makeChalk } from '../../output/colour.js';
@@ -21,6 +22,8 @@ export interface HostsAddResult {
 
 /** `monitor hosts add NAME`: registers the host and prints its key once. */
 export async function hostsAdd(ctx: Context, hostName: string, options: HostsAddOptions): Promise<HostsAddResult> {
+  // Before the store opens: a typo must not create (or migrate) a database as a side effect.
+  assertHostName(hostName);
   const registry = await loadRegistry(ctx.config, ctx.cwd);
   const registered = await withStore(ctx, (store) =>
     registerHost(store, ctx.config, registry, { hostName, description: options.description ?? null, now: ctx.clock.now() }),

@@ -30,13 +30,18 @@ export async function hostsList(ctx: Context, options: { json?: boolean }): Prom
   const now = ctx.clock.now();
   const { hosts, silentAfterMs } = await withStore(ctx, async (store) => {
     const silentType = (await store.listCheckTypes()).find((type) => type.checkKey === 'host_silent');
-    const threshold = silentType?.params.crit;
-    return {
-      hosts: await store.listHosts(),
-      silentAfterMs: (typeof threshold === 'string' || typeof threshold === 'number' ? parseDuration(threshold) : null) ?? DEFAULT_SILENT_AFTER_MS,
-    };
+    // Each host's own host_silent threshold (its overrides from default_checks or hosts.<name>), so
+    // the flag agrees with the alert `monitor check` would open.
+    const overrides = new Map(
+      (await store.listHostChecks()).filter((check) => check.checkKey === 'host_silent').map((check) => [check.hostId, check.params]),
+    );
+    const hostsFound = await store.listHosts();
+    const thresholds = new Map(
+      hostsFound.map((host) => [host.hostId, silentThresholdMs({ ...silentType?.params, ...overrides.get(host.hostId) }.crit)]),
+    );
+    return { hosts: hostsFound, silentAfterMs: (hostId: number) => thresholds.get(hostId) ?? DEFAULT_SILENT_AFTER_MS };
   });
-  const rows = hosts.map((host) => toRow(host, now, silentAfterMs));
+  const rows = hosts.map((host) => toRow(host, now, silentAfterMs(host.hostId)));
   if (options.json) {
     printJson(ctx.out, rows);
     return rows;
@@ -51,7 +56,7 @@ export async function hostsList(ctx: Context, options: { json?: boolean }): Prom
       rows,
       [
         { header: 'HOST', value: (row) => row.host_name },
-        { header: 'LAST SEEN', value: (row) => formatTimeWithAge(row.last_seen, now) },
+        { header: 'LAST SEEN', value: (row) => formatTimeWithAge(row.last_seen, now, ctx.env.TZ) },
         { header: 'CPU', value: (row) => formatPercent(row.cpu_pct), align: 'right' },
         { header: 'MEM', value: (row) => formatPercent(row.mem_pct), align: 'right' },
         { header: 'DISK', value: (row) => formatPercent(row.disk_pct), align: 'right' },
@@ -72,6 +77,10 @@ export async function hostsList(ctx: Context, options: { json?: boolean }): Prom
     ),
   );
   return rows;
+}
+
+function silentThresholdMs(crit: unknown): number {
+  return (typeof crit === 'string' || typeof crit === 'number' ? parseDuration(crit) : null) ?? DEFAULT_SILENT_AFTER_MS;
 }
 
 function toRow(host: HostSummary, now: Date, silentAfterMs: number): HostListRow {

@@ -1,0 +1,131 @@
+// One scenario, two databases: the admin command tests (hosts, db, alerts, checks) register their
+// tests once through `eachBackend` and run them against a real SQLite file and a real MariaDB
+// database. Each test gets a fresh HOME (so the embedded database lands at its XDG default) and, on
+// MariaDB, a database name that does not exist yet: the first command creates it, as a user's would.
+// Tests read and check the tables with plain SQL on their own connection, never through the code
+// under test.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import mysql from 'mysql2/promise';
+import { afterEach, beforeEach, describe } from 'vitest';
+import { openStore } from '../../../src/store/open-store.js';
+import type { Store } from '../../../src/store/store.js';
+import { runCli, type CliOptions, type CliResult } from '../../support/cli.js';
+import { describeMysql, MYSQL_SERVER_URL, type MysqlSuiteDatabase } from '../../support/mysql.js';
+import { makeTempDir, removeTempDir } from '../../support/temp-dir.js';
+
+export type SqlParam = string | number | null;
+
+export interface AdminBackend {
+  readonly kind: 'sqlite' | 'mysql';
+  /** The test's HOME (and working directory of the commands). */
+  readonly home: string;
+  /** What a user would export to reach this database (MONITOR_DATABASE_URL on MariaDB, nothing on SQLite). */
+  readonly env: Record<string, string>;
+  /** `monitor …` in-process against this database, with the test's HOME. */
+  cli(argv: string[], options?: Omit<Partial<CliOptions>, 'home'>): Promise<CliResult>;
+  /** The store opened directly (for setup), always closed afterwards. */
+  withStore<T>(body: (store: Store) => Promise<T>): Promise<T>;
+  /** Plain SQL on a separate connection. Numbers come back as numbers; times and JSON as the stored text. */
+  sql<T = Record<string, unknown>>(text: string, params?: SqlParam[]): Promise<T[]>;
+  /** Whether the database (the SQLite file, the MariaDB schema) exists at all yet. */
+  databaseExists(): Promise<boolean>;
+}
+
+/** The embedded default: $XDG_DATA_HOME/monitor/monitor.db, XDG_DATA_HOME unset. */
+export function defaultSqliteFile(home: string): string {
+  return join(home, '.local', 'share', 'monitor', 'monitor.db');
+}
+
+async function sqliteBackend(home: string): Promise<AdminBackend> {
+  const file = defaultSqliteFile(home);
+  return {
+    kind: 'sqlite',
+    home,
+    env: {},
+    cli: (argv, options = {}) => runCli(argv, { ...options, home, env: { ...options.env } }),
+    withStore: (body) => withOpenStore(`sqlite:${file}`, body),
+    async sql<T>(text: string, params: SqlParam[] = []) {
+      const db = new Database(file, { fileMustExist: true });
+      try {
+        const statement = db.prepare(text);
+        if (statement.reader) return statement.all(...params) as T[];
+        statement.run(...params);
+        return [];
+      } finally {
+        db.close();
+      }
+    },
+    databaseExists: async () => existsSync(file),
+  };
+}
+
+async function mysqlBackend(home: string, database: { name: string; url: string }): Promise<AdminBackend> {
+  const connect = (withDatabase: boolean) =>
+    mysql.createConnection({ uri: withDatabase ? database.url : MYSQL_SERVER_URL, dateStrings: true, jsonStrings: true, supportBigNumbers: false });
+  return {
+    kind: 'mysql',
+    home,
+    env: { MONITOR_DATABASE_URL: database.url },
+    cli: (argv, options = {}) => runCli(argv, { ...options, home, env: { MONITOR_DATABASE_URL: database.url, ...options.env } }),
+    withStore: (body) => withOpenStore(database.url, body),
+    async sql<T>(text: string, params: SqlParam[] = []) {
+      const connection = await connect(true);
+      try {
+        const [rows] = await connection.query(text, params);
+        return (Array.isArray(rows) ? rows : []) as T[];
+      } finally {
+        await connection.end();
+      }
+    },
+    async databaseExists() {
+      const connection = await connect(false);
+      try {
+        const [rows] = await connection.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [database.name]);
+        return (rows as unknown[]).length > 0;
+      } finally {
+        await connection.end();
+      }
+    },
+  };
+}
+
+async function withOpenStore<T>(url: string, body: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore({ url, poolSize: 1, connectTimeoutMs: 5_000 });
+  try {
+    return await body(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** A fresh backend for every test of the enclosing describe; `current()` is valid inside tests and hooks. */
+function freshBackendPerTest(make: (home: string) => Promise<AdminBackend>): () => AdminBackend {
+  let backend: AdminBackend | null = null;
+  beforeEach(async () => {
+    backend = await make(await makeTempDir('monitor-admin-'));
+  });
+  afterEach(async () => {
+    if (backend) await removeTempDir(backend.home);
+    backend = null;
+  });
+  return () => {
+    if (!backend) throw new Error('the backend exists only inside tests and hooks');
+    return backend;
+  };
+}
+
+/**
+ * Registers `scenario` twice: on SQLite and on MariaDB (skipped loudly, or failed under CI, when
+ * MariaDB is unreachable — see test/support/mysql.ts).
+ */
+export function eachBackend(title: string, scenario: (backend: () => AdminBackend) => void): void {
+  describe(`${title} — SQLite`, () => {
+    scenario(freshBackendPerTest((home) => sqliteBackend(home)));
+  });
+  describeMysql(`${title} — MariaDB`, (db: MysqlSuiteDatabase) => {
+    scenario(freshBackendPerTest((home) => mysqlBackend(home, db.reserve('admin'))));
+  });
+}
