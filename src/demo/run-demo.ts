@@ -53,7 +53,7 @@ export async function runDemo(ctx: Context, options: RunDemoOptions): Promise<vo
     const start = minuteAt(new Date(Math.floor(now.getTime() / 60_000) * 60_000), -(ACTS.recovery.to + 2));
     const checkAt = (minute: number, seconds = 20): Date => new Date(minuteAt(start, minute).getTime() + seconds * 1000);
     const runCheck = async (at: Date, label = 'monitor check'): Promise<number> => {
-      narrator.command(`${label}   ${chalk.dim(`# as of ${formatLocalTime(at)}`)}`);
+      narrator.command(`${label}   ${chalk.dim(`# as of ${formatLocalTime(at, ctx.env.TZ)}`)}`);
       const result = await check(demoCtx, { at });
       return result.transitions.filter((record) => record.notify).length;
     };
