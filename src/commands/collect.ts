@@ -1,11 +1,11 @@
-import type { Context } from '../context.js';
-import { ConfigError, UnavailableError } from '../errors.js';
+import type { Context, Logger } from '../context.js';
+import { ConfigError, UnavailableError, UsageError } from '../errors.js';
 import { collectReport } from '../agent/sample.js';
 import { parsePipelineFlags, type PipelineFlags } from '../agent/pipeline.js';
 import { Spool } from '../agent/spool.js';
 import { deliverWithSpool, type DeliverSummary, type SendBatch } from '../agent/deliver.js';
-import { toWireReport } from '../reports/report.js';
-import { printJson } from '../output/json.js';
+import { toWireReport, type Report } from '../reports/report.js';
+import { InvalidReportError, parseReport } from '../reports/validate.js';
 
 export interface CollectOptions extends PipelineFlags {
   /** false with --no-metrics. */
@@ -19,7 +19,7 @@ export interface CollectOptions extends PipelineFlags {
  * server or database cannot be reached the report is spooled and the run exits 1 with one line.
  */
 export async function collect(ctx: Context, options: CollectOptions): Promise<DeliverSummary | null> {
-  const { agent, server } = ctx.config;
+  const { agent } = ctx.config;
   const pipeline = parsePipelineFlags(options);
   const now = ctx.clock.now();
   const report = await collectReport({
@@ -32,7 +32,9 @@ export async function collect(ctx: Context, options: CollectOptions): Promise<De
     pipeline,
     mountsSource: { file: ctx.config.file, line: ctx.config.lineOf(['agent', 'mounts']) },
   });
+  checkSendable(report, now);
   if (options.print) {
+    const { printJson } = await import('../output/json.js');
     printJson(ctx.out, toWireReport(report));
     return null;
   }
@@ -47,7 +49,7 @@ export async function collect(ctx: Context, options: CollectOptions): Promise<De
       batchSize: agent.batchSize,
       limits: { maxBytes: agent.spoolMaxBytes, maxAgeMs: agent.spoolMaxAgeMs },
       now,
-      log: ctx.log,
+      log: quietInfo(ctx.log),
     });
   } finally {
     await close();
@@ -59,6 +61,40 @@ export async function collect(ctx: Context, options: CollectOptions): Promise<De
   }
   ctx.log.debug(`sent ${summary.sent} report(s)`, { spooled: summary.spooled, dropped: summary.dropped });
   return summary;
+}
+
+/** Report fields that come from collect's flags, for messages that name the flag. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  dataset_name: '--dataset',
+  partition_key: '--partition',
+  files_count: '--files',
+  first_event_at: '--first-event',
+  last_event_at: '--last-event',
+};
+
+/**
+ * The server's own validation, before anything is spooled: a value it would refuse (a dataset name
+ * with a space, a files count past INT) is a bad flag now — exit 2 naming the flag — not a report
+ * that is refused, or in one-box mode stuck in the spool, on every later run.
+ */
+function checkSendable(report: Report, now: Date): void {
+  try {
+    parseReport(toWireReport(report), '', now);
+  } catch (error) {
+    if (!(error instanceof InvalidReportError)) throw error;
+    const flag = FLAG_OF_FIELD[error.field];
+    if (!flag) throw error;
+    throw new UsageError(`${flag}: ${error.message.slice(error.field.length + 2)}`, { cause: error });
+  }
+}
+
+/**
+ * The delivery's info lines ("server not reached: …; 1 report(s) kept …") repeat what this command
+ * says itself in its one error line, and a cron run must print nothing when all is well: they become
+ * debug lines (--verbose). Warnings (dropped or set-aside reports) still print.
+ */
+function quietInfo(log: Logger): Logger {
+  return { ...log, info: (message, fields) => log.debug(message, fields) };
 }
 
 async function chooseSender(ctx: Context): Promise<{ send: SendBatch; close: () => Promise<void> }> {
@@ -80,7 +116,8 @@ async function chooseSender(ctx: Context): Promise<{ send: SendBatch; close: () 
     return { send: (reports) => sendReports({ serverUrl, hostKey, reports, timeoutMs: agent.timeoutMs }), close: async () => {} };
   }
   const { databaseSender } = await import('../agent/one-box.js');
-  const { loadRegistry } = await import('../checks/load-registry.js');
-  const sender = databaseSender(ctx, ctx.config, () => loadRegistry(ctx.config, ctx.cwd));
+  // The check registry (every check function, plugins) matters only when this host registers itself.
+  const loadRegistry = async () => (await import('../checks/load-registry.js')).loadRegistry(ctx.config, ctx.cwd);
+  const sender = databaseSender(ctx, ctx.config, loadRegistry);
   return { send: (reports) => sender.send(reports), close: () => sender.close() };
 }

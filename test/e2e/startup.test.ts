@@ -1,0 +1,84 @@
+// Start-up cost of the commands that run most: `collect` runs every minute on every server, and
+// `--help`/`hosts list` are what people type. Heavy packages must load only in the commands that
+// use them (STYLE rule 8). bin/monitor runs with test/support/import-trace.cjs preloaded, which
+// writes every CommonJS module the process loaded — ESM-imported CJS packages included — to a file.
+// Needs `npm run build` first (bin/monitor runs dist/).
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, spawnCli, type CliResult } from '../support/cli.js';
+import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
+import { createTestDatabase } from '../commands/support-collect/databases.js';
+import { startReportRecorder } from '../commands/support-collect/report-recorder.js';
+
+const TRACER = join(PROJECT_ROOT, 'test/support/import-trace.cjs');
+const HEAVY = ['mysql2', 'better-sqlite3', 'systeminformation', 'nodemailer'];
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** The package a module file belongs to: the first path segment(s) after the last node_modules/. */
+function packageOf(file: string): string | null {
+  const at = file.lastIndexOf('/node_modules/');
+  if (at < 0) return null;
+  const parts = file.slice(at + '/node_modules/'.length).split('/');
+  return parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+}
+
+/** Runs bin/monitor with the tracer; returns its result and the packages it loaded. */
+async function traced(argv: string[], env: Record<string, string> = {}): Promise<CliResult & { packages: Set<string> }> {
+  const home = await makeTempDir('monitor-startup-');
+  cleanups.push(() => removeTempDir(home));
+  const trace = join(home, 'loaded.txt');
+  const result = await spawnCli(argv, { home, env: { ...env, MONITOR_IMPORT_TRACE: trace }, nodeArgs: ['--require', TRACER] });
+  const files = (await readFile(trace, 'utf8')).split('\n').filter(Boolean);
+  return { ...result, packages: new Set(files.map(packageOf).filter((name): name is string => name !== null)) };
+}
+
+function heavyIn(packages: Set<string>): string[] {
+  return HEAVY.filter((name) => packages.has(name));
+}
+
+describe('start-up: what each command loads', () => {
+  it('monitor --help loads no database driver, no systeminformation, no nodemailer', async () => {
+    const run = await traced(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('collect');
+    // The trace works: commander, which --help needs, is in it.
+    expect(run.packages.has('commander')).toBe(true);
+    expect(heavyIn(run.packages)).toEqual([]);
+  });
+
+  it('monitor hosts list on SQLite loads better-sqlite3 only: no mysql2, systeminformation or nodemailer', async () => {
+    const run = await traced(['hosts', 'list']);
+    expect(run.code).toBe(0);
+    expect(heavyIn(run.packages)).toEqual(['better-sqlite3']);
+  });
+
+  it('monitor hosts list on MariaDB loads mysql2 only', async (t) => {
+    const db = await createTestDatabase('mariadb', 'startup_hosts_list');
+    if (!db) return t.skip();
+    cleanups.push(db.drop);
+    const run = await traced(['hosts', 'list'], { MONITOR_DATABASE_URL: db.url });
+    expect(run.code).toBe(0);
+    expect(heavyIn(run.packages)).toEqual(['mysql2']);
+  });
+
+  it('monitor collect with a server URL loads no database driver, no systeminformation, no nodemailer', async () => {
+    const server = await startReportRecorder(null);
+    cleanups.push(server.close);
+    const run = await traced(['collect'], { MONITOR_SERVER_URL: server.url, MONITOR_HOST_NAME: 'web-01', MONITOR_HOST_KEY: 'mk_key' });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(server.requests).toHaveLength(1);
+    expect(heavyIn(run.packages)).toEqual([]);
+  });
+
+  it('monitor collect in one-box mode on SQLite loads better-sqlite3 only', async () => {
+    const run = await traced(['collect'], { MONITOR_HOST_NAME: 'web-01' });
+    expect(run.code).toBe(0);
+    expect(heavyIn(run.packages)).toEqual(['better-sqlite3']);
+  });
+});
