@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { buildProgram } from './cli/program.js';
-import { createContext, isDebug, type GlobalOptions } from './cli/context.js';
+import type { GlobalOptions } from './cli/context.js';
+import { isDebug } from './cli/debug.js';
 import type { RunIO } from './cli/io.js';
 import { systemClock } from './context.js';
 import { MonitorError, type ExitCode } from './errors.js';
@@ -53,6 +54,8 @@ export async function run(argv: string[], overrides: Partial<RunIO> = {}): Promi
   const program = buildProgram(packageVersion(), async (command: Command, body) => {
     const globals = command.optsWithGlobals<GlobalOptions>();
     verbose = isDebug(io.env, globals.verbose);
+    // Loaded here, not at the top: `--help` and usage errors never need the config machinery.
+    const { createContext } = await import('./cli/context.js');
     const ctx = await createContext(io, globals, signals.signal);
     await body(ctx);
   });

@@ -4,7 +4,8 @@
 import type { Context, Output } from '../context.js';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../output/logger.js';
-import { wantsColour } from '../output/colour.js';
+import { wantsColour } from '../output/colour-choice.js';
+import { isDebug } from './debug.js';
 import type { RunIO } from './io.js';
 
 export interface GlobalOptions {
@@ -12,9 +13,6 @@ export interface GlobalOptions {
   verbose?: boolean;
 }
 
-export function isDebug(env: NodeJS.ProcessEnv, verbose: boolean | undefined): boolean {
-  return Boolean(verbose) || /(^|,)\s*monitor(:\*)?\s*(,|$)/.test(env.DEBUG ?? '') || env.DEBUG === '*';
-}
 
 export function makeOutput(io: RunIO): Output {
   const isTTY = Boolean(io.stdout.isTTY);

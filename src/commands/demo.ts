@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../context.js';
-import { parseConfig } from '../config/load.js';
+import { parseConfig } from '../config/parse.js';
 import { defaultDirs } from '../config/locate.js';
 import { normaliseDatabaseUrl } from '../config/validate-core.js';
 import { UsageError } from '../errors.js';

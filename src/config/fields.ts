@@ -6,8 +6,8 @@ import { parseDuration } from '../time/duration.js';
 import { resolvePlainScalar } from './expand-env.js';
 import { parseSize } from './size.js';
 import { unknownKeyMessage } from './suggest.js';
-import { formatKey } from './tree.js';
-import type { KeyPath, LineIndex, ScalarNode, ScalarValue, TreeNode } from './tree.js';
+import { formatKey } from './key-path.js';
+import type { KeyPath, LineIndex, ScalarNode, ScalarValue, TreeNode } from './key-path.js';
 
 /** Collects issues; each names the dotted key, the file and the line. */
 export class Problems {

@@ -14,7 +14,7 @@ import { hostNameProblem, isEmpty, Problems, readMap } from './fields.js';
 import { CONFIG_KEYS } from './keys.js';
 import { locateConfig } from './locate.js';
 import type { Env, LocateOptions } from './locate.js';
-import { LineIndex, parseTree } from './tree.js';
+import { LineIndex, type ParsedTree } from './key-path.js';
 import { readCheckTypes, readDefaultChecks, readHosts } from './validate-checks.js';
 import { normaliseDatabaseUrl, normaliseHttpUrl, readAgent, readAlerting, readDatabase, readPlugins, readServer } from './validate-core.js';
 import type { PathBase } from './validate-core.js';
@@ -65,11 +65,13 @@ function applyEnvironment(settings: Settings, env: Env, base: PathBase): ConfigI
   return issues;
 }
 
-/** The config from YAML text (`file` only names it in messages and anchors relative paths). */
-export function parseConfig(text: string, file: string | null, options: ParseOptions): Config {
+/**
+ * The config from an already parsed tree (`file` only names it in messages and anchors relative
+ * paths). YAML text goes through parse.ts's parseConfig, which loads the YAML parser.
+ */
+export function configFromTree(tree: ParsedTree, file: string | null, options: ParseOptions): Config {
   const settings = defaultSettings({ env: options.env, homedir: options.homedir, hostname: options.hostname ?? osHostname() });
   const base: PathBase = { baseDir: file ? path.dirname(file) : options.cwd, homedir: options.homedir };
-  const tree = parseTree(text, file, options.env);
   if (tree.issues.length > 0 && tree.root === null) throw new ConfigError(tree.issues, { hint: HINT });
 
   const p = new Problems(file, tree.lines);
@@ -98,7 +100,7 @@ export function parseConfig(text: string, file: string | null, options: ParseOpt
 
 /** Built-in defaults plus the environment overrides: what runs when there is no config file. */
 export function defaultConfig(options: ParseOptions): Config {
-  return parseConfig('', null, options);
+  return configFromTree({ root: null, lines: new LineIndex(), issues: [] }, null, options);
 }
 
 async function readConfigFile(file: string): Promise<string> {
@@ -117,5 +119,7 @@ export async function loadConfig(options: LoadOptions): Promise<Config> {
   const parseOptions: ParseOptions = { env: options.env, cwd: options.cwd, homedir: options.homedir };
   if (options.hostname !== undefined) parseOptions.hostname = options.hostname;
   if (!located) return defaultConfig(parseOptions);
+  // The YAML parser loads only when there is a file to read.
+  const { parseConfig } = await import('./parse.js');
   return parseConfig(await readConfigFile(located.file), located.file, parseOptions);
 }

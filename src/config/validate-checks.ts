@@ -6,8 +6,8 @@ import type { CheckTypeConfig, HostCheckConfig, HostConfig } from './types.js';
 import { builtInDefaultChecks } from './defaults.js';
 import { checkKeyProblem, describe, hostNameProblem, isEmpty, readBoolean, readDuration, readEnum, readMap, readString, setOwn } from './fields.js';
 import type { Problems } from './fields.js';
-import { toPlain } from './tree.js';
-import type { KeyPath, TreeNode } from './tree.js';
+import { toPlain } from './key-path.js';
+import type { KeyPath, TreeNode } from './key-path.js';
 import { CONFIG_KEYS } from './keys.js';
 
 const SEVERITIES: readonly Severity[] = ['warning', 'critical'];

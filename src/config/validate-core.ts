@@ -16,7 +16,7 @@ import {
 } from './fields.js';
 import type { Problems } from './fields.js';
 import { parseListen } from './listen.js';
-import type { KeyPath, TreeNode } from './tree.js';
+import type { KeyPath, TreeNode } from './key-path.js';
 import { CONFIG_KEYS } from './keys.js';
 
 /** Relative paths in a config file mean "next to the file", so cron's cwd does not matter. */

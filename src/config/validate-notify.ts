@@ -17,7 +17,7 @@ import {
 } from './fields.js';
 import type { Problems } from './fields.js';
 import { readHttpUrl } from './validate-core.js';
-import type { KeyPath, TreeNode } from './tree.js';
+import type { KeyPath, TreeNode } from './key-path.js';
 import { CONFIG_KEYS } from './keys.js';
 
 function readHeaders(p: Problems, at: KeyPath, node: TreeNode | undefined): Record<string, string> {

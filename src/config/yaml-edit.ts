@@ -6,7 +6,7 @@
 import { Document, isAlias, isMap, isScalar, isSeq, parseDocument, stringify } from 'yaml';
 import type { Node as YamlNode, Pair, YAMLMap } from 'yaml';
 
-import { formatKey } from './tree.js';
+import { formatKey } from './key-path.js';
 import { blockMap, column, fail, findPair, lineEnd, lineStart, parseSource, renderAfterKey, renderOptions, renderPair } from './yaml-source.js';
 import type { Source } from './yaml-source.js';
 

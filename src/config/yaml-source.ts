@@ -5,7 +5,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, stringify } from 'y
 import type { Document, Node as YamlNode, Pair, YAMLMap } from 'yaml';
 
 import { ConfigError } from '../errors.js';
-import { formatKey } from './tree.js';
+import { formatKey } from './key-path.js';
 
 export interface Source {
   text: string;

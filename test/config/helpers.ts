@@ -8,7 +8,7 @@ import { afterEach, expect } from 'vitest';
 
 import { ConfigError } from '../../src/errors.js';
 import type { ConfigIssue } from '../../src/errors.js';
-import { parseConfig } from '../../src/config/load.js';
+import { parseConfig } from '../../src/config/parse.js';
 import type { ParseOptions } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 

@@ -1,0 +1,10 @@
+// YAML text -> Config. Kept apart from load.ts so the YAML parser is imported only when there is
+// text to parse: a run on built-in defaults never loads it.
+
+import type { Config } from './types.js';
+import { configFromTree, type ParseOptions } from './load.js';
+import { parseTree } from './tree.js';
+
+export function parseConfig(text: string, file: string | null, options: ParseOptions): Config {
+  return configFromTree(parseTree(text, file, options.env), file, options);
+}
