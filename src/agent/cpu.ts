@@ -6,7 +6,7 @@ import { cpus, uptime } from 'node:os';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '../fs/atomic-file.js';
 import { isNotFound, stateDirError } from './errno.js';
 
 /** Cumulative ticks since boot. `guest` and `guest_nice` are left out: the kernel already counts them in user and nice. */

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toWireReport, type Report, type WireReport } from '../reports/report.js';
-import { TMP_PREFIX, writeFileAtomic } from './atomic-file.js';
+import { TMP_PREFIX, writeFileAtomic } from '../fs/atomic-file.js';
 import { isNotFound, stateDirError } from './errno.js';
 import { isWireReport } from './wire-report.js';
 

@@ -5,7 +5,7 @@
 import { DuplicateOpenAlertError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { CheckState, NewNotification } from '../store/types.js';
-import { stateChanged, type CheckEvaluation } from './evaluate-all.js';
+import type { CheckEvaluation } from './evaluate-all.js';
 import type { TransitionRecord } from './types.js';
 
 export interface AppliedTransitions {
@@ -26,13 +26,15 @@ export async function applyEvaluations(
   let conflicts = 0;
 
   for (const evaluation of evaluations) {
-    const applied = await applyOne(tx, evaluation, now);
-    if (applied === null) {
-      conflicts += 1;
-      continue;
+    if (evaluation.outcome.transitions.length > 0) {
+      const applied = await applyOne(tx, evaluation, now);
+      if (applied === null) {
+        conflicts += 1;
+        continue;
+      }
+      records.push(...applied);
     }
-    records.push(...applied);
-    if (stateChanged(evaluation.previous, evaluation.outcome.state)) states.push(evaluation.outcome.state);
+    if (evaluation.stateChanged) states.push(evaluation.outcome.state);
   }
   if (states.length > 0) await tx.saveCheckStates(states);
   const outbox = options.notifications(records);

@@ -69,24 +69,28 @@ async function evaluateAndApply(options: CheckRunOptions): Promise<CheckRunResul
   const { store, config, registry, now, dryRun } = options;
   const synced = await syncIfConfigChanged(options);
   const inputs = await loadCheckInputs(store, registry, { now, host: options.host, sampleMaxAgeMs: config.alerting.sampleMaxAgeMs });
-  const { evaluations, problems } = evaluateAll(inputs, {
+  const { evaluated, changed, problems } = evaluateAll(inputs, {
     now,
     sampleMaxAgeMs: config.alerting.sampleMaxAgeMs,
     flap: { window: config.alerting.flapWindow, highPct: config.alerting.flapHighPct, lowPct: config.alerting.flapLowPct },
   });
 
   if (dryRun) {
-    const transitions = evaluations.flatMap((evaluation) => dryRunRecords(evaluation, now));
-    return { skipped: null, evaluated: evaluations.length, transitions, problems, synced, conflicts: 0, delivery: null };
+    const transitions = changed.flatMap((evaluation) => dryRunRecords(evaluation, now));
+    return { skipped: null, evaluated, transitions, problems, synced, conflicts: 0, delivery: null };
   }
 
   const channels = options.notifiers.map((notifier) => notifier.channel);
-  const applied = await withTransactionRetry(store, (tx) =>
-    applyEvaluations(tx, evaluations, {
-      now,
-      notifications: (records) => outboxRows(records, channels, formatTransitionLine, options.wallClock()),
-    }),
-  );
+  // A steady run (nothing changed anywhere) opens no transaction at all.
+  const applied =
+    changed.length === 0
+      ? { records: [], conflicts: 0 }
+      : await withTransactionRetry(store, (tx) =>
+          applyEvaluations(tx, changed, {
+            now,
+            notifications: (records) => outboxRows(records, channels, formatTransitionLine, options.wallClock()),
+          }),
+        );
   const delivery =
     options.notifiers.length > 0
       ? await deliverPending({
@@ -97,7 +101,7 @@ async function evaluateAndApply(options: CheckRunOptions): Promise<CheckRunResul
           log: options.log,
         })
       : null;
-  return { skipped: null, evaluated: evaluations.length, transitions: applied.records, problems, synced, conflicts: applied.conflicts, delivery };
+  return { skipped: null, evaluated, transitions: applied.records, problems, synced, conflicts: applied.conflicts, delivery };
 }
 
 /** `check` applies config edits by itself: re-sync when the checks part of the config changed. */

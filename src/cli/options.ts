@@ -14,15 +14,22 @@ export function positiveIntOption(value: string): number {
   return Number(value);
 }
 
+/** A moment given on the command line: absolute, or "that long before now" (resolved with the command's clock). */
+export type MomentOption = { at: Date } | { agoMs: number };
+
 /** ISO-8601 with a zone, or a duration meaning "that long ago" (e.g. --at 2h). */
-export function timeOption(value: string, now: () => Date = () => new Date()): Date {
+export function momentOption(value: string): MomentOption {
   const ms = parseDuration(value);
-  if (ms !== null) return new Date(now().getTime() - ms);
+  if (ms !== null) return { agoMs: ms };
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(value)) {
     const date = new Date(value);
-    if (!Number.isNaN(date.getTime())) return date;
+    if (!Number.isNaN(date.getTime())) return { at: date };
   }
   throw new InvalidArgumentError(`expected an ISO-8601 time with a zone (2026-11-29T10:00:00Z) or an age like 2h, got '${value}'`);
+}
+
+export function resolveMoment(moment: MomentOption, now: Date): Date {
+  return 'at' in moment ? moment.at : new Date(now.getTime() - moment.agoMs);
 }
 
 export function repeatable(value: string, previous: string[] = []): string[] {

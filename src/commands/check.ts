@@ -5,13 +5,15 @@ import { requireHost } from '../hosts/lookup.js';
 import { formatTransitionLine } from '../alerts/lines.js';
 import { runCheck, type CheckRunResult } from '../alerts/run-check.js';
 import { createNotifiers } from '../notify/create-notifiers.js';
+import { toNotificationPayload } from '../notify/payload.js';
 import { printJson } from '../output/json.js';
+import { resolveMoment, type MomentOption } from '../cli/options.js';
 import { makeChalk } from '../output/colour.js';
 
 export interface CheckOptions {
   dryRun?: boolean;
   host?: string;
-  at?: Date;
+  at?: MomentOption;
   json?: boolean;
 }
 
@@ -21,7 +23,7 @@ export interface CheckOptions {
  */
 export async function check(ctx: Context, options: CheckOptions): Promise<CheckRunResult> {
   const registry = await loadRegistry(ctx.config, ctx.cwd);
-  const now = options.at ?? ctx.clock.now();
+  const now = options.at ? resolveMoment(options.at, ctx.clock.now()) : ctx.clock.now();
   const result = await withStore(ctx, async (store) =>
     runCheck({
       store,
@@ -42,20 +44,12 @@ export async function check(ctx: Context, options: CheckOptions): Promise<CheckR
       dry_run: Boolean(options.dryRun),
       skipped: result.skipped,
       checks_evaluated: result.evaluated,
+      // Each transition as notifiers receive it (webhook JSON), plus whether it was announced.
       transitions: result.transitions.map((record) => ({
-        event: record.event,
-        alert_id: record.alertId,
-        host_name: record.hostName,
-        check_key: record.checkKey,
-        check_name: record.checkName,
-        severity: record.severity,
-        status: record.status,
-        message: record.message,
-        value: record.value,
+        ...toNotificationPayload(record, formatTransitionLine(record)),
         at: record.at,
         notified: record.notify,
         quiet_reason: record.quietReason,
-        line: formatTransitionLine(record),
       })),
       problems: result.problems.map((p) => ({ host_name: p.hostName, check_key: p.checkKey, message: p.message })),
     });
@@ -77,6 +71,7 @@ export async function check(ctx: Context, options: CheckOptions): Promise<CheckR
   if (result.delivery && result.delivery.failed > 0) {
     ctx.log.warn(`${result.delivery.failed} notification(s) failed; they are retried on the next run`);
   }
+  if (result.conflicts > 0) ctx.log.debug(`${result.conflicts} transition(s) had already been made by another \`monitor check\` run; left to it`);
   ctx.log.debug(`evaluated ${result.evaluated} host checks, ${result.transitions.length} transitions`);
   return result;
 }

@@ -9,7 +9,7 @@ import type { ConfigIssue } from '../errors.js';
 import { expandEnv, resolvePlainScalar } from './expand-env.js';
 import type { Env } from './locate.js';
 import { formatKey, LineIndex } from './key-path.js';
-import type { KeyPath, MapEntry, ParsedTree, ScalarNode, TreeNode } from './key-path.js';
+import type { KeyPath, MapEntry, ParsedTree, TreeNode } from './key-path.js';
 
 /**
  * One issue per line with a syntax error: after the first mistake the parser's follow-up complaints

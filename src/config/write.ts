@@ -2,11 +2,11 @@
 // does not touch byte-for-byte. The file is replaced atomically: a crash or a concurrent reader
 // (a cron `monitor check`) sees either the old file or the new one, never half of one.
 
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 import { ConfigError } from '../errors.js';
+import { writeFileAtomic } from '../fs/atomic-file.js';
 import { editYaml } from './yaml-edit.js';
 import type { ConfigEdit } from './yaml-edit.js';
 
@@ -34,25 +34,9 @@ async function readExisting(file: string): Promise<Existing | null> {
 }
 
 async function writeAtomically(target: string, text: string, existing: Existing | null): Promise<void> {
-  const dir = path.dirname(target);
-  await mkdir(dir, { recursive: true });
-  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', existing ? existing.mode : 0o644);
-  try {
-    await handle.writeFile(text, 'utf8');
-    if (existing) {
-      // `open` applies the umask; the edited file keeps exactly the mode (and, for root, the owner) it had.
-      await handle.chmod(existing.mode);
-      await handle.chown(existing.uid, existing.gid).catch(() => undefined);
-    }
-    await handle.sync();
-    await handle.close();
-    await rename(temp, target);
-  } catch (error) {
-    await handle.close().catch(() => undefined);
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  await mkdir(path.dirname(target), { recursive: true });
+  // The edited file keeps exactly the mode (and, for root, the owner) it had.
+  await writeFileAtomic(target, text, existing ? { mode: existing.mode, owner: { uid: existing.uid, gid: existing.gid } } : { mode: 0o644 });
 }
 
 /**

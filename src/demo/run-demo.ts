@@ -54,7 +54,7 @@ export async function runDemo(ctx: Context, options: RunDemoOptions): Promise<vo
     const checkAt = (minute: number, seconds = 20): Date => new Date(minuteAt(start, minute).getTime() + seconds * 1000);
     const runCheck = async (at: Date, label = 'monitor check'): Promise<number> => {
       narrator.command(`${label}   ${chalk.dim(`# as of ${formatLocalTime(at, ctx.env.TZ)}`)}`);
-      const result = await check(demoCtx, { at });
+      const result = await check(demoCtx, { at: { at } });
       return result.transitions.filter((record) => record.notify).length;
     };
     const send = (from: number, to: number): Promise<void> => sendAct(server.url, keys, start, from, to, narrator, config.agent.timeoutMs);

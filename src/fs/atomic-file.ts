@@ -9,12 +9,23 @@ import { basename, dirname, join } from 'node:path';
 /** Leftovers of a write killed before its rename start with this; readers skip them. */
 export const TMP_PREFIX = '.tmp-';
 
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
+export interface AtomicWriteOptions {
+  /** File mode (default 0600: spool files and counters are nobody else's business). */
+  mode?: number;
+  /** Keep the owner of the file being replaced (works for root; ignored otherwise). */
+  owner?: { uid: number; gid: number };
+}
+
+export async function writeFileAtomic(path: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `${TMP_PREFIX}${basename(path)}-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const handle = await open(tmp, 'wx', 0o600);
+  const mode = options.mode ?? 0o600;
+  const handle = await open(tmp, 'wx', mode);
   try {
     await handle.writeFile(data, 'utf8');
+    // `open` applies the umask; chmod gives exactly the mode asked for.
+    if (options.mode !== undefined) await handle.chmod(mode);
+    if (options.owner) await handle.chown(options.owner.uid, options.owner.gid).catch(() => undefined);
     // Without the fsync a power loss after the rename can leave an empty file under the final name.
     await handle.sync();
     await handle.close();

@@ -73,124 +73,132 @@ export function parseReport(value: unknown, path: string, now: Date): Report {
       throw new InvalidReportError(fieldName(path, key), `unknown field (known: ${[...KNOWN_FIELDS].join(', ')})`);
     }
   }
-  const field = (name: string): string => fieldName(path, name);
+  // Field names for messages are built only when a message is: this runs for every report ingested.
   const present = (name: string): boolean => value[name] !== undefined && value[name] !== null;
 
-  const hostName = requiredName(value.host_name, field('host_name'), HOST_NAME, 'letters, digits, ".", "_" and "-"');
-  const collectedAt = requiredTime(value.collected_at, field('collected_at'));
+  const hostName = requiredName(value.host_name, path, 'host_name', HOST_NAME, 'letters, digits, ".", "_" and "-"');
+  const collectedAt = requiredTime(value.collected_at, path, 'collected_at');
   const ahead = collectedAt.getTime() - now.getTime();
   if (ahead > MAX_FUTURE_MS) {
     throw new InvalidReportError(
-      field('collected_at'),
+      fieldName(path, 'collected_at'),
       `must not be more than 5 minutes ahead of the server's clock (${now.toISOString()}), got ${value.collected_at as string}`,
     );
   }
   if (-ahead > MAX_AGE_MS) {
-    throw new InvalidReportError(field('collected_at'), `must be within the last year, got ${value.collected_at as string}`);
+    throw new InvalidReportError(fieldName(path, 'collected_at'), `must be within the last year, got ${value.collected_at as string}`);
   }
 
   const report: Report = {
     hostName,
     collectedAt,
-    cpuPct: percentage(value.cpu_pct, field('cpu_pct')),
-    memPct: percentage(value.mem_pct, field('mem_pct')),
-    diskPct: percentage(value.disk_pct, field('disk_pct')),
-    load1: load(value.load_1, field('load_1')),
+    cpuPct: percentage(value.cpu_pct, path, 'cpu_pct'),
+    memPct: percentage(value.mem_pct, path, 'mem_pct'),
+    diskPct: percentage(value.disk_pct, path, 'disk_pct'),
+    load1: load(value.load_1, path, 'load_1'),
     datasetName: present('dataset_name')
-      ? requiredName(value.dataset_name, field('dataset_name'), DATASET_NAME, 'letters, digits, ".", "_", ":", "/" and "-"')
+      ? requiredName(value.dataset_name, path, 'dataset_name', DATASET_NAME, 'letters, digits, ".", "_", ":", "/" and "-"')
       : null,
-    partitionKey: partitionKey(value.partition_key, field('partition_key')),
-    filesCount: filesCount(value.files_count, field('files_count')),
-    firstEventAt: present('first_event_at') ? requiredTime(value.first_event_at, field('first_event_at')) : null,
-    lastEventAt: present('last_event_at') ? requiredTime(value.last_event_at, field('last_event_at')) : null,
+    partitionKey: partitionKey(value.partition_key, path, 'partition_key'),
+    filesCount: filesCount(value.files_count, path, 'files_count'),
+    firstEventAt: present('first_event_at') ? requiredTime(value.first_event_at, path, 'first_event_at') : null,
+    lastEventAt: present('last_event_at') ? requiredTime(value.last_event_at, path, 'last_event_at') : null,
   };
 
   if (report.datasetName === null) {
     const stray = PIPELINE_DETAIL_FIELDS.find(present);
-    if (stray) throw new InvalidReportError(field(stray), 'is a pipeline fact and needs dataset_name');
+    if (stray) throw new InvalidReportError(fieldName(path, stray), 'is a pipeline fact and needs dataset_name');
     if (!METRIC_FIELDS.some(present)) {
       throw new InvalidReportError(where, `must carry at least one of ${METRIC_FIELDS.join(', ')} or dataset_name`);
     }
   }
   if (report.firstEventAt && report.lastEventAt && report.firstEventAt > report.lastEventAt) {
-    throw new InvalidReportError(field('first_event_at'), 'must not be after last_event_at');
+    throw new InvalidReportError(fieldName(path, 'first_event_at'), 'must not be after last_event_at');
   }
   return report;
 }
+
+const ZONED_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
  * ISO-8601 date-time WITH a zone (Z or ±hh:mm), e.g. 2024-05-01T12:00:00.123Z; null when it is not
  * one or names an impossible date. Without a zone a time is ambiguous, so it is refused, not guessed.
  */
 export function parseZonedTime(text: string): Date | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/.exec(text);
+  const m = ZONED_TIME.exec(text);
   if (!m) return null;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((part) => Number(part ?? 0)) as [
-    number, number, number, number, number, number,
-  ];
-  const ms = Number((m[7] ?? '').slice(0, 3).padEnd(3, '0'));
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  const ms = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
   if (year < 1970 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
-  if (day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return null;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)) return null;
   let offsetMinutes = 0;
-  if (m[8] !== 'Z') {
-    const sign = m[8]!.startsWith('-') ? -1 : 1;
-    const [offH, offM] = m[8]!.slice(1).split(':').map(Number) as [number, number];
+  const zone = m[8]!;
+  if (zone !== 'Z') {
+    const offH = Number(zone.slice(1, 3));
+    const offM = Number(zone.slice(4, 6));
     if (offH > 23 || offM > 59) return null;
-    offsetMinutes = sign * (offH * 60 + offM);
+    offsetMinutes = (zone.startsWith('-') ? -1 : 1) * (offH * 60 + offM);
   }
   return new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000);
 }
 
-function requiredName(value: unknown, field: string, pattern: RegExp, allowed: string): string {
+function requiredName(value: unknown, path: string, name: string, pattern: RegExp, allowed: string): string {
+  if (typeof value === 'string' && value.length > 0 && value.length <= MAX_NAME_LENGTH && pattern.test(value)) return value;
+  const field = fieldName(path, name);
   if (value === undefined || value === null) throw new InvalidReportError(field, 'is required');
   if (typeof value !== 'string') throw new InvalidReportError(field, `must be a string, got ${describe(value)}`);
   if (value.length === 0) throw new InvalidReportError(field, 'must not be empty');
   if (value.length > MAX_NAME_LENGTH) {
     throw new InvalidReportError(field, `must be at most ${MAX_NAME_LENGTH} characters, got ${value.length}`);
   }
-  if (!pattern.test(value)) throw new InvalidReportError(field, `may only hold ${allowed}, got ${describe(value)}`);
-  return value;
+  throw new InvalidReportError(field, `may only hold ${allowed}, got ${describe(value)}`);
 }
 
-function requiredTime(value: unknown, field: string): Date {
+function requiredTime(value: unknown, path: string, name: string): Date {
+  const time = typeof value === 'string' ? parseZonedTime(value) : null;
+  if (time) return time;
+  const field = fieldName(path, name);
   if (value === undefined || value === null) throw new InvalidReportError(field, 'is required');
-  const expected = 'an ISO-8601 time with a zone, e.g. 2024-05-01T12:00:00Z';
-  if (typeof value !== 'string') throw new InvalidReportError(field, `must be ${expected}, got ${describe(value)}`);
-  const time = parseZonedTime(value);
-  if (!time) throw new InvalidReportError(field, `must be ${expected}, got ${describe(value)}`);
-  return time;
+  throw new InvalidReportError(field, `must be an ISO-8601 time with a zone, e.g. 2024-05-01T12:00:00Z, got ${describe(value)}`);
 }
 
-function percentage(value: unknown, field: string): number | null {
+function percentage(value: unknown, path: string, name: string): number | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100) {
-    throw new InvalidReportError(field, `must be a number from 0 to 100, got ${describe(value)}`);
+    throw new InvalidReportError(fieldName(path, name), `must be a number from 0 to 100, got ${describe(value)}`);
   }
   return value;
 }
 
-function load(value: unknown, field: string): number | null {
+function load(value: unknown, path: string, name: string): number | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new InvalidReportError(field, `must be a number of 0 or more, got ${describe(value)}`);
+    throw new InvalidReportError(fieldName(path, name), `must be a number of 0 or more, got ${describe(value)}`);
   }
   return value;
 }
 
-function partitionKey(value: unknown, field: string): string | null {
+function partitionKey(value: unknown, path: string, name: string): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw new InvalidReportError(field, `must be a string, got ${describe(value)}`);
+  if (typeof value !== 'string') throw new InvalidReportError(fieldName(path, name), `must be a string, got ${describe(value)}`);
   if (value.length === 0 || value.length > MAX_NAME_LENGTH) {
-    throw new InvalidReportError(field, `must be 1 to ${MAX_NAME_LENGTH} characters, got ${value.length}`);
+    throw new InvalidReportError(fieldName(path, name), `must be 1 to ${MAX_NAME_LENGTH} characters, got ${value.length}`);
   }
-  if (CONTROL_CHARS.test(value)) throw new InvalidReportError(field, 'must not contain control characters');
+  if (CONTROL_CHARS.test(value)) throw new InvalidReportError(fieldName(path, name), 'must not contain control characters');
   return value;
 }
 
-function filesCount(value: unknown, field: string): number | null {
+function filesCount(value: unknown, path: string, name: string): number | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_FILES_COUNT) {
-    throw new InvalidReportError(field, `must be a whole number from 0 to ${MAX_FILES_COUNT}, got ${describe(value)}`);
+    throw new InvalidReportError(fieldName(path, name), `must be a whole number from 0 to ${MAX_FILES_COUNT}, got ${describe(value)}`);
   }
   return value;
 }

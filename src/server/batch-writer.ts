@@ -1,9 +1,10 @@
 // Group commit without a fixed timer. When the writer is idle, a submission is written at the end of
 // the current event-loop turn (so requests parsed in the same turn share it; a lone report waits
 // microseconds, not a timer). While a write is in flight, new submissions queue, and the next write
-// takes all of them in ONE insertSamples call — one transaction, one commit (one fsync) for many
-// reports. A busy server thus does fewer, larger commits instead of being bound by one round trip
-// and one fsync per report. Each caller's promise settles only after the commit that holds its rows.
+// takes all of them in ONE store call (insertSampleGroups where the store has it: on MySQL one round
+// trip; else one transaction of insertSamples) — one commit (one fsync) for many reports. A busy
+// server thus does fewer, larger commits instead of being bound by one round trip and one fsync per
+// report. Each caller's promise settles only after the commit that holds its rows.
 
 import { performance } from 'node:perf_hooks';
 import { RetryableTransactionError } from '../errors.js';
@@ -91,11 +92,7 @@ export class BatchWriter {
   #pump(): void {
     if (!this.#writing && this.#queue.length > 0) {
       this.#writing = true;
-      const done = (): void => {
-        this.#writing = false;
-        this.#pump();
-      };
-      void this.#write(this.#takeBatch()).then(done, done);
+      void this.#write(this.#takeBatch());
     } else if (!this.#writing && !this.#scheduled) {
       for (const resolve of this.#idle.splice(0)) resolve();
     }
@@ -113,6 +110,22 @@ export class BatchWriter {
   }
 
   async #write(batch: Submission[]): Promise<void> {
+    let answer: () => void;
+    try {
+      answer = await this.#commit(batch);
+    } catch (error) {
+      // Only a throwing onCommit/onError hook gets here; the callers must still hear back.
+      answer = () => batch.forEach((submission) => submission.reject(error));
+    }
+    // Start the next commit BEFORE answering this batch: the database works on it while these
+    // responses are written (a socket write each), instead of waiting behind all of them.
+    this.#writing = false;
+    this.#pump();
+    answer();
+  }
+
+  /** Writes one batch; returns what settles its callers (not called yet, see #write). */
+  async #commit(batch: Submission[]): Promise<() => void> {
     // An agent that retries (after a timeout, a 503) can send rows that are already in this batch;
     // send each key once and count the repeat as a duplicate of the later submission.
     const seen = new Set<string>();
@@ -130,19 +143,21 @@ export class BatchWriter {
     });
     const stats: CommitStats = { rows: seen.size, requests: batch.length, seconds: 0 };
     const started = performance.now();
+    let results: InsertResult[];
     try {
-      const results = await this.#withRetry(() => this.#insert(parts));
+      results = await this.#withRetry(() => this.#insert(parts));
+    } catch (error) {
       stats.seconds = (performance.now() - started) / 1000;
-      this.#options.onCommit?.(stats);
+      this.#options.onError?.(error, stats);
+      return () => parts.forEach((part) => part.submission.reject(error));
+    }
+    stats.seconds = (performance.now() - started) / 1000;
+    this.#options.onCommit?.(stats);
+    return () =>
       parts.forEach((part, i) => {
         const result = results[i]!;
         part.submission.resolve({ inserted: result.inserted, duplicates: result.duplicates + part.repeated });
       });
-    } catch (error) {
-      stats.seconds = (performance.now() - started) / 1000;
-      this.#options.onError?.(error, stats);
-      for (const part of parts) part.submission.reject(error);
-    }
   }
 
   /** Per part, its counts. One INSERT for the whole batch in the usual case. */
@@ -155,6 +170,8 @@ export class BatchWriter {
       return parts.map((part) => (part.rows.length > 0 ? results[next++]! : zero()));
     };
     if (writers.length === 0) return parts.map(zero);
+    // The store splits the counts itself, and can commit the whole batch in one round trip (MySQL).
+    if (this.#store.insertSampleGroups) return spread(await this.#store.insertSampleGroups(writers.map((part) => part.rows)));
     if (writers.length === 1) return spread([await this.#store.insertSamples(writers[0]!.rows)]);
 
     const all = writers.flatMap((part) => part.rows);

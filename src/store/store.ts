@@ -68,10 +68,21 @@ export interface Store {
    */
   insertSamples(samples: NewSample[]): Promise<InsertResult>;
   /**
+   * Optional: several callers' samples (the requests of one group commit) in ONE transaction that
+   * this call begins and commits itself, with each group's own counts, in order. Same idempotence
+   * and last_seen rules as insertSamples; a sample in two groups is a duplicate of the later one.
+   * It runs on a connection of its own, so never call it inside transaction(). Adapters that commit
+   * this in one round trip (MySQL) implement it; callers fall back to transaction() + insertSamples.
+   */
+  insertSampleGroups?(groups: NewSample[][]): Promise<InsertResult[]>;
+  /**
    * Samples carrying at least one metric with from < collected_at <= to, per host, oldest first.
    * With hostIds, only those hosts. One statement.
+   * With thinBefore, a host's samples at or before that time are left out except the newest one
+   * carrying each metric (the value in effect then): all that threshold checks read of the time
+   * before their `for` window, and most of a 10,000-host window.
    */
-  loadMetricSamples(range: { from: Date; to: Date; hostIds?: number[] }): Promise<Map<number, MetricSample[]>>;
+  loadMetricSamples(range: { from: Date; to: Date; hostIds?: number[]; thinBefore?: Date }): Promise<Map<number, MetricSample[]>>;
   /** Per host, the newest collected_at at or before `until`. One statement. */
   latestSampleTimes(until: Date): Promise<Map<number, Date>>;
   /** Per host and dataset, the newest report at or before `until`. One statement. */

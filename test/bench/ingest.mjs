@@ -56,23 +56,37 @@ const { generateHostKey, hashHostKey } = await import('../../dist/hosts/host-key
 /** One keep-alive HTTP/1.1 connection; one request at a time, like an agent. */
 class Connection {
   constructor(port) {
-    this.socket = connect({ host: '127.0.0.1', port });
-    this.socket.setNoDelay(true);
-    this.buffer = Buffer.alloc(0);
+    this.port = port;
     this.waiting = null;
-    this.socket.on('data', (chunk) => {
+    this.#open();
+  }
+
+  #open() {
+    const socket = connect({ host: '127.0.0.1', port: this.port });
+    socket.setNoDelay(true);
+    this.socket = socket;
+    this.buffer = Buffer.alloc(0);
+    socket.on('data', (chunk) => {
       this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
       this.#parse();
     });
-    this.socket.on('error', (error) => this.#fail(error));
-    this.socket.on('close', () => this.#fail(new Error('connection closed')));
+    // A replaced socket's late events must not fail the request on its successor.
+    socket.on('error', (error) => socket === this.socket && this.#fail(error));
+    socket.on('close', () => socket === this.socket && this.#fail(new Error('connection closed')));
     this.ready = new Promise((resolve, reject) => {
-      this.socket.once('connect', resolve);
-      this.socket.once('error', reject);
+      socket.once('connect', resolve);
+      socket.once('error', reject);
     });
   }
 
-  request(text) {
+  async request(text) {
+    // A server closes a keep-alive connection left idle past its timeout (5 s), e.g. while the other
+    // servers had the load for a long warm-up: reconnect as an agent would, instead of writing into
+    // a closed socket and waiting forever.
+    if (this.socket.destroyed || this.socket.readyState !== 'open') {
+      this.#open();
+      await this.ready;
+    }
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
       this.socket.write(text);

@@ -13,7 +13,20 @@ export interface MysqlPoolOptions {
   sessionSql?: readonly string[];
 }
 
-export function createMysqlPool(target: MysqlTarget, options: MysqlPoolOptions, withDatabase = true): Pool {
+export interface MysqlPoolExtras {
+  /** false: connect without selecting a database (to create it). */
+  withDatabase?: boolean;
+  /**
+   * Several statements per query. Only for the sample writer's own pool (sample-writer.ts), which runs
+   * nothing but its own escaped statements; never on the pool every other query uses.
+   */
+  multipleStatements?: boolean;
+  /** false: no stack captured per query (mysql2 `trace`), for a hot path whose errors are mapped anyway. */
+  trace?: boolean;
+}
+
+export function createMysqlPool(target: MysqlTarget, options: MysqlPoolOptions, extras: MysqlPoolExtras = {}): Pool {
+  const withDatabase = extras.withDatabase ?? true;
   const pool = mysql.createPool({
     host: target.host,
     port: target.port,
@@ -36,6 +49,8 @@ export function createMysqlPool(target: MysqlTarget, options: MysqlPoolOptions, 
     // JSON as text on MySQL as on MariaDB (where JSON is LONGTEXT): one parsing path.
     jsonStrings: true,
     charset: 'utf8mb4_unicode_ci',
+    multipleStatements: extras.multipleStatements ?? false,
+    trace: extras.trace ?? true,
   });
   const sessionSql = options.sessionSql ?? [];
   if (sessionSql.length > 0) {

@@ -54,7 +54,14 @@ export function describeTarget(target: MysqlTarget): string {
 }
 
 export function toStoreError(error: unknown, target: MysqlTarget): unknown {
-  if (error instanceof MonitorError || !isMysqlError(error)) return error;
+  if (error instanceof MonitorError) return error;
+  if (!isMysqlError(error)) {
+    // mysql2's own "Can't add new command when connection is in closed state" has no code, only `fatal`.
+    if (error instanceof Error && (error as { fatal?: unknown }).fatal === true) {
+      return new UnavailableError(`lost the connection to MySQL at ${describeTarget(target)}`, { hint: 'try again', cause: error });
+    }
+    return error;
+  }
   const where = describeTarget(target);
   const code = error.code ?? '';
   const options = { cause: error };

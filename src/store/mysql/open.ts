@@ -4,9 +4,10 @@ import mysql from 'mysql2/promise';
 import { UnavailableError } from '../../errors.js';
 import { mysqlLocation } from '../database-url.js';
 import { loadMigrations, schemaBehindError, schemaStatus } from '../migrations.js';
-import { SqlStore } from '../sql/sql-store.js';
 import { createMysqlPool, MysqlDriver, type MysqlPoolOptions } from './connection.js';
 import { describeTarget, type MysqlTarget, toStoreError } from './errors.js';
+import { MysqlStore } from './mysql-store.js';
+import { MysqlSampleWriter } from './sample-writer.js';
 
 export interface OpenMysqlOptions extends MysqlPoolOptions {
   migrate: 'auto' | 'never';
@@ -17,10 +18,11 @@ export interface OpenMysqlOptions extends MysqlPoolOptions {
  * schema on first use. A schema that is behind is not upgraded behind the operator's back: on a
  * shared server that is `monitor db migrate`'s job, so this throws SchemaVersionError instead.
  */
-export async function openMysqlStore(target: MysqlTarget, options: OpenMysqlOptions): Promise<SqlStore> {
+export async function openMysqlStore(target: MysqlTarget, options: OpenMysqlOptions): Promise<MysqlStore> {
   const pool = createMysqlPool(target, options);
   const driver = new MysqlDriver(pool, target);
-  const store = new SqlStore(driver, mysqlLocation(target));
+  // The writer's pool opens on its first write: commands that never ingest never connect it.
+  const store = new MysqlStore(driver, mysqlLocation(target), new MysqlSampleWriter(target, options));
   try {
     await connect(pool, target, options);
     if (options.migrate === 'auto') {
@@ -53,7 +55,7 @@ async function connect(pool: ReturnType<typeof createMysqlPool>, target: MysqlTa
 }
 
 async function createDatabase(target: MysqlTarget, options: MysqlPoolOptions): Promise<void> {
-  const server = createMysqlPool(target, { ...options, poolSize: 1, sessionSql: [] }, false);
+  const server = createMysqlPool(target, { ...options, poolSize: 1, sessionSql: [] }, { withDatabase: false });
   try {
     await server.query(`CREATE DATABASE IF NOT EXISTS ${mysql.escapeId(target.database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
   } catch (error) {
