@@ -3,10 +3,10 @@
 // lost race costs a duplicate request, never data. Hence a plain O_EXCL lock file, broken when its
 // owner is dead or it is older than `staleAfterMs` (a run killed with -9 never releases it).
 
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode, isNotFound } from './errno.js';
+import { uniqueSuffix } from '../fs/unique-suffix.js';
 
 export const FLUSH_LOCK_FILE = '.flush.lock';
 
@@ -22,7 +22,7 @@ export type ReleaseLock = () => Promise<void>;
 export async function tryFlushLock(dir: string, options: { now: Date; staleAfterMs: number }): Promise<ReleaseLock | null> {
   await mkdir(dir, { recursive: true });
   const path = join(dir, FLUSH_LOCK_FILE);
-  const record: LockRecord = { pid: process.pid, atMs: options.now.getTime(), token: randomBytes(8).toString('hex') };
+  const record: LockRecord = { pid: process.pid, atMs: options.now.getTime(), token: uniqueSuffix() };
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
       const handle = await open(path, 'wx', 0o600);

@@ -4,13 +4,13 @@
 // (temporary file, fsync, rename): after a kill or a power loss a file is either whole or absent.
 // Files that cannot be read back are moved to `set-aside/` — kept for a human, never sent, never fatal.
 
-import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toWireReport, type Report, type WireReport } from '../reports/report.js';
 import { TMP_PREFIX, writeFileAtomic } from '../fs/atomic-file.js';
 import { isNotFound, stateDirError } from './errno.js';
 import { isWireReport } from './wire-report.js';
+import { uniqueSuffix } from '../fs/unique-suffix.js';
 
 export interface SpoolEntry {
   /** File name inside the spool dir: the handle for remove() and setAside(). */
@@ -34,7 +34,7 @@ export interface DroppedReports {
   overSize: number;
 }
 
-const NAME = /^\d{15}-\d{6}-[0-9a-f]{8}\.json$/;
+const NAME = /^\d{15}-\d{6}-[0-9a-f]{8,}\.json$/;
 const SET_ASIDE_DIR = 'set-aside';
 /** A temporary file this old belongs to a write that was killed, not to one in progress. */
 const TMP_STALE_MS = 10 * 60_000;
@@ -54,7 +54,7 @@ export class Spool {
     const wire = reports.map((report) => ('hostName' in report ? toWireReport(report) : report));
     const oldest = Math.min(...wire.map((report) => Date.parse(report.collected_at)));
     sequence = (sequence + 1) % 1_000_000;
-    const file = `${String(Math.max(0, oldest)).padStart(15, '0')}-${String(sequence).padStart(6, '0')}-${randomBytes(4).toString('hex')}.json`;
+    const file = `${String(Math.max(0, oldest)).padStart(15, '0')}-${String(sequence).padStart(6, '0')}-${uniqueSuffix()}.json`;
     try {
       await mkdir(this.dir, { recursive: true });
       await writeFileAtomic(join(this.dir, file), JSON.stringify({ version: 1, reports: wire }));

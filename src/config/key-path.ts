@@ -14,6 +14,11 @@ export interface ScalarNode {
   invalid: boolean;
   /** Came from `${VAR}`: a quoted "${SMTP_PORT}" may still stand for a number. */
   expanded?: boolean;
+  /**
+   * A string as written, before `${VAR}` expansion (a raw tree, see expand-tree.ts); `plain` when it
+   * was unquoted, so an expanded value is then read as YAML would read it (a number, a boolean).
+   */
+  template?: { plain: boolean };
 }
 export interface MapEntry {
   key: string;
@@ -53,6 +58,16 @@ export class LineIndex {
 
   set(path: KeyPath, line: number | null): void {
     if (line !== null) this.lines.set(LineIndex.id(path), line);
+  }
+
+  entries(): [string, number][] {
+    return [...this.lines];
+  }
+
+  static fromEntries(entries: Iterable<[string, number]>): LineIndex {
+    const index = new LineIndex();
+    for (const [id, line] of entries) index.lines.set(id, line);
+    return index;
   }
 
   get(path: readonly (string | number)[]): number | null {

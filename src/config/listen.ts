@@ -1,7 +1,6 @@
 // The address `serve` listens on: "HOST:PORT", ":PORT" (every IPv4 interface) or "[::1]:PORT".
 // Shared by the config loader and `serve --listen`.
 
-import { isIP } from 'node:net';
 
 export interface ListenAddress {
   host: string;
@@ -25,7 +24,7 @@ export function parseListen(text: string): ListenAddress | { error: string } {
     return { error: `port must be 0-65535, got ${portText}` };
   }
   if (bracketed !== undefined) {
-    if (isIP(bracketed) !== 6) return { error: `'[${bracketed}]' is not an IPv6 address` };
+    if (!isIPv6(bracketed)) return { error: `'[${bracketed}]' is not an IPv6 address` };
     return { host: bracketed, port };
   }
   const host = plain === '' || plain === undefined ? ANY_HOST : plain;
@@ -34,5 +33,15 @@ export function parseListen(text: string): ListenAddress | { error: string } {
 }
 
 export function formatListen(address: ListenAddress): string {
-  return isIP(address.host) === 6 ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+  return isIPv6(address.host) ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+}
+
+/** WHATWG URL parsing validates IPv6 literals, without loading node:net (every command reads the config). */
+function isIPv6(text: string): boolean {
+  if (!text.includes(':')) return false;
+  try {
+    return new URL(`http://[${text}]/`).hostname !== '';
+  } catch {
+    return false;
+  }
 }

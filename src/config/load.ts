@@ -12,7 +12,9 @@ import { defaultSettings } from './defaults.js';
 import type { Settings } from './defaults.js';
 import { hostNameProblem, isEmpty, Problems, readMap } from './fields.js';
 import { CONFIG_KEYS } from './keys.js';
-import { locateConfig } from './locate.js';
+import { defaultDirs, locateConfig } from './locate.js';
+import { expandTree } from './expand-tree.js';
+import { parseRawTreeCached } from './tree-cache.js';
 import type { Env, LocateOptions } from './locate.js';
 import { LineIndex, type ParsedTree } from './key-path.js';
 import { readCheckTypes, readDefaultChecks, readHosts } from './validate-checks.js';
@@ -67,7 +69,7 @@ function applyEnvironment(settings: Settings, env: Env, base: PathBase): ConfigI
 
 /**
  * The config from an already parsed tree (`file` only names it in messages and anchors relative
- * paths). YAML text goes through parse.ts's parseConfig, which loads the YAML parser.
+ * paths). YAML text goes through parse.ts's parseConfig, or the tree cache (tree-cache.ts).
  */
 export function configFromTree(tree: ParsedTree, file: string | null, options: ParseOptions): Config {
   const settings = defaultSettings({ env: options.env, homedir: options.homedir, hostname: options.hostname ?? osHostname() });
@@ -119,7 +121,8 @@ export async function loadConfig(options: LoadOptions): Promise<Config> {
   const parseOptions: ParseOptions = { env: options.env, cwd: options.cwd, homedir: options.homedir };
   if (options.hostname !== undefined) parseOptions.hostname = options.hostname;
   if (!located) return defaultConfig(parseOptions);
-  // The YAML parser loads only when there is a file to read.
-  const { parseConfig } = await import('./parse.js');
-  return parseConfig(await readConfigFile(located.file), located.file, parseOptions);
+  // The YAML parser loads only when there is a file whose parsed tree is not cached yet.
+  const text = await readConfigFile(located.file);
+  const raw = await parseRawTreeCached(text, located.file, defaultDirs(options.env, options.homedir).cacheDir);
+  return configFromTree(expandTree(raw, options.env, located.file), located.file, parseOptions);
 }

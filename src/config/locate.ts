@@ -38,6 +38,8 @@ export interface DefaultDirs {
   stateDir: string;
   /** `<dataDir>/monitor.db`: the embedded SQLite database. */
   databaseFile: string;
+  /** Parsed config trees (tree-cache.ts). */
+  cacheDir: string;
 }
 
 /**
@@ -56,6 +58,7 @@ export function defaultDirs(env: Env, homedir: string): DefaultDirs {
     dataDir,
     stateDir: path.join(xdgDir(env, 'XDG_STATE_HOME', homedir, '.local/state'), 'monitor'),
     databaseFile: path.join(dataDir, 'monitor.db'),
+    cacheDir: path.join(xdgDir(env, 'XDG_CACHE_HOME', homedir, '.cache'), 'monitor'),
   };
 }
 

@@ -3,8 +3,9 @@
 
 import type { Config } from './types.js';
 import { configFromTree, type ParseOptions } from './load.js';
-import { parseTree } from './tree.js';
+import { expandTree } from './expand-tree.js';
+import { parseRawTree } from './tree.js';
 
 export function parseConfig(text: string, file: string | null, options: ParseOptions): Config {
-  return configFromTree(parseTree(text, file, options.env), file, options);
+  return configFromTree(expandTree(parseRawTree(text, file), options.env, file), file, options);
 }

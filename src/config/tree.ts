@@ -6,8 +6,6 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yam
 import type { Document, Node as YamlNode } from 'yaml';
 
 import type { ConfigIssue } from '../errors.js';
-import { expandEnv, resolvePlainScalar } from './expand-env.js';
-import type { Env } from './locate.js';
 import { formatKey, LineIndex } from './key-path.js';
 import type { KeyPath, MapEntry, ParsedTree, TreeNode } from './key-path.js';
 
@@ -32,7 +30,8 @@ function syntaxIssues(text: string, doc: Document, counter: LineCounter, file: s
   return issues;
 }
 
-export function parseTree(text: string, file: string | null, env: Env): ParsedTree {
+/** The YAML text as a raw tree: strings not yet `${VAR}`-expanded (see expand-tree.ts). */
+export function parseRawTree(text: string, file: string | null): ParsedTree {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, merge: true, uniqueKeys: true });
   const lines = new LineIndex();
@@ -103,14 +102,8 @@ export function parseTree(text: string, file: string | null, env: Env): ParsedTr
     const line = isScalar(node) ? (lineAt(node) ?? fallbackLine) : fallbackLine;
     const raw: unknown = isScalar(node) ? node.value : null;
     if (typeof raw === 'string') {
-      const expansion = expandEnv(raw, env);
-      if (!expansion.ok) {
-        for (const problem of expansion.problems) report(path, problem, line);
-        return { kind: 'scalar', value: raw, line, invalid: true };
-      }
-      const plain = isScalar(node) && node.type === 'PLAIN';
-      const value = expansion.expanded && plain ? resolvePlainScalar(expansion.text) : expansion.text;
-      return { kind: 'scalar', value, line, invalid: false, expanded: expansion.expanded };
+      // Kept as written: `${VAR}` is expanded by expand-tree.ts, so the raw tree can be cached.
+      return { kind: 'scalar', value: raw, line, invalid: false, template: { plain: isScalar(node) && node.type === 'PLAIN' } };
     }
     if (raw === null || raw === undefined || typeof raw === 'number' || typeof raw === 'boolean') {
       return { kind: 'scalar', value: raw ?? null, line, invalid: false };

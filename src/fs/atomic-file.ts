@@ -2,9 +2,9 @@
 // the old file or the whole new one, never a torn write. The temporary file lives in the same
 // directory so the rename stays on one file system and is atomic.
 
-import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { uniqueSuffix } from './unique-suffix.js';
 
 /** Leftovers of a write killed before its rename start with this; readers skip them. */
 export const TMP_PREFIX = '.tmp-';
@@ -18,7 +18,7 @@ export interface AtomicWriteOptions {
 
 export async function writeFileAtomic(path: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = dirname(path);
-  const tmp = join(dir, `${TMP_PREFIX}${basename(path)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const tmp = join(dir, `${TMP_PREFIX}${basename(path)}-${uniqueSuffix()}`);
   const mode = options.mode ?? 0o600;
   const handle = await open(tmp, 'wx', mode);
   try {

@@ -110,22 +110,24 @@ describe('finding the config file', () => {
 });
 
 describe('default directories', () => {
-  it('follows XDG_DATA_HOME, XDG_STATE_HOME and XDG_CONFIG_HOME', () => {
-    const env = { XDG_DATA_HOME: '/d', XDG_STATE_HOME: '/s', XDG_CONFIG_HOME: '/c' };
+  it('follows XDG_DATA_HOME, XDG_STATE_HOME, XDG_CONFIG_HOME and XDG_CACHE_HOME', () => {
+    const env = { XDG_DATA_HOME: '/d', XDG_STATE_HOME: '/s', XDG_CONFIG_HOME: '/c', XDG_CACHE_HOME: '/k' };
     expect(defaultDirs(env, '/home/ops')).toEqual({
       configDir: '/c/monitor',
       dataDir: '/d/monitor',
       stateDir: '/s/monitor',
       databaseFile: '/d/monitor/monitor.db',
+      cacheDir: '/k/monitor',
     });
   });
 
-  it('falls back to ~/.config, ~/.local/share and ~/.local/state', () => {
+  it('falls back to ~/.config, ~/.local/share, ~/.local/state and ~/.cache', () => {
     expect(defaultDirs({}, '/home/ops')).toEqual({
       configDir: '/home/ops/.config/monitor',
       dataDir: '/home/ops/.local/share/monitor',
       stateDir: '/home/ops/.local/state/monitor',
       databaseFile: '/home/ops/.local/share/monitor/monitor.db',
+      cacheDir: '/home/ops/.cache/monitor',
     });
     expect(defaultConfigFile({ env: {}, homedir: '/home/ops' })).toBe('/home/ops/.config/monitor/monitor.yaml');
   });
