@@ -31,7 +31,7 @@ export async function loadCheckInputs(
   // the server works on them while this process reads the answers that came first.
   const independent = handled(Promise.all([store.latestSampleTimes(now), store.latestDatasetReports(now), store.listOpenAlerts(), store.loadCheckStates()]));
   const hostChecksAndHosts = handled(
-    Promise.all([store.listHostChecks({ enabledOnly: true, ...(host ? { hostId: host.hostId } : {}) }), host ? Promise.resolve([host]) : store.listHostRecords()]),
+    Promise.all([store.listEnabledHostChecks(host ? { hostId: host.hostId } : {}), host ? Promise.resolve([host]) : store.listHostRecords()]),
   );
   const types = await store.listCheckTypes();
   // The samples the check types' own params read; host overrides that read more are topped up below.
@@ -42,7 +42,7 @@ export async function loadCheckInputs(
   const { checks, problems } = prepareChecks(
     hostChecks,
     new Map(hosts.map((h) => [h.hostId, h])),
-    new Map(types.map((type) => [type.checkKey, type])),
+    new Map(types.map((type) => [type.checkId, type])),
     registry,
     sampleMaxAgeMs,
   );

@@ -8,7 +8,7 @@ import { metricThreshold } from '../checks/metric-threshold.js';
 import { normaliseParams } from '../checks/params.js';
 import type { CheckFunction } from '../checks/types.js';
 import { effectiveRawParams } from '../host-checks/desired.js';
-import type { CheckType, Host, HostCheck, MetricSample } from '../store/types.js';
+import type { CheckType, EnabledHostCheck, Host, MetricSample } from '../store/types.js';
 
 export type MetricKey = 'cpuPct' | 'memPct' | 'diskPct' | 'load1';
 
@@ -40,9 +40,9 @@ export interface CheckProblem {
 export type Prepared = { fn: CheckFunction; params: Record<string, unknown>; window: number; reads: SampleReads } | { error: string };
 
 export function prepareChecks(
-  hostChecks: HostCheck[],
+  hostChecks: EnabledHostCheck[],
   hosts: Map<number, Host>,
-  types: Map<string, CheckType>,
+  types: Map<number, CheckType>,
   registry: CheckRegistry,
   sampleMaxAgeMs: number,
 ): { checks: PreparedCheck[]; problems: CheckProblem[] } {
@@ -54,7 +54,7 @@ export function prepareChecks(
 
   for (const hostCheck of hostChecks) {
     const host = hosts.get(hostCheck.hostId);
-    const type = types.get(hostCheck.checkKey);
+    const type = types.get(hostCheck.checkId);
     if (!host || !type) continue; // removed between statements; next run is consistent again
     const cacheKey = hasKeys(hostCheck.params) ? `${type.checkId}\u0000${JSON.stringify(hostCheck.params)}` : type.checkId;
     let prepared = cache.get(cacheKey);

@@ -14,6 +14,7 @@ import type {
   CheckType,
   CheckTypeInput,
   DatasetReport,
+  EnabledHostCheck,
   Host,
   HostCheck,
   HostCheckInput,
@@ -98,6 +99,11 @@ export interface Store {
   // ---- host checks (host_alert_checks) ------------------------------------------------------
   /** Joined with host names and check keys; ordered by host name, then check key. */
   listHostChecks(filter?: { hostId?: number; enabledOnly?: boolean }): Promise<HostCheck[]>;
+  /**
+   * The enabled host checks, unjoined and unordered (one cheap statement for `monitor check` at
+   * 40,000 rows); equal params_json texts come back as one shared object, which callers must not modify.
+   */
+  listEnabledHostChecks(filter?: { hostId?: number }): Promise<EnabledHostCheck[]>;
   /** Inserts or replaces (params, enabled) for each (host_id, check_id). */
   upsertHostChecks(rows: HostCheckInput[]): Promise<void>;
   deleteHostChecks(keys: { hostId: number; checkId: number }[]): Promise<void>;

@@ -92,6 +92,13 @@ export interface HostCheck {
   enabled: boolean;
 }
 
+/** An enabled host check as `monitor check` reads it: ids and the host's overrides, nothing joined. */
+export interface EnabledHostCheck {
+  hostId: number;
+  checkId: number;
+  params: Record<string, unknown>;
+}
+
 export interface HostCheckInput {
   hostId: number;
   checkId: number;

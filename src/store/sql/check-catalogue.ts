@@ -1,6 +1,6 @@
 // alert_types (the check catalogue) and host_alert_checks (which host runs which check, with what overrides).
 
-import type { CheckType, CheckTypeInput, HostCheck, HostCheckInput, Severity } from '../types.js';
+import type { CheckType, CheckTypeInput, EnabledHostCheck, HostCheck, HostCheckInput, Severity } from '../types.js';
 import type { SqlDriver, SqlValue } from './driver.js';
 import { bool, chunk, jsonObject, num, type Row, rowsPerStatement, sqlBool, sqlJson, str } from './rows.js';
 
@@ -106,4 +106,19 @@ export async function deleteHostChecks(db: SqlDriver, keys: readonly { hostId: n
       part.flatMap((key) => [key.hostId, key.checkId]),
     );
   }
+}
+
+export async function listEnabledHostChecks(db: SqlDriver, filter: { hostId?: number } = {}): Promise<EnabledHostCheck[]> {
+  const rows = await db.arrays(
+    `SELECT host_id, check_id, params_json FROM host_alert_checks WHERE enabled = 1${filter.hostId === undefined ? '' : ' AND host_id = ?'}`,
+    filter.hostId === undefined ? [] : [filter.hostId],
+  );
+  // Most hosts share a handful of override texts (usually '{}'): parse each text once.
+  const parsed = new Map<string, Record<string, unknown>>();
+  return rows.map((row) => {
+    const text = str(row[2]);
+    let params = parsed.get(text);
+    if (!params) parsed.set(text, (params = Object.freeze(jsonObject(text))));
+    return { hostId: num(row[0]), checkId: num(row[1]), params };
+  });
 }

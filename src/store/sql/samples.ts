@@ -51,9 +51,9 @@ export async function loadMetricSamples(
   const thin = range.thinBefore !== undefined && range.thinBefore > range.from ? sqlTime(range.thinBefore) : null;
   // Per host, while its rows are still at or before `thin`: its newest row carrying each metric.
   const held = new Map<number, (unknown[] | null)[]>();
-  const parse = sampleTimeParser();
+
   const toSample = (row: unknown[]): MetricSample => ({
-    collectedAt: parse(row[1] as string),
+    collectedAt: fromSqlTime(row[1] as string),
     cpuPct: row[2] as number | null,
     memPct: row[3] as number | null,
     diskPct: row[4] as number | null,
@@ -99,25 +99,6 @@ function heldSamples(held: Map<number, (unknown[] | null)[]>, hostId: number, to
 }
 
 /**
- * fromSqlTime for many 'YYYY-MM-DD HH:MM:SS.mmm' times that share their hour: the date and hour are
- * parsed once each time the hour changes, the rest by character codes. Other shapes go to fromSqlTime.
- */
-function sampleTimeParser(): (text: string) => Date {
-  let hourPrefix = '';
-  let hourMs = 0;
-  const digits = (text: string, at: number): number => (text.charCodeAt(at) - 48) * 10 + text.charCodeAt(at + 1) - 48;
-  return (text) => {
-    if (text.length !== 23) return fromSqlTime(text);
-    if (!text.startsWith(hourPrefix) || hourPrefix === '') {
-      hourPrefix = text.slice(0, 13);
-      hourMs = fromSqlTime(`${hourPrefix}:00:00.000`).getTime();
-    }
-    const ms = (text.charCodeAt(20) - 48) * 100 + digits(text, 21);
-    return new Date(hourMs + digits(text, 14) * 60_000 + digits(text, 17) * 1000 + ms);
-  };
-}
-
-/**
  * One statement. MySQL: the inner GROUP BY is a loose scan of (host_id, dataset_name, collected_at),
  * one dive per host and dataset instead of a read of every sample. SQLite has no loose scan, but
  * answers one MAX per registered host with one seek into the primary key.
@@ -131,9 +112,9 @@ export async function latestSampleTimes(db: SqlDriver, until: Date): Promise<Map
     : `SELECT h.host_id, (SELECT MAX(d.collected_at) FROM incoming_data d WHERE d.host_id = h.host_id AND d.collected_at <= ?)
          FROM hosts h`;
   const latest = new Map<number, Date>();
-  const parse = sampleTimeParser(); // the newest reports of a fleet mostly share their hour
+
   for (const row of await db.arrays(sql, [sqlTime(until)])) {
-    if (row[1] != null) latest.set(num(row[0]), parse(row[1] as string));
+    if (row[1] != null) latest.set(num(row[0]), fromSqlTime(row[1] as string));
   }
   return latest;
 }

@@ -12,6 +12,7 @@ import type {
   CheckType,
   CheckTypeInput,
   DatasetReport,
+  EnabledHostCheck,
   Host,
   HostCheck,
   HostCheckInput,
@@ -141,6 +142,10 @@ export class SqlStore implements Store {
   }
   listHostChecks(filter?: { hostId?: number; enabledOnly?: boolean }): Promise<HostCheck[]> {
     return catalogue.listHostChecks(this.db, filter);
+  }
+
+  listEnabledHostChecks(filter?: { hostId?: number }): Promise<EnabledHostCheck[]> {
+    return catalogue.listEnabledHostChecks(this.db, filter);
   }
   upsertHostChecks(rows: HostCheckInput[]): Promise<void> {
     return this.atomically((db) => catalogue.upsertHostChecks(db, rows));

@@ -78,6 +78,32 @@ export function catalogueTests(ctx: ContractContext): void {
     expect(keys(await ctx.store.listHostChecks({ hostId: web.hostId, enabledOnly: true }))).toEqual(['web-01/disk_space']);
   });
 
+  it('lists enabled host checks unjoined, with equal params texts parsed once', async () => {
+    const web = await addHost(ctx.store, 'web-01');
+    const db = await addHost(ctx.store, 'db-01');
+    const disk = await checkId(ctx.store, 'disk_space');
+    const cpu = await checkId(ctx.store, 'cpu_usage');
+    await ctx.store.upsertHostChecks([
+      { hostId: web.hostId, checkId: disk, params: { crit: 95 }, enabled: true },
+      { hostId: web.hostId, checkId: cpu, params: {}, enabled: false },
+      { hostId: db.hostId, checkId: disk, params: { crit: 95 }, enabled: true },
+      { hostId: db.hostId, checkId: cpu, params: {}, enabled: true },
+    ]);
+    const byKey = <Row extends { hostId: number; checkId: number }>(rows: Row[]): Row[] => [...rows].sort((a, b) => a.hostId - b.hostId || a.checkId - b.checkId);
+    const all = byKey(await ctx.store.listEnabledHostChecks());
+    expect(all).toEqual(
+      byKey([
+        { hostId: web.hostId, checkId: disk, params: { crit: 95 } },
+        { hostId: db.hostId, checkId: disk, params: { crit: 95 } },
+        { hostId: db.hostId, checkId: cpu, params: {} },
+      ]),
+    );
+    const disks = all.filter((row) => row.checkId === disk);
+    expect(disks[0]!.params).toBe(disks[1]!.params);
+    expect(Object.isFrozen(disks[0]!.params)).toBe(true);
+    expect(await ctx.store.listEnabledHostChecks({ hostId: web.hostId })).toEqual([{ hostId: web.hostId, checkId: disk, params: { crit: 95 } }]);
+  });
+
   it('deletes exactly the host checks named', async () => {
     const web = await addHost(ctx.store, 'web-01');
     const db = await addHost(ctx.store, 'db-01');
