@@ -3,24 +3,18 @@
 // its first report. A database that is down is a spooled report and exit 1, never a lost one.
 
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { lines, makeAgent, minutesAgo, sqlTime, type Agent } from './support-collect/agent.js';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
+import { lines, trackedAgents, minutesAgo, sqlTime, type Agent } from './support-collect/agent.js';
 import { createTestDatabase, sqliteDatabaseAt, type TestDatabase } from './support-collect/databases.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = useCleanups();
 
-async function agent(options: Parameters<typeof makeAgent>[0] = {}): Promise<Agent> {
-  const made = await makeAgent(options);
-  cleanups.push(made.remove);
-  return made;
-}
+const agent = trackedAgents(defer);
 
 async function mariadb(label: string): Promise<TestDatabase | null> {
   const db = await createTestDatabase('mariadb', label);
-  if (db) cleanups.push(db.drop);
+  if (db) defer(db.drop);
   return db;
 }
 

@@ -3,25 +3,19 @@
 // database; `--no-metrics` sends only them; a bad value is exit 2 before anything is sent or spooled.
 
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { lines, makeAgent, minutesAgo, sqlTime, type Agent } from './support-collect/agent.js';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
+import { lines, trackedAgents, minutesAgo, sqlTime } from './support-collect/agent.js';
 import { createTestDatabase, DATABASE_KINDS, serveOn, sqliteDatabaseAt } from './support-collect/databases.js';
 import { startReportRecorder, type ReportRecorder } from './support-collect/report-recorder.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = useCleanups();
 
-async function agent(options: Parameters<typeof makeAgent>[0] = {}): Promise<Agent> {
-  const made = await makeAgent(options);
-  cleanups.push(made.remove);
-  return made;
-}
+const agent = trackedAgents(defer);
 
 async function recorder(target: string | null): Promise<ReportRecorder> {
   const started = await startReportRecorder(target);
-  cleanups.push(started.close);
+  defer(started.close);
   return started;
 }
 
@@ -46,9 +40,9 @@ describe.each(DATABASE_KINDS)('pipeline facts through serve on %s', (kind) => {
   it('land in incoming_data with those columns, beside the host metrics', async (t) => {
     const db = await createTestDatabase(kind, 'collect_pipeline_serve');
     if (!db) return t.skip();
-    cleanups.push(db.drop);
+    defer(db.drop);
     const server = await serveOn(db, 'etl-01');
-    cleanups.push(server.close);
+    defer(server.close);
     const host = await agent({ hostName: 'etl-01', serverUrl: server.url, hostKey: server.hostKey });
     const now = minutesAgo(1);
 
@@ -66,9 +60,9 @@ describe('pipeline facts', () => {
   it('--no-metrics sends only the pipeline facts and stores no metrics', async (t) => {
     const db = await createTestDatabase('sqlite', 'collect_pipeline_only');
     if (!db) return t.skip();
-    cleanups.push(db.drop);
+    defer(db.drop);
     const server = await serveOn(db, 'etl-01');
-    cleanups.push(server.close);
+    defer(server.close);
     const wire = await recorder(server.url);
     const host = await agent({ hostName: 'etl-01', serverUrl: wire.url, hostKey: server.hostKey });
     const now = minutesAgo(1);
@@ -104,7 +98,7 @@ describe('pipeline facts', () => {
   it('land in MariaDB in one-box mode', async (t) => {
     const db = await createTestDatabase('mariadb', 'collect_pipeline_one_box');
     if (!db) return t.skip();
-    cleanups.push(db.drop);
+    defer(db.drop);
     const host = await agent({ hostName: 'etl-01', databaseUrl: db.url });
     const now = minutesAgo(1);
     expect((await host.run(['collect', '--no-metrics', ...FACTS], { now })).code).toBe(0);

@@ -2,25 +2,19 @@
 // over SQLite and over MariaDB: unreachable server -> spooled and exit 1 with one line, then the next
 // run delivers everything once, oldest first; a refused key is not spooled.
 
-import { afterEach, describe, expect, it } from 'vitest';
-import { closedPortUrl, lines, makeAgent, minutesAgo, sqlTime, type Agent } from './support-collect/agent.js';
+import { describe, expect, it } from 'vitest';
+import { useCleanups } from '../support/cleanups.js';
+import { closedPortUrl, lines, trackedAgents, minutesAgo, sqlTime } from './support-collect/agent.js';
 import { createTestDatabase, DATABASE_KINDS, serveOn, type ServeFixture, type TestDatabase } from './support-collect/databases.js';
 import { startReportRecorder, type ReportRecorder } from './support-collect/report-recorder.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = useCleanups();
 
-async function agent(options: Parameters<typeof makeAgent>[0]): Promise<Agent> {
-  const made = await makeAgent(options);
-  cleanups.push(made.remove);
-  return made;
-}
+const agent = trackedAgents(defer);
 
 async function recorder(target: string | null): Promise<ReportRecorder> {
   const started = await startReportRecorder(target);
-  cleanups.push(started.close);
+  defer(started.close);
   return started;
 }
 
@@ -28,9 +22,9 @@ describe.each(DATABASE_KINDS)('collect against serve on %s', (kind) => {
   async function serve(label: string): Promise<{ db: TestDatabase; serve: ServeFixture } | null> {
     const db = await createTestDatabase(kind, label);
     if (!db) return null;
-    cleanups.push(db.drop);
+    defer(db.drop);
     const fixture = await serveOn(db, 'web-01');
-    cleanups.push(fixture.close);
+    defer(fixture.close);
     return { db, serve: fixture };
   }
 

@@ -7,7 +7,6 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import { afterEach, beforeEach, describe } from 'vitest';
 import { openStore } from '../../../src/store/open-store.js';
@@ -15,8 +14,9 @@ import type { Store } from '../../../src/store/store.js';
 import { runCli, type CliOptions, type CliResult } from '../../support/cli.js';
 import { describeMysql, MYSQL_SERVER_URL, type MysqlSuiteDatabase } from '../../support/mysql.js';
 import { makeTempDir, removeTempDir } from '../../support/temp-dir.js';
+import { mysqlRows, sqliteRows, type SqlParam } from '../../support/raw-sql.js';
 
-export type SqlParam = string | number | null;
+export type { SqlParam } from '../../support/raw-sql.js';
 
 export interface AdminBackend {
   readonly kind: 'sqlite' | 'mysql';
@@ -47,17 +47,7 @@ async function sqliteBackend(home: string): Promise<AdminBackend> {
     env: {},
     cli: (argv, options = {}) => runCli(argv, { ...options, home, env: { ...options.env } }),
     withStore: (body) => withOpenStore(`sqlite:${file}`, body),
-    async sql<T>(text: string, params: SqlParam[] = []) {
-      const db = new Database(file, { fileMustExist: true });
-      try {
-        const statement = db.prepare(text);
-        if (statement.reader) return statement.all(...params) as T[];
-        statement.run(...params);
-        return [];
-      } finally {
-        db.close();
-      }
-    },
+    sql: async <T>(text: string, params: SqlParam[] = []) => sqliteRows<T>(file, text, params),
     databaseExists: async () => existsSync(file),
   };
 }
@@ -71,15 +61,7 @@ async function mysqlBackend(home: string, database: { name: string; url: string 
     env: { MONITOR_DATABASE_URL: database.url },
     cli: (argv, options = {}) => runCli(argv, { ...options, home, env: { MONITOR_DATABASE_URL: database.url, ...options.env } }),
     withStore: (body) => withOpenStore(database.url, body),
-    async sql<T>(text: string, params: SqlParam[] = []) {
-      const connection = await connect(true);
-      try {
-        const [rows] = await connection.query(text, params);
-        return (Array.isArray(rows) ? rows : []) as T[];
-      } finally {
-        await connection.end();
-      }
-    },
+    sql: <T>(text: string, params: SqlParam[] = []) => mysqlRows<T>(database.url, text, params),
     async databaseExists() {
       const connection = await connect(false);
       try {

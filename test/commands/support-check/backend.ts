@@ -6,16 +6,15 @@
 
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import mysql from 'mysql2/promise';
 import { afterEach, beforeEach, describe } from 'vitest';
 import { openStore } from '../../../src/store/open-store.js';
 import type { Store } from '../../../src/store/store.js';
 import { runCli, spawnCli, type CliOptions, type CliResult } from '../../support/cli.js';
 import { describeMysql, type MysqlSuiteDatabase } from '../../support/mysql.js';
 import { makeTempDir, removeTempDir } from '../../support/temp-dir.js';
+import { mysqlRows, sqliteRows, type SqlParam } from '../../support/raw-sql.js';
 
-export type SqlParam = string | number | null;
+export type { SqlParam } from '../../support/raw-sql.js';
 
 export interface CheckBackend {
   readonly kind: 'sqlite' | 'mysql';
@@ -48,26 +47,8 @@ function makeBackend(kind: 'sqlite' | 'mysql', home: string, url: string): Check
     writeConfig: (yaml) => writeFile(configPath, yaml),
     cli: (argv, options = {}) => runCli(argv, { ...options, home, env: { ...env, ...options.env } }),
     spawn: (argv, options = {}) => spawnCli(argv, { ...options, home, env: { ...env, ...options.env } }),
-    async sql<T>(text: string, params: SqlParam[] = []): Promise<T[]> {
-      if (kind === 'sqlite') {
-        const db = new Database(sqliteFile, { fileMustExist: true });
-        try {
-          const statement = db.prepare(text);
-          if (statement.reader) return statement.all(...params) as T[];
-          statement.run(...params);
-          return [];
-        } finally {
-          db.close();
-        }
-      }
-      const connection = await mysql.createConnection({ uri: url, dateStrings: true, jsonStrings: true });
-      try {
-        const [rows] = await connection.query(text, params);
-        return (Array.isArray(rows) ? rows : []) as T[];
-      } finally {
-        await connection.end();
-      }
-    },
+    sql: async <T>(text: string, params: SqlParam[] = []): Promise<T[]> =>
+      kind === 'sqlite' ? sqliteRows<T>(sqliteFile, text, params) : mysqlRows<T>(url, text, params),
     openStore: () => openStore({ url, poolSize: 4, connectTimeoutMs: 5_000 }),
   };
 }

@@ -3,6 +3,7 @@
 // variables a crontab line would set. Runs `monitor collect` in-process (runCli, injected clock) or
 // as a real bin/monitor child (spawnCli), and reads the spool back with plain fs.
 
+import type { Defer } from '../../support/cleanups.js';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -103,4 +104,13 @@ export async function closedPortUrl(): Promise<string> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}`;
+}
+
+/** makeAgent, with each agent removed after the test. */
+export function trackedAgents(defer: Defer): (options?: AgentOptions) => Promise<Agent> {
+  return async (options = {}) => {
+    const made = await makeAgent(options);
+    defer(made.remove);
+    return made;
+  };
 }
