@@ -18,11 +18,17 @@ export interface AppliedTransitions {
 export async function applyEvaluations(
   tx: Store,
   evaluations: CheckEvaluation[],
-  options: { now: Date; notifications: (records: TransitionRecord[]) => NewNotification[] },
+  options: {
+    now: Date;
+    notifications: (records: TransitionRecord[]) => NewNotification[];
+    /** Stored states that became plain on their own (evaluateAll's `forget`). */
+    forget?: { hostId: number; checkId: number }[];
+  },
 ): Promise<AppliedTransitions> {
   const { now } = options;
   const records: TransitionRecord[] = [];
   const states: CheckState[] = [];
+  const forget = [...(options.forget ?? [])];
   let conflicts = 0;
 
   for (const evaluation of evaluations) {
@@ -35,8 +41,10 @@ export async function applyEvaluations(
       records.push(...applied);
     }
     if (evaluation.stateChanged) states.push(evaluation.outcome.state);
+    if (evaluation.forgetState) forget.push({ hostId: evaluation.check.host.hostId, checkId: evaluation.check.type.checkId });
   }
   if (states.length > 0) await tx.saveCheckStates(states);
+  if (forget.length > 0) await tx.deleteCheckStates(forget);
   const outbox = options.notifications(records);
   if (outbox.length > 0) await tx.enqueueNotifications(outbox);
   return { records, statesWritten: states.length, conflicts };

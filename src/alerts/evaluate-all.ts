@@ -4,6 +4,7 @@
 import type { CheckResult } from '../checks/types.js';
 import type { Alert, CheckState, DatasetReport } from '../store/types.js';
 import { evaluate } from './evaluate.js';
+import { isPlainState, plainState } from './plain-state.js';
 import { samplesRead, type CheckProblem, type PreparedCheck } from './prepare-checks.js';
 import type { CheckRunInputs } from './load-inputs.js';
 import type { EvaluationOutcome, FlapSettings, OpenAlertRef } from './types.js';
@@ -16,8 +17,10 @@ export interface CheckEvaluation {
   /** The open alert record itself, for the times a resolve notification carries. */
   openAlertRecord: Alert | null;
   outcome: EvaluationOutcome;
-  /** Whether outcome.state differs from `previous` in anything but the evaluation time. */
+  /** Whether outcome.state must be written: it differs from `previous` and is not plain. */
   stateChanged: boolean;
+  /** Whether a stored row must go: the new state is plain (see plain-state.ts). */
+  forgetState: boolean;
 }
 
 export interface EvaluationRun {
@@ -25,6 +28,8 @@ export interface EvaluationRun {
   evaluated: number;
   /** Only the evaluations with something to write or announce: a transition or a changed state. */
   changed: CheckEvaluation[];
+  /** Stored states that became plain without anything else happening: their rows go. */
+  forget: { hostId: number; checkId: number }[];
   problems: CheckProblem[];
 }
 
@@ -34,6 +39,7 @@ export function evaluateAll(inputs: CheckRunInputs, options: { now: Date; flap: 
   const { now, flap } = options;
   const nowMs = now.getTime();
   const changed: CheckEvaluation[] = [];
+  const forget: { hostId: number; checkId: number }[] = [];
   const problems: CheckProblem[] = [...inputs.problems];
   let evaluated = 0;
 
@@ -63,8 +69,13 @@ export function evaluateAll(inputs: CheckRunInputs, options: { now: Date; flap: 
       continue;
     }
     evaluated += 1;
-    const previous = inputs.states.get(hostId)?.get(checkId) ?? null;
-    if (settled(previous, result, openAlert, flap)) continue;
+    const stored = inputs.states.get(hostId)?.get(checkId) ?? null;
+    const previous = stored ?? plainState(hostId, checkId);
+    const cooldownMs = check.type.cooldownSeconds * 1000;
+    if (settled(previous, result, openAlert, flap)) {
+      if (stored && isPlainState(stored, cooldownMs, nowMs)) forget.push({ hostId, checkId });
+      continue;
+    }
     const outcome = evaluate({
       check: {
         hostId,
@@ -72,7 +83,7 @@ export function evaluateAll(inputs: CheckRunInputs, options: { now: Date; flap: 
         checkId,
         checkKey: check.type.checkKey,
         checkName: check.type.checkName,
-        cooldownMs: check.type.cooldownSeconds * 1000,
+        cooldownMs,
       },
       result,
       previous,
@@ -80,11 +91,13 @@ export function evaluateAll(inputs: CheckRunInputs, options: { now: Date; flap: 
       now,
       flap,
     });
-    const writeState = stateChanged(previous, outcome.state);
-    if (outcome.transitions.length === 0 && !writeState) continue;
-    changed.push({ check, result, previous, openAlert, openAlertRecord: open, outcome, stateChanged: writeState });
+    const plain = isPlainState(outcome.state, cooldownMs, nowMs);
+    const writeState = !plain && stateChanged(previous, outcome.state);
+    const forgetState = plain && stored !== null;
+    if (outcome.transitions.length === 0 && !writeState && !forgetState) continue;
+    changed.push({ check, result, previous, openAlert, openAlertRecord: open, outcome, stateChanged: writeState, forgetState });
   }
-  return { evaluated, changed, problems };
+  return { evaluated, changed, forget, problems };
 }
 
 /**

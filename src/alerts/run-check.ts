@@ -69,7 +69,7 @@ async function evaluateAndApply(options: CheckRunOptions): Promise<CheckRunResul
   const { store, config, registry, now, dryRun } = options;
   const synced = await syncIfConfigChanged(options);
   const inputs = await loadCheckInputs(store, registry, { now, host: options.host, sampleMaxAgeMs: config.alerting.sampleMaxAgeMs });
-  const { evaluated, changed, problems } = evaluateAll(inputs, {
+  const { evaluated, changed, forget, problems } = evaluateAll(inputs, {
     now,
     sampleMaxAgeMs: config.alerting.sampleMaxAgeMs,
     flap: { window: config.alerting.flapWindow, highPct: config.alerting.flapHighPct, lowPct: config.alerting.flapLowPct },
@@ -83,11 +83,12 @@ async function evaluateAndApply(options: CheckRunOptions): Promise<CheckRunResul
   const channels = options.notifiers.map((notifier) => notifier.channel);
   // A steady run (nothing changed anywhere) opens no transaction at all.
   const applied =
-    changed.length === 0
+    changed.length === 0 && forget.length === 0
       ? { records: [], conflicts: 0 }
       : await withTransactionRetry(store, (tx) =>
           applyEvaluations(tx, changed, {
             now,
+            forget,
             notifications: (records) => outboxRows(records, channels, formatTransitionLine, options.wallClock()),
           }),
         );

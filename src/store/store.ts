@@ -128,6 +128,8 @@ export interface Store {
   loadCheckStates(): Promise<CheckState[]>;
   /** Upserts each (host_id, check_id) row, in as few statements as the dialect allows. */
   saveCheckStates(states: CheckState[]): Promise<void>;
+  /** Deletes these (host_id, check_id) rows: a missing row is a plain "steady OK" state. */
+  deleteCheckStates(keys: { hostId: number; checkId: number }[]): Promise<void>;
 
   // ---- leases ------------------------------------------------------------------------------
   /**

@@ -34,6 +34,15 @@ export async function loadCheckStates(db: SqlDriver): Promise<CheckState[]> {
   }));
 }
 
+export async function deleteCheckStates(db: SqlDriver, keys: readonly { hostId: number; checkId: number }[]): Promise<void> {
+  for (const part of chunk(keys, MAX_ROWS)) {
+    await db.run(
+      `DELETE FROM check_state WHERE ${part.map(() => '(host_id = ? AND check_id = ?)').join(' OR ')}`,
+      part.flatMap((key) => [key.hostId, key.checkId]),
+    );
+  }
+}
+
 /** Multi-row upserts of up to 500 rows: a run over 10,000 hosts x 4 checks is 80 statements. */
 export async function saveCheckStates(db: SqlDriver, states: readonly CheckState[]): Promise<void> {
   const perStatement = rowsPerStatement(STATE_COLUMNS.length, db.syntax.maxParams, MAX_ROWS);

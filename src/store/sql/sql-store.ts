@@ -188,6 +188,10 @@ export class SqlStore implements Store {
     if (states.length === 0) return Promise.resolve();
     return this.atomically((db) => state.saveCheckStates(db, states));
   }
+  deleteCheckStates(keys: { hostId: number; checkId: number }[]): Promise<void> {
+    if (keys.length === 0) return Promise.resolve();
+    return this.atomically((db) => state.deleteCheckStates(db, keys));
+  }
   acquireLease(name: string, owner: string, now: Date, ttlMs: number): Promise<boolean> {
     return state.acquireLease(this.db, name, owner, now, ttlMs);
   }

@@ -42,6 +42,19 @@ export function stateTests(ctx: ContractContext): void {
     expect(loaded.every((row) => row.status === 'warning' && row.history.length === 21)).toBe(true);
   });
 
+  it('deletes exactly the check states named, in batches', async () => {
+    const states = Array.from({ length: 1203 }, (_, i) => state(Math.floor(i / 4) + 1, (i % 4) + 1));
+    await ctx.store.saveCheckStates(states);
+    const gone = states.filter((_, i) => i % 3 !== 0).map(({ hostId, checkId }) => ({ hostId, checkId }));
+    await ctx.store.deleteCheckStates([...gone, { hostId: 9999, checkId: 1 }]);
+    const left = await ctx.store.loadCheckStates();
+    expect(left.map(({ hostId, checkId }) => `${hostId}:${checkId}`)).toEqual(
+      states.filter((_, i) => i % 3 === 0).map(({ hostId, checkId }) => `${hostId}:${checkId}`),
+    );
+    await ctx.store.deleteCheckStates([]);
+    expect(await count(ctx.raw, 'check_state')).toBe(401);
+  });
+
   it('grants a free lease, refuses it to another owner while held, and renews it for its owner', async () => {
     expect(await ctx.store.acquireLease('check', 'box-a', at(0), 60_000)).toBe(true);
     expect(await ctx.store.acquireLease('check', 'box-b', at(30), 60_000)).toBe(false);
