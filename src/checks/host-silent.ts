@@ -5,6 +5,7 @@ import { formatDurationCompact } from '../time/duration.js';
 import { numberParam, severityAbove, thresholdOrderProblem } from './param-values.js';
 import type { CheckFunction } from './types.js';
 import { ageSeconds, coarseAge, hostRef } from './wording.js';
+import { checkResult } from './result.js';
 
 const DEFAULT_CRIT_MS = 5 * 60_000;
 
@@ -30,11 +31,11 @@ export const hostSilent: CheckFunction = {
     const since = input.lastReportAt ?? input.hostCreatedAt;
     const ageMs = Math.max(input.now.getTime() - since.getTime(), 0);
     const status = severityAbove(ageMs, numberParam(input.params, 'warn'), numberParam(input.params, 'crit') ?? DEFAULT_CRIT_MS);
-    const age = coarseAge(ageMs);
     const never = input.lastReportAt === null;
-    let message: string;
-    if (status !== 'ok') message = never ? `${host} silent: no report for ${age} (never reported)` : `${host} silent: no report for ${age}`;
-    else message = never ? `${host} waiting for its first report: added ${age} ago` : `${host} reporting: last report ${age} ago`;
-    return { status, value: ageSeconds(ageMs), message };
+    return checkResult(status, ageSeconds(ageMs), () => {
+      const age = coarseAge(ageMs);
+      if (status !== 'ok') return never ? `${host} silent: no report for ${age} (never reported)` : `${host} silent: no report for ${age}`;
+      return never ? `${host} waiting for its first report: added ${age} ago` : `${host} reporting: last report ${age} ago`;
+    });
   },
 };

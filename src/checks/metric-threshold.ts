@@ -12,6 +12,7 @@ import { formatDurationCompact } from '../time/duration.js';
 import { numberParam, severityAbove, stringParam, thresholdOrderProblem } from './param-values.js';
 import type { CheckFunction, CheckInput, CheckResult } from './types.js';
 import { coarseAge, formatAmount, hostRef } from './wording.js';
+import { checkResult } from './result.js';
 
 type Metric = 'cpu' | 'mem' | 'disk' | 'load';
 type Aggregate = 'avg' | 'max' | 'min' | 'last';
@@ -103,12 +104,11 @@ export const metricThreshold: CheckFunction = {
     const warn = numberParam(params, 'warn');
     const crit = numberParam(params, 'crit');
     const status = withHysteresis(severityAbove(value, warn, crit), value, numberParam(params, 'clear'), input.current);
-    const amount = `${formatAmount(value)}${info.percent ? '%' : ''}`;
-    const message =
-      status === 'ok'
-        ? `${subject} normal: ${amount}`
-        : `${subject} ${status}: ${amount}${forMs > 0 ? ` over ${formatDurationCompact(forMs)}` : ''}`;
-    return { status, value, message };
+    return checkResult(status, value, () => {
+      const amount = `${formatAmount(value)}${info.percent ? '%' : ''}`;
+      if (status === 'ok') return `${subject} normal: ${amount}`;
+      return `${subject} ${status}: ${amount}${forMs > 0 ? ` over ${formatDurationCompact(forMs)}` : ''}`;
+    });
   },
 };
 
