@@ -3,9 +3,7 @@
 // (its key is never needed: nothing authenticates over HTTP here). Registration, and the check
 // registry it needs, load only on that first report: every later run skips them.
 
-import type { Config } from '../config/types.js';
 import type { Context } from '../context.js';
-import type { CheckRegistry } from '../checks/registry.js';
 import { ConfigError, ConflictError, MonitorError, RetryableTransactionError, UnavailableError, UsageError } from '../errors.js';
 import { toSamples } from '../reports/ingest.js';
 import type { WireReport } from '../reports/report.js';
@@ -19,7 +17,8 @@ export interface DatabaseSender {
   close(): Promise<void>;
 }
 
-export function databaseSender(ctx: Context, config: Config, loadRegistry: () => Promise<CheckRegistry>): DatabaseSender {
+export function databaseSender(ctx: Context): DatabaseSender {
+  const { config } = ctx;
   let store: Store | null = null;
   return {
     async send(reports) {
@@ -27,7 +26,7 @@ export function databaseSender(ctx: Context, config: Config, loadRegistry: () =>
       try {
         store ??= await ctx.openStore();
         const parsed = parseReportsBody({ reports }, now);
-        const host = (await store.findHostByName(config.agent.hostName)) ?? (await registerThisHost(ctx, store, config, loadRegistry, now));
+        const host = (await store.findHostByName(config.agent.hostName)) ?? (await registerThisHost(ctx, store, now));
         const result = await store.insertSamples(toSamples(host, parsed, now));
         return { kind: 'accepted', body: { accepted: result.inserted, duplicates: result.duplicates } };
       } catch (error) {
@@ -54,18 +53,13 @@ export function databaseSender(ctx: Context, config: Config, loadRegistry: () =>
  * beside cron's, under another user and state dir) may register it at the same moment; losing that
  * race is no reason to refuse the report — the host exists now, so use it.
  */
-async function registerThisHost(
-  ctx: Context,
-  store: Store,
-  config: Config,
-  loadRegistry: () => Promise<CheckRegistry>,
-  now: Date,
-): Promise<Host> {
-  const hostName = config.agent.hostName;
-  // Loaded here, not at the top: only a host's first report needs it, and collect runs every minute.
+async function registerThisHost(ctx: Context, store: Store, now: Date): Promise<Host> {
+  const hostName = ctx.config.agent.hostName;
+  // Loaded here, not at the top: only a host's first report needs them, and collect runs every minute.
   const { registerHost } = await import('../hosts/register.js');
+  const { loadRegistry } = await import('../checks/load-registry.js');
   try {
-    const { host } = await registerHost(store, config, await loadRegistry(), { hostName, description: null, now });
+    const { host } = await registerHost(store, ctx.config, await loadRegistry(ctx.config, ctx.cwd), { hostName, description: null, now });
     ctx.log.info(`registered this host as '${host.hostName}' in ${store.location}`);
     return host;
   } catch (error) {

@@ -2,7 +2,7 @@
 // as they are. Reading them back must not trust the disk: a file from an older version or a damaged
 // one is recognised and set aside, never sent half-understood.
 
-import type { Report, WireReport } from '../reports/report.js';
+import type { WireReport } from '../reports/report.js';
 
 const NUMBER_FIELDS = ['cpu_pct', 'mem_pct', 'disk_pct', 'load_1', 'files_count'] as const;
 const STRING_FIELDS = ['dataset_name', 'partition_key'] as const;
@@ -26,23 +26,6 @@ export function isWireReport(value: unknown): value is WireReport {
     if (v !== undefined && v !== null && !isTime(v)) return false;
   }
   return true;
-}
-
-/** The typed form, e.g. for one-box mode, which writes spooled reports straight to the store. */
-export function fromWireReport(wire: WireReport): Report {
-  return {
-    hostName: wire.host_name,
-    collectedAt: new Date(wire.collected_at),
-    cpuPct: wire.cpu_pct ?? null,
-    memPct: wire.mem_pct ?? null,
-    diskPct: wire.disk_pct ?? null,
-    load1: wire.load_1 ?? null,
-    datasetName: wire.dataset_name ?? null,
-    partitionKey: wire.partition_key ?? null,
-    filesCount: wire.files_count ?? null,
-    firstEventAt: wire.first_event_at ? new Date(wire.first_event_at) : null,
-    lastEventAt: wire.last_event_at ? new Date(wire.last_event_at) : null,
-  };
 }
 
 function isTime(value: unknown): value is string {

@@ -116,8 +116,6 @@ async function chooseSender(ctx: Context): Promise<{ send: SendBatch; close: () 
     return { send: (reports) => sendReports({ serverUrl, hostKey, reports, timeoutMs: agent.timeoutMs }), close: async () => {} };
   }
   const { databaseSender } = await import('../agent/one-box.js');
-  // The check registry (every check function, plugins) matters only when this host registers itself.
-  const loadRegistry = async () => (await import('../checks/load-registry.js')).loadRegistry(ctx.config, ctx.cwd);
-  const sender = databaseSender(ctx, ctx.config, loadRegistry);
+  const sender = databaseSender(ctx);
   return { send: (reports) => sender.send(reports), close: () => sender.close() };
 }
