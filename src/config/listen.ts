@@ -32,10 +32,6 @@ export function parseListen(text: string): ListenAddress | { error: string } {
   return { host, port };
 }
 
-export function formatListen(address: ListenAddress): string {
-  return isIPv6(address.host) ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
-}
-
 /** WHATWG URL parsing validates IPv6 literals, without loading node:net (every command reads the config). */
 function isIPv6(text: string): boolean {
   if (!text.includes(':')) return false;

@@ -24,10 +24,3 @@ export function parseSize(text: string | number): number | null {
   return size === undefined ? null : Math.round(Number(match[1]) * size);
 }
 
-/** The shortest exact binary form: 1048576 -> "1MiB", 1500 -> "1500B". */
-export function formatSize(bytes: number): string {
-  for (const [unit, size] of [['TiB', UNIT_BYTES.tib!], ['GiB', UNIT_BYTES.gib!], ['MiB', UNIT_BYTES.mib!], ['KiB', UNIT_BYTES.kib!]] as const) {
-    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
-  }
-  return `${bytes}B`;
-}

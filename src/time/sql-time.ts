@@ -30,6 +30,3 @@ export function fromSqlTime(text: string): Date {
   return new Date(((days * 24 + digits2(text, 11)) * 60 + digits2(text, 14)) * 60_000 + digits2(text, 17) * 1000 + ms);
 }
 
-export function fromSqlTimeOrNull(text: string | null | undefined): Date | null {
-  return text == null ? null : fromSqlTime(text);
-}

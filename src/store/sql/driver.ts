@@ -67,7 +67,3 @@ export function valuesList(columnCount: number, rowCount: number): string {
   return new Array<string>(rowCount).fill(row).join(', ');
 }
 
-/** "?, ?, ?" */
-export function placeholders(count: number): string {
-  return new Array<string>(count).fill('?').join(', ');
-}
