@@ -193,13 +193,6 @@ export function readOneOrMany<T>(
   return values;
 }
 
-/** `web-01`, `db.example.com`: any non-empty name without whitespace. */
-export function hostNameProblem(name: string): string | null {
-  if (name === '') return 'host name must not be empty';
-  if (/\s/.test(name)) return `host name '${name}' must not contain whitespace`;
-  return null;
-}
-
 export const CHECK_KEY = /^[a-z0-9_]+$/;
 
 export function checkKeyProblem(key: string): string | null {

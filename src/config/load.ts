@@ -10,7 +10,7 @@ import type { ConfigIssue } from '../errors.js';
 import type { Config } from './types.js';
 import { defaultSettings } from './defaults.js';
 import type { Settings } from './defaults.js';
-import { hostNameProblem, isEmpty, Problems, readMap } from './fields.js';
+import { isEmpty, Problems, readMap } from './fields.js';
 import { CONFIG_KEYS } from './keys.js';
 import { defaultDirs, locateConfig } from './locate.js';
 import { expandTree } from './expand-tree.js';
@@ -21,6 +21,7 @@ import { readCheckTypes, readDefaultChecks, readHosts } from './validate-checks.
 import { normaliseDatabaseUrl, normaliseHttpUrl, readAgent, readAlerting, readDatabase, readPlugins, readServer } from './validate-core.js';
 import type { PathBase } from './validate-core.js';
 import { readNotify } from './validate-notify.js';
+import { hostNameProblem } from '../hosts/host-name.js';
 
 const HINT = 'every key is shown, with comments, in examples/monitor.yaml';
 

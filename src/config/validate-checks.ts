@@ -4,11 +4,12 @@
 import type { Severity } from '../store/types.js';
 import type { CheckTypeConfig, HostCheckConfig, HostConfig } from './types.js';
 import { builtInDefaultChecks } from './defaults.js';
-import { checkKeyProblem, describe, hostNameProblem, isEmpty, readBoolean, readDuration, readEnum, readMap, readString, setOwn } from './fields.js';
+import { checkKeyProblem, describe, isEmpty, readBoolean, readDuration, readEnum, readMap, readString, setOwn } from './fields.js';
 import type { Problems } from './fields.js';
 import { toPlain } from './key-path.js';
 import type { KeyPath, TreeNode } from './key-path.js';
 import { CONFIG_KEYS } from './keys.js';
+import { hostNameProblem } from '../hosts/host-name.js';
 
 const SEVERITIES: readonly Severity[] = ['warning', 'critical'];
 

@@ -5,7 +5,6 @@ import path from 'node:path';
 import type { AgentConfig, AlertingConfig, DatabaseConfig, ServerConfig } from './types.js';
 import {
   describe,
-  hostNameProblem,
   isEmpty,
   readDuration,
   readMap,
@@ -18,6 +17,7 @@ import type { Problems } from './fields.js';
 import { parseListen } from './listen.js';
 import type { KeyPath, TreeNode } from './key-path.js';
 import { CONFIG_KEYS } from './keys.js';
+import { hostNameProblem } from '../hosts/host-name.js';
 
 /** Relative paths in a config file mean "next to the file", so cron's cwd does not matter. */
 export interface PathBase {

@@ -5,6 +5,7 @@
 
 import { MonitorError } from '../errors.js';
 import type { Report } from './report.js';
+import { HOST_NAME_PATTERN, HOST_NAME_RULE } from '../hosts/host-name.js';
 
 /** A body or report that breaks the rules. `field` is the path named in the message, e.g. `reports[3].cpu_pct`. */
 export class InvalidReportError extends MonitorError {
@@ -25,7 +26,6 @@ export const MAX_AGE_MS = 366 * 86_400_000;
 /** VARCHAR(191): the longest string that still fits a utf8mb4 unique index on old MySQL. */
 export const MAX_NAME_LENGTH = 191;
 
-const HOST_NAME = /^[A-Za-z0-9._-]+$/;
 const DATASET_NAME = /^[A-Za-z0-9._:/-]+$/;
 // Control characters (and DEL) have no business in a partition key and break logs and terminals.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
@@ -76,7 +76,7 @@ export function parseReport(value: unknown, path: string, now: Date): Report {
   // Field names for messages are built only when a message is: this runs for every report ingested.
   const present = (name: string): boolean => value[name] !== undefined && value[name] !== null;
 
-  const hostName = requiredName(value.host_name, path, 'host_name', HOST_NAME, 'letters, digits, ".", "_" and "-"');
+  const hostName = requiredName(value.host_name, path, 'host_name', HOST_NAME_PATTERN, HOST_NAME_RULE);
   const collectedAt = requiredTime(value.collected_at, path, 'collected_at');
   const ahead = collectedAt.getTime() - now.getTime();
   if (ahead > MAX_FUTURE_MS) {

@@ -198,11 +198,15 @@ hosts:
     expect(config.hosts.b!.checks.disk_space!.params).toEqual({ crit: 85, warn: 70 });
   });
 
-  it('keeps a host named __proto__ as an ordinary host', () => {
-    const config = parse('hosts:\n  __proto__:\n    checks:\n      __proto__: false\n');
-    expect(Object.keys(config.hosts)).toEqual(['__proto__']);
-    expect(Object.getPrototypeOf(config.hosts)).toBe(Object.prototype);
-    expect(config.hosts['__proto__']!.checks['__proto__']).toEqual({ enabled: false, params: {} });
+  it('keeps a check key named __proto__ as an ordinary key, and refuses __proto__ as a host name', () => {
+    const config = parse('hosts:\n  web-01:\n    checks:\n      __proto__: false\n');
+    expect(Object.getPrototypeOf(config.hosts['web-01']!.checks)).toBe(Object.prototype);
+    expect(Object.keys(config.hosts['web-01']!.checks)).toEqual(['__proto__']);
+    expect(config.hosts['web-01']!.checks['__proto__']).toEqual({ enabled: false, params: {} });
+
+    // Not a host name `hosts add` or the ingest API would take, so not one the config takes either.
+    expect(() => parse('hosts:\n  __proto__: {}\n')).toThrow(/host name '__proto__' may only hold letters, digits/);
+    expect(Object.getPrototypeOf({})).toBe(Object.prototype);
   });
 });
 

@@ -117,6 +117,7 @@ notify:
 default_checks: [disk_space, disk_space, 7]
 hosts:
   "web 01": {}
+  "web@01": {}
   web-02:
     descripton: typo
     checks:
@@ -132,9 +133,11 @@ hosts:
       ['default_checks[1]', 4, "'disk_space' is listed twice"],
       ['default_checks[2]', 4, 'expected a check key like disk_space, got 7'],
       ['hosts.web 01', 6, "host name 'web 01' must not contain whitespace"],
-      ['hosts.web-02.descripton', 8, "unknown key 'descripton' (did you mean 'description'?)"],
-      ['hosts.web-02.checks.cpu_usage', 10, 'expected true, false, nothing, or a map of params like { crit: 85, for: 5m }; got 90'],
-      ['hosts.web-02.checks.memory_usage', 11, 'expected true, false, nothing, or a map of params like { crit: 85, for: 5m }; got a list'],
+      // The rule `hosts add` and the ingest API use: a name the API would refuse is refused here too.
+      ['hosts.web@01', 7, "host name 'web@01' may only hold letters, digits, '.', '_' and '-', starting with a letter or digit, at most 191 characters"],
+      ['hosts.web-02.descripton', 9, "unknown key 'descripton' (did you mean 'description'?)"],
+      ['hosts.web-02.checks.cpu_usage', 11, 'expected true, false, nothing, or a map of params like { crit: 85, for: 5m }; got 90'],
+      ['hosts.web-02.checks.memory_usage', 12, 'expected true, false, nothing, or a map of params like { crit: 85, for: 5m }; got a list'],
     ]);
   });
 

@@ -73,6 +73,7 @@ describe('report body validation', () => {
     ['a missing host_name', { collected_at: good.collected_at, cpu_pct: 1 }, 'host_name: is required'],
     ['an empty host_name', { ...good, host_name: '' }, 'host_name: must not be empty'],
     ['SQL in host_name', { ...good, host_name: "web'; DROP TABLE hosts; --" }, 'host_name: may only hold letters, digits'],
+    ['a host_name that `hosts add` would refuse', { ...good, host_name: '-web-01' }, 'host_name: may only hold letters, digits'],
     ['a 192-character host_name', { ...good, host_name: 'h'.repeat(192) }, 'host_name: must be at most 191 characters, got 192'],
     ['SQL in dataset_name', { ...good, dataset_name: "x' OR '1'='1" }, 'dataset_name: may only hold'],
     ['control characters in partition_key', { ...good, dataset_name: 'd', partition_key: 'a\nb' }, 'partition_key: must not contain control characters'],
