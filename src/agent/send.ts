@@ -3,10 +3,9 @@
 // (keep them and try again next run).
 
 import { ConfigError } from '../errors.js';
-import { toWireReport, type Report, type WireReport } from '../reports/report.js';
+import { REPORTS_PATH, toWireReport, type Report, type WireReport } from '../reports/report.js';
 import { errnoCode } from './errno.js';
 
-export const REPORTS_PATH = '/api/v1/reports';
 const MAX_ANSWER_BYTES = 64 * 1024;
 
 /** The server's 202 body. */

@@ -1,6 +1,9 @@
 // A report: what one agent run says about one host at one moment. The wire form (JSON) uses the
 // column names of `incoming_data`, so a curl one-liner is an agent too; inside the program it is typed.
 
+/** Where agents POST reports; the server routes it, the agent's sender appends it to server.url. */
+export const REPORTS_PATH = '/api/v1/reports';
+
 export interface Report {
   hostName: string;
   collectedAt: Date;

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock, Logger } from '../context.js';
 import { HostMismatchError, toSamples } from '../reports/ingest.js';
+import { REPORTS_PATH } from '../reports/report.js';
 import { InvalidReportError, parseReportsBody } from '../reports/validate.js';
 import type { Store } from '../store/store.js';
 import type { HostSummary } from '../store/types.js';
@@ -17,7 +18,6 @@ import { DatabaseStatus, isUnavailable } from './database-status.js';
 import { HttpError } from './http-error.js';
 import { METRICS_CONTENT_TYPE, type ServerMetrics } from './metrics.js';
 
-export const REPORTS_PATH = '/api/v1/reports';
 /** Seconds an agent is told to wait before retrying when the database is down. */
 export const RETRY_AFTER_SECONDS = 5;
 
