@@ -4,11 +4,10 @@ import { ConflictError } from '../../errors.js';
 import type { Host, HostSummary } from '../types.js';
 import type { SqlDriver } from './driver.js';
 import { DuplicateKeyError } from './errors.js';
+import { hasMetrics } from './samples.js';
 import { num, numOrNull, type Row, sqlTime, str, strOrNull, time, timeOrNull } from './rows.js';
 
 const HOST_COLUMNS = 'host_id, host_name, description, created_at, last_seen';
-const HAS_METRICS = (alias: string) =>
-  `(${alias}.cpu_pct IS NOT NULL OR ${alias}.mem_pct IS NOT NULL OR ${alias}.disk_pct IS NOT NULL OR ${alias}.load_1 IS NOT NULL)`;
 
 export function toHost(row: Row): Host {
   return {
@@ -72,12 +71,12 @@ export async function listHosts(db: SqlDriver): Promise<HostSummary[]> {
             d.collected_at, d.cpu_pct, d.mem_pct, d.disk_pct, d.load_1
        FROM (SELECT h.host_id, h.host_name, h.description, h.created_at, h.last_seen,
                     (SELECT x.collected_at FROM incoming_data x
-                      WHERE x.host_id = h.host_id AND ${HAS_METRICS('x')}
+                      WHERE x.host_id = h.host_id AND ${hasMetrics('x')}
                       ORDER BY x.collected_at DESC LIMIT 1) AS latest_at,
                     (SELECT COUNT(*) FROM alerts a WHERE a.host_id = h.host_id AND a.status = 'open') AS open_alerts
                FROM hosts h) l
        LEFT JOIN incoming_data d
-         ON d.host_id = l.host_id AND d.collected_at = l.latest_at AND ${HAS_METRICS('d')}
+         ON d.host_id = l.host_id AND d.collected_at = l.latest_at AND ${hasMetrics('d')}
       ORDER BY l.host_name, d.dataset_name`,
   );
   const hosts: HostSummary[] = [];

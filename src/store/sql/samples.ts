@@ -6,7 +6,11 @@ import { deleteInBatches } from './batch-delete.js';
 import type { SqlDriver } from './driver.js';
 import { num, numOrNull, sqlTime, str, strOrNull, time, timeOrNull } from './rows.js';
 
-const HAS_METRICS = '(cpu_pct IS NOT NULL OR mem_pct IS NOT NULL OR disk_pct IS NOT NULL OR load_1 IS NOT NULL)';
+/** A sample row that carries at least one metric (a pipeline-only report carries none). */
+export function hasMetrics(alias = ''): string {
+  const column = (name: string): string => (alias ? `${alias}.${name}` : name);
+  return `(${column('cpu_pct')} IS NOT NULL OR ${column('mem_pct')} IS NOT NULL OR ${column('disk_pct')} IS NOT NULL OR ${column('load_1')} IS NOT NULL)`;
+}
 
 // Writes live in insert-samples.ts (shared with the MySQL one-round-trip writer); re-exported for sql-store.
 export { insertSamples } from './insert-samples.js';
@@ -36,7 +40,7 @@ export async function loadMetricSamples(
   const hostIds = range.hostIds;
   if (hostIds !== undefined && hostIds.length === 0) return byHost;
   const select = 'SELECT host_id, collected_at, cpu_pct, mem_pct, disk_pct, load_1 FROM incoming_data';
-  const window = `collected_at > ? AND collected_at <= ? AND ${HAS_METRICS}`;
+  const window = `collected_at > ? AND collected_at <= ? AND ${hasMetrics()}`;
   const times = [sqlTime(range.from), sqlTime(range.to)];
   let rows: unknown[][];
   let wanted: Set<number> | null = null;
