@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/types.js';
 import type { Logger } from '../context.js';
 import type { CheckRegistry } from '../checks/registry.js';
-import { applySync, planSync, CHECKS_FINGERPRINT_SETTING, checksFingerprint } from '../host-checks/sync.js';
+import { applySync, isSynced, planSync } from '../host-checks/sync.js';
 import type { Notifier } from '../notify/types.js';
 import { outboxRows } from '../notify/payload.js';
 import { deliverPending, type DeliveryResult } from '../notify/outbox.js';
@@ -108,8 +108,7 @@ async function evaluateAndApply(options: CheckRunOptions): Promise<CheckRunResul
 /** `check` applies config edits by itself: re-sync when the checks part of the config changed. */
 async function syncIfConfigChanged(options: CheckRunOptions): Promise<boolean> {
   const { store, config, registry } = options;
-  const fingerprint = checksFingerprint(config);
-  if ((await store.getSetting(CHECKS_FINGERPRINT_SETTING)) === fingerprint) return false;
+  if (await isSynced(store, config)) return false;
   const plan = await planSync(store, config, registry);
   for (const name of plan.unregisteredHosts) {
     options.log.warn(`host '${name}' is in the config but not registered; add it with \`monitor hosts add ${name}\``);
@@ -119,7 +118,6 @@ async function syncIfConfigChanged(options: CheckRunOptions): Promise<boolean> {
     return false;
   }
   await applySync(store, plan);
-  await store.setSetting(CHECKS_FINGERPRINT_SETTING, fingerprint);
   return true;
 }
 

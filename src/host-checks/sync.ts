@@ -31,6 +31,11 @@ export interface SyncPlan {
   unregisteredHosts: string[];
   /** Check keys the config manages now or managed before (kept in settings). */
   managedKeys: string[];
+  /**
+   * The config's checks fingerprint when the plan covers every registered host: applying it records
+   * that this config is synced (`monitor check` re-syncs when it changes). Null for a few hosts only.
+   */
+  fingerprint: string | null;
 }
 
 export interface PlanOptions {
@@ -92,7 +97,7 @@ export async function planSync(store: Store, config: Config, registry: CheckRegi
   }
   const registered = new Set(hosts.map((host) => host.hostName));
   const unregisteredHosts = options.hosts ? [] : Object.keys(config.hosts).filter((name) => !registered.has(name)).sort();
-  return { catalogue: upserts, changes, unchanged, unregisteredHosts, managedKeys };
+  return { catalogue: upserts, changes, unchanged, unregisteredHosts, managedKeys, fingerprint: options.hosts ? null : checksFingerprint(config) };
 }
 
 /** Every check key the config's check layers mention: the keys whose rows the config owns. */
@@ -116,6 +121,7 @@ export async function applySync(store: Store, plan: SyncPlan): Promise<void> {
     if ((await tx.getSetting(MANAGED_KEYS_SETTING)) !== JSON.stringify(plan.managedKeys)) {
       await tx.setSetting(MANAGED_KEYS_SETTING, JSON.stringify(plan.managedKeys));
     }
+    if (plan.fingerprint !== null) await tx.setSetting(CHECKS_FINGERPRINT_SETTING, plan.fingerprint);
     if (plan.catalogue.length > 0) await tx.upsertCheckTypes(plan.catalogue);
     if (plan.changes.length === 0) return;
     const ids = new Map((await tx.listCheckTypes()).map((type) => [type.checkKey, type.checkId]));
@@ -129,12 +135,17 @@ export async function applySync(store: Store, plan: SyncPlan): Promise<void> {
   });
 }
 
+/** Whether the database holds this config's checks (the last full sync was of the same config). */
+export async function isSynced(store: Store, config: Config): Promise<boolean> {
+  return (await store.getSetting(CHECKS_FINGERPRINT_SETTING)) === checksFingerprint(config);
+}
+
 /** Identifies the check-related parts of a config: `monitor check` re-syncs when it changes. */
-export function checksFingerprint(config: Config): string {
+function checksFingerprint(config: Config): string {
   const hosts = Object.fromEntries(Object.entries(config.hosts).map(([name, host]) => [name, host.checks]));
   const text = canonicalJson({ types: config.checkTypes, defaults: config.defaultChecks, hosts });
   return createHash('sha256').update(text).digest('hex');
 }
 
-export const CHECKS_FINGERPRINT_SETTING = 'checks_config_fingerprint';
+const CHECKS_FINGERPRINT_SETTING = 'checks_config_fingerprint';
 const MANAGED_KEYS_SETTING = 'checks_managed_keys';

@@ -8,7 +8,7 @@ import { defaultConfigFile } from '../../config/locate.js';
 import { editConfigFile, type ConfigEdit } from '../../config/write.js';
 import { planCatalogue } from '../../host-checks/catalogue.js';
 import { desiredChecksFor, effectiveRawParams } from '../../host-checks/desired.js';
-import { applySync, planSync, CHECKS_FINGERPRINT_SETTING, checksFingerprint } from '../../host-checks/sync.js';
+import { applySync, planSync } from '../../host-checks/sync.js';
 import { assertHostName } from '../../hosts/host-name.js';
 import { printJson } from '../../output/json.js';
 import type { Store } from '../../store/store.js';
@@ -85,7 +85,6 @@ export async function checksAssign(ctx: Context, hostName: string, checkKey: str
     const config = await loadConfig({ explicitPath: file, env: ctx.env, cwd: ctx.cwd, homedir: ctx.homedir });
     const plan = await planSync(store, config, registry);
     await applySync(store, plan);
-    await store.setSetting(CHECKS_FINGERPRINT_SETTING, checksFingerprint(config));
 
     const desired = desiredChecksFor(config, hostName).find((check) => check.checkKey === checkKey);
     const result: ChecksAssignResult = {

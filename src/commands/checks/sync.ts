@@ -1,7 +1,7 @@
 import type { Context } from '../../context.js';
 import { withStore } from '../../cli/with-store.js';
 import { loadRegistry } from '../../checks/load-registry.js';
-import { applySync, planSync, CHECKS_FINGERPRINT_SETTING, checksFingerprint, type SyncPlan } from '../../host-checks/sync.js';
+import { applySync, planSync, type SyncPlan } from '../../host-checks/sync.js';
 import { printJson } from '../../output/json.js';
 import { describeSyncPlan } from '../../output/sync-plan.js';
 
@@ -12,7 +12,6 @@ export async function checksSync(ctx: Context, options: { dryRun?: boolean; json
     const planned = await planSync(store, ctx.config, registry);
     if (!options.dryRun) {
       await applySync(store, planned);
-      await store.setSetting(CHECKS_FINGERPRINT_SETTING, checksFingerprint(ctx.config));
     }
     return planned;
   });
