@@ -109,7 +109,8 @@ describeMysql('MySQL group commit (insertSampleGroups)', (db) => {
     // 1000 rows fill the first INSERT; the second fails (files_count is an INT).
     const first = Array.from({ length: 1000 }, (_, i) => sample(web, at(i), { receivedAt: at(2000) }));
     const bad: NewSample = sample(dbHost, at(0), { datasetName: 'orders', filesCount: 2 ** 40 });
-    await rejection(store.insertSampleGroups([first, [bad]]));
+    const error = await rejection(store.insertSampleGroups([first, [bad]]));
+    expect(error.message).toMatch(/files_count/);
     expect(await rows()).toBe(0);
     expect(await lastSeen('web-01')).toBeNull();
 

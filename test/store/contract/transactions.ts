@@ -5,6 +5,16 @@ import { type ContractContext, addHost, at, count, rejection, sample } from './h
 
 class Boom extends Error {}
 
+/**
+ * The transaction failed with the Boom its callback threw, not with anything else: an assertion
+ * failing inside the callback (or a store error) would also roll back, and must not pass for it.
+ */
+async function expectBoom(promise: Promise<unknown>, message: string): Promise<void> {
+  const error = await rejection(promise);
+  expect(error).toBeInstanceOf(Boom);
+  expect(error.message).toBe(message);
+}
+
 export function transactionTests(ctx: ContractContext): void {
   it('commits what the callback wrote and returns its result', async () => {
     const result = await ctx.store.transaction(async (tx) => {
@@ -40,7 +50,7 @@ export function transactionTests(ctx: ContractContext): void {
   });
 
   it('rolls back a nested transaction\'s writes with the outer one', async () => {
-    await rejection(
+    await expectBoom(
       ctx.store.transaction(async (outer) => {
         await addHost(outer, 'web-01');
         await outer.transaction(async (inner) => {
@@ -48,24 +58,26 @@ export function transactionTests(ctx: ContractContext): void {
         });
         throw new Boom('late failure');
       }),
+      'late failure',
     );
     expect(await count(ctx.raw, 'hosts')).toBe(0);
   });
 
   it('makes insertSamples (its own transaction alone) part of the caller\'s transaction', async () => {
     const host = await addHost(ctx.store, 'web-01');
-    await rejection(
+    await expectBoom(
       ctx.store.transaction(async (tx) => {
         expect(await tx.insertSamples([sample(host.hostId, at(0), { receivedAt: at(9) })])).toEqual({ inserted: 1, duplicates: 0 });
         throw new Boom('after insert');
       }),
+      'after insert',
     );
     expect(await count(ctx.raw, 'incoming_data')).toBe(0);
     expect((await ctx.store.findHostByName('web-01'))?.lastSeen).toBeNull();
   });
 
   it('runs a call on the outer store from inside the callback within the transaction (no deadlock)', async () => {
-    await rejection(
+    await expectBoom(
       ctx.store.transaction(async (tx) => {
         await addHost(tx, 'web-01');
         // The outer store, by mistake: it must see the uncommitted host and roll back with it.
@@ -73,6 +85,7 @@ export function transactionTests(ctx: ContractContext): void {
         await addHost(ctx.store, 'web-02');
         throw new Boom('undo both');
       }),
+      'undo both',
     );
     expect(await count(ctx.raw, 'hosts')).toBe(0);
   });
@@ -91,6 +104,7 @@ export function transactionTests(ctx: ContractContext): void {
       addHost(ctx.store, 'outside'),
     ]);
     expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    expect((results[0] as PromiseRejectedResult).reason).toEqual(new Boom('doomed'));
     const names = (await ctx.store.listHosts()).map((host) => host.hostName);
     expect(names).toEqual(['kept', 'outside']);
   });
