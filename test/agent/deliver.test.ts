@@ -141,7 +141,9 @@ describe('collect delivery', () => {
 
     const summary = await run(spool, 3, httpSend(server.url)).result;
     expect(summary).toMatchObject({ sent: 4, spooled: 0 });
-    // The re-sent pair was stored once: every report exactly once.
+    // The pair was sent again (the agent cannot know it had landed) and is still there once each:
+    // 2 reports before the kill, then all 4 (the pair again, and the two newer ones).
+    expect(server.requests.reduce((total, reports) => total + reports, 0)).toBe(6);
     expect(server.stored.map((report) => report.cpu_pct)).toEqual([0, 1, 2, 3]);
   });
 

@@ -94,6 +94,8 @@ describe('collect as a process', () => {
       send: (reports) => sendReports({ serverUrl: server.url, hostKey: KEY, reports, timeoutMs: 2000 }),
     });
     expect(summary).toMatchObject({ sent: 4, spooled: 0, deferred: false });
+    // The killed run's pair went out again: 2 reports before the kill, 4 after.
+    expect(server.requests.reduce((total, reports) => total + reports, 0)).toBe(6);
     expect(server.stored.map((report) => report.cpu_pct)).toEqual([0, 1, 2, 3]);
   });
 

@@ -84,8 +84,13 @@ describe('spool', () => {
   it('sets aside a file whose reports do not have the wire shape', async () => {
     const spool = await newSpool();
     await mkdir(spool.dir, { recursive: true });
-    await writeFile(join(spool.dir, '000000000000001-000001-deadbeef.json'), JSON.stringify({ version: 1, reports: [{ host_name: 'x', collected_at: 'soon' }] }));
-    expect(await spool.list()).toEqual([]);
+    const odd = '000000000000001-000001-deadbeef.json';
+    await writeFile(join(spool.dir, odd), JSON.stringify({ version: 1, reports: [{ host_name: 'x', collected_at: 'soon' }] }));
+    const setAside: string[] = [];
+    expect(await spool.list((file) => setAside.push(file))).toEqual([]);
+    // Kept for a human to look at, not deleted, and not sent.
+    expect(setAside).toEqual([odd]);
+    expect((await readdir(join(spool.dir, 'set-aside'))).map((name) => name.startsWith(odd))).toEqual([true]);
   });
 
   it('removes a file once, and a second removal of it is harmless', async () => {
