@@ -2,6 +2,7 @@
 // on stderr ("monitor: what failed — what to do"), never a stack trace.
 
 import { writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli } from '../support/cli.js';
@@ -17,7 +18,11 @@ interface Case {
   code: 1 | 2;
   says: RegExp;
   env?: Record<string, string>;
+  /** A config file for this case only: written to <home>/<name>.yaml and passed with --config. */
+  config?: { name: string; yaml: string };
 }
+
+const PLUGIN_THAT_FAILS = "plugins:\n  - ./no-such-plugin.mjs\n";
 
 const CASES: Case[] = [
   { what: 'a duplicate host', argv: ['hosts', 'add', 'web-01'], code: 1, says: /^monitor: host 'web-01' already exists — / },
@@ -29,6 +34,39 @@ const CASES: Case[] = [
   { what: 'a bad --set', argv: ['checks', 'assign', 'web-01', 'disk_space', '--set', 'crit'], code: 2, says: /^monitor: --set expects key=value, got 'crit'/ },
   { what: 'a bad database URL', argv: ['hosts', 'list'], code: 2, says: /^monitor: database\.url: MONITOR_DATABASE_URL: /, env: { MONITOR_DATABASE_URL: 'postgres://db/x' } },
   { what: 'a missing config', argv: ['--config', 'nope.yaml', 'hosts', 'list'], code: 2, says: /^monitor: config file not found: / },
+  { what: 'contradicting flags', argv: ['checks', 'assign', 'web-01', 'disk_space', '--disable', '--enable'], code: 2, says: /^monitor: --disable and --enable contradict each other/ },
+  { what: 'a bad --listen', argv: ['serve', '--listen', 'nowhere'], code: 2, says: /^monitor: --listen: expected HOST:PORT/ },
+  { what: 'a demo database that is not MySQL or SQLite', argv: ['demo', '--database', 'postgres://db/x'], code: 2, says: /^monitor: --database: / },
+  {
+    what: 'a SQLite file whose directory cannot be made',
+    argv: ['hosts', 'list'],
+    code: 1,
+    says: /^monitor: cannot create the directory for the SQLite database/,
+    env: { MONITOR_DATABASE_URL: 'sqlite:/etc/passwd/monitor/x.db' },
+  },
+  {
+    // A typo in a hand-edited config: `check` (which re-syncs on a config change) says where, and stops.
+    what: 'an unknown check in the config, for check',
+    argv: ['check'],
+    code: 2,
+    says: /typo\.yaml:3: default_checks\.disk_spac: unknown check 'disk_spac' \(known: /,
+    config: { name: 'typo', yaml: 'default_checks:\n  cpu_usage: {}\n  disk_spac: {}\n' },
+  },
+  {
+    what: 'a bad threshold in the config, for checks sync',
+    argv: ['checks', 'sync'],
+    code: 2,
+    says: /threshold\.yaml:4: hosts\.web-01\.checks\.disk_space\.crit: /,
+    config: { name: 'threshold', yaml: 'hosts:\n  web-01:\n    checks:\n      disk_space: { crit: high }\n' },
+  },
+  { what: 'a plugin that cannot be loaded', argv: ['check'], code: 2, says: /^monitor: .*plugins: .*no-such-plugin\.mjs/, config: { name: 'plugin', yaml: PLUGIN_THAT_FAILS } },
+  {
+    what: 'a mount that does not exist',
+    argv: ['collect', '--print'],
+    code: 2,
+    says: /mounts\.yaml:\d+: agent\.mounts: .*\/no\/such\/mount/,
+    config: { name: 'mounts', yaml: 'agent:\n  mounts: [/no/such/mount]\n' },
+  },
 ];
 
 describe('expected errors from a real process', () => {
@@ -38,7 +76,13 @@ describe('expected errors from a real process', () => {
 
   for (const c of CASES) {
     it(`${c.what}: exit ${c.code}, one line, no stack trace`, async () => {
-      const result = await spawnCli(c.argv, { home: home.path, env: c.env });
+      let argv = c.argv;
+      if (c.config) {
+        const file = join(home.path, `${c.config.name}.yaml`);
+        await writeFile(file, c.config.yaml);
+        argv = ['--config', file, ...argv];
+      }
+      const result = await spawnCli(argv, { home: home.path, env: c.env });
       expect(result.code, result.stderr).toBe(c.code);
       expect(result.stdout).toBe('');
       expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(1);
@@ -57,6 +101,20 @@ describe('expected errors from a real process', () => {
     expect(lines[0]).toMatch(new RegExp(`^monitor: ${file}:2: server\\.listen: `));
     expect(lines[1]).toMatch(new RegExp(`^${file}:4: agent\\.mounts: `));
     expect(result.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it('serve on an address already in use: exit 1, one line naming the address and the fix', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const result = await spawnCli(['serve', '--listen', `127.0.0.1:${port}`], { home: home.path });
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`^monitor: cannot listen on 127\\.0\\.0\\.1:${port}: address already in use — choose another address`, 'm'));
+      expect(result.stderr).not.toMatch(STACK_LINE);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('with --verbose the same expected error shows its stack', async () => {
