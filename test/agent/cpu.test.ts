@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { busyPct, cpuBusyPct, CPU_COUNTERS_FILE, parseProcStat } from '../../src/agent/cpu.js';
 import { advance, counters, writeProcStat } from './helpers/proc-fixture.js';
-import { tempDir } from './helpers/temp-dir.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const BOOT = 1_700_000_000;
 const now = new Date('2024-06-01T12:00:00Z');

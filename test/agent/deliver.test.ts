@@ -9,7 +9,7 @@ import type { Logger } from '../../src/context.js';
 import { RejectedError } from '../../src/errors.js';
 import type { Report } from '../../src/reports/report.js';
 import { closedPortUrl, startIngestServer, type IngestServer } from './helpers/ingest-server.js';
-import { tempDir } from './helpers/temp-dir.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const KEY = 'agent-key-0123456789abcdef';
 const T0 = new Date('2024-06-08T12:00:00Z').getTime();

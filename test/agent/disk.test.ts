@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fullestMountPct, mountsUsage, mountUsage } from '../../src/agent/disk.js';
 import { ConfigError } from '../../src/errors.js';
-import { tempDir } from './helpers/temp-dir.js';
+import { tempDir } from '../support/temp-dir.js';
 
 describe('disk used %', () => {
   it('matches the Use% that df prints for /', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryPctFromMeminfo, memoryUsedPct } from '../../src/agent/memory.js';
 import { writeMeminfo } from './helpers/proc-fixture.js';
-import { tempDir } from './helpers/temp-dir.js';
+import { tempDir } from '../support/temp-dir.js';
 
 describe('memory used %', () => {
   it('counts what is not available to new programs, so page cache is not "used"', async () => {

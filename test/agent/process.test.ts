@@ -13,7 +13,7 @@ import type { Logger } from '../../src/context.js';
 import type { Report } from '../../src/reports/report.js';
 import { compileAgent } from './helpers/compile-agent.js';
 import { closedPortUrl, startIngestServer } from './helpers/ingest-server.js';
-import { tempDir } from './helpers/temp-dir.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const KEY = 'agent-key-0123456789abcdef';
 const T0 = Date.parse('2024-06-08T12:00:00Z');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { collectReport, round2, sampleHost } from '../../src/agent/sample.js';
 import { ConfigError, UsageError } from '../../src/errors.js';
 import { advance, counters, writeMeminfo, writeProcStat } from './helpers/proc-fixture.js';
-import { tempDir } from './helpers/temp-dir.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const BOOT = 1_700_000_000;
 const now = new Date('2024-06-01T12:00:00Z');

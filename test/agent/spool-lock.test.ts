@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { FLUSH_LOCK_FILE, tryFlushLock } from '../../src/agent/spool-lock.js';
-import { tempDir } from './helpers/temp-dir.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const now = new Date();
 const staleAfterMs = 10 * 60_000;

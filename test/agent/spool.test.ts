@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Spool } from '../../src/agent/spool.js';
 import type { Report } from '../../src/reports/report.js';
-import { tempDir } from './helpers/temp-dir.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const now = new Date('2024-06-08T12:00:00Z');
 const DAY = 86_400_000;

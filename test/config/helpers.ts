@@ -1,10 +1,10 @@
 // Real temporary directories (removed after each test) and a loader bound to them, so no test
 // reads the real home directory, /etc or the process environment.
 
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, expect } from 'vitest';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { expect } from 'vitest';
+import { tempDir as makeTempDir } from '../support/temp-dir.js';
 
 import { ConfigError } from '../../src/errors.js';
 import type { ConfigIssue } from '../../src/errors.js';
@@ -12,16 +12,8 @@ import { parseConfig } from '../../src/config/parse.js';
 import type { ParseOptions } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 
-const created: string[] = [];
-
-afterEach(async () => {
-  await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
 export async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'monitor-config-'));
-  created.push(dir);
-  return dir;
+  return makeTempDir('monitor-config-');
 }
 
 export async function writeText(file: string, text: string): Promise<string> {

@@ -5,6 +5,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 
+const madeForThisTest: string[] = [];
+
+afterEach(async () => {
+  await Promise.all(madeForThisTest.splice(0).map(removeTempDir));
+});
+
+/** A directory for the current test only, made on demand and removed after it. */
+export async function tempDir(prefix = 'monitor-test-'): Promise<string> {
+  const dir = await makeTempDir(prefix);
+  madeForThisTest.push(dir);
+  return dir;
+}
+
 export async function makeTempDir(prefix = 'monitor-test-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }

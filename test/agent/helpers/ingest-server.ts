@@ -101,11 +101,5 @@ export async function startSilentServer(): Promise<{ url: string; close(): Promi
   };
 }
 
-/** A local URL where nothing listens: the port was free a moment ago. */
-export async function closedPortUrl(): Promise<string> {
-  const server = createTcpServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
+
+export { closedPortUrl } from '../../support/network.js';

@@ -5,18 +5,19 @@
 
 import { expect } from 'vitest';
 import { sendReports } from '../../../src/agent/send.js';
-import type { Logger } from '../../../src/context.js';
 import { startServer, type RunningServer } from '../../../src/server/app.js';
 import type { Store } from '../../../src/store/store.js';
 import type { CliResult } from '../../support/cli.js';
 import type { CheckBackend } from './backend.js';
+import { silentLog } from '../../support/quiet.js';
+
+export { silentLog };
 
 export const MINUTE = 60_000;
 
 /** Where the story starts; every check and report time is a whole number of minutes after it. */
 export const T0 = new Date('2026-05-04T09:00:00.000Z');
 
-export const silentLog: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export interface Metrics {
   cpu?: number;
@@ -132,7 +133,5 @@ export function alertRows(backend: CheckBackend): Promise<AlertRow[]> {
   );
 }
 
-/** 'YYYY-MM-DD HH:MM:SS.mmm', as both databases store times. */
-export function storedTime(date: Date): string {
-  return date.toISOString().slice(0, 23).replace('T', ' ');
-}
+
+export { storedTime } from '../../support/quiet.js';

@@ -5,7 +5,6 @@
 
 import type { Defer } from '../../support/cleanups.js';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { WireReport } from '../../../src/reports/report.js';
 import { runCli, spawnCli, type CliResult } from '../../support/cli.js';
@@ -87,23 +86,9 @@ export function minutesAgo(minutes: number, base = Date.now()): Date {
   return new Date(base - minutes * 60_000);
 }
 
-/** '2026-11-29T10:00:00.000Z' -> '2026-11-29 10:00:00.000', the stored form. */
-export function sqlTime(iso: string | Date): string {
-  return (typeof iso === 'string' ? iso : iso.toISOString()).slice(0, 23).replace('T', ' ');
-}
-
 /** stderr's lines, without the trailing empty one. */
 export function lines(text: string): string[] {
   return text.split('\n').filter((line) => line !== '');
-}
-
-/** A local URL where nothing listens: the port was free a moment ago. */
-export async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
 }
 
 /** makeAgent, with each agent removed after the test. */
@@ -114,3 +99,6 @@ export function trackedAgents(defer: Defer): (options?: AgentOptions) => Promise
     return made;
   };
 }
+
+export { closedPortUrl } from '../../support/network.js';
+export { storedTime as sqlTime } from '../../support/quiet.js';

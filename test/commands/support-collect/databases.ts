@@ -8,12 +8,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
-import type { Logger } from '../../../src/context.js';
 import { generateHostKey, hashHostKey } from '../../../src/hosts/host-key.js';
 import { startServer } from '../../../src/server/app.js';
 import { openStore } from '../../../src/store/open-store.js';
 import type { Store } from '../../../src/store/store.js';
 import { mysqlTestDatabase } from '../../support/mysql.js';
+import { silentLog } from '../../support/quiet.js';
+
+export { silentLog };
 
 export type DatabaseKind = 'sqlite' | 'mariadb';
 export const DATABASE_KINDS: readonly DatabaseKind[] = ['sqlite', 'mariadb'];
@@ -103,7 +105,6 @@ async function mariadbDatabase(label: string): Promise<TestDatabase | null> {
   };
 }
 
-export const silentLog: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export interface ServeFixture {
   /** http://127.0.0.1:PORT of the running ingest server. */
