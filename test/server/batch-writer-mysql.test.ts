@@ -7,6 +7,7 @@ import { BatchWriter, type CommitStats } from '../../src/server/batch-writer.js'
 import type { Store } from '../../src/store/store.js';
 import type { NewSample } from '../../src/store/types.js';
 import { mysqlFixture, type MysqlFixture } from './mysql-fixture.js';
+import { newSample } from '../support/samples.js';
 
 let fixture: MysqlFixture | null = null;
 const hostIds: number[] = [];
@@ -26,20 +27,7 @@ beforeEach(async () => {
 });
 
 function sample(host: number, second: number, dataset: string | null = null): NewSample {
-  return {
-    hostId: hostIds[host]!,
-    collectedAt: new Date(base + second * 1000),
-    receivedAt: new Date(base + 60_000 + host),
-    cpuPct: 1,
-    memPct: 2,
-    diskPct: 3,
-    load1: 0.1,
-    datasetName: dataset,
-    partitionKey: null,
-    filesCount: null,
-    firstEventAt: null,
-    lastEventAt: null,
-  };
+  return newSample(hostIds[host]!, new Date(base + second * 1000), { receivedAt: new Date(base + 60_000 + host), cpuPct: 1, memPct: 2, diskPct: 3, load1: 0.1, datasetName: dataset });
 }
 
 describe('group commit on MariaDB/MySQL', () => {

@@ -8,6 +8,7 @@ import type { Store } from '../../src/store/store.js';
 import type { NewSample } from '../../src/store/types.js';
 import type { IngestFixture } from './ingest-scenario.js';
 import { sqliteFixture } from './sqlite-fixture.js';
+import { newSample } from '../support/samples.js';
 
 let fixture: IngestFixture;
 let hostId: number;
@@ -20,20 +21,7 @@ beforeEach(async () => {
 afterEach(() => fixture.cleanup());
 
 function sample(second: number, dataset: string | null = null): NewSample {
-  return {
-    hostId,
-    collectedAt: new Date(base + second * 1000),
-    receivedAt: new Date(base + 60_000),
-    cpuPct: 1,
-    memPct: 2,
-    diskPct: 3,
-    load1: 0.1,
-    datasetName: dataset,
-    partitionKey: null,
-    filesCount: null,
-    firstEventAt: null,
-    lastEventAt: null,
-  };
+  return newSample(hostId, new Date(base + second * 1000), { receivedAt: new Date(base + 60_000), cpuPct: 1, memPct: 2, diskPct: 3, load1: 0.1, datasetName: dataset });
 }
 
 /** The real store, except that insertSamples can be held at a gate or fail on purpose. */

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../../../src/store/store.js';
 import type { NewSample, Severity } from '../../../src/store/types.js';
+import { newSample } from '../../support/samples.js';
 
 /** The moment every command in these tests believes it is. */
 export const NOW = new Date('2026-03-10T10:00:00.000Z');
@@ -26,20 +27,7 @@ export function metricsSample(
   collectedAt: Date,
   metrics: { cpu?: number; mem?: number; disk?: number; load?: number } = {},
 ): NewSample {
-  return {
-    hostId,
-    collectedAt,
-    receivedAt: collectedAt,
-    cpuPct: metrics.cpu ?? 10,
-    memPct: metrics.mem ?? 20,
-    diskPct: metrics.disk ?? 30,
-    load1: metrics.load ?? 0.5,
-    datasetName: null,
-    partitionKey: null,
-    filesCount: null,
-    firstEventAt: null,
-    lastEventAt: null,
-  };
+  return newSample(hostId, collectedAt, { cpuPct: metrics.cpu ?? 10, memPct: metrics.mem ?? 20, diskPct: metrics.disk ?? 30, load1: metrics.load ?? 0.5 });
 }
 
 /** Registers hosts straight through the store (key hashes are dummies: these hosts never report). */

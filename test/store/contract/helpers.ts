@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../../../src/store/store.js';
 import type { Host, NewSample } from '../../../src/store/types.js';
+import { newSample as sample } from '../../support/samples.js';
 
 /** Plain SQL on a second connection to the store's database: proves what the database itself does. */
 export interface RawSql {
@@ -39,23 +40,7 @@ export function addHost(store: Store, hostName: string, description: string | nu
   return store.addHost({ hostName, keyHash: keyHash(hostName), description, createdAt: T0 });
 }
 
-export function sample(hostId: number, collectedAt: Date, overrides: Partial<NewSample> = {}): NewSample {
-  return {
-    hostId,
-    collectedAt,
-    receivedAt: collectedAt,
-    cpuPct: 10,
-    memPct: 20,
-    diskPct: 30,
-    load1: 0.5,
-    datasetName: null,
-    partitionKey: null,
-    filesCount: null,
-    firstEventAt: null,
-    lastEventAt: null,
-    ...overrides,
-  };
-}
+export { sample };
 
 /** A pipeline-only report: no metrics. */
 export function datasetReport(hostId: number, collectedAt: Date, datasetName: string, overrides: Partial<NewSample> = {}): NewSample {
