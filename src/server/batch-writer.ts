@@ -1,18 +1,18 @@
 // Group commit without a fixed timer. When the writer is idle, a submission is written at the end of
 // the current event-loop turn (so requests parsed in the same turn share it; a lone report waits
 // microseconds, not a timer). While a write is in flight, new submissions queue, and the next write
-// takes all of them in ONE store call (insertSampleGroups where the store has it: on MySQL one round
-// trip; else one transaction of insertSamples) — one commit (one fsync) for many reports. A busy
+// takes all of them in ONE store.insertSampleGroups call (on MySQL one round trip) — one commit (one
+// fsync) for many reports, each caller still told its own counts. A busy
 // server thus does fewer, larger commits instead of being bound by one round trip and one fsync per
 // report. Each caller's promise settles only after the commit that holds its rows.
 
 import { performance } from 'node:perf_hooks';
-import { RetryableTransactionError } from '../errors.js';
+import { retryConflicts } from '../store/retry.js';
 import type { Store } from '../store/store.js';
 import type { InsertResult, NewSample } from '../store/types.js';
 
 export interface CommitStats {
-  /** Rows sent to the database in this commit (after removing duplicates within the batch). */
+  /** Rows sent to the database in this commit. */
   rows: number;
   /** Submissions (HTTP requests) the commit answered. */
   requests: number;
@@ -34,16 +34,6 @@ interface Submission {
   resolve(result: InsertResult): void;
   reject(error: unknown): void;
 }
-
-/** A submission's rows after in-batch deduplication, and how many of its rows were dropped as repeats. */
-interface Part {
-  submission: Submission;
-  rows: NewSample[];
-  repeated: number;
-}
-
-/** Thrown inside the transaction to roll it back when the combined counts cannot be split per caller. */
-class MixedDuplicates extends Error {}
 
 export class BatchWriter {
   readonly #store: Store;
@@ -126,86 +116,20 @@ export class BatchWriter {
 
   /** Writes one batch; returns what settles its callers (not called yet, see #write). */
   async #commit(batch: Submission[]): Promise<() => void> {
-    // An agent that retries (after a timeout, a 503) can send rows that are already in this batch;
-    // send each key once and count the repeat as a duplicate of the later submission.
-    const seen = new Set<string>();
-    const parts: Part[] = batch.map((submission) => {
-      const part: Part = { submission, rows: [], repeated: 0 };
-      for (const sample of submission.samples) {
-        const key = `${sample.hostId}\u0000${sample.collectedAt.getTime()}\u0000${sample.datasetName ?? ''}`;
-        if (seen.has(key)) part.repeated++;
-        else {
-          seen.add(key);
-          part.rows.push(sample);
-        }
-      }
-      return part;
-    });
-    const stats: CommitStats = { rows: seen.size, requests: batch.length, seconds: 0 };
+    const stats: CommitStats = { rows: batch.reduce((rows, submission) => rows + submission.samples.length, 0), requests: batch.length, seconds: 0 };
     const started = performance.now();
     let results: InsertResult[];
     try {
-      results = await this.#withRetry(() => this.#insert(parts));
+      // The store splits the counts per caller; a row two callers sent (an agent retrying while its
+      // first request is in this batch) counts as a duplicate of the later one.
+      results = await retryConflicts(() => this.#store.insertSampleGroups(batch.map((submission) => submission.samples)), this.#attempts);
     } catch (error) {
       stats.seconds = (performance.now() - started) / 1000;
       this.#options.onError?.(error, stats);
-      return () => parts.forEach((part) => part.submission.reject(error));
+      return () => batch.forEach((submission) => submission.reject(error));
     }
     stats.seconds = (performance.now() - started) / 1000;
     this.#options.onCommit?.(stats);
-    return () =>
-      parts.forEach((part, i) => {
-        const result = results[i]!;
-        part.submission.resolve({ inserted: result.inserted, duplicates: result.duplicates + part.repeated });
-      });
-  }
-
-  /** Per part, its counts. One INSERT for the whole batch in the usual case. */
-  async #insert(parts: Part[]): Promise<InsertResult[]> {
-    const zero = (): InsertResult => ({ inserted: 0, duplicates: 0 });
-    const writers = parts.filter((part) => part.rows.length > 0);
-    // results[i] belongs to writers[i]; parts whose rows were all repeats get zero counts here.
-    const spread = (results: InsertResult[]): InsertResult[] => {
-      let next = 0;
-      return parts.map((part) => (part.rows.length > 0 ? results[next++]! : zero()));
-    };
-    if (writers.length === 0) return parts.map(zero);
-    // The store splits the counts itself, and can commit the whole batch in one round trip (MySQL).
-    if (this.#store.insertSampleGroups) return spread(await this.#store.insertSampleGroups(writers.map((part) => part.rows)));
-    if (writers.length === 1) return spread([await this.#store.insertSamples(writers[0]!.rows)]);
-
-    const all = writers.flatMap((part) => part.rows);
-    try {
-      return spread(
-        await this.#store.transaction(async (tx) => {
-          const total = await tx.insertSamples(all);
-          if (total.duplicates === 0) return writers.map((part) => ({ inserted: part.rows.length, duplicates: 0 }));
-          if (total.inserted === 0) return writers.map((part) => ({ inserted: 0, duplicates: part.rows.length }));
-          throw new MixedDuplicates();
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof MixedDuplicates)) throw error;
-    }
-    // Some rows were already stored (agents re-sending) and the totals do not say whose: redo the
-    // batch with one INSERT per caller, still in one transaction. Rare: only re-sent reports get here.
-    return spread(
-      await this.#store.transaction(async (tx) => {
-        const results: InsertResult[] = [];
-        for (const part of writers) results.push(await tx.insertSamples(part.rows));
-        return results;
-      }),
-    );
-  }
-
-  async #withRetry<T>(fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn();
-      } catch (error) {
-        if (!(error instanceof RetryableTransactionError) || attempt >= this.#attempts) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
-      }
-    }
+    return () => batch.forEach((submission, i) => submission.resolve(results[i]!));
   }
 }

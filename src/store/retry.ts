@@ -28,11 +28,16 @@ export async function withTransactionRetry<T>(
   attempts = 5,
   options: RetryOptions = {},
 ): Promise<T> {
+  return retryConflicts(() => store.transaction(fn, { immediate: options.immediate }), attempts, options);
+}
+
+/** Runs work that is one transaction, again (up to `attempts` times in all) when it was rolled back as retryable. */
+export async function retryConflicts<T>(work: () => Promise<T>, attempts = 5, options: RetryOptions = {}): Promise<T> {
   const sleep = options.sleep ?? sleepFor;
   const random = options.random ?? Math.random;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await store.transaction(fn, { immediate: options.immediate });
+      return await work();
     } catch (error) {
       if (!(error instanceof RetryableTransactionError) || attempt >= attempts) throw error;
       const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));

@@ -69,13 +69,13 @@ export interface Store {
    */
   insertSamples(samples: NewSample[]): Promise<InsertResult>;
   /**
-   * Optional: several callers' samples (the requests of one group commit) in ONE transaction that
-   * this call begins and commits itself, with each group's own counts, in order. Same idempotence
-   * and last_seen rules as insertSamples; a sample in two groups is a duplicate of the later one.
-   * It runs on a connection of its own, so never call it inside transaction(). Adapters that commit
-   * this in one round trip (MySQL) implement it; callers fall back to transaction() + insertSamples.
+   * Several callers' samples (the requests of one group commit) in ONE transaction that this call
+   * begins and commits itself, with each group's own counts, in order. Same idempotence and
+   * last_seen rules as insertSamples; a sample in two groups is a duplicate of the later one.
+   * On MySQL it runs on a connection of its own (one round trip per commit), so never call it
+   * inside transaction().
    */
-  insertSampleGroups?(groups: NewSample[][]): Promise<InsertResult[]>;
+  insertSampleGroups(groups: NewSample[][]): Promise<InsertResult[]>;
   /**
    * Samples carrying at least one metric with from < collected_at <= to, per host, oldest first.
    * With hostIds, only those hosts. One statement.

@@ -24,7 +24,7 @@ function sample(second: number, dataset: string | null = null): NewSample {
   return newSample(hostId, new Date(base + second * 1000), { receivedAt: new Date(base + 60_000), cpuPct: 1, memPct: 2, diskPct: 3, load1: 0.1, datasetName: dataset });
 }
 
-/** The real store, except that insertSamples can be held at a gate or fail on purpose. */
+/** The real store, except that insertSampleGroups can be held at a gate or fail on purpose. */
 function instrumented(store: Store) {
   const calls: number[] = [];
   let gate: Promise<void> | null = null;
@@ -34,18 +34,15 @@ function instrumented(store: Store) {
   const wrap = (target: Store): Store =>
     new Proxy(target, {
       get(obj, prop, receiver) {
-        if (prop === 'insertSamples') {
-          return async (samples: NewSample[]) => {
-            calls.push(samples.length);
+        if (prop === 'insertSampleGroups') {
+          return async (groups: NewSample[][]) => {
+            calls.push(groups.reduce((rows, group) => rows + group.length, 0));
             reached();
             if (gate) await gate;
             const failure = failures.shift();
             if (failure) throw failure;
-            return obj.insertSamples(samples);
+            return obj.insertSampleGroups(groups);
           };
-        }
-        if (prop === 'transaction') {
-          return <T>(fn: (tx: Store) => Promise<T>, options?: { immediate?: boolean }) => obj.transaction((tx) => fn(wrap(tx)), options);
         }
         return Reflect.get(obj, prop, receiver);
       },

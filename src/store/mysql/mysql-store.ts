@@ -14,7 +14,7 @@ export class MysqlStore extends SqlStore {
     this.#writer = writer;
   }
 
-  insertSampleGroups(groups: NewSample[][]): Promise<InsertResult[]> {
+  override insertSampleGroups(groups: NewSample[][]): Promise<InsertResult[]> {
     return this.#writer.write(groups);
   }
 

@@ -120,6 +120,17 @@ export class SqlStore implements Store {
     if (rows.length === 0) return Promise.resolve({ inserted: 0, duplicates: 0 });
     return this.atomically((db) => samples.insertSamples(db, rows));
   }
+  /**
+   * One INSERT per group in one transaction: exact counts per group. (SQLite has no round trips to
+   * save; the MySQL store overrides this with a single multi-statement commit.)
+   */
+  insertSampleGroups(groups: NewSample[][]): Promise<InsertResult[]> {
+    return this.atomically(async (db) => {
+      const results: InsertResult[] = [];
+      for (const group of groups) results.push(group.length === 0 ? { inserted: 0, duplicates: 0 } : await samples.insertSamples(db, group));
+      return results;
+    });
+  }
   loadMetricSamples(range: { from: Date; to: Date; hostIds?: number[] }): Promise<Map<number, MetricSample[]>> {
     return samples.loadMetricSamples(this.db, range);
   }

@@ -18,6 +18,25 @@ export function sampleTests(ctx: ContractContext): void {
     expect(await count(ctx.raw, 'incoming_data')).toBe(1);
   });
 
+  it("commits several callers' samples together with each group's own counts; a repeat counts for the later group", async () => {
+    const web = await addHost(ctx.store, 'web-01');
+    const db = await addHost(ctx.store, 'db-01');
+    await ctx.store.insertSamples([sample(web.hostId, at(0))]);
+    const results = await ctx.store.insertSampleGroups([
+      [sample(web.hostId, at(0)), sample(web.hostId, at(60), { receivedAt: at(65) })],
+      [],
+      [sample(db.hostId, at(0), { receivedAt: at(7) }), sample(web.hostId, at(60))],
+    ]);
+    expect(results).toEqual([
+      { inserted: 1, duplicates: 1 },
+      { inserted: 0, duplicates: 0 },
+      { inserted: 1, duplicates: 1 },
+    ]);
+    expect(await count(ctx.raw, 'incoming_data')).toBe(3);
+    expect((await ctx.store.findHostByName('db-01'))?.lastSeen).toEqual(at(7));
+    expect((await ctx.store.findHostByName('web-01'))?.lastSeen).toEqual(at(65));
+  });
+
   it("keeps a plain report and a dataset report of the same instant apart, with '' as the plain dataset", async () => {
     const host = await addHost(ctx.store, 'etl-01');
     const result = await ctx.store.insertSamples([sample(host.hostId, at(0)), datasetReport(host.hostId, at(0), 'orders')]);
