@@ -10,6 +10,7 @@ import { RejectedError } from '../../src/errors.js';
 import type { Report } from '../../src/reports/report.js';
 import { closedPortUrl, startIngestServer, type IngestServer } from './helpers/ingest-server.js';
 import { tempDir } from '../support/temp-dir.js';
+import { newReport } from '../support/samples.js';
 
 const KEY = 'agent-key-0123456789abcdef';
 const T0 = new Date('2024-06-08T12:00:00Z').getTime();
@@ -22,21 +23,7 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
 });
 
-function reportAt(minute: number, cpuPct = 10): Report {
-  return {
-    hostName: 'web-01',
-    collectedAt: new Date(T0 + minute * MINUTE),
-    cpuPct,
-    memPct: 50,
-    diskPct: 60,
-    load1: 1,
-    datasetName: null,
-    partitionKey: null,
-    filesCount: null,
-    firstEventAt: null,
-    lastEventAt: null,
-  };
-}
+const reportAt = (minute: number, cpuPct = 10): Report => newReport(new Date(T0 + minute * MINUTE), { cpuPct, memPct: 50, diskPct: 60, load1: 1 });
 
 function capturingLog(): Logger & { lines: string[] } {
   const lines: string[] = [];

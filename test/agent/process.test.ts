@@ -14,6 +14,7 @@ import type { Report } from '../../src/reports/report.js';
 import { compileAgent } from './helpers/compile-agent.js';
 import { closedPortUrl, startIngestServer } from './helpers/ingest-server.js';
 import { tempDir } from '../support/temp-dir.js';
+import { newReport } from '../support/samples.js';
 
 const KEY = 'agent-key-0123456789abcdef';
 const T0 = Date.parse('2024-06-08T12:00:00Z');
@@ -25,12 +26,7 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
 });
 
-function reportAt(minute: number): Report {
-  return {
-    hostName: 'web-01', collectedAt: new Date(T0 + minute * 60_000), cpuPct: minute, memPct: 1, diskPct: 1, load1: 1,
-    datasetName: null, partitionKey: null, filesCount: null, firstEventAt: null, lastEventAt: null,
-  };
-}
+const reportAt = (minute: number): Report => newReport(new Date(T0 + minute * 60_000), { cpuPct: minute, memPct: 1, diskPct: 1, load1: 1 });
 
 const COLLECT_RUN = `
 import { Spool } from './src/agent/spool.js';

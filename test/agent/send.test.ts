@@ -5,6 +5,7 @@ import { reportsEndpoint, sendReports } from '../../src/agent/send.js';
 import { ConfigError } from '../../src/errors.js';
 import type { Report } from '../../src/reports/report.js';
 import { closedPortUrl, startIngestServer, startSilentServer } from './helpers/ingest-server.js';
+import { newReport } from '../support/samples.js';
 
 const KEY = 'k'.repeat(32);
 const closers: (() => Promise<void>)[] = [];
@@ -12,19 +13,7 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
 });
 
-const report: Report = {
-  hostName: 'web-01',
-  collectedAt: new Date('2024-06-01T12:00:00.123Z'),
-  cpuPct: 12.5,
-  memPct: 40,
-  diskPct: 71.25,
-  load1: 0.42,
-  datasetName: null,
-  partitionKey: null,
-  filesCount: null,
-  firstEventAt: null,
-  lastEventAt: null,
-};
+const report: Report = newReport(new Date('2024-06-01T12:00:00.123Z'), { cpuPct: 12.5, memPct: 40, diskPct: 71.25, load1: 0.42 });
 
 async function ingest() {
   const server = await startIngestServer({ [KEY]: 'web-01' });

@@ -4,25 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { Spool } from '../../src/agent/spool.js';
 import type { Report } from '../../src/reports/report.js';
 import { tempDir } from '../support/temp-dir.js';
+import { newReport } from '../support/samples.js';
 
 const now = new Date('2024-06-08T12:00:00Z');
 const DAY = 86_400_000;
 
-function report(collectedAt: Date, cpuPct = 10): Report {
-  return {
-    hostName: 'web-01',
-    collectedAt,
-    cpuPct,
-    memPct: 20,
-    diskPct: 30,
-    load1: 0.5,
-    datasetName: null,
-    partitionKey: null,
-    filesCount: null,
-    firstEventAt: null,
-    lastEventAt: null,
-  };
-}
+const report = (collectedAt: Date, cpuPct = 10): Report => newReport(collectedAt, { cpuPct });
 
 function ago(ms: number): Date {
   return new Date(now.getTime() - ms);

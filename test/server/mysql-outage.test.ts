@@ -14,6 +14,7 @@ import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { get, postReports } from './http-client.js';
 import { memoryLog, serverConfig } from './ingest-scenario.js';
 import { mysqlFixture, type MysqlFixture } from './mysql-fixture.js';
+import { newReport } from '../support/samples.js';
 
 let fixture: MysqlFixture | null = null;
 let proxy: TcpProxy;
@@ -24,19 +25,7 @@ const log = memoryLog();
 const agentLog = memoryLog();
 const started = Date.now();
 
-const report = (second: number): Report => ({
-  hostName: 'web-01',
-  collectedAt: new Date(started - 600_000 + second * 1000),
-  cpuPct: second,
-  memPct: 50,
-  diskPct: 60,
-  load1: 0.5,
-  datasetName: null,
-  partitionKey: null,
-  filesCount: null,
-  firstEventAt: null,
-  lastEventAt: null,
-});
+const report = (second: number): Report => newReport(new Date(started - 600_000 + second * 1000), { cpuPct: second, memPct: 50, diskPct: 60 });
 
 /** One `monitor collect` run's delivery: spool first, then send (the agent's real code). */
 function collect(second: number) {
