@@ -2,7 +2,7 @@
 // origin only: webhook paths often carry the secret (Slack's always does), and these messages are
 // logged and stored in the outbox.
 
-import { UnavailableError } from '../errors.js';
+import { RejectedError, UnavailableError } from '../errors.js';
 
 export interface PostJsonOptions {
   headers?: Record<string, string>;
@@ -37,6 +37,14 @@ export async function postJson(url: string, body: unknown, options: PostJsonOpti
     }
     throw new UnavailableError(`${options.what}: ${describeFetchError(error)}`, { cause: error });
   }
+}
+
+/**
+ * The error for an answer that is not a delivery: 4xx means the receiver refuses this request as
+ * sent (bad token, bad URL), so RejectedError; 5xx (or anything else) that it is down for now.
+ */
+export function answerError(status: number, message: string): Error {
+  return status >= 400 && status < 500 ? new RejectedError(message, status) : new UnavailableError(message);
 }
 
 /** "http://host:8080" — enough to tell destinations apart without leaking a token in the path. */

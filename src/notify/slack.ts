@@ -2,8 +2,7 @@
 // 403 invalid_token, 404 no_service, 410 channel_is_archived) is a failure whose body says why.
 
 import type { SlackConfig } from '../config/types.js';
-import { RejectedError, UnavailableError } from '../errors.js';
-import { postJson, snippet } from './post-json.js';
+import { answerError, postJson, snippet } from './post-json.js';
 import type { NotificationPayload, Notifier } from './types.js';
 
 // Slack caps a section's text at 3000 characters and a field's at 2000.
@@ -18,9 +17,7 @@ export function createSlackNotifier(config: SlackConfig, channel = 'slack'): Not
     async send(payload: NotificationPayload): Promise<void> {
       const response = await postJson(config.webhookUrl, slackMessage(payload), { timeoutMs: config.timeoutMs, what });
       if (response.status >= 200 && response.status < 300 && response.body.trim() === 'ok') return;
-      const message = `${what} answered HTTP ${response.status}: ${snippet(response.body) || '(empty body)'}`;
-      if (response.status >= 400 && response.status < 500) throw new RejectedError(message, response.status);
-      throw new UnavailableError(message);
+      throw answerError(response.status, `${what} answered HTTP ${response.status}: ${snippet(response.body) || '(empty body)'}`);
     },
   };
 }

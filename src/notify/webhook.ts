@@ -1,8 +1,7 @@
 // Generic webhook: the NotificationPayload itself, POSTed as JSON. Any 2xx is delivered.
 
 import type { WebhookConfig } from '../config/types.js';
-import { RejectedError, UnavailableError } from '../errors.js';
-import { originOf, postJson, snippet } from './post-json.js';
+import { answerError, originOf, postJson, snippet } from './post-json.js';
 import type { NotificationPayload, Notifier } from './types.js';
 
 export function createWebhookNotifier(config: WebhookConfig, channel: string): Notifier {
@@ -13,10 +12,7 @@ export function createWebhookNotifier(config: WebhookConfig, channel: string): N
       const response = await postJson(config.url, payload, { headers: config.headers, timeoutMs: config.timeoutMs, what });
       if (response.status >= 200 && response.status < 300) return;
       const detail = response.body ? `: ${snippet(response.body)}` : '';
-      const message = `${what} answered HTTP ${response.status}${detail}`;
-      // 4xx means the receiver refuses this request as sent (bad token, bad URL); 5xx that it is down.
-      if (response.status >= 400 && response.status < 500) throw new RejectedError(message, response.status);
-      throw new UnavailableError(message);
+      throw answerError(response.status, `${what} answered HTTP ${response.status}${detail}`);
     },
   };
 }
