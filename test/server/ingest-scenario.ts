@@ -213,19 +213,23 @@ export function ingestScenario(name: string, open: () => Promise<IngestFixture |
 
     it('answers unknown paths with 404, wrong methods with 405 and non-JSON bodies with 415', async ({ skip }) => {
       if (!fixture) return skip();
-      expect((await get(server.url, '/api/v1/nothing')).status).toBe(404);
+      const unknown = await get(server.url, '/api/v1/nothing');
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error).toBe('no such endpoint: /api/v1/nothing');
       const wrongMethod = await get(server.url, '/api/v1/reports');
       expect(wrongMethod.status).toBe(405);
       expect(wrongMethod.headers.get('allow')).toBe('POST');
+      expect(wrongMethod.body.error).toBe('/api/v1/reports accepts POST');
       const xml = await postReports(server.url, keys['web-01']!, '<report/>', 'application/xml');
       expect(xml.status).toBe(415);
+      expect(xml.body.error).toBe('Content-Type must be application/json, got "application/xml"');
       const gzip = await fetch(`${server.url}/api/v1/reports`, {
         method: 'POST',
         headers: { authorization: `Bearer ${keys['web-01']}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
         body: gzipSync(JSON.stringify(report('web-01', 13))),
       });
       expect(gzip.status).toBe(415);
-      expect(((await gzip.json()) as { error: string }).error).toContain('Content-Encoding "gzip" is not supported');
+      expect(((await gzip.json()) as { error: string }).error).toBe('Content-Encoding "gzip" is not supported; send plain JSON');
       // curl -d sends this label; DESIGN.md promises that curl one-liner works.
       const curlStyle = await postReports(server.url, keys['web-01']!, report('web-01', 14), 'application/x-www-form-urlencoded');
       expect(curlStyle.status).toBe(202);
