@@ -1,11 +1,12 @@
 // Every failure a user can cause ends as a real process with the right exit code and one clear line
 // on stderr ("monitor: what failed — what to do"), never a stack trace.
 
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli } from '../support/cli.js';
+import { describeMysql } from '../support/mysql.js';
 import { useTempDir } from '../support/temp-dir.js';
 
 const home = useTempDir('monitor-cli-errors-', 'all');
@@ -122,5 +123,40 @@ describe('expected errors from a real process', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^monitor: host 'nope-01' is not registered/);
     expect(result.stderr).toMatch(/NotFoundError: host 'nope-01' is not registered\n\s+at /);
+  });
+});
+
+describe('a database that cannot be used', () => {
+  async function expectOneLine(argv: string[], databaseUrl: string, says: RegExp): Promise<void> {
+    const result = await spawnCli(argv, { home: home.path, env: { MONITOR_DATABASE_URL: databaseUrl } });
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n'), result.stderr).toHaveLength(1);
+    expect(result.stderr).toMatch(says);
+    expect(result.stderr).not.toMatch(STACK_LINE);
+  }
+
+  it('a SQLite path that is a directory: exit 1, one line naming the path', async () => {
+    const directory = join(home.path, 'a-directory.db');
+    await mkdir(directory, { recursive: true });
+    await expectOneLine(['hosts', 'list'], `sqlite:${directory}`, new RegExp(`^monitor: the SQLite database ${directory} cannot be opened \\(SQLITE_CANTOPEN\\) — check the path`));
+  });
+
+  it('a file that is not a SQLite database: exit 1, one line, and the file is left as it was', async () => {
+    const file = join(home.path, 'notes.txt');
+    await writeFile(file, 'not a database, but somebody\'s notes\n');
+    await expectOneLine(['hosts', 'add', 'web-09'], `sqlite:${file}`, new RegExp(`^monitor: the SQLite database ${file} is not a SQLite database \\(SQLITE_NOTADB\\)`));
+    expect(await readFile(file, 'utf8')).toBe('not a database, but somebody\'s notes\n');
+  });
+
+  describeMysql('MySQL with a wrong password', (db) => {
+    it('exit 1, one line naming the user and the fix, and nothing written', async () => {
+      const wrong = new URL(db.url);
+      wrong.password = 'definitely-wrong';
+      await expectOneLine(['hosts', 'add', 'web-09'], wrong.toString(), /^monitor: MySQL at [^ ]+ refused user '[^']+' \(access denied: wrong password\) — check the user and password in database\.url/);
+      const listed = await spawnCli(['hosts', 'list', '--json'], { home: home.path, env: { MONITOR_DATABASE_URL: db.url } });
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(JSON.parse(listed.stdout)).toEqual([]);
+    });
   });
 });
