@@ -53,3 +53,22 @@ export function useTempDir(prefix = 'monitor-test-', scope: 'each' | 'all' = 'ea
     },
   };
 }
+
+/**
+ * Registers hooks that build a fresh value (a test backend) in a new directory before each test;
+ * the directory is removed after it. The returned getter is valid inside tests and hooks.
+ */
+export function freshPerTest<T>(prefix: string, make: (dir: string) => Promise<T> | T): () => T {
+  const dir = useTempDir(prefix);
+  let value: T | null = null;
+  beforeEach(async () => {
+    value = await make(dir.path);
+  });
+  afterEach(() => {
+    value = null;
+  });
+  return () => {
+    if (value === null) throw new Error('freshPerTest: the value exists only inside tests and hooks');
+    return value;
+  };
+}

@@ -8,12 +8,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
-import { afterEach, beforeEach, describe } from 'vitest';
+import { describe } from 'vitest';
 import { openStore } from '../../../src/store/open-store.js';
 import type { Store } from '../../../src/store/store.js';
 import { runCli, type CliOptions, type CliResult } from '../../support/cli.js';
 import { describeMysql, MYSQL_SERVER_URL, type MysqlSuiteDatabase } from '../../support/mysql.js';
-import { makeTempDir, removeTempDir } from '../../support/temp-dir.js';
+import { freshPerTest } from '../../support/temp-dir.js';
 import { mysqlRows, sqliteRows, type SqlParam } from '../../support/raw-sql.js';
 
 export type { SqlParam } from '../../support/raw-sql.js';
@@ -83,31 +83,15 @@ async function withOpenStore<T>(url: string, body: (store: Store) => Promise<T>)
   }
 }
 
-/** A fresh backend for every test of the enclosing describe; `current()` is valid inside tests and hooks. */
-function freshBackendPerTest(make: (home: string) => Promise<AdminBackend>): () => AdminBackend {
-  let backend: AdminBackend | null = null;
-  beforeEach(async () => {
-    backend = await make(await makeTempDir('monitor-admin-'));
-  });
-  afterEach(async () => {
-    if (backend) await removeTempDir(backend.home);
-    backend = null;
-  });
-  return () => {
-    if (!backend) throw new Error('the backend exists only inside tests and hooks');
-    return backend;
-  };
-}
-
 /**
  * Registers `scenario` twice: on SQLite and on MariaDB (skipped loudly, or failed under CI, when
  * MariaDB is unreachable — see test/support/mysql.ts).
  */
 export function eachBackend(title: string, scenario: (backend: () => AdminBackend) => void): void {
   describe(`${title} — SQLite`, () => {
-    scenario(freshBackendPerTest((home) => sqliteBackend(home)));
+    scenario(freshPerTest('monitor-admin-', (home) => sqliteBackend(home)));
   });
   describeMysql(`${title} — MariaDB`, (db: MysqlSuiteDatabase) => {
-    scenario(freshBackendPerTest((home) => mysqlBackend(home, db.reserve('admin'))));
+    scenario(freshPerTest('monitor-admin-', (home) => mysqlBackend(home, db.reserve('admin'))));
   });
 }

@@ -6,12 +6,12 @@
 
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe } from 'vitest';
+import { describe } from 'vitest';
 import { openStore } from '../../../src/store/open-store.js';
 import type { Store } from '../../../src/store/store.js';
 import { runCli, spawnCli, type CliOptions, type CliResult } from '../../support/cli.js';
 import { describeMysql, type MysqlSuiteDatabase } from '../../support/mysql.js';
-import { makeTempDir, removeTempDir } from '../../support/temp-dir.js';
+import { freshPerTest } from '../../support/temp-dir.js';
 import { mysqlRows, sqliteRows, type SqlParam } from '../../support/raw-sql.js';
 
 export type { SqlParam } from '../../support/raw-sql.js';
@@ -59,21 +59,12 @@ function makeBackend(kind: 'sqlite' | 'mysql', home: string, url: string): Check
  * monitor.yaml holds `initialConfig`.
  */
 export function eachCheckBackend(title: string, scenario: (backend: () => CheckBackend) => void, initialConfig = '# test config\n'): void {
-  const fresh = (make: (home: string) => CheckBackend): (() => CheckBackend) => {
-    let backend: CheckBackend | null = null;
-    beforeEach(async () => {
-      backend = make(await makeTempDir('monitor-check-'));
+  const fresh = (make: (home: string) => CheckBackend): (() => CheckBackend) =>
+    freshPerTest('monitor-check-', async (home) => {
+      const backend = make(home);
       await backend.writeConfig(initialConfig);
-    });
-    afterEach(async () => {
-      if (backend) await removeTempDir(backend.home);
-      backend = null;
-    });
-    return () => {
-      if (!backend) throw new Error('the backend exists only inside tests and hooks');
       return backend;
-    };
-  };
+    });
   describe(`${title} — SQLite`, () => {
     scenario(fresh((home) => makeBackend('sqlite', home, `sqlite:${join(home, 'monitor.db')}`)));
   });
