@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reportsEndpoint, sendReports } from '../../src/agent/send.js';
 import { ConfigError } from '../../src/errors.js';
 import type { Report } from '../../src/reports/report.js';
 import { closedPortUrl, startIngestServer, startSilentServer } from './helpers/ingest-server.js';
 import { newReport } from '../support/samples.js';
+import { listenOnLoopback } from '../support/network.js';
 
 const KEY = 'k'.repeat(32);
 const closers: (() => Promise<void>)[] = [];
@@ -28,9 +28,9 @@ async function scripted(handler: (req: IncomingMessage, res: ServerResponse, bod
     for await (const chunk of req) body += chunk;
     handler(req, res, body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = await listenOnLoopback(server);
   closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return `http://127.0.0.1:${port}`;
 }
 
 describe('sending reports', () => {

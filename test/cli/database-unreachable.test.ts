@@ -6,6 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli } from '../support/cli.js';
 import { useTempDir } from '../support/temp-dir.js';
+import { listenOnLoopback } from '../support/network.js';
 
 const home = useTempDir('monitor-cli-unreachable-');
 
@@ -19,9 +20,9 @@ async function startBlackHole(): Promise<{ port: number; close(): Promise<void> 
     socket.on('error', () => undefined);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = await listenOnLoopback(server);
   return {
-    port: (server.address() as { port: number }).port,
+    port,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -2,12 +2,13 @@
 // on stderr ("monitor: what failed — what to do"), never a stack trace.
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli } from '../support/cli.js';
 import { describeMysql } from '../support/mysql.js';
 import { useTempDir } from '../support/temp-dir.js';
+import { listenOnLoopback } from '../support/network.js';
 
 const home = useTempDir('monitor-cli-errors-', 'all');
 
@@ -106,8 +107,7 @@ describe('expected errors from a real process', () => {
 
   it('serve on an address already in use: exit 1, one line naming the address and the fix', async () => {
     const taken = createServer();
-    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
-    const { port } = taken.address() as AddressInfo;
+    const port = await listenOnLoopback(taken);
     try {
       const result = await spawnCli(['serve', '--listen', `127.0.0.1:${port}`], { home: home.path });
       expect(result.code, result.stderr).toBe(1);

@@ -1,5 +1,4 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EmailConfig } from '../../src/config/types.js';
 import { UnavailableError } from '../../src/errors.js';
@@ -7,6 +6,7 @@ import { createEmailNotifier } from '../../src/notify/email.js';
 import { closedPort } from './fixtures/closed-port.js';
 import { samplePayload } from './fixtures/payload.js';
 import { body, header, startSmtp, type SmtpEndpoint } from './fixtures/smtp.js';
+import { listenOnLoopback } from '../support/network.js';
 
 let smtp: SmtpEndpoint | undefined;
 afterEach(async () => {
@@ -108,8 +108,7 @@ describe('email notifier', () => {
   it('gives up within timeoutMs on a server that accepts the connection but never greets', async () => {
     const sockets: Socket[] = [];
     const silent: Server = createServer((socket) => sockets.push(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const { port } = silent.address() as AddressInfo;
+    const port = await listenOnLoopback(silent);
     try {
       const notifier = createEmailNotifier(emailConfig(port, { timeoutMs: 300 }));
       const started = Date.now();

@@ -7,8 +7,9 @@
 // 202 itself, like a bare ingest server that stores nothing.
 
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { WireReport } from '../../../src/reports/report.js';
+import { listenOnLoopback } from '../../support/network.js';
 
 export interface RecordedRequest {
   method: string;
@@ -79,8 +80,7 @@ export async function startReportRecorder(target: string | null): Promise<Report
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
 
   return {
     url: `http://127.0.0.1:${port}`,
