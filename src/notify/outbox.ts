@@ -16,7 +16,7 @@ export interface DeliverPendingOptions {
   /** Rows that already failed this many times are left alone for good. */
   maxAttempts: number;
   log: Logger;
-  /** How many pending rows one run looks at, oldest first. */
+  /** How many pending rows of each channel one run looks at, oldest first. */
   limit?: number;
 }
 
@@ -24,8 +24,6 @@ export interface DeliveryResult {
   delivered: number;
   /** Sends that failed this run (each recorded on its row with attempts + 1). */
   failed: number;
-  /** Rows for channels that are not configured now: left pending, untouched. */
-  skipped: number;
   /** Rows not tried because an earlier row of the same channel failed this run: still pending. */
   deferred: number;
 }
@@ -48,11 +46,13 @@ export function channelsFor(notifiers: readonly Notifier[]): string[] {
  * after the other channels have finished.
  */
 export async function deliverPending(options: DeliverPendingOptions): Promise<DeliveryResult> {
-  const { store, log, maxAttempts } = options;
-  const rows = await store.pendingNotifications(maxAttempts, options.limit ?? DEFAULT_DELIVERY_LIMIT);
-  const result: DeliveryResult = { delivered: 0, failed: 0, skipped: 0, deferred: 0 };
-
+  const { store, maxAttempts } = options;
   const notifierOf = new Map(options.notifiers.map((notifier) => [notifier.channel, notifier]));
+  // Rows of channels that are not configured now are not even read: they stay pending, untouched
+  // (the channel may come back in the config, and they were never tried with it).
+  const rows = await store.pendingNotifications([...notifierOf.keys()], maxAttempts, options.limit ?? DEFAULT_DELIVERY_LIMIT);
+  const result: DeliveryResult = { delivered: 0, failed: 0, deferred: 0 };
+
   const byChannel = new Map<string, Notification[]>();
   for (const row of rows) {
     const queue = byChannel.get(row.channel);
@@ -61,19 +61,7 @@ export async function deliverPending(options: DeliverPendingOptions): Promise<De
   }
 
   const tasks: Promise<void>[] = [];
-  for (const [channel, queue] of byChannel) {
-    const notifier = notifierOf.get(channel);
-    if (!notifier) {
-      // Kept, not failed: the channel may come back in the config, and these were never tried with it.
-      result.skipped += queue.length;
-      log.debug(`notify: ${queue.length} pending notification(s) for ${channel}, which is not configured; left pending`, {
-        channel,
-        count: queue.length,
-      });
-      continue;
-    }
-    tasks.push(deliverChannel(notifier, queue, options, result));
-  }
+  for (const [channel, queue] of byChannel) tasks.push(deliverChannel(notifierOf.get(channel)!, queue, options, result));
 
   const outcomes = await Promise.allSettled(tasks);
   const storeFailure = outcomes.find((outcome) => outcome.status === 'rejected');

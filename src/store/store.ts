@@ -147,8 +147,12 @@ export interface Store {
 
   // ---- notification outbox ------------------------------------------------------------------
   enqueueNotifications(items: NewNotification[]): Promise<void>;
-  /** Undelivered notifications with fewer than maxAttempts attempts, oldest first. */
-  pendingNotifications(maxAttempts: number, limit: number): Promise<Notification[]>;
+  /**
+   * Undelivered notifications with fewer than maxAttempts attempts, for the given channels only: up
+   * to `limitPerChannel` of each channel's oldest, all oldest first. Per channel, so a channel with a
+   * long backlog (down for hours, or removed from the config) never crowds out another. One statement.
+   */
+  pendingNotifications(channels: readonly string[], maxAttempts: number, limitPerChannel: number): Promise<Notification[]>;
   markNotificationDelivered(notificationId: number, at: Date): Promise<void>;
   markNotificationFailed(notificationId: number, error: string, at: Date): Promise<void>;
 }

@@ -57,6 +57,10 @@ async function endpoint(): Promise<HttpEndpoint> {
   return started;
 }
 
+/** Every channel name this file uses, for reading the outbox as a whole. */
+const EVERY_CHANNEL = ['webhook:0', 'webhook:1', 'email', 'slack', 'command:0', 'broken', 'fine'];
+const pending = (maxAttempts = 5) => store.pendingNotifications(EVERY_CHANNEL, maxAttempts, 100);
+
 function rows(channels: string[], payload: NotificationPayload = samplePayload()): NewNotification[] {
   return channels.map((channel) => ({
     alertId: payload.alert_id,
@@ -106,18 +110,18 @@ describe('notification outbox', () => {
 
     const first = await deliverPending({ store, notifiers, now, maxAttempts: 5, log });
 
-    expect(first).toEqual({ delivered: 2, failed: 2, skipped: 0, deferred: 0 });
+    expect(first).toEqual({ delivered: 2, failed: 2, deferred: 0 });
     expect(workingHook.requests).toHaveLength(1);
     expect(failingHook.requests).toHaveLength(1);
     expect(smtp.messages).toHaveLength(0);
     expect((await readFile(commandOut, 'utf8')).trim().split('\n')).toHaveLength(1);
-    const pending = await store.pendingNotifications(5, 100);
-    expect(pending.map((row) => [row.channel, row.attempts])).toEqual([
+    const stillPending = await pending();
+    expect(stillPending.map((row) => [row.channel, row.attempts])).toEqual([
       ['webhook:0', 1],
       ['email', 1],
     ]);
-    expect(pending.find((row) => row.channel === 'webhook:0')!.lastError).toContain('HTTP 500');
-    expect(pending.find((row) => row.channel === 'email')!.lastError).toContain('550');
+    expect(stillPending.find((row) => row.channel === 'webhook:0')!.lastError).toContain('HTTP 500');
+    expect(stillPending.find((row) => row.channel === 'email')!.lastError).toContain('550');
     const warnings = log.lines.filter((line) => line.level === 'warn');
     expect(warnings.map((line) => line.fields?.channel).sort()).toEqual(['email', 'webhook:0']);
     expect(warnings.find((line) => line.fields?.channel === 'webhook:0')!.message).toContain('will retry on the next run');
@@ -130,14 +134,14 @@ describe('notification outbox', () => {
     const second = await deliverPending({ store, notifiers, now, maxAttempts: 5, log });
     const third = await deliverPending({ store, notifiers, now, maxAttempts: 5, log });
 
-    expect(second).toEqual({ delivered: 2, failed: 0, skipped: 0, deferred: 0 });
-    expect(third).toEqual({ delivered: 0, failed: 0, skipped: 0, deferred: 0 });
+    expect(second).toEqual({ delivered: 2, failed: 0, deferred: 0 });
+    expect(third).toEqual({ delivered: 0, failed: 0, deferred: 0 });
     expect(failingHook.requests).toHaveLength(2);
     expect(sentPayloads(failingHook)[1]).toEqual(samplePayload());
     expect(workingHook.requests).toHaveLength(1);
     expect(smtp.messages).toHaveLength(1);
     expect((await readFile(commandOut, 'utf8')).trim().split('\n')).toHaveLength(1);
-    expect(await store.pendingNotifications(5, 100)).toEqual([]);
+    expect(await pending()).toEqual([]);
   });
 
   it("delivers a channel's rows in order and stops that channel at its first failure", async () => {
@@ -152,10 +156,10 @@ describe('notification outbox', () => {
 
     const first = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog() });
 
-    expect(first).toEqual({ delivered: 0, failed: 1, skipped: 0, deferred: 1 });
+    expect(first).toEqual({ delivered: 0, failed: 1, deferred: 1 });
     expect(hook.requests).toHaveLength(1);
-    const pending = await store.pendingNotifications(5, 100);
-    expect(pending.map((row) => [row.event, row.attempts])).toEqual([
+    const stillPending = await pending();
+    expect(stillPending.map((row) => [row.event, row.attempts])).toEqual([
       ['open', 1],
       ['resolve', 0],
     ]);
@@ -163,7 +167,7 @@ describe('notification outbox', () => {
     hook.reply({ status: 204 });
     const second = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog() });
 
-    expect(second).toEqual({ delivered: 2, failed: 0, skipped: 0, deferred: 0 });
+    expect(second).toEqual({ delivered: 2, failed: 0, deferred: 0 });
     expect(sentPayloads(hook).map((payload) => payload.event)).toEqual(['open', 'open', 'resolve']);
   });
 
@@ -179,7 +183,7 @@ describe('notification outbox', () => {
 
     expect(results.map((result) => result.failed)).toEqual([1, 1, 0, 0]);
     expect(hook.requests).toHaveLength(2);
-    expect(await store.pendingNotifications(2, 100)).toEqual([]);
+    expect(await pending(2)).toEqual([]);
     expect(log.lines.filter((line) => line.level === 'warn').at(-1)!.message).toContain('giving up after 2 attempts');
   });
 
@@ -190,9 +194,9 @@ describe('notification outbox', () => {
 
     const result = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog() });
 
-    expect(result).toEqual({ delivered: 1, failed: 0, skipped: 1, deferred: 0 });
-    const pending = await store.pendingNotifications(5, 100);
-    expect(pending.map((row) => [row.channel, row.attempts, row.lastError])).toEqual([['slack', 0, null]]);
+    expect(result).toEqual({ delivered: 1, failed: 0, deferred: 0 });
+    const stillPending = await pending();
+    expect(stillPending.map((row) => [row.channel, row.attempts, row.lastError])).toEqual([['slack', 0, null]]);
   });
 
   it('never throws for a notifier failure, whatever the notifier throws', async () => {
@@ -211,9 +215,9 @@ describe('notification outbox', () => {
 
     const result = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog() });
 
-    expect(result).toEqual({ delivered: 1, failed: 1, skipped: 0, deferred: 0 });
+    expect(result).toEqual({ delivered: 1, failed: 1, deferred: 0 });
     expect(delivered).toEqual([samplePayload().text]);
-    expect((await store.pendingNotifications(5, 100))[0]!.lastError).toBe('boom');
+    expect((await pending())[0]!.lastError).toBe('boom');
   });
 
   it('marks a row whose stored payload is unreadable as failed without holding up the rows after it', async () => {
@@ -227,10 +231,33 @@ describe('notification outbox', () => {
 
     const result = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog() });
 
-    expect(result).toEqual({ delivered: 1, failed: 1, skipped: 0, deferred: 0 });
+    expect(result).toEqual({ delivered: 1, failed: 1, deferred: 0 });
     expect(sentPayloads(hook)).toEqual([samplePayload()]);
-    const [stuck] = await store.pendingNotifications(5, 100);
+    const [stuck] = await pending();
     expect(stuck!.lastError).toBe('stored payload is not a notification');
+  });
+
+  it('reads up to `limit` rows per channel: a long backlog of a down or removed channel never holds up another', async () => {
+    const [down, up] = [await startEndpoint({ status: 503 }), await endpoint()];
+    cleanups.push(() => down.close());
+    const webhook = (url: string) => ({ url, headers: {}, timeoutMs: 2000 });
+    const notifiers = createNotifiers({ webhooks: [webhook(down.url), webhook(up.url)], slack: null, email: null, commands: [] });
+    // Older than the working channel's row: three for the down webhook, three for Slack (not configured).
+    for (const minute of [1, 2, 3]) {
+      clock = new Date(Date.UTC(2025, 2, 1, 10, minute));
+      await store.enqueueNotifications(rows(['webhook:0', 'slack'], samplePayload({ alert_id: minute })));
+    }
+    clock = new Date(Date.UTC(2025, 2, 1, 10, 4));
+    await store.enqueueNotifications(rows(['webhook:1'], samplePayload({ alert_id: 4 })));
+
+    const result = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog(), limit: 2 });
+
+    expect(result).toEqual({ delivered: 1, failed: 1, deferred: 1 });
+    expect(sentPayloads(up).map((payload) => payload.alert_id)).toEqual([4]);
+    expect(down.requests).toHaveLength(1);
+    const left = await pending();
+    expect(left.filter((row) => row.channel === 'webhook:0').map((row) => row.attempts)).toEqual([1, 0, 0]);
+    expect(left.filter((row) => row.channel === 'slack').map((row) => row.attempts)).toEqual([0, 0, 0]);
   });
 
   it('looks at no more than `limit` rows per run, oldest first', async () => {

@@ -16,15 +16,30 @@ export async function enqueueNotifications(db: SqlDriver, items: readonly NewNot
   }
 }
 
-/** Oldest first (time, then id), served by the (delivered_at, created_at, notification_id) index. */
-export async function pendingNotifications(db: SqlDriver, maxAttempts: number, limit: number): Promise<Notification[]> {
+const PENDING_COLUMNS = 'notification_id, alert_id, channel, event, payload_json, created_at, attempts, last_error, delivered_at';
+
+/**
+ * Each channel's oldest pending rows, as one UNION ALL of per-channel reads, each walking the
+ * (delivered_at, created_at, notification_id) index over pending rows only; then oldest first.
+ */
+export async function pendingNotifications(
+  db: SqlDriver,
+  channels: readonly string[],
+  maxAttempts: number,
+  limitPerChannel: number,
+): Promise<Notification[]> {
+  const unique = [...new Set(channels)];
+  if (unique.length === 0) return [];
+  const limit = Math.max(0, Math.floor(limitPerChannel));
+  const perChannel = unique.map(
+    (_, i) =>
+      `SELECT * FROM (SELECT ${PENDING_COLUMNS} FROM notifications
+        WHERE delivered_at IS NULL AND attempts < ? AND channel = ?
+        ORDER BY created_at, notification_id LIMIT ?) AS channel_${i}`,
+  );
   const rows = await db.all(
-    `SELECT notification_id, alert_id, channel, event, payload_json, created_at, attempts, last_error, delivered_at
-       FROM notifications
-      WHERE delivered_at IS NULL AND attempts < ?
-      ORDER BY created_at, notification_id
-      LIMIT ?`,
-    [maxAttempts, Math.max(0, Math.floor(limit))],
+    `${perChannel.join('\n      UNION ALL ')}\n      ORDER BY created_at, notification_id`,
+    unique.flatMap((channel) => [maxAttempts, channel, limit]),
   );
   return rows.map((row) => ({
     notificationId: num(row.notification_id),

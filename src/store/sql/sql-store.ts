@@ -223,8 +223,8 @@ export class SqlStore implements Store {
     if (items.length === 0) return Promise.resolve();
     return this.atomically((db) => outbox.enqueueNotifications(db, items));
   }
-  pendingNotifications(maxAttempts: number, limit: number): Promise<Notification[]> {
-    return outbox.pendingNotifications(this.db, maxAttempts, limit);
+  pendingNotifications(channels: readonly string[], maxAttempts: number, limitPerChannel: number): Promise<Notification[]> {
+    return outbox.pendingNotifications(this.db, channels, maxAttempts, limitPerChannel);
   }
   markNotificationDelivered(notificationId: number, at: Date): Promise<void> {
     return outbox.markNotificationDelivered(this.db, notificationId, at);

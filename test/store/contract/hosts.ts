@@ -99,7 +99,7 @@ export function hostTests(ctx: ContractContext): void {
     expect(await count(ctx.raw, 'host_alert_checks', 'host_id = ?', [kept.hostId])).toBe(1);
     expect(await count(ctx.raw, 'alerts', 'host_id = ?', [kept.hostId])).toBe(1);
     expect(await count(ctx.raw, 'check_state', 'host_id = ?', [kept.hostId])).toBe(1);
-    expect((await ctx.store.pendingNotifications(5, 10)).map((row) => row.payload)).toEqual([{ host: 'kept-01' }]);
+    expect((await ctx.store.pendingNotifications(['slack'], 5, 10)).map((row) => row.payload)).toEqual([{ host: 'kept-01' }]);
     expect(await ctx.store.findHostByName('gone-01')).toBeNull();
     expect((await ctx.store.findHostByName('kept-01'))?.hostId).toBe(kept.hostId);
   });

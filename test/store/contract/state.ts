@@ -99,14 +99,17 @@ export function stateTests(ctx: ContractContext): void {
     expect(await count(ctx.raw, 'settings')).toBe(2);
   });
 
-  it('hands out pending notifications oldest first, up to the limit', async () => {
+  it('hands out pending notifications of the given channels, oldest first, up to the limit per channel', async () => {
     await ctx.store.enqueueNotifications([
       notification({ channel: 'slack', createdAt: at(20) }),
       notification({ channel: 'email', createdAt: at(10), alertId: null, event: 'flapping', payload: { nested: { a: [1, 2] } } }),
       notification({ channel: 'webhook:0', createdAt: at(20) }),
+      notification({ channel: 'email', createdAt: at(30) }),
+      notification({ channel: 'command:0', createdAt: at(5) }),
     ]);
-    const pending = await ctx.store.pendingNotifications(3, 10);
-    expect(pending.map((row) => row.channel)).toEqual(['email', 'slack', 'webhook:0']);
+    const all = ['slack', 'email', 'webhook:0'];
+    const pending = await ctx.store.pendingNotifications(all, 3, 10);
+    expect(pending.map((row) => row.channel)).toEqual(['email', 'slack', 'webhook:0', 'email']);
     expect(pending[0]).toEqual({
       notificationId: expect.any(Number),
       alertId: null,
@@ -118,26 +121,33 @@ export function stateTests(ctx: ContractContext): void {
       lastError: null,
       deliveredAt: null,
     });
-    expect((await ctx.store.pendingNotifications(3, 2)).map((row) => row.channel)).toEqual(['email', 'slack']);
+    // One per channel: email's newer row waits; command:0 (not asked for) is never read.
+    expect((await ctx.store.pendingNotifications(all, 3, 1)).map((row) => [row.channel, row.createdAt])).toEqual([
+      ['email', at(10)],
+      ['slack', at(20)],
+      ['webhook:0', at(20)],
+    ]);
+    expect((await ctx.store.pendingNotifications(['command:0', 'command:0'], 3, 10)).map((row) => row.channel)).toEqual(['command:0']);
+    expect(await ctx.store.pendingNotifications([], 3, 10)).toEqual([]);
   });
 
   it('drops delivered notifications from the pending list', async () => {
     await ctx.store.enqueueNotifications([notification({ channel: 'a' }), notification({ channel: 'b', createdAt: at(1) })]);
-    const [first] = await ctx.store.pendingNotifications(3, 10);
+    const [first] = await ctx.store.pendingNotifications(['a', 'b', 'webhook:0'], 3, 10);
     await ctx.store.markNotificationDelivered(first!.notificationId, at(5));
-    expect((await ctx.store.pendingNotifications(3, 10)).map((row) => row.channel)).toEqual(['b']);
+    expect((await ctx.store.pendingNotifications(['a', 'b', 'webhook:0'], 3, 10)).map((row) => row.channel)).toEqual(['b']);
     const rows = await ctx.raw.query('SELECT delivered_at FROM notifications WHERE channel = ?', ['a']);
     expect(String(rows[0]!.delivered_at)).toBe('2025-03-01 10:00:05.123');
   });
 
   it('records failures and stops offering a notification after maxAttempts', async () => {
     await ctx.store.enqueueNotifications([notification()]);
-    const [row] = await ctx.store.pendingNotifications(2, 10);
+    const [row] = await ctx.store.pendingNotifications(['webhook:0'], 2, 10);
     await ctx.store.markNotificationFailed(row!.notificationId, 'HTTP 500 from hooks.example.com', at(1));
-    const [again] = await ctx.store.pendingNotifications(2, 10);
+    const [again] = await ctx.store.pendingNotifications(['webhook:0'], 2, 10);
     expect(again).toMatchObject({ attempts: 1, lastError: 'HTTP 500 from hooks.example.com', deliveredAt: null });
     await ctx.store.markNotificationFailed(row!.notificationId, 'timeout', at(2));
-    expect(await ctx.store.pendingNotifications(2, 10)).toEqual([]);
-    expect(await ctx.store.pendingNotifications(3, 10)).toMatchObject([{ attempts: 2, lastError: 'timeout' }]);
+    expect(await ctx.store.pendingNotifications(['webhook:0'], 2, 10)).toEqual([]);
+    expect(await ctx.store.pendingNotifications(['a', 'b', 'webhook:0'], 3, 10)).toMatchObject([{ attempts: 2, lastError: 'timeout' }]);
   });
 }
