@@ -173,7 +173,7 @@ export function buildProgram(version: string, execute: Execute): Command {
   db.command('prune')
     .description('delete old samples in small batches (and, if asked, old resolved alerts)')
     .requiredOption('--older-than <age>', 'delete samples collected longer ago than this, e.g. 30d', durationOption)
-    .option('--alerts-older-than <age>', 'also delete alerts resolved longer ago than this', durationOption)
+    .option('--alerts-older-than <age>', 'also delete alerts resolved longer ago than this, and notifications sent as long ago', durationOption)
     .option('--batch-size <n>', 'rows per DELETE (default 5000)', positiveIntOption)
     .option('--json', 'print JSON')
     .action(async (opts, cmd: Command) =>

@@ -155,4 +155,9 @@ export interface Store {
   pendingNotifications(channels: readonly string[], maxAttempts: number, limitPerChannel: number): Promise<Notification[]>;
   markNotificationDelivered(notificationId: number, at: Date): Promise<void>;
   markNotificationFailed(notificationId: number, error: string, at: Date): Promise<void>;
+  /**
+   * Deletes, in batches, notifications created before `olderThan` that are finished: delivered, or
+   * out of attempts (attempts >= maxAttempts). Pending ones stay, however old. Returns how many.
+   */
+  pruneFinishedNotifications(olderThan: Date, maxAttempts: number, batchSize: number): Promise<number>;
 }

@@ -19,6 +19,7 @@ interface PruneJson {
   samples_before: string;
   alerts_deleted: number | null;
   alerts_before: string | null;
+  notifications_deleted: number | null;
 }
 
 eachBackend('monitor db', (backend) => {
@@ -68,7 +69,7 @@ eachBackend('monitor db', (backend) => {
 
     expect(result.code).toBe(0);
     const json = parseJson<PruneJson>(result.stdout);
-    expect(json).toEqual({ samples_deleted: 24, samples_before: ago(30 * DAY).toISOString(), alerts_deleted: null, alerts_before: null });
+    expect(json).toEqual({ samples_deleted: 24, samples_before: ago(30 * DAY).toISOString(), alerts_deleted: null, alerts_before: null, notifications_deleted: null });
     expect(await count(b, 'SELECT COUNT(*) AS n FROM incoming_data')).toBe(8);
     expect(await count(b, 'SELECT COUNT(*) AS n FROM incoming_data WHERE collected_at < ?', [sqlTime(ago(30 * DAY))])).toBe(0);
 
@@ -84,6 +85,10 @@ eachBackend('monitor db', (backend) => {
       const checks = await checkIds(store);
       const web = ids['web-01']!;
       const db = ids['db-01']!;
+      // The outbox: an old notification that went out, an old one still waiting for its channel, a recent one that went out.
+      const notification = (channel: string, createdAt: Date) => ({ alertId: null, channel, event: 'open' as const, payload: { text: channel }, createdAt });
+      await store.enqueueNotifications([notification('sent-old', ago(60 * DAY)), notification('waiting-old', ago(60 * DAY)), notification('sent-new', ago(DAY))]);
+      for (const row of await store.pendingNotifications(['sent-old', 'sent-new'], 10, 10)) await store.markNotificationDelivered(row.notificationId, row.createdAt);
       return {
         oldResolved: await createAlert(store, { hostId: web, checkId: checks.disk_space!, triggeredAt: ago(61 * DAY), resolvedAt: ago(60 * DAY), message: 'old' }),
         oldResolved2: await createAlert(store, { hostId: db, checkId: checks.disk_space!, triggeredAt: ago(45 * DAY), resolvedAt: ago(44 * DAY), message: 'old 2' }),
@@ -95,22 +100,29 @@ eachBackend('monitor db', (backend) => {
     });
     const remaining = async (): Promise<number[]> =>
       (await b.sql<{ alert_id: number }>('SELECT alert_id FROM alerts ORDER BY alert_id')).map((row) => Number(row.alert_id));
+    const outbox = async (): Promise<string[]> =>
+      (await b.sql<{ channel: string }>('SELECT channel FROM notifications ORDER BY channel')).map((row) => row.channel);
     const all = [alerts.oldResolved, alerts.oldResolved2, alerts.oldOpen, alerts.recentlyResolved].sort((x, y) => x - y);
 
     const samplesOnly = await b.cli(['db', 'prune', '--older-than', '1d'], { now: NOW });
     expect(samplesOnly.code).toBe(0);
-    expect(samplesOnly.stdout).not.toMatch(/alerts/);
+    expect(samplesOnly.stdout).not.toMatch(/alerts|notifications/);
     expect(await remaining()).toEqual(all);
+    expect(await outbox()).toEqual(['sent-new', 'sent-old', 'waiting-old']);
 
     const withAlerts = await b.cli(['db', 'prune', '--older-than', '30d', '--alerts-older-than', '30d', '--batch-size', '1', '--json'], { now: NOW });
     expect(withAlerts.code).toBe(0);
-    expect(parseJson<PruneJson>(withAlerts.stdout)).toMatchObject({ alerts_deleted: 2, alerts_before: ago(30 * DAY).toISOString() });
+    expect(parseJson<PruneJson>(withAlerts.stdout)).toMatchObject({ alerts_deleted: 2, alerts_before: ago(30 * DAY).toISOString(), notifications_deleted: 1 });
     expect(await remaining()).toEqual([alerts.oldOpen, alerts.recentlyResolved].sort((x, y) => x - y));
+    // A notification that never went out stays, however old: it is still owed.
+    expect(await outbox()).toEqual(['sent-new', 'waiting-old']);
 
     // Even an age of one second leaves the open alert alone.
     const text = await b.cli(['db', 'prune', '--older-than', '30d', '--alerts-older-than', '1s'], { now: NOW });
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^Deleted 1 alerts resolved before /m);
+    expect(text.stdout).toMatch(/^Deleted 1 sent or abandoned notifications queued before /m);
+    expect(await outbox()).toEqual(['waiting-old']);
     expect(await remaining()).toEqual([alerts.oldOpen]);
   });
 });

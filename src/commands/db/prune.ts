@@ -17,11 +17,14 @@ export interface DbPruneResult {
   samples_before: Date;
   alerts_deleted: number | null;
   alerts_before: Date | null;
+  /** Finished notifications (delivered or given up) created before alerts_before: the alerts' delivery log. */
+  notifications_deleted: number | null;
 }
 
 /**
  * `monitor db prune --older-than 30d`: deletes old samples in bounded batches (no long table lock).
- * Resolved alerts stay unless --alerts-older-than is given; open alerts are never pruned.
+ * Resolved alerts stay unless --alerts-older-than is given; open alerts are never pruned. With it,
+ * the outbox's finished rows of the same age go too; a notification still pending never does.
  */
 export async function dbPrune(ctx: Context, options: DbPruneOptions): Promise<DbPruneResult> {
   const now = ctx.clock.now();
@@ -33,11 +36,18 @@ export async function dbPrune(ctx: Context, options: DbPruneOptions): Promise<Db
     samples_before: samplesBefore,
     alerts_deleted: alertsBefore ? await store.pruneResolvedAlerts(alertsBefore, batchSize) : null,
     alerts_before: alertsBefore,
+    notifications_deleted: alertsBefore
+      ? await store.pruneFinishedNotifications(alertsBefore, ctx.config.alerting.maxNotifyAttempts, batchSize)
+      : null,
   }));
   if (options.json) printJson(ctx.out, result);
   else {
     ctx.out.write(`Deleted ${result.samples_deleted} samples collected before ${formatLocalTime(samplesBefore, ctx.env.TZ)}.\n`);
-    if (alertsBefore) ctx.out.write(`Deleted ${result.alerts_deleted} alerts resolved before ${formatLocalTime(alertsBefore, ctx.env.TZ)}.\n`);
+    if (alertsBefore) {
+      const before = formatLocalTime(alertsBefore, ctx.env.TZ);
+      ctx.out.write(`Deleted ${result.alerts_deleted} alerts resolved before ${before}.\n`);
+      ctx.out.write(`Deleted ${result.notifications_deleted} sent or abandoned notifications queued before ${before}.\n`);
+    }
   }
   return result;
 }

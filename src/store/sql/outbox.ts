@@ -1,6 +1,7 @@
 // notifications: the outbox written with each transition and delivered (and retried) afterwards.
 
 import type { NewNotification, Notification, NotificationEvent } from '../types.js';
+import { deleteInBatches } from './batch-delete.js';
 import { type SqlDriver, valuesList } from './driver.js';
 import { chunk, jsonObject, num, numOrNull, rowsPerStatement, sqlJson, sqlTime, str, strOrNull, time, timeOrNull } from './rows.js';
 
@@ -68,4 +69,8 @@ export async function markNotificationFailed(db: SqlDriver, notificationId: numb
     sqlTime(at),
     notificationId,
   ]);
+}
+
+export function pruneFinishedNotifications(db: SqlDriver, olderThan: Date, maxAttempts: number, batchSize: number): Promise<number> {
+  return deleteInBatches(db, 'notifications', 'created_at < ? AND (delivered_at IS NOT NULL OR attempts >= ?)', [sqlTime(olderThan), maxAttempts], batchSize);
 }

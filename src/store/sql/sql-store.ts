@@ -232,4 +232,7 @@ export class SqlStore implements Store {
   markNotificationFailed(notificationId: number, error: string, at: Date): Promise<void> {
     return outbox.markNotificationFailed(this.db, notificationId, error, at);
   }
+  pruneFinishedNotifications(olderThan: Date, maxAttempts: number, batchSize: number): Promise<number> {
+    return outbox.pruneFinishedNotifications(this.db, olderThan, maxAttempts, batchSize);
+  }
 }

@@ -150,4 +150,23 @@ export function stateTests(ctx: ContractContext): void {
     expect(await ctx.store.pendingNotifications(['webhook:0'], 2, 10)).toEqual([]);
     expect(await ctx.store.pendingNotifications(['a', 'b', 'webhook:0'], 3, 10)).toMatchObject([{ attempts: 2, lastError: 'timeout' }]);
   });
+
+  it('prunes finished notifications (delivered, or out of attempts) older than the cutoff, in batches, never pending ones', async () => {
+    const channels = ['delivered-old', 'abandoned-old', 'retrying-old', 'untried-old', 'delivered-new'];
+    await ctx.store.enqueueNotifications(
+      channels.map((channel, i) => notification({ channel, createdAt: channel.endsWith('old') ? at(i) : at(100) })),
+    );
+    const rows = await ctx.store.pendingNotifications(channels, 3, 10);
+    const id = (channel: string) => rows.find((row) => row.channel === channel)!.notificationId;
+    await ctx.store.markNotificationDelivered(id('delivered-old'), at(10));
+    await ctx.store.markNotificationDelivered(id('delivered-new'), at(110));
+    for (let attempt = 0; attempt < 3; attempt++) await ctx.store.markNotificationFailed(id('abandoned-old'), 'HTTP 500', at(20));
+    await ctx.store.markNotificationFailed(id('retrying-old'), 'HTTP 500', at(20));
+
+    expect(await ctx.store.pruneFinishedNotifications(at(50), 3, 1)).toBe(2);
+
+    const left = await ctx.raw.query('SELECT channel FROM notifications ORDER BY channel');
+    expect(left.map((row) => row.channel)).toEqual(['delivered-new', 'retrying-old', 'untried-old']);
+    expect(await ctx.store.pruneFinishedNotifications(at(50), 3, 1)).toBe(0);
+  });
 }
