@@ -22,8 +22,7 @@ export const hostSilent: CheckFunction = {
   },
 
   validate(params) {
-    const problems = thresholdOrderProblem({ crit: DEFAULT_CRIT_MS, ...params }, formatDurationCompact);
-    return problems;
+    return thresholdOrderProblem({ crit: DEFAULT_CRIT_MS, ...params }, formatDurationCompact);
   },
 
   evaluate(input) {
