@@ -18,6 +18,7 @@ import { parseListen } from './listen.js';
 import type { KeyPath, TreeNode } from './key-path.js';
 import { CONFIG_KEYS } from './keys.js';
 import { hostNameProblem } from '../hosts/host-name.js';
+import { mysqlParameterProblem } from '../store/database-url.js';
 
 /** Relative paths in a config file mean "next to the file", so cron's cwd does not matter. */
 export interface PathBase {
@@ -29,6 +30,14 @@ export function resolveUserPath(text: string, base: PathBase): string {
   if (text === '~') return base.homedir;
   if (text.startsWith('~/')) return path.join(base.homedir, text.slice(2));
   return path.resolve(base.baseDir, text);
+}
+
+/** `url` with one query parameter set to `value`, the rest of the text (user, password) untouched. */
+function withParameter(url: string, name: string, value: string): string {
+  const at = url.indexOf('?');
+  const params = new URLSearchParams(url.slice(at + 1));
+  params.set(name, value);
+  return `${url.slice(0, at)}?${params.toString()}`;
 }
 
 /**
@@ -47,7 +56,12 @@ export function normaliseDatabaseUrl(text: string, base: PathBase): string | { e
     }
     if (!url.hostname) return { error: `'${text}' names no host (mysql://user:password@host:3306/database)` };
     if (url.pathname.replace(/^\//, '') === '') return { error: `'${text}' names no database (…:3306/monitor)` };
-    return scheme === 'mariadb' ? `mysql:${trimmed.slice(scheme.length + 1)}` : trimmed;
+    const problem = mysqlParameterProblem(url.searchParams);
+    if (problem !== null) return { error: problem };
+    // A relative CA path is relative to the config file, like a SQLite path.
+    const ca = url.searchParams.get('ssl-ca');
+    const normalised = ca === null ? trimmed : withParameter(trimmed, 'ssl-ca', resolveUserPath(ca, base));
+    return scheme === 'mariadb' ? `mysql:${normalised.slice(scheme.length + 1)}` : normalised;
   }
   if (scheme === 'sqlite') {
     const file = trimmed.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');

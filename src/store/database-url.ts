@@ -1,10 +1,14 @@
 // database.url in its accepted forms, parsed without loading any driver:
 //   mysql://user:pass@host:3306/db (also mariadb://), sqlite:/abs/path.db, sqlite:relative.db,
 //   sqlite:///abs/path.db, sqlite::memory:, or a bare path ending in .db, .sqlite or .sqlite3.
+// A mysql:// URL may ask for TLS: ?ssl=true (verify the certificate against the system's CAs),
+// ?ssl-ca=/path/ca.pem (verify against that CA), ?ssl=no-verify (encrypt, do not verify). Any other
+// parameter is refused: silently ignoring a misspelt ?ssl would send passwords in the clear.
 
+import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
-import type { MysqlTarget } from './mysql/errors.js';
+import type { MysqlTarget, MysqlTls } from './mysql/errors.js';
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | ({ kind: 'mysql' } & MysqlTarget);
 
@@ -38,7 +42,7 @@ export function parseDatabaseUrl(url: string, source: UrlSource): DatabaseTarget
     if (path === '') return fail(`'${url}' names no file; use sqlite:/path/to/monitor.db`);
     return { kind: 'sqlite', path: resolve(source.cwd, decodeURIComponent(path)) };
   }
-  if (/^(mysql|mariadb):\/\//i.test(text)) return parseMysqlUrl(text, fail);
+  if (/^(mysql|mariadb):\/\//i.test(text)) return parseMysqlUrl(text, source.cwd, fail);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
     return fail(`'${text.slice(0, text.indexOf(':'))}' databases are not supported; use ${EXAMPLES}`);
   }
@@ -48,7 +52,7 @@ export function parseDatabaseUrl(url: string, source: UrlSource): DatabaseTarget
   return fail(`'${url}' is not a database URL; use ${EXAMPLES}`);
 }
 
-function parseMysqlUrl(text: string, fail: (message: string) => never): DatabaseTarget {
+function parseMysqlUrl(text: string, cwd: string, fail: (message: string) => never): DatabaseTarget {
   let parsed: URL;
   try {
     parsed = new URL(text);
@@ -69,14 +73,53 @@ function parseMysqlUrl(text: string, fail: (message: string) => never): Database
     user: decodeURIComponent(parsed.username),
     password: decodeURIComponent(parsed.password),
     database,
+    tls: parseTls(parsed.searchParams, cwd, fail),
   };
+}
+
+const SSL_MODES: Record<string, boolean | 'no-verify'> = { true: true, required: true, false: false, 'no-verify': 'no-verify' };
+
+/**
+ * What is wrong with a mysql:// URL's parameters, or null. Only `ssl` and `ssl-ca` exist. Shared with
+ * config validation, which reports it at the file and line.
+ */
+export function mysqlParameterProblem(params: URLSearchParams): string | null {
+  for (const name of new Set(params.keys())) {
+    if (name !== 'ssl' && name !== 'ssl-ca') return `unknown parameter '${name}' (known: ssl=true|no-verify|false, ssl-ca=/path/to/ca.pem)`;
+    if (params.getAll(name).length > 1) return `parameter '${name}' is given more than once`;
+  }
+  const ssl = params.get('ssl');
+  if (ssl !== null && SSL_MODES[ssl.toLowerCase()] === undefined) return `ssl=${ssl} is not one of true, no-verify, false`;
+  const ca = params.get('ssl-ca');
+  if (ca !== null && ssl !== null && SSL_MODES[ssl.toLowerCase()] === false) return 'ssl=false contradicts ssl-ca (which turns TLS on)';
+  if (ca === '') return 'ssl-ca names no file; use ssl-ca=/path/to/ca.pem';
+  return null;
+}
+
+function parseTls(params: URLSearchParams, cwd: string, fail: (message: string) => never): MysqlTls | null {
+  const problem = mysqlParameterProblem(params);
+  if (problem !== null) return fail(problem);
+  const ssl = params.get('ssl');
+  const mode = ssl === null ? null : SSL_MODES[ssl.toLowerCase()]!;
+  const caParam = params.get('ssl-ca');
+  if (caParam === null) return mode === null || mode === false ? null : { verify: mode === true, ca: null, caPath: null };
+  const caPath = resolve(cwd, caParam);
+  let ca: string;
+  try {
+    ca = readFileSync(caPath, 'utf8');
+  } catch (error) {
+    return fail(`ssl-ca: cannot read ${caPath} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  if (!ca.includes('-----BEGIN CERTIFICATE-----')) return fail(`ssl-ca: ${caPath} holds no PEM certificate`);
+  return { verify: mode !== 'no-verify', ca, caPath };
 }
 
 /** The URL without its password, safe for messages and `store.location`. */
 export function mysqlLocation(target: MysqlTarget): string {
   const user = target.user === '' ? '' : `${encodeURIComponent(target.user)}@`;
   const host = target.host.includes(':') ? `[${target.host}]` : target.host;
-  return `mysql://${user}${host}:${target.port}/${target.database}`;
+  const tls = !target.tls ? '' : target.tls.caPath ? `?ssl-ca=${target.tls.caPath}` : target.tls.verify ? '?ssl=true' : '?ssl=no-verify';
+  return `mysql://${user}${host}:${target.port}/${target.database}${tls}`;
 }
 
 function redact(text: string): string {

@@ -93,6 +93,24 @@ alerting: { lease_ttl: 1h, sample_max_age: 2.5m }
     expect(parse('database:\n  url: "sqlite::memory:"\n').database.url).toBe('sqlite::memory:');
   });
 
+  it('resolves a relative ssl-ca of a mysql URL against the config file, and reports a bad TLS parameter at its line', () => {
+    expect(parse('database:\n  url: mysql://u:p@db:3306/monitor?ssl-ca=certs/ca.pem\n').database.url).toBe(
+      'mysql://u:p@db:3306/monitor?ssl-ca=%2Fsrv%2Fmonitor%2Fcerts%2Fca.pem',
+    );
+    expect(parse('database:\n  url: mysql://u@db/monitor?ssl=true&ssl-ca=~/ca.pem\n').database.url).toBe(
+      'mysql://u@db/monitor?ssl=true&ssl-ca=%2Fhome%2Fops%2Fca.pem',
+    );
+    expect(parse('database:\n  url: mysql://u@db/monitor?ssl=no-verify\n').database.url).toBe('mysql://u@db/monitor?ssl=no-verify');
+    expect(issuesOf(() => parse('# TLS\ndatabase:\n  url: mysql://u@db/monitor?sslmode=require\n'))).toEqual([
+      {
+        key: 'database.url',
+        message: "unknown parameter 'sslmode' (known: ssl=true|no-verify|false, ssl-ca=/path/to/ca.pem)",
+        file: FILE,
+        line: 3,
+      },
+    ]);
+  });
+
   it('strips the trailing slash of the server URL so paths can be appended', () => {
     expect(parse('server:\n  url: https://monitor.example.com/\n').server.url).toBe('https://monitor.example.com');
   });

@@ -1,7 +1,10 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { mysqlLocation, parseDatabaseUrl } from '../../src/store/database-url.js';
 import { openStore } from '../../src/store/open-store.js';
+import { useTempDir } from '../support/temp-dir.js';
 
 const source = { cwd: '/srv/monitor' };
 
@@ -14,6 +17,7 @@ describe('database.url', () => {
       user: 'mon@itor',
       password: 'p:ss',
       database: 'metrics',
+      tls: null,
     });
     expect(parseDatabaseUrl('mariadb://root@127.0.0.1/monitor', source)).toMatchObject({ kind: 'mysql', port: 3306, user: 'root', password: '' });
     expect(parseDatabaseUrl('mysql://u@[::1]:3306/m', source)).toMatchObject({ host: '::1' });
@@ -51,6 +55,49 @@ describe('database.url', () => {
     const issue = (error as ConfigError).issues[0]!;
     expect(issue).toMatchObject({ key: 'database.url', file: '/etc/monitor/monitor.yaml', line: 3 });
     expect(issue.message).toMatch(message);
+  });
+
+  describe('TLS parameters of a mysql:// URL', () => {
+    const dir = useTempDir('monitor-url-tls-');
+    const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const tlsOf = (query: string, cwd = source.cwd) => (parseDatabaseUrl(`mysql://u@db:3306/m?${query}`, { cwd }) as { tls: unknown }).tls;
+
+    it('ssl=true (or required) verifies against the system CAs, no-verify only encrypts, false and no parameter mean plain TCP', () => {
+      expect(tlsOf('ssl=true')).toEqual({ verify: true, ca: null, caPath: null });
+      expect(tlsOf('ssl=REQUIRED')).toEqual({ verify: true, ca: null, caPath: null });
+      expect(tlsOf('ssl=no-verify')).toEqual({ verify: false, ca: null, caPath: null });
+      expect(tlsOf('ssl=false')).toBeNull();
+      expect((parseDatabaseUrl('mysql://u@db:3306/m', source) as { tls: unknown }).tls).toBeNull();
+    });
+
+    it('ssl-ca reads the CA file (relative to the working directory) and turns verified TLS on', async () => {
+      await writeFile(join(dir.path, 'ca.pem'), PEM);
+      expect(tlsOf('ssl-ca=ca.pem', dir.path)).toEqual({ verify: true, ca: PEM, caPath: join(dir.path, 'ca.pem') });
+      expect(tlsOf(`ssl-ca=${join(dir.path, 'ca.pem')}&ssl=no-verify`)).toMatchObject({ verify: false, ca: PEM });
+      expect(mysqlLocation({ host: 'db', port: 3306, user: 'u', password: 'x', database: 'm', tls: { verify: true, ca: PEM, caPath: '/etc/ca.pem' } })).toBe(
+        'mysql://u@db:3306/m?ssl-ca=/etc/ca.pem',
+      );
+      expect(mysqlLocation({ host: 'db', port: 3306, user: 'u', password: 'x', database: 'm', tls: { verify: false, ca: null, caPath: null } })).toBe(
+        'mysql://u@db:3306/m?ssl=no-verify',
+      );
+    });
+
+    it.each([
+      ['sslmode=require', /unknown parameter 'sslmode' \(known: ssl=true\|no-verify\|false, ssl-ca=\/path\/to\/ca\.pem\)/],
+      ['ssl=maybe', /ssl=maybe is not one of true, no-verify, false/],
+      ['ssl=true&ssl=false', /parameter 'ssl' is given more than once/],
+      ['ssl=false&ssl-ca=/etc/ca.pem', /ssl=false contradicts ssl-ca/],
+      ['ssl-ca=', /ssl-ca names no file/],
+      ['ssl-ca=/no/such/ca.pem', /ssl-ca: cannot read \/no\/such\/ca\.pem \(ENOENT\)/],
+    ])('refuses ?%s with a ConfigError naming database.url', (query, message) => {
+      expect(() => tlsOf(query)).toThrow(ConfigError);
+      expect(() => tlsOf(query)).toThrow(message);
+    });
+
+    it('refuses an ssl-ca file that holds no PEM certificate', async () => {
+      await writeFile(join(dir.path, 'key.txt'), 'not a certificate');
+      expect(() => tlsOf('ssl-ca=key.txt', dir.path)).toThrow(`ssl-ca: ${join(dir.path, 'key.txt')} holds no PEM certificate`);
+    });
   });
 
   it('never repeats a password in its error messages', () => {

@@ -1,9 +1,10 @@
 // A mysql2 pool behind the SqlDriver interface. Placeholders are filled in client-side (pool.query),
 // which saves the prepare round trip of server-side statements; every value is still a parameter.
 
-import mysql, { type Pool, type PoolConnection, type QueryOptions, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
+import { isIP } from 'node:net';
+import mysql, { type Pool, type PoolConnection, type QueryOptions, type ResultSetHeader, type RowDataPacket, type SslOptions } from 'mysql2/promise';
 import type { RunResult, SqlDriver, SqlValue } from '../sql/driver.js';
-import { type MysqlTarget, toStoreError } from './errors.js';
+import { type MysqlTarget, type MysqlTls, toStoreError } from './errors.js';
 import { mysqlSyntax } from './syntax.js';
 
 export interface MysqlPoolOptions {
@@ -51,6 +52,7 @@ export function createMysqlPool(target: MysqlTarget, options: MysqlPoolOptions, 
     charset: 'utf8mb4_unicode_ci',
     multipleStatements: extras.multipleStatements ?? false,
     trace: extras.trace ?? true,
+    ...(target.tls ? { ssl: sslOptions(target.tls, target.host) } : {}),
   });
   const sessionSql = options.sessionSql ?? [];
   if (sessionSql.length > 0) {
@@ -64,6 +66,19 @@ export function createMysqlPool(target: MysqlTarget, options: MysqlPoolOptions, 
     });
   }
   return pool;
+}
+
+/**
+ * mysql2's TLS options. The chain is verified unless ssl=no-verify. The name is verified for a DNS
+ * host only: for an IP address mysql2 checks the certificate against "localhost" (it passes no
+ * servername), which would refuse a correct certificate, so there the CA alone vouches for the server.
+ */
+function sslOptions(tls: MysqlTls, host: string): SslOptions {
+  return {
+    ...(tls.ca === null ? {} : { ca: tls.ca }),
+    rejectUnauthorized: tls.verify,
+    verifyIdentity: tls.verify && isIP(host) === 0,
+  };
 }
 
 export class MysqlDriver implements SqlDriver {

@@ -11,6 +11,17 @@ export interface MysqlTarget {
   user: string;
   password: string;
   database: string;
+  /** TLS for the connection (`?ssl=…` / `?ssl-ca=…` in the URL); absent or null: plain TCP. */
+  tls?: MysqlTls | null;
+}
+
+export interface MysqlTls {
+  /** Check the server's certificate chain and name (false: encrypt without checking, `ssl=no-verify`). */
+  verify: boolean;
+  /** PEM text of the CA to trust instead of the system's (`ssl-ca=PATH`), or null. */
+  ca: string | null;
+  /** Where `ca` was read from, for messages. */
+  caPath: string | null;
 }
 
 interface MysqlErrorLike extends Error {
@@ -70,6 +81,20 @@ export function toStoreError(error: unknown, target: MysqlTarget): unknown {
   if (error.errno !== undefined && RETRYABLE_ERRNOS.has(error.errno)) {
     return new RetryableTransactionError(`the transaction was rolled back by MySQL at ${where}: ${error.sqlMessage ?? error.message}`, {
       hint: 'try again',
+      ...options,
+    });
+  }
+  if (code === 'HANDSHAKE_NO_SSL_SUPPORT') {
+    return new UnavailableError(`MySQL at ${where} does not offer TLS, and ${URL_HINT} asks for it`, {
+      hint: 'enable TLS on the server (ssl_cert, ssl_key), or remove ssl and ssl-ca from the URL',
+      ...options,
+    });
+  }
+  if (code === 'HANDSHAKE_SSL_ERROR') {
+    // mysql2 keeps only Node's message ("self-signed certificate in certificate chain", "Hostname/IP does not match…").
+    const trusted = target.tls?.caPath ? `the CA in ${target.tls.caPath}` : "the system's CAs";
+    return new UnavailableError(`MySQL at ${where}: the TLS handshake failed (${error.message}; certificates checked against ${trusted})`, {
+      hint: 'give the CA that signed it with ssl-ca=/path/to/ca.pem in the URL, or ssl=no-verify to encrypt without checking',
       ...options,
     });
   }
