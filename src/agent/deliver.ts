@@ -64,22 +64,26 @@ const CONTENT_REFUSALS = new Set([400, 413, 422]);
 export async function deliverWithSpool(options: DeliverOptions): Promise<DeliverSummary> {
   const { spool, log } = options;
   const newFile = await spool.append([options.report]);
-  const dropped = await spool.enforceLimits({ ...options.limits, now: options.now, keep: newFile });
-  if (dropped.tooOld > 0) {
-    log.warn(`dropped ${dropped.tooOld} spooled reports older than ${formatDurationCompact(options.limits.maxAgeMs)}`);
-  }
-  if (dropped.overSize > 0) {
-    log.warn(`dropped ${dropped.overSize} spooled reports over ${formatBytes(options.limits.maxBytes)}`);
-  }
-  const summary: DeliverSummary = { sent: 0, spooled: 0, dropped: dropped.tooOld + dropped.overSize, unavailable: null, deferred: false };
+  const summary: DeliverSummary = { sent: 0, spooled: 0, dropped: 0, unavailable: null, deferred: false };
 
   const release = await tryFlushLock(spool.dir, { now: options.now, staleAfterMs: options.lockStaleAfterMs ?? DEFAULT_LOCK_STALE_MS });
   if (!release) {
+    // The run holding the lock enforces the limits and sends; this one only leaves its report.
     log.info('another collect run is sending the spool; this report waits in it for the next run');
     return { ...summary, deferred: true, spooled: await spool.size() };
   }
   try {
-    const entries = await spool.list((file, reason) => log.warn(`set aside ${reason} ${file} in ${spool.dir}/set-aside`));
+    // The spool is read once per run: a long outage can leave thousands of files in it.
+    const listed = await spool.list((file, reason) => log.warn(`set aside ${reason} ${file} in ${spool.dir}/set-aside`));
+    const { dropped, kept: entries } = await spool.applyLimits(listed, { ...options.limits, now: options.now, keep: newFile });
+    if (dropped.tooOld > 0) {
+      log.warn(`dropped ${dropped.tooOld} spooled reports older than ${formatDurationCompact(options.limits.maxAgeMs)}`);
+    }
+    if (dropped.overSize > 0) {
+      log.warn(`dropped ${dropped.overSize} spooled reports over ${formatBytes(options.limits.maxBytes)}`);
+    }
+    summary.dropped = dropped.tooOld + dropped.overSize;
+
     const flush = new Flush(options, summary);
     let reached = true;
     for (const batch of batches(entries.filter((entry) => entry.file !== newFile), options.batchSize)) {
@@ -100,7 +104,10 @@ export async function deliverWithSpool(options: DeliverOptions): Promise<Deliver
         throw refusal(`server refused the report (${result.status}): ${result.message}`, result.status);
       }
     }
-    await finish(summary, spool, log);
+    summary.spooled = count(entries) - summary.sent - flush.setAsideReports;
+    if (summary.unavailable !== null) {
+      log.info(`server not reached: ${summary.unavailable}; ${summary.spooled} report(s) kept in ${spool.dir}, sent first next run`);
+    }
     flush.throwIfSetAside();
     return summary;
   } finally {
@@ -149,21 +156,18 @@ class Flush {
     return true;
   }
 
+  /** Reports moved out of the queue because the server refused their content. */
+  get setAsideReports(): number {
+    return this.setAside.reduce((total, item) => total + item.reports, 0);
+  }
+
   throwIfSetAside(): void {
     if (this.setAside.length === 0) return;
     const first = this.setAside[0]!;
-    const reports = this.setAside.reduce((total, item) => total + item.reports, 0);
     throw refusal(
-      `server refused ${reports} spooled report(s) (${first.status}): ${first.message}; set aside in ${this.options.spool.dir}/set-aside`,
+      `server refused ${this.setAsideReports} spooled report(s) (${first.status}): ${first.message}; set aside in ${this.options.spool.dir}/set-aside`,
       first.status,
     );
-  }
-}
-
-async function finish(summary: DeliverSummary, spool: Spool, log: Logger): Promise<void> {
-  summary.spooled = await spool.size();
-  if (summary.unavailable !== null) {
-    log.info(`server not reached: ${summary.unavailable}; ${summary.spooled} report(s) kept in ${spool.dir}, sent first next run`);
   }
 }
 
@@ -196,7 +200,7 @@ function refusal(message: string, status: number): RejectedError {
 function hintFor(status: number): string {
   if (status === 401) return 'check agent.host_key (or MONITOR_HOST_KEY); `monitor hosts rotate-key HOST` prints a new key';
   if (status === 403) return 'the key belongs to another host: check agent.host_name (or MONITOR_HOST_NAME)';
-  if (status === 413) return "the report is larger than the server's server.max_body_bytes";
+  if (status === 413) return "the report is larger than the server's server.max_body";
   if (status === 400 || status === 422) return 'the server names the bad field; check the --dataset/--files/--*-event values';
   return 'check server.url (or MONITOR_SERVER_URL)';
 }

@@ -112,33 +112,41 @@ export class Spool {
    * cleans leftovers of killed writes and old set-aside files. Returns how many reports were dropped.
    */
   async enforceLimits(limits: SpoolLimits): Promise<DroppedReports> {
+    return (await this.applyLimits(await this.list(), limits)).dropped;
+  }
+
+  /** enforceLimits on entries just listed (no second read of the files); also returns the entries kept. */
+  async applyLimits(entries: readonly SpoolEntry[], limits: SpoolLimits): Promise<{ dropped: DroppedReports; kept: SpoolEntry[] }> {
     const dropped: DroppedReports = { tooOld: 0, overSize: 0 };
     const cutoff = limits.now.getTime() - limits.maxAgeMs;
-    const kept: SpoolEntry[] = [];
-    for (const entry of await this.list()) {
-      const young = entry.reports.filter((report) => Date.parse(report.collected_at) >= cutoff);
-      dropped.tooOld += entry.reports.length - young.length;
-      if (young.length === entry.reports.length) {
-        kept.push(entry);
-      } else if (young.length === 0) {
+    const young: SpoolEntry[] = [];
+    for (const entry of entries) {
+      const reports = entry.reports.filter((report) => Date.parse(report.collected_at) >= cutoff);
+      dropped.tooOld += entry.reports.length - reports.length;
+      if (reports.length === entry.reports.length) {
+        young.push(entry);
+      } else if (reports.length === 0) {
         await this.remove(entry.file);
       } else {
         // Keep the young part under the same name: its place in the order does not change.
-        const text = JSON.stringify({ version: 1, reports: young });
+        const text = JSON.stringify({ version: 1, reports });
         await writeFileAtomic(join(this.dir, entry.file), text);
-        kept.push({ file: entry.file, reports: young, bytes: Buffer.byteLength(text) });
+        young.push({ file: entry.file, reports, bytes: Buffer.byteLength(text) });
       }
     }
-    let total = kept.reduce((bytes, entry) => bytes + entry.bytes, 0);
-    for (const entry of kept) {
-      if (total <= limits.maxBytes) break;
-      if (entry.file === limits.keep) continue;
-      await this.remove(entry.file);
-      total -= entry.bytes;
-      dropped.overSize += entry.reports.length;
+    let total = young.reduce((bytes, entry) => bytes + entry.bytes, 0);
+    const kept: SpoolEntry[] = [];
+    for (const entry of young) {
+      if (total > limits.maxBytes && entry.file !== limits.keep) {
+        await this.remove(entry.file);
+        total -= entry.bytes;
+        dropped.overSize += entry.reports.length;
+      } else {
+        kept.push(entry);
+      }
     }
     await this.cleanLeftovers(limits.now, limits.maxAgeMs);
-    return dropped;
+    return { dropped, kept };
   }
 
   /** How many reports wait in the spool. */

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliverWithSpool, type DeliverOptions, type SendBatch } from '../../src/agent/deliver.js';
@@ -181,6 +181,28 @@ describe('collect delivery', () => {
 
     // The next run is not blocked by it.
     expect(await run(spool, 4, httpSend(server.url)).result).toMatchObject({ sent: 1, spooled: 0 });
+  });
+
+  it('sets an unreadable spool file aside with a warning naming it, and sends the rest', async () => {
+    const spool = await newSpool();
+    await spoolWhileDown(spool, [0]);
+    const corrupt = '000000000000001-000001-deadbeef.json';
+    await writeFile(join(spool.dir, corrupt), '{"version":1,"reports":');
+    const server = await ingest();
+    const { result, log } = run(spool, 1, httpSend(server.url));
+    expect(await result).toMatchObject({ sent: 2, spooled: 0 });
+    expect(log.lines).toContain(`warn: set aside unreadable spool file ${corrupt} in ${spool.dir}/set-aside`);
+    expect(await readdir(join(spool.dir, 'set-aside'))).toEqual([`${corrupt}.corrupt`]);
+  });
+
+  it('a report too large for the server: refused, and the hint names the config key to raise', async () => {
+    const spool = await newSpool();
+    const tooLarge: SendBatch = async () => ({ kind: 'rejected', status: 413, message: 'request body larger than 1 MiB' });
+    const error = await run(spool, 0, tooLarge).result.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RejectedError);
+    expect((error as Error).message).toBe('server refused the report (413): request body larger than 1 MiB');
+    expect((error as RejectedError).hint).toBe("the report is larger than the server's server.max_body");
+    expect(await spool.size()).toBe(0);
   });
 
   it('drops spooled reports past the age limit with a warning that counts them', async () => {
