@@ -18,7 +18,7 @@ import { parseListen } from './listen.js';
 import type { KeyPath, TreeNode } from './key-path.js';
 import { CONFIG_KEYS } from './keys.js';
 import { hostNameProblem } from '../hosts/host-name.js';
-import { mysqlParameterProblem } from '../store/database-url.js';
+import { mysqlParameterProblem, redact } from '../store/database-url.js';
 
 /** Relative paths in a config file mean "next to the file", so cron's cwd does not matter. */
 export interface PathBase {
@@ -52,10 +52,10 @@ export function normaliseDatabaseUrl(text: string, base: PathBase): string | { e
     try {
       url = new URL(trimmed);
     } catch {
-      return { error: `'${text}' is not a valid URL (mysql://user:password@host:3306/database)` };
+      return { error: `'${redact(text)}' is not a valid URL (mysql://user:password@host:3306/database)` };
     }
-    if (!url.hostname) return { error: `'${text}' names no host (mysql://user:password@host:3306/database)` };
-    if (url.pathname.replace(/^\//, '') === '') return { error: `'${text}' names no database (…:3306/monitor)` };
+    if (!url.hostname) return { error: `'${redact(text)}' names no host (mysql://user:password@host:3306/database)` };
+    if (url.pathname.replace(/^\//, '') === '') return { error: `'${redact(text)}' names no database (…:3306/monitor)` };
     const problem = mysqlParameterProblem(url.searchParams);
     if (problem !== null) return { error: problem };
     // A relative CA path is relative to the config file, like a SQLite path.

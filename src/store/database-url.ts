@@ -122,6 +122,7 @@ export function mysqlLocation(target: MysqlTarget): string {
   return `mysql://${user}${host}:${target.port}/${target.database}${tls}`;
 }
 
-function redact(text: string): string {
+/** A URL as typed, with its password replaced by ***: safe for error messages. */
+export function redact(text: string): string {
   return text.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
 }

@@ -177,6 +177,9 @@ hosts:
       { key: 'agent.mounts[1]', message: "mount point must be an absolute path, got 'data'", file: FILE, line: 4 },
     ]);
     expect(issuesOf(() => parse('database:\n  url: mysql://db:3306\n'))[0]!.message).toContain('names no database');
+    // A config error is printed and mailed by cron: it never repeats the password.
+    const [withPassword] = issuesOf(() => parse('database:\n  url: mysql://monitor:s3cret@db:3306\n'));
+    expect(withPassword!.message).toBe("'mysql://monitor:***@db:3306' names no database (…:3306/monitor)");
   });
 
   it('names the real file and line when loading from disk', async () => {
