@@ -5,6 +5,7 @@ import { parseDatabaseUrl } from '../../src/store/database-url.js';
 import { SchemaVersionError } from '../../src/store/migrations.js';
 import { openMysqlStore } from '../../src/store/mysql/open.js';
 import { openStore } from '../../src/store/open-store.js';
+import { mysqlRows } from '../support/raw-sql.js';
 import { withTransactionRetry } from '../../src/store/retry.js';
 import { SqlStore } from '../../src/store/sql/sql-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -91,20 +92,26 @@ describeMysql('MySQL store', (db) => {
   it('refuses a schema that is behind instead of upgrading it, until `db migrate`', async () => {
     const { url } = await db.fresh('behind');
     await (await openStore(database(url))).close();
+    // Back to the schema an older monitor left (version 002): without 003's outbox index.
     const raw = await mysql.createConnection({ uri: url });
-    await raw.query("DELETE FROM schema_migrations WHERE version = '002'");
+    await raw.query("DELETE FROM schema_migrations WHERE version = '003'");
+    await raw.query(
+      'ALTER TABLE notifications DROP KEY idx_notifications_channel_pending, ADD KEY idx_notifications_pending (delivered_at, created_at, notification_id)',
+    );
     await raw.end();
 
     const error = await openStore(database(url)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SchemaVersionError);
     expect(error).toBeInstanceOf(UnavailableError);
-    expect((error as Error).message).toMatch(/is at 001, this monitor needs 002$/);
+    expect((error as Error).message).toMatch(/is at 002, this monitor needs 003$/);
     expect((error as SchemaVersionError).hint).toBe('run `monitor db migrate`');
 
     const store = await openStore(database(url), { migrate: 'never' });
     try {
-      expect(await store.migrate()).toEqual(['002']);
+      expect(await store.migrate()).toEqual(['003']);
       expect(await store.listCheckTypes()).toHaveLength(6);
+      const indexes = await mysqlRows<{ name: string }>(url, "SELECT DISTINCT index_name AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'notifications' ORDER BY index_name");
+      expect(indexes.map((row) => row.name)).toEqual(['idx_notifications_alert', 'idx_notifications_channel_pending', 'PRIMARY']);
     } finally {
       await store.close();
     }

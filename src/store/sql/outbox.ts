@@ -21,7 +21,8 @@ const PENDING_COLUMNS = 'notification_id, alert_id, channel, event, payload_json
 
 /**
  * Each channel's oldest pending rows, as one UNION ALL of per-channel reads, each walking the
- * (delivered_at, created_at, notification_id) index over pending rows only; then oldest first.
+ * (channel, delivered_at, created_at, notification_id) index over that channel's pending rows only
+ * (migration 003); then oldest first.
  */
 export async function pendingNotifications(
   db: SqlDriver,
