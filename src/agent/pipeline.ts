@@ -3,6 +3,7 @@
 // They ride on the host's metrics report, or make a report of their own when metrics are off.
 
 import { UsageError } from '../errors.js';
+import { parseTypedZonedTime } from '../time/zoned-time.js';
 import type { Report } from '../reports/report.js';
 
 export interface PipelineFacts {
@@ -21,8 +22,6 @@ export interface PipelineFlags {
   firstEvent?: string | undefined;
   lastEvent?: string | undefined;
 }
-
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
 /** Validates the flags; null when none was given. Throws UsageError naming the flag. */
 export function parsePipelineFlags(flags: PipelineFlags): PipelineFacts | null {
@@ -52,14 +51,13 @@ export function parsePipelineFlags(flags: PipelineFlags): PipelineFacts | null {
 
 function parseEventTime(flag: string, text: string | undefined): Date | null {
   if (text === undefined) return null;
-  const trimmed = text.trim();
-  const ms = ISO_WITH_ZONE.test(trimmed) ? Date.parse(trimmed) : NaN;
-  if (Number.isNaN(ms)) {
+  const time = parseTypedZonedTime(text);
+  if (time === null) {
     throw new UsageError(`${flag} must be an ISO-8601 time with a zone, got "${text}"`, {
       hint: 'e.g. 2024-06-01T13:45:00Z or 2024-06-01T15:45:00+02:00',
     });
   }
-  return new Date(ms);
+  return time;
 }
 
 /** The report with the facts added (a copy; the report passed in is not changed). */

@@ -2,6 +2,7 @@
 
 import { InvalidArgumentError } from 'commander';
 import { parseDuration } from '../time/duration.js';
+import { parseTypedZonedTime } from '../time/zoned-time.js';
 
 export function durationOption(value: string): number {
   const ms = parseDuration(value);
@@ -21,10 +22,8 @@ export type MomentOption = { at: Date } | { agoMs: number };
 export function momentOption(value: string): MomentOption {
   const ms = parseDuration(value);
   if (ms !== null) return { agoMs: ms };
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(value)) {
-    const date = new Date(value);
-    if (!Number.isNaN(date.getTime())) return { at: date };
-  }
+  const at = parseTypedZonedTime(value);
+  if (at !== null) return { at };
   throw new InvalidArgumentError(`expected an ISO-8601 time with a zone (2026-11-29T10:00:00Z) or an age like 2h, got '${value}'`);
 }
 

@@ -31,9 +31,16 @@ describe('pipeline flags', () => {
     expect(() => parsePipelineFlags({ dataset: 'orders', files })).toThrow(/--files/);
   });
 
-  it.each([['2024-06-01'], ['2024-06-01T12:00:00'], ['yesterday'], ['2024-13-01T00:00:00Z']])('reject an event time without a zone or date: %j', (time) => {
-    expect(() => parsePipelineFlags({ dataset: 'orders', lastEvent: time })).toThrow(/--last-event.*ISO-8601/);
+  it.each([['2024-06-01 02:00:00+0200'], ['2024-06-01t00:00:00z'], [' 2024-06-01T00:00:00Z ']])('take %j, the same time typed another way', (time) => {
+    expect(parsePipelineFlags({ dataset: 'orders', lastEvent: time })?.lastEventAt).toEqual(new Date('2024-06-01T00:00:00Z'));
   });
+
+  it.each([['2024-06-01'], ['2024-06-01T12:00:00'], ['yesterday'], ['2024-13-01T00:00:00Z'], ['2024-02-30T10:00:00Z'], ['2023-02-29T00:00:00Z']])(
+    'reject an event time without a zone, or an impossible date: %j',
+    (time) => {
+      expect(() => parsePipelineFlags({ dataset: 'orders', lastEvent: time })).toThrow(/--last-event.*ISO-8601/);
+    },
+  );
 
   it('reject a first event after the last one', () => {
     expect(() => parsePipelineFlags({ dataset: 'orders', firstEvent: '2024-06-02T00:00:00Z', lastEvent: '2024-06-01T00:00:00Z' })).toThrow(/after/);

@@ -26,6 +26,14 @@ describe('monitor command-line usage', () => {
     expectUsageError(await monitor(['bogus']), /^error: unknown command 'bogus'$/m, 'monitor [options] [command]');
   });
 
+  it('check --at refuses an impossible date instead of rolling it over into the next month', async () => {
+    expectUsageError(
+      await monitor(['check', '--at', '2024-02-30T10:00:00Z']),
+      /option '--at <time>' argument '2024-02-30T10:00:00Z' is invalid\. expected an ISO-8601 time with a zone/,
+      'monitor check [options]',
+    );
+  });
+
   it('a misspelt subcommand suggests the right one', async () => {
     const result = await monitor(['alerts', 'lst']);
     expectUsageError(result, /unknown command 'lst'/, 'monitor alerts [options] [command]');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidReportError, parseReportsBody, parseZonedTime } from '../../src/reports/validate.js';
+import { InvalidReportError, parseReportsBody } from '../../src/reports/validate.js';
+import { parseZonedTime } from '../../src/time/zoned-time.js';
 import { HostMismatchError, toSamples } from '../../src/reports/ingest.js';
 import type { Host } from '../../src/store/types.js';
 
