@@ -70,7 +70,10 @@ export function evaluateAll(inputs: CheckRunInputs, options: { now: Date; flap: 
     }
     evaluated += 1;
     const stored = inputs.states.get(hostId)?.get(checkId) ?? null;
-    const previous = stored ?? plainState(hostId, checkId);
+    // No row means a plain OK state — unless an alert is open (an open alert always leaves a row, so
+    // the row was lost): then the evaluator's fresh state applies, which assumes the opening was
+    // announced, so the resolve is announced too (a duplicate resolve beats a lost one).
+    const previous = stored ?? (openAlert ? null : plainState(hostId, checkId));
     const cooldownMs = check.type.cooldownSeconds * 1000;
     if (settled(previous, result, openAlert, flap)) {
       if (stored && isPlainState(stored, cooldownMs, nowMs)) forget.push({ hostId, checkId });

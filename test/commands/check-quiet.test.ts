@@ -16,6 +16,17 @@ eachCheckBackend('monitor check: recorded, not announced', (backend) => {
 
   const disk = (percent: number) => ({ [HOST]: { disk: percent } });
 
+  it('an open alert whose remembered state was lost: its resolve is still announced, not swallowed as quiet', async () => {
+    fleet = await startFleet(backend());
+    await fleet.addHost(HOST);
+    const opened = await fleet.tick(disk(92));
+    expect(lines(opened)).toHaveLength(1);
+    await backend().sql('DELETE FROM check_state');
+    const resolved = await fleet.tick(disk(45));
+    expect(lines(resolved)).toEqual([`✅ RESOLVED: Disk Space - Host '${HOST}' disk usage normal: 45%`]);
+    expect((await alertRows(backend())).map((alert) => alert.status)).toEqual(['resolved']);
+  });
+
   it('a flapping disk prints one FLAPPING line, no open/resolve spam, and one FLAPPING ENDED when it settles; every alert is recorded', async () => {
     fleet = await startFleet(backend());
     await fleet.addHost(HOST);
