@@ -33,7 +33,7 @@ async function startBlackHole(): Promise<{ port: number; close(): Promise<void> 
 function expectOneLine(stderr: string, where: string): void {
   const lines = stderr.trimEnd().split('\n');
   expect(lines, stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(new RegExp(`^monitor: cannot connect to MySQL at ${where.replace('.', '\\.')} \\(`));
+  expect(lines[0]).toMatch(new RegExp(`^monitor: cannot connect to MySQL at ${where.replaceAll('.', '\\.')} \\(`));
   expect(lines[0]).toMatch(/MONITOR_DATABASE_URL/);
 }
 

@@ -55,7 +55,6 @@ describe('samplesRead: a threshold check decides the same on its samples as on i
   }
 
   it('for 2,000 generated hosts and thresholds', () => {
-    let compared = 0;
     for (let i = 0; i < 2000; i++) {
       const metric = random.pick(metrics);
       const raw: Record<string, unknown> = { metric, warn: 80, crit: 90, for: random.pick(['0s', '0s', '1m', '5m', '10m']) };
@@ -85,9 +84,7 @@ describe('samplesRead: a threshold check decides the same on its samples as on i
       const read = samplesRead(check, all.filter((s) => s.collectedAt.getTime() <= now), now);
       expect(read.length).toBeLessThanOrEqual(inWindow.length);
       expect(metricThreshold.evaluate({ ...base, samples: read })).toEqual(metricThreshold.evaluate(base));
-      compared++;
     }
-    expect(compared).toBe(2000);
   });
 
   it('hands a check without `for` only the newest sample carrying its metric', () => {

@@ -136,6 +136,7 @@ describeMysql('MySQL group commit (insertSampleGroups)', (db) => {
     await store.insertSampleGroups([[sample(web, at(0))]]);
     // Every connection of this test's database but our own: the writer's among them.
     const [ids] = await raw.query('SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID()');
+    expect(ids).not.toHaveLength(0);
     for (const { id } of ids as { id: number }[]) await raw.query('KILL ?', [id]);
 
     // The write that meets the dead connection may fail (as unavailable: the agent re-sends); the one after it writes.
