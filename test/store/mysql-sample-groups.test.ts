@@ -7,9 +7,11 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { UnavailableError } from '../../src/errors.js';
 import { parseDatabaseUrl } from '../../src/store/database-url.js';
 import { openMysqlStore } from '../../src/store/mysql/open.js';
+import { MysqlSampleWriter } from '../../src/store/mysql/sample-writer.js';
 import type { MysqlStore } from '../../src/store/mysql/mysql-store.js';
 import type { NewSample } from '../../src/store/types.js';
 import { describeMysql } from '../support/mysql.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 import { addHost, at, rejection, sample } from './contract/helpers.js';
 
 describeMysql('MySQL group commit (insertSampleGroups)', (db) => {
@@ -147,5 +149,38 @@ describeMysql('MySQL group commit (insertSampleGroups)', (db) => {
       { inserted: next instanceof Error ? 2 : 1, duplicates: next instanceof Error ? 0 : 1 },
     ]);
     expect(await rows()).toBe(3);
+  });
+});
+
+describeMysql('MySQL group commit when the server stops answering', (db) => {
+  it('gives up the stalled connection after the write timeout, then writes on a fresh one', async () => {
+    const { url } = await db.fresh('stalled');
+    const target = parseDatabaseUrl(url, { cwd: process.cwd() });
+    if (target.kind !== 'mysql') throw new Error('not a MySQL url');
+    const store = await openMysqlStore(target, { poolSize: 1, connectTimeoutMs: 2000, migrate: 'auto' });
+    const proxy = await startTcpProxy({ host: target.host, port: target.port });
+    const writer = new MysqlSampleWriter({ ...target, host: proxy.host, port: proxy.port }, { poolSize: 1, connectTimeoutMs: 2000 }, 300);
+    try {
+      const host = (await addHost(store, 'web-01')).hostId;
+      expect(await writer.write([[sample(host, at(0))]])).toEqual([{ inserted: 1, duplicates: 0 }]);
+
+      proxy.stall();
+      const started = Date.now();
+      const error = await rejection(writer.write([[sample(host, at(60))]]));
+      expect(error).toBeInstanceOf(UnavailableError);
+      expect(error.message).toBe(`MySQL at 127.0.0.1:${proxy.port} did not answer a write within 300 ms`);
+      expect(Date.now() - started).toBeLessThan(5_000);
+
+      // The stalled commit never reached the server; the next write connects afresh and lands.
+      expect(await writer.write([[sample(host, at(60))], [sample(host, at(120))]])).toEqual([
+        { inserted: 1, duplicates: 0 },
+        { inserted: 1, duplicates: 0 },
+      ]);
+      expect(proxy.acceptedConnections).toBe(2);
+    } finally {
+      await writer.close();
+      await proxy.close();
+      await store.close();
+    }
   });
 });

@@ -1,6 +1,8 @@
 // A TCP proxy a test controls, put between a program and a real server (e.g. serve and MariaDB) to
 // cut the connection without touching the server itself: cut() destroys every open connection and
-// refuses new ones (the port is closed: ECONNREFUSED); restore() accepts again on the same port.
+// refuses new ones (the port is closed: ECONNREFUSED); restore() accepts again on the same port;
+// stall() makes the open connections go silent without closing them (a frozen server or a black-
+// holed route), while new connections still go through.
 
 import { createServer, createConnection, type Server, type Socket } from 'node:net';
 
@@ -13,6 +15,7 @@ export interface TcpProxy {
   readonly acceptedConnections: number;
   cut(): Promise<void>;
   restore(): Promise<void>;
+  stall(): void;
   close(): Promise<void>;
 }
 
@@ -85,6 +88,14 @@ export async function startTcpProxy(target: { host: string; port: number }, list
     },
     async restore() {
       if (!server) await listen();
+    },
+    stall() {
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
     },
     async close() {
       const closing = stopListening();

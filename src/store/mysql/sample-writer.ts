@@ -18,7 +18,8 @@ import mysql, { type Pool, type PoolConnection, type ResultSetHeader } from 'mys
 import type { InsertResult, NewSample } from '../types.js';
 import { byKey, MAX_ROWS_PER_INSERT, SAMPLE_COLUMNS, type SampleParams, toParams, touchHostsStatements } from '../sql/insert-samples.js';
 import { createMysqlPool, type MysqlPoolOptions } from './connection.js';
-import { type MysqlTarget, toStoreError } from './errors.js';
+import { UnavailableError } from '../../errors.js';
+import { describeTarget, type MysqlTarget, toStoreError } from './errors.js';
 import { mysqlSyntax } from './syntax.js';
 
 /** ER_SUBQUERY_NO_1_ROW: raised on purpose by the guard below (INSERT and UPDATE have no subqueries). */
@@ -52,6 +53,8 @@ interface InsertPlan {
 
 class MixedDuplicates extends Error {}
 
+const DEFAULT_WRITE_TIMEOUT_MS = 30_000;
+
 export class MysqlSampleWriter {
   #pool: Pool | null = null;
   /**
@@ -64,9 +67,14 @@ export class MysqlSampleWriter {
   #busy = false;
   #waiting: (() => void)[] = [];
 
+  /**
+   * @param writeTimeoutMs how long one commit may go unanswered before its connection is given up:
+   *   far above any real commit (milliseconds), well below TCP keepalive's hours.
+   */
   constructor(
     private readonly target: MysqlTarget,
     private readonly options: MysqlPoolOptions,
+    private readonly writeTimeoutMs = DEFAULT_WRITE_TIMEOUT_MS,
   ) {}
 
   /** Writes every group in one transaction and returns each group's counts, in order. */
@@ -136,9 +144,21 @@ export class MysqlSampleWriter {
   async #run(sql: string): Promise<ResultSetHeader[]> {
     const connection = this.#connection ?? (await this.#connect());
     try {
-      const [replies] = await connection.query(sql);
+      const [replies] = await connection.query({ sql, timeout: this.writeTimeoutMs });
       return replies as ResultSetHeader[];
     } catch (error) {
+      if ((error as { code?: unknown }).code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
+        // A server (or network) that stopped answering. mysql2 gives up waiting but keeps the
+        // connection busy with the unanswered script, so a ROLLBACK would wait behind it forever:
+        // close it instead (the server rolls back an unfinished transaction of a closed connection;
+        // a commit that did land is harmless, as re-sent reports are idempotent). The next write
+        // connects afresh, so one stalled commit cannot stop every later one.
+        this.#drop(connection);
+        throw new UnavailableError(`MySQL at ${describeTarget(this.target)} did not answer a write within ${this.writeTimeoutMs} ms`, {
+          hint: 'the server is overloaded or unreachable; agents re-send their reports',
+          cause: error,
+        });
+      }
       // MySQL stops at the failing statement and leaves the transaction open (a deadlock has already
       // rolled it back; ROLLBACK is then a no-op).
       try {
