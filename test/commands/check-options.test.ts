@@ -57,6 +57,24 @@ eachCheckBackend('monitor check options', (backend) => {
     return { alerts: Number(row!.alerts), states: Number(row!.states), outbox: Number(row!.outbox), settings: Number(row!.settings) };
   };
 
+  it('finds the lease held by another run: says so on stderr, evaluates nothing, writes nothing, exits 0', async () => {
+    await fullDisk();
+    const other = await backend().openStore();
+    try {
+      expect(await other.acquireLease('check', 'another-box:4242', fleet.clock.now(), 60_000)).toBe(true);
+    } finally {
+      await other.close();
+    }
+    const before = await counts();
+    const text = await fleet.check();
+    expect(text.code).toBe(0);
+    expect(text.stdout).toBe('');
+    expect(text.stderr).toMatch(/another `monitor check` run holds the lease; nothing to do this time/);
+    const json = parse((await fleet.check(['--json'])).stdout);
+    expect(json).toMatchObject({ skipped: 'another `monitor check` run holds the lease', checks_evaluated: 0, transitions: [] });
+    expect(await counts()).toEqual(before);
+  });
+
   it('--dry-run prints the transition it would make and writes nothing: no alert, no state, no outbox row', async () => {
     await fullDisk();
     // A notifier is configured: a real run would queue a notification for it.

@@ -115,6 +115,27 @@ eachBackend('monitor checks', (backend) => {
     expect(rowOf(await hostChecks(b), 'db-01', 'memory_usage')).toMatchObject({ enabled: 1 });
   });
 
+  it('checks assign --enable after --disable removes the enabled: false line and sets enabled = 1 again', async () => {
+    const b = backend();
+    expect((await b.cli(['checks', 'assign', 'web-01', 'memory_usage', '--disable'], { now: NOW })).code).toBe(0);
+    const result = await b.cli(['checks', 'assign', 'web-01', 'memory_usage', '--enable'], { now: NOW });
+    expect(result.code, result.stderr).toBe(0);
+    const yaml = await readFile(configFile, 'utf8');
+    expect(yaml).not.toMatch(/enabled:/);
+    expect(yaml).toMatch(/# big JVM heap/);
+    expect(rowOf(await hostChecks(b), 'web-01', 'memory_usage')).toMatchObject({ params: { crit: 95 }, enabled: 1 });
+  });
+
+  it('checks assign --unset removes the host\'s own value: the check falls back to what default_checks and the type say', async () => {
+    const b = backend();
+    const result = await b.cli(['checks', 'assign', 'web-01', 'memory_usage', '--unset', 'crit'], { now: NOW });
+    expect(result.code, result.stderr).toBe(0);
+    expect(await readFile(configFile, 'utf8')).not.toMatch(/crit: 95/);
+    const row = rowOf(await hostChecks(b), 'web-01', 'memory_usage')!;
+    expect(row.params).toEqual(rowOf(await hostChecks(b), 'db-01', 'memory_usage')!.params);
+    expect(row.enabled).toBe(1);
+  });
+
   it('checks assign accepts a threshold valid over what default_checks sets (crit 78 over warn 75), and the config stays usable', async () => {
     const b = backend();
     const result = await b.cli(['checks', 'assign', 'db-01', 'disk_space', '--set', 'crit=78'], { now: NOW });

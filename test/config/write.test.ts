@@ -252,6 +252,29 @@ describe('editing the config file', () => {
     expect(await readFile(file, 'utf8')).toBe(ORIGINAL);
   });
 
+  it('refuses to edit through a YAML alias (it would change every host sharing the anchor), naming the anchor, and changes nothing', async () => {
+    const shared = 'strict: &strict { crit: 80 }\nhosts:\n  web-01:\n    checks:\n      disk_space: *strict\n  db-01:\n    checks:\n      disk_space: *strict\n';
+    const file = await configFile(shared);
+    const error = await asyncIssuesOf(() => setConfigValue(file, ['hosts', 'web-01', 'checks', 'disk_space', 'crit'], 95));
+    expect(error.issues).toEqual([
+      {
+        key: 'hosts.web-01.checks.disk_space.crit',
+        message: 'hosts.web-01.checks.disk_space is an alias (*strict); edit the anchor it refers to',
+        file,
+        line: 5,
+      },
+    ]);
+    expect(await readFile(file, 'utf8')).toBe(shared);
+  });
+
+  it('refuses to set a key in a file whose top level is a list, and changes nothing', async () => {
+    const list = '- web-01\n- db-01\n';
+    const file = await configFile(list);
+    const error = await asyncIssuesOf(() => setConfigValue(file, ['hosts', 'web-01', 'description'], 'x'));
+    expect(error.issues).toEqual([{ key: 'hosts.web-01.description', message: 'cannot set a key: the file is not a map of sections', file, line: 1 }]);
+    expect(await readFile(file, 'utf8')).toBe(list);
+  });
+
   it('refuses to edit a file with broken YAML, naming the line, and changes nothing', async () => {
     const broken = 'hosts:\n  web-01: {\n';
     const file = await configFile(broken);
