@@ -19,6 +19,7 @@ import type { InsertResult, NewSample } from '../types.js';
 import { byKey, MAX_ROWS_PER_INSERT, SAMPLE_COLUMNS, type SampleParams, toParams, touchHostsStatements } from '../sql/insert-samples.js';
 import { createMysqlPool, type MysqlPoolOptions } from './connection.js';
 import { UnavailableError } from '../../errors.js';
+import { Mutex } from '../mutex.js';
 import { describeTarget, type MysqlTarget, toStoreError } from './errors.js';
 import { mysqlSyntax } from './syntax.js';
 
@@ -64,8 +65,7 @@ export class MysqlSampleWriter {
    */
   #connection: PoolConnection | null = null;
   /** One script at a time on the held connection; later writes wait here in order. */
-  #busy = false;
-  #waiting: (() => void)[] = [];
+  readonly #lock = new Mutex();
 
   /**
    * @param writeTimeoutMs how long one commit may go unanswered before its connection is given up:
@@ -78,17 +78,8 @@ export class MysqlSampleWriter {
   ) {}
 
   /** Writes every group in one transaction and returns each group's counts, in order. */
-  async write(groups: readonly (readonly NewSample[])[]): Promise<InsertResult[]> {
-    if (this.#busy) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    this.#busy = true;
-    try {
-      return await this.#write(groups);
-    } finally {
-      // Hand over to the next waiter directly (still busy), or go idle.
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#busy = false;
-    }
+  write(groups: readonly (readonly NewSample[])[]): Promise<InsertResult[]> {
+    return this.#lock.run(() => this.#write(groups));
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { UnavailableError } from '../../errors.js';
 import type { RunResult, SqlDriver, SqlValue } from '../sql/driver.js';
 import { toStoreError } from './errors.js';
-import { Mutex } from './mutex.js';
+import { Mutex } from '../mutex.js';
 import { sqliteSyntax } from './syntax.js';
 
 const BUSY_TIMEOUT_MS = 5000;

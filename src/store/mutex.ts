@@ -1,6 +1,6 @@
-// better-sqlite3 is synchronous but Store.transaction takes an async callback, so while one
-// transaction awaits, other code could run statements on the same connection and land inside it.
-// This lock keeps transactions one at a time, and lets other statements wait until none is open.
+// One holder at a time, first come first served, for async work that shares one connection:
+// SQLite transactions (better-sqlite3 is synchronous but Store.transaction takes an async callback,
+// so other statements could land inside an open one) and the MySQL sample writer's held connection.
 
 export class Mutex {
   private held = false;
