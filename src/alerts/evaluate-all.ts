@@ -4,6 +4,7 @@
 import type { CheckResult } from '../checks/types.js';
 import type { Alert, CheckState, DatasetReport } from '../store/types.js';
 import { evaluate } from './evaluate.js';
+import { historyLetter } from './flap.js';
 import { isPlainState, plainState } from './plain-state.js';
 import { samplesRead, type CheckProblem, type PreparedCheck } from './prepare-checks.js';
 import type { CheckRunInputs } from './load-inputs.js';
@@ -116,8 +117,8 @@ export function settled(previous: CheckState | null, result: CheckResult, open: 
   if (result.status === 'unknown') return true;
   // A flat history has no state changes: 0% is below any stop threshold and under any start one.
   if (previous.flapping || !(flap.lowPct >= 0) || !(flap.highPct > 0)) return false;
-  const letter = result.status === 'ok' ? 'o' : result.status === 'warning' ? 'w' : result.status === 'critical' ? 'c' : '';
-  if (letter === '' || !flatHistory(previous.history, letter)) return false;
+  const letter = historyLetter(result.status);
+  if (letter === null || !flatHistory(previous.history, letter)) return false;
   if (result.status === 'ok') return open === null && !previous.openNotified;
   return open !== null && open.severity === result.status;
 }

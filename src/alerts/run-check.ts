@@ -11,7 +11,7 @@ import type { CheckRegistry } from '../checks/registry.js';
 import { applySync, isSynced, planSync } from '../host-checks/sync.js';
 import type { Notifier } from '../notify/types.js';
 import { outboxRows } from '../notify/payload.js';
-import { deliverPending, type DeliveryResult } from '../notify/outbox.js';
+import { channelsFor, deliverPending, type DeliveryResult } from '../notify/outbox.js';
 import type { Store } from '../store/store.js';
 import type { Host } from '../store/types.js';
 import { withTransactionRetry } from '../store/retry.js';
@@ -80,7 +80,7 @@ async function evaluateAndApply(options: CheckRunOptions): Promise<CheckRunResul
     return { skipped: null, evaluated, transitions, problems, synced, conflicts: 0, delivery: null };
   }
 
-  const channels = options.notifiers.map((notifier) => notifier.channel);
+  const channels = channelsFor(options.notifiers);
   // A steady run (nothing changed anywhere) opens no transaction at all.
   const applied =
     changed.length === 0 && forget.length === 0
