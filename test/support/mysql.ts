@@ -75,15 +75,36 @@ function redacted(url: string): string {
   return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@');
 }
 
-function announceSkip(what: string): void {
-  const lines = [
-    `MySQL tests SKIPPED: ${what}`,
-    `cannot reach ${redacted(MYSQL_SERVER_URL)}: ${mysqlUnavailableReason}`,
-    'Set MONITOR_TEST_MYSQL_URL to a server; CI=true or MONITOR_REQUIRE_MYSQL=1 makes this a failure.',
-  ];
+/**
+ * When what a suite needs is missing (`problem` says why; null: all there): in CI, or with
+ * MONITOR_REQUIRE_MYSQL=1, a failing test instead of the suite; elsewhere the suite is skipped with a
+ * loud notice. Returns true when the suite may run.
+ */
+export function requireOrSkip(name: string, needs: string, problem: string | null, fn: () => void): boolean {
+  if (problem === null) return true;
+  if (mysqlRequired()) {
+    describe(name, () => {
+      it(`needs ${needs} (CI / MONITOR_REQUIRE_MYSQL is set)`, () => {
+        throw new Error(problem);
+      });
+    });
+    return false;
+  }
+  announceSkip(name, problem);
+  describe.skip(name, fn);
+  return false;
+}
+
+function announceSkip(name: string, problem: string): void {
+  const lines = [`SKIPPED: ${name}`, problem, 'CI=true or MONITOR_REQUIRE_MYSQL=1 makes this a failure.'];
   const width = Math.max(...lines.map((line) => line.length));
   const bar = '!'.repeat(width + 4);
   console.warn(['', bar, ...lines.map((line) => `! ${line.padEnd(width)} !`), bar, ''].join('\n'));
+}
+
+/** Why the shared MySQL server cannot be used, for messages. */
+function unreachable(): string {
+  return `cannot reach ${redacted(MYSQL_SERVER_URL)}: ${mysqlUnavailableReason} (set MONITOR_TEST_MYSQL_URL to a server)`;
 }
 
 export interface MysqlTestDatabase {
@@ -139,8 +160,8 @@ export async function createMysqlTestDatabase(label: string): Promise<MysqlTestD
  */
 export async function mysqlTestDatabase(label: string): Promise<MysqlTestDatabase | null> {
   if (!mysqlAvailable) {
-    if (mysqlRequired()) throw new Error(`MySQL is required (CI / MONITOR_REQUIRE_MYSQL) but ${redacted(MYSQL_SERVER_URL)}: ${mysqlUnavailableReason}`);
-    announceSkip(label);
+    if (mysqlRequired()) throw new Error(`MySQL is required (CI / MONITOR_REQUIRE_MYSQL) but ${unreachable()}`);
+    announceSkip(label, unreachable());
     return null;
   }
   return createMysqlTestDatabase(label);
@@ -181,19 +202,7 @@ export function describeMysql(name: string, fn: (db: MysqlSuiteDatabase) => void
     },
   };
 
-  if (!mysqlAvailable) {
-    if (mysqlRequired()) {
-      describe(name, () => {
-        it('needs a reachable MySQL server (CI / MONITOR_REQUIRE_MYSQL is set)', () => {
-          throw new Error(`cannot reach ${redacted(MYSQL_SERVER_URL)}: ${mysqlUnavailableReason}`);
-        });
-      });
-    } else {
-      announceSkip(name);
-      describe.skip(name, () => fn(handle));
-    }
-    return;
-  }
+  if (!requireOrSkip(name, 'a reachable MySQL server', mysqlAvailable ? null : unreachable(), () => fn(handle))) return;
 
   describe(name, () => {
     beforeAll(async () => {

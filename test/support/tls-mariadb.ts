@@ -12,8 +12,8 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
-import { describe, it } from 'vitest';
-import { mysqlRequired } from './mysql.js';
+import { describe } from 'vitest';
+import { requireOrSkip } from './mysql.js';
 import { closedPort } from './network.js';
 
 const run = promisify(execFile);
@@ -149,16 +149,5 @@ async function waitForSocket(socket: string, server: ChildProcess, log: () => st
 /** describe() that runs only where a private MariaDB can be started (see the file comment). */
 export function describeThrowawayMariadb(name: string, fn: () => void): void {
   const reason = unavailableReason();
-  if (reason === null) {
-    describe(name, fn);
-  } else if (mysqlRequired()) {
-    describe(name, () => {
-      it('needs a private MariaDB server (CI / MONITOR_REQUIRE_MYSQL is set)', () => {
-        throw new Error(`cannot start one: ${reason}`);
-      });
-    });
-  } else {
-    console.warn(`\n!!! SKIPPED: ${name} — cannot start a private MariaDB: ${reason} !!!\n`);
-    describe.skip(name, fn);
-  }
+  if (requireOrSkip(name, 'a private MariaDB server', reason === null ? null : `cannot start a private MariaDB: ${reason}`, fn)) describe(name, fn);
 }
