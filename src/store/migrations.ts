@@ -74,16 +74,23 @@ export async function schemaStatus(db: SqlDriver, migrations: readonly Migration
 }
 
 /**
- * Applies what is pending and returns the versions this call recorded. Every DDL statement is
- * IF NOT EXISTS and seeds skip existing rows, so a second migrator racing on a fresh MySQL schema
- * (where DDL commits at once) does no harm; on SQLite the caller holds an immediate transaction.
+ * Applies what is pending and returns the versions this call recorded. Every statement is
+ * idempotent — IF NOT EXISTS, seeds that skip existing rows, and index changes whose "already
+ * done" error is ignored (syntax.ddlAlreadyApplied) — so a second migrator racing on a fresh MySQL
+ * schema (where DDL commits at once) does no harm; on SQLite the caller holds an immediate transaction.
  */
 export async function applyMigrations(db: SqlDriver, migrations: readonly Migration[], now: Date): Promise<string[]> {
   await db.exec(db.syntax.createMigrationsTable);
   const { pending } = await schemaStatus(db, migrations);
   const recorded: string[] = [];
   for (const migration of pending) {
-    for (const statement of migration.statements) await db.exec(statement);
+    for (const statement of migration.statements) {
+      try {
+        await db.exec(statement);
+      } catch (error) {
+        if (!db.syntax.ddlAlreadyApplied(error)) throw error;
+      }
+    }
     const record = db.syntax.insertIgnore('schema_migrations', ['version', 'applied_at'], 1, ['version']);
     if ((await db.run(record, [migration.version, sqlTime(now)])).affectedRows === 1) recorded.push(migration.version);
   }

@@ -89,6 +89,19 @@ describeMysql('MySQL store', (db) => {
     }
   });
 
+  it('lets three stores open a fresh database at once: each migration applied and recorded once, no "already exists" failure', async () => {
+    const reserved = db.reserve('racing');
+    const stores = await Promise.all([0, 1, 2].map(() => openStore(database(reserved.url))));
+    await Promise.all(stores.map((store) => store.close()));
+    const versions = await mysqlRows<{ version: string }>(reserved.url, 'SELECT version FROM schema_migrations ORDER BY version');
+    expect(versions.map((row) => row.version)).toEqual(['001', '002', '003']);
+    const indexes = await mysqlRows<{ name: string }>(
+      reserved.url,
+      "SELECT DISTINCT index_name AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'notifications' ORDER BY index_name",
+    );
+    expect(indexes.map((row) => row.name)).toEqual(['idx_notifications_alert', 'idx_notifications_channel_pending', 'PRIMARY']);
+  });
+
   it('refuses a schema that is behind instead of upgrading it, until `db migrate`', async () => {
     const { url } = await db.fresh('behind');
     await (await openStore(database(url))).close();

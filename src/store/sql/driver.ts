@@ -55,6 +55,12 @@ export interface SqlSyntax {
   /** Whether DDL can run inside a transaction (SQLite) or commits on its own (MySQL). */
   readonly transactionalDdl: boolean;
   /**
+   * Whether a migration statement failed only because the change is already there: another
+   * migrator racing on a fresh schema made it first. Needed where DDL has no IF [NOT] EXISTS
+   * (MySQL's ADD/DROP INDEX); SQLite's migrations use IF [NOT] EXISTS and run in a transaction.
+   */
+  ddlAlreadyApplied(error: unknown): boolean;
+  /**
    * Whether GROUP BY … MAX() over an index reads one entry per group (MySQL's loose index scan) or
    * every entry (SQLite, where one correlated lookup per host is the fast form instead).
    */

@@ -16,4 +16,5 @@ export const sqliteSyntax: SqlSyntax = {
   createMigrationsTable: 'CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)',
   looseIndexScan: false,
   transactionalDdl: true,
+  ddlAlreadyApplied: () => false,
 };
