@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { useTempDir } from '../support/temp-dir.js';
-import { closedPort } from '../notify/fixtures/closed-port.js';
+import { closedPort } from '../support/network.js';
 import { eachCheckBackend } from './support-check/backend.js';
 import { alertRows, lines, MINUTE, startFleet, storedTime, T0, type Fleet } from './support-check/ingest.js';
 

@@ -5,9 +5,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
-import { lines, trackedAgents, minutesAgo, sqlTime } from './support-collect/agent.js';
+import { lines, trackedAgents, minutesAgo } from './support-collect/agent.js';
 import { createTestDatabase, DATABASE_KINDS, serveOn, sqliteDatabaseAt } from './support-collect/databases.js';
 import { startReportRecorder, type ReportRecorder } from './support-collect/report-recorder.js';
+import { storedTime } from '../support/quiet.js';
 
 const defer = useCleanups();
 
@@ -50,7 +51,7 @@ describe.each(DATABASE_KINDS)('pipeline facts through serve on %s', (kind) => {
     expect(result).toMatchObject({ code: 0, stdout: '', stderr: '' });
     const rows = await db.rows();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ host_name: 'etl-01', collected_at: sqlTime(now), ...STORED_FACTS });
+    expect(rows[0]).toMatchObject({ host_name: 'etl-01', collected_at: storedTime(now), ...STORED_FACTS });
     expect(typeof rows[0]!.cpu_pct).toBe('number');
     expect(typeof rows[0]!.disk_pct).toBe('number');
   });
@@ -92,7 +93,7 @@ describe('pipeline facts', () => {
     const result = await host.run(['collect', '--no-metrics', ...FACTS], { now });
     expect(result.code).toBe(0);
     const rows = await sqliteDatabaseAt(join(host.home, '.local/share/monitor/monitor.db')).rows();
-    expect(rows).toEqual([expect.objectContaining({ host_name: 'etl-01', collected_at: sqlTime(now), cpu_pct: null, ...STORED_FACTS })]);
+    expect(rows).toEqual([expect.objectContaining({ host_name: 'etl-01', collected_at: storedTime(now), cpu_pct: null, ...STORED_FACTS })]);
   });
 
   it('land in MariaDB in one-box mode', async (t) => {
@@ -102,7 +103,7 @@ describe('pipeline facts', () => {
     const host = await agent({ hostName: 'etl-01', databaseUrl: db.url });
     const now = minutesAgo(1);
     expect((await host.run(['collect', '--no-metrics', ...FACTS], { now })).code).toBe(0);
-    expect(await db.rows()).toEqual([expect.objectContaining({ host_name: 'etl-01', collected_at: sqlTime(now), cpu_pct: null, ...STORED_FACTS })]);
+    expect(await db.rows()).toEqual([expect.objectContaining({ host_name: 'etl-01', collected_at: storedTime(now), cpu_pct: null, ...STORED_FACTS })]);
   });
 
   const badValues: [string, string[], RegExp][] = [

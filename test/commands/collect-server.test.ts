@@ -4,9 +4,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
-import { closedPortUrl, lines, trackedAgents, minutesAgo, sqlTime } from './support-collect/agent.js';
+import { closedPortUrl, lines, trackedAgents, minutesAgo } from './support-collect/agent.js';
 import { createTestDatabase, DATABASE_KINDS, serveOn, type ServeFixture, type TestDatabase } from './support-collect/databases.js';
 import { startReportRecorder, type ReportRecorder } from './support-collect/report-recorder.js';
+import { storedTime } from '../support/quiet.js';
 
 const defer = useCleanups();
 
@@ -57,8 +58,8 @@ describe.each(DATABASE_KINDS)('collect against serve on %s', (kind) => {
     expect(wire.requests.every((request) => request.status === 202 && request.authorization === `Bearer ${server.hostKey}`)).toBe(true);
     const rows = await db.rows();
     expect(rows.map((row) => [row.host_name, row.collected_at])).toEqual([
-      ['web-01', sqlTime(t1)],
-      ['web-01', sqlTime(t2)],
+      ['web-01', storedTime(t1)],
+      ['web-01', storedTime(t2)],
     ]);
     expect(rows[0]!.received_at <= rows[1]!.received_at).toBe(true);
     expect(rows.every((row) => typeof row.cpu_pct === 'number' && typeof row.mem_pct === 'number' && typeof row.disk_pct === 'number')).toBe(true);
@@ -67,7 +68,7 @@ describe.each(DATABASE_KINDS)('collect against serve on %s', (kind) => {
     const again = await host.run(['collect'], { now: t3, env: { MONITOR_SERVER_URL: wire.url } });
     expect(again.code).toBe(0);
     expect(wire.requests.at(-1)!.reports.map((report) => report.collected_at)).toEqual([t3.toISOString()]);
-    expect((await db.rows()).map((row) => row.collected_at)).toEqual([sqlTime(t1), sqlTime(t2), sqlTime(t3)]);
+    expect((await db.rows()).map((row) => row.collected_at)).toEqual([storedTime(t1), storedTime(t2), storedTime(t3)]);
   });
 
   it('does not spool a report the server refuses for a bad key (401): exit 1, one line naming the key setting', async (t) => {
@@ -106,7 +107,7 @@ describe.each(DATABASE_KINDS)('collect against serve on %s', (kind) => {
 
     const fixed = await host.run(['collect'], { now: t3, env: { MONITOR_SERVER_URL: server.url } });
     expect(fixed).toMatchObject({ code: 0, stderr: '' });
-    expect((await db.rows()).map((row) => row.collected_at)).toEqual([sqlTime(t1), sqlTime(t3)]);
+    expect((await db.rows()).map((row) => row.collected_at)).toEqual([storedTime(t1), storedTime(t3)]);
   });
 });
 

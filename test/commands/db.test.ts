@@ -5,6 +5,7 @@ import { expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../support/cli.js';
 import { eachBackend, type AdminBackend } from './support-admin/backends.js';
 import { addHosts, ago, checkIds, createAlert, DAY, metricsSample, NOW, parseJson } from './support-admin/fixtures.js';
+import { storedTime } from '../support/quiet.js';
 
 const migrationFiles = (dialect: string): string[] =>
   readdirSync(`${PROJECT_ROOT}sql/${dialect}`)
@@ -71,7 +72,7 @@ eachBackend('monitor db', (backend) => {
     const json = parseJson<PruneJson>(result.stdout);
     expect(json).toEqual({ samples_deleted: 24, samples_before: ago(30 * DAY).toISOString(), alerts_deleted: null, alerts_before: null, notifications_deleted: null });
     expect(await count(b, 'SELECT COUNT(*) AS n FROM incoming_data')).toBe(8);
-    expect(await count(b, 'SELECT COUNT(*) AS n FROM incoming_data WHERE collected_at < ?', [sqlTime(ago(30 * DAY))])).toBe(0);
+    expect(await count(b, 'SELECT COUNT(*) AS n FROM incoming_data WHERE collected_at < ?', [storedTime(ago(30 * DAY))])).toBe(0);
 
     const again = await b.cli(['db', 'prune', '--older-than', '30d', '--batch-size', '5'], { now: NOW });
     expect(again.code).toBe(0);
@@ -126,8 +127,3 @@ eachBackend('monitor db', (backend) => {
     expect(await remaining()).toEqual([alerts.oldOpen]);
   });
 });
-
-/** The stored time format (UTC, milliseconds) for comparisons in plain SQL. */
-function sqlTime(date: Date): string {
-  return date.toISOString().slice(0, 23).replace('T', ' ');
-}

@@ -3,7 +3,7 @@
 // database when it could not run. Needs `npm run build` (bin/monitor runs dist/).
 
 import { describe, expect, it } from 'vitest';
-import { closedPort } from '../notify/fixtures/closed-port.js';
+import { closedPort } from '../support/network.js';
 import { spawnCli } from '../support/cli.js';
 import { useTempDir } from '../support/temp-dir.js';
 

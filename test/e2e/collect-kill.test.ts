@@ -7,9 +7,10 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv } from '../support/cli.js';
-import { closedPortUrl, lines, makeAgent, sqlTime, type Agent } from '../commands/support-collect/agent.js';
+import { closedPortUrl, lines, makeAgent, type Agent } from '../commands/support-collect/agent.js';
 import { createTestDatabase, DATABASE_KINDS, serveOn } from '../commands/support-collect/databases.js';
 import { startReportRecorder, type HoldMode, type RecordedRequest } from '../commands/support-collect/report-recorder.js';
+import { storedTime } from '../support/quiet.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -81,12 +82,12 @@ describe.each(DATABASE_KINDS)('collect killed mid-flush, serve on %s', (kind) =>
     expect(await host.spoolFiles()).toEqual([]);
     const rows = await db.rows();
     expect(rows).toHaveLength(3);
-    expect(rows.slice(0, 2).map((row) => row.collected_at)).toEqual([sqlTime(first!), sqlTime(second)]);
+    expect(rows.slice(0, 2).map((row) => row.collected_at)).toEqual([storedTime(first!), storedTime(second)]);
     expect(new Set(rows.map((row) => row.collected_at)).size).toBe(3);
     // Oldest first: the two spooled reports in one batch, then run 3's own.
     const third = rows[2]!.collected_at;
-    expect(wire.requests.slice(-2).map((request) => request.reports.map((report) => sqlTime(report.collected_at)))).toEqual([
-      [sqlTime(first!), sqlTime(second)],
+    expect(wire.requests.slice(-2).map((request) => request.reports.map((report) => storedTime(report.collected_at)))).toEqual([
+      [storedTime(first!), storedTime(second)],
       [third],
     ]);
     expect(rows.every((row) => row.host_name === 'web-01')).toBe(true);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EmailConfig } from '../../src/config/types.js';
 import { UnavailableError } from '../../src/errors.js';
 import { createEmailNotifier } from '../../src/notify/email.js';
-import { closedPort } from './fixtures/closed-port.js';
+import { closedPort } from '../support/network.js';
 import { samplePayload } from './fixtures/payload.js';
 import { body, header, startSmtp, type SmtpEndpoint } from './fixtures/smtp.js';
 import { listenOnLoopback } from '../support/network.js';

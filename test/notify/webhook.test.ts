@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RejectedError, UnavailableError } from '../../src/errors.js';
 import { createWebhookNotifier } from '../../src/notify/webhook.js';
-import { closedPort } from './fixtures/closed-port.js';
+import { closedPort } from '../support/network.js';
 import { startEndpoint, type HttpEndpoint } from './fixtures/http-endpoint.js';
 import { samplePayload } from './fixtures/payload.js';
 

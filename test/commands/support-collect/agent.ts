@@ -101,4 +101,3 @@ export function trackedAgents(defer: Defer): (options?: AgentOptions) => Promise
 }
 
 export { closedPortUrl } from '../../support/network.js';
-export { storedTime as sqlTime } from '../../support/quiet.js';
