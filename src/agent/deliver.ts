@@ -206,7 +206,7 @@ function hintFor(status: number): string {
 }
 
 /** 10485760 -> "10MiB", 1536 -> "1.5KiB". */
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes;
   let unit = 0;

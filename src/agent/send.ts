@@ -9,7 +9,7 @@ import { errnoCode } from './errno.js';
 const MAX_ANSWER_BYTES = 64 * 1024;
 
 /** The server's 202 body. */
-export interface AcceptedBody {
+interface AcceptedBody {
   accepted: number;
   duplicates: number;
 }

@@ -10,7 +10,6 @@ import type { TransitionRecord } from './types.js';
 
 export interface AppliedTransitions {
   records: TransitionRecord[];
-  statesWritten: number;
   /** Transitions another evaluator had already made. */
   conflicts: number;
 }
@@ -47,7 +46,7 @@ export async function applyEvaluations(
   if (forget.length > 0) await tx.deleteCheckStates(forget);
   const outbox = options.notifications(records);
   if (outbox.length > 0) await tx.enqueueNotifications(outbox);
-  return { records, statesWritten: states.length, conflicts };
+  return { records, conflicts };
 }
 
 /** The records of one check's transitions, or null when another evaluator got there first. */

@@ -22,7 +22,7 @@ import { loadCheckInputs } from './load-inputs.js';
 import type { CheckProblem } from './prepare-checks.js';
 import type { TransitionRecord } from './types.js';
 
-export const CHECK_LEASE = 'check';
+const CHECK_LEASE = 'check';
 
 export interface CheckRunOptions {
   store: Store;

@@ -14,7 +14,7 @@ export interface GlobalOptions {
 }
 
 
-export function makeOutput(io: RunIO): Output {
+function makeOutput(io: RunIO): Output {
   const isTTY = Boolean(io.stdout.isTTY);
   return {
     write: (text) => void io.stdout.write(text),

@@ -6,7 +6,7 @@ import type { Env } from './locate.js';
 import { ANY_HOST } from './listen.js';
 
 /** The checks every host gets when the config has no `default_checks`. */
-export const BUILT_IN_DEFAULT_CHECKS = ['cpu_usage', 'memory_usage', 'disk_space', 'host_silent'] as const;
+const BUILT_IN_DEFAULT_CHECKS = ['cpu_usage', 'memory_usage', 'disk_space', 'host_silent'] as const;
 
 export interface DefaultsContext {
   env: Env;

@@ -193,7 +193,7 @@ export function readOneOrMany<T>(
   return values;
 }
 
-export const CHECK_KEY = /^[a-z0-9_]+$/;
+const CHECK_KEY = /^[a-z0-9_]+$/;
 
 export function checkKeyProblem(key: string): string | null {
   return CHECK_KEY.test(key) ? null : `check key '${key}' must be lowercase letters, digits and _ (e.g. disk_space)`;

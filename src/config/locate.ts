@@ -27,7 +27,7 @@ export interface LocatedConfig {
   source: ConfigSource;
 }
 
-export const SYSTEM_CONFIG_FILE = '/etc/monitor/monitor.yaml';
+const SYSTEM_CONFIG_FILE = '/etc/monitor/monitor.yaml';
 
 export interface DefaultDirs {
   /** `$XDG_CONFIG_HOME/monitor` (default ~/.config/monitor). */
@@ -112,15 +112,4 @@ export async function locateConfig(options: LocateOptions): Promise<LocatedConfi
     if ((await kindOf(candidate.file)) === 'file') return candidate;
   }
   return null;
-}
-
-/**
- * The file a command that edits the config (`checks assign`) should write: the one named
- * explicitly even if it does not exist yet, else the one in use, else the per-user file.
- */
-export async function configFileToWrite(options: LocateOptions): Promise<string> {
-  const explicit = explicitChoice(options);
-  if (explicit) return explicit.file;
-  const found = await locateConfig(options);
-  return found ? found.file : defaultConfigFile(options);
 }

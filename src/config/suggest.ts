@@ -17,7 +17,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** The known word nearest to `word`, or null when none is plausibly what was meant. */
-export function closestWord(word: string, known: readonly string[]): string | null {
+function closestWord(word: string, known: readonly string[]): string | null {
   const lower = word.toLowerCase();
   let best: string | null = null;
   let bestDistance = Infinity;

@@ -51,7 +51,7 @@ export function readCheckTypes(p: Problems, node: TreeNode | undefined): Record<
  * A host check: empty or `{}` is enabled with the type's defaults, `false` disabled, `true` enabled,
  * a map is params plus an optional `enabled`.
  */
-export function readHostCheck(p: Problems, at: KeyPath, node: TreeNode | undefined): HostCheckConfig {
+function readHostCheck(p: Problems, at: KeyPath, node: TreeNode | undefined): HostCheckConfig {
   if (isEmpty(node)) return { enabled: true, params: {} };
   if (node.kind === 'scalar' && typeof node.value === 'boolean') return { enabled: node.value, params: {} };
   if (node.kind !== 'map') {

@@ -26,7 +26,7 @@ export interface PathBase {
   homedir: string;
 }
 
-export function resolveUserPath(text: string, base: PathBase): string {
+function resolveUserPath(text: string, base: PathBase): string {
   if (text === '~') return base.homedir;
   if (text.startsWith('~/')) return path.join(base.homedir, text.slice(2));
   return path.resolve(base.baseDir, text);

@@ -39,7 +39,7 @@ export async function writeFileAtomic(path: string, data: string, options: Atomi
 }
 
 /** Makes the rename itself durable. Some platforms (Windows) cannot open a directory: best effort. */
-export async function syncDirectory(dir: string): Promise<void> {
+async function syncDirectory(dir: string): Promise<void> {
   try {
     const handle = await open(dir, 'r');
     try {

@@ -28,7 +28,7 @@ export interface DeliveryResult {
   deferred: number;
 }
 
-export const DEFAULT_DELIVERY_LIMIT = 1000;
+const DEFAULT_DELIVERY_LIMIT = 1000;
 
 // Bounded so a long error (an HTML error page) fits any last_error column.
 const MAX_ERROR_LENGTH = 1000;

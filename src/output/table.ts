@@ -16,7 +16,7 @@ export interface Column<Row> {
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
-export function visibleWidth(text: string): number {
+function visibleWidth(text: string): number {
   return [...text.replace(ANSI, '')].length;
 }
 

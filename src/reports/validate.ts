@@ -19,13 +19,13 @@ export class InvalidReportError extends MonitorError {
   }
 }
 
-export const MAX_REPORTS_PER_REQUEST = 1000;
+const MAX_REPORTS_PER_REQUEST = 1000;
 /** Agents' clocks drift; more than this ahead of the server is a broken clock, not drift. */
-export const MAX_FUTURE_MS = 5 * 60_000;
+const MAX_FUTURE_MS = 5 * 60_000;
 /** A spool is bounded by days, not years: anything older is a broken clock or garbage. */
-export const MAX_AGE_MS = 366 * 86_400_000;
+const MAX_AGE_MS = 366 * 86_400_000;
 /** VARCHAR(191): the longest string that still fits a utf8mb4 unique index on old MySQL. */
-export const MAX_NAME_LENGTH = 191;
+const MAX_NAME_LENGTH = 191;
 
 const DATASET_NAME = /^[A-Za-z0-9._:/-]+$/;
 // Control characters (and DEL) have no business in a partition key and break logs and terminals.

@@ -24,10 +24,6 @@ export interface StartServerOptions {
   listen?: { host: string; port: number };
   /** How long a request waits for the database before a 503. Default: max(config.requestTimeoutMs, 5 s). */
   databaseTimeoutMs?: number;
-  /** How long a known key is trusted without asking the database again. Default 30 s. */
-  keyCacheTtlMs?: number;
-  /** Rows per commit at most. Default 2000. */
-  maxBatchRows?: number;
 }
 
 export interface RunningServer {
@@ -54,10 +50,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
   const metrics = new ServerMetrics();
   const database = new DatabaseStatus(log);
-  const auth = createKeyAuth({ store, clock, ...(options.keyCacheTtlMs === undefined ? {} : { ttlMs: options.keyCacheTtlMs }) });
+  const auth = createKeyAuth({ store, clock });
   const writer = new BatchWriter({
     store,
-    ...(options.maxBatchRows === undefined ? {} : { maxBatchRows: options.maxBatchRows }),
     onCommit: (stats) => metrics.observeCommit(stats),
     onError: (_error, stats) => metrics.observeWriteError(stats),
   });

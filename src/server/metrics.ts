@@ -6,7 +6,7 @@ import type { CommitStats } from './batch-writer.js';
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-export class Histogram {
+class Histogram {
   readonly bounds: readonly number[];
   readonly bucketCounts: number[];
   sum = 0;

@@ -19,7 +19,7 @@ import { HttpError } from './http-error.js';
 import { METRICS_CONTENT_TYPE, type ServerMetrics } from './metrics.js';
 
 /** Seconds an agent is told to wait before retrying when the database is down. */
-export const RETRY_AFTER_SECONDS = 5;
+const RETRY_AFTER_SECONDS = 5;
 
 export interface RouteDeps {
   store: Store;

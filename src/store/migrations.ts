@@ -56,7 +56,7 @@ export async function loadMigrations(dialect: Dialect, sqlDir: URL = SQL_DIR): P
 }
 
 /** Versions recorded in schema_migrations, oldest first; empty when the table does not exist yet. */
-export async function appliedVersions(db: SqlDriver): Promise<string[]> {
+async function appliedVersions(db: SqlDriver): Promise<string[]> {
   if ((await db.all(db.syntax.tableExists, ['schema_migrations'])).length === 0) return [];
   const rows = await db.all('SELECT version FROM schema_migrations ORDER BY version');
   return rows.map((row) => str(row.version));

@@ -15,18 +15,14 @@ export interface OpenStoreOptions {
   migrate?: 'auto' | 'never';
   /** Relative SQLite paths resolve against this; default process.cwd(). */
   cwd?: string;
-  /** Where database.url came from, so a malformed one is reported at its file and line. */
-  configFile?: string | null;
-  configLine?: number | null;
 }
 
+/**
+ * `database.url` comes here already checked and made absolute by config loading (which names the
+ * file and line of a bad one); what is left to fail is, e.g., an ssl-ca file that cannot be read.
+ */
 export async function openStore(database: DatabaseConfig, options: OpenStoreOptions = {}): Promise<Store> {
-  const target = parseDatabaseUrl(database.url, {
-    cwd: options.cwd ?? process.cwd(),
-    defaultSqlitePath: options.defaultSqlitePath,
-    file: options.configFile,
-    line: options.configLine,
-  });
+  const target = parseDatabaseUrl(database.url, { cwd: options.cwd ?? process.cwd(), defaultSqlitePath: options.defaultSqlitePath });
   const migrate = options.migrate ?? 'auto';
   if (target.kind === 'sqlite') {
     const { openSqliteStore } = await import('./sqlite/open.js');

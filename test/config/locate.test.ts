@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { configFileToWrite, defaultConfigFile, defaultDirs, locateConfig } from '../../src/config/locate.js';
+import { defaultConfigFile, defaultDirs, locateConfig } from '../../src/config/locate.js';
 import type { LocateOptions } from '../../src/config/locate.js';
 import { loadConfig } from '../../src/config/load.js';
 import { asyncIssuesOf, tempDir, writeText } from './helpers.js';
@@ -130,20 +130,5 @@ describe('default directories', () => {
       cacheDir: '/home/ops/.cache/monitor',
     });
     expect(defaultConfigFile({ env: {}, homedir: '/home/ops' })).toBe('/home/ops/.config/monitor/monitor.yaml');
-  });
-});
-
-describe('choosing the file to edit', () => {
-  it('writes to an explicitly named file even before it exists', async () => {
-    const m = await machine();
-    await writeText(join(m.cwd, 'monitor.yaml'), '');
-    expect(await configFileToWrite(m.base({}, 'new.yaml'))).toBe(join(m.cwd, 'new.yaml'));
-  });
-
-  it('writes to the file in use, else creates the per-user file', async () => {
-    const m = await machine();
-    expect(await configFileToWrite(m.base())).toBe(join(m.home, '.config/monitor/monitor.yaml'));
-    const file = await writeText(join(m.cwd, 'monitor.yaml'), '');
-    expect(await configFileToWrite(m.base())).toBe(file);
   });
 });

@@ -22,7 +22,7 @@ export async function alertsShow(ctx: Context, alertId: number, options: { json?
   return result;
 }
 
-export function describeAlert(ctx: Context, alert: Alert): string {
+function describeAlert(ctx: Context, alert: Alert): string {
   const chalk = makeChalk(ctx.out.color);
   const now = ctx.clock.now();
   const lines: [string, string][] = [

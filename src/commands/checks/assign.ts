@@ -33,7 +33,7 @@ export interface ChecksAssignResult {
 }
 
 /** `--set crit=85` values as YAML would read them: numbers, booleans, else strings ("5m"). */
-export function parseSetting(pair: string): [string, unknown] {
+function parseSetting(pair: string): [string, unknown] {
   const eq = pair.indexOf('=');
   if (eq <= 0) throw new UsageError(`--set expects key=value, got '${pair}'`);
   const key = pair.slice(0, eq).trim();

@@ -9,7 +9,7 @@ import { num, numOrNull, type Row, sqlTime, str, strOrNull, time, timeOrNull } f
 
 const HOST_COLUMNS = 'host_id, host_name, description, created_at, last_seen';
 
-export function toHost(row: Row): Host {
+function toHost(row: Row): Host {
   return {
     hostId: num(row.host_id),
     hostName: str(row.host_name),

@@ -20,7 +20,7 @@ export const SAMPLE_COLUMNS = [
   'first_event_at',
   'last_event_at',
 ] as const;
-export const SAMPLE_KEY = ['host_id', 'collected_at', 'dataset_name'];
+const SAMPLE_KEY = ['host_id', 'collected_at', 'dataset_name'];
 /** Rows per INSERT: big enough to amortise the round trip, small enough for any max_allowed_packet. */
 export const MAX_ROWS_PER_INSERT = 1000;
 
