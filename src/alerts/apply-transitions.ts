@@ -6,7 +6,7 @@ import { DuplicateOpenAlertError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { CheckState, NewNotification } from '../store/types.js';
 import type { CheckEvaluation } from './evaluate-all.js';
-import type { TransitionRecord } from './types.js';
+import type { AlertAction, TransitionRecord } from './types.js';
 
 export interface AppliedTransitions {
   records: TransitionRecord[];
@@ -49,8 +49,50 @@ export async function applyEvaluations(
   return { records, conflicts };
 }
 
-/** The records of one check's transitions, or null when another evaluator got there first. */
+/**
+ * What recording a check's alert actions takes: the real run writes to the store, the dry run
+ * (run-check.ts) only pretends. `open` returns the new alert's id (null when none is assigned, as in
+ * a dry run), or 'taken' when another evaluator opened it first; `resolve` returns false when
+ * another evaluator resolved it first.
+ */
+export interface AlertWrites {
+  open(action: Extract<AlertAction, { kind: 'open' }>): Promise<{ alertId: number | null } | 'taken'>;
+  changeSeverity(action: Extract<AlertAction, { kind: 'change_severity' }>): Promise<void>;
+  resolve(action: Extract<AlertAction, { kind: 'resolve' }>): Promise<boolean>;
+}
+
+function storeWrites(tx: Store, evaluation: CheckEvaluation, now: Date): AlertWrites {
+  return {
+    async open(action) {
+      try {
+        const alertId = await tx.openAlert({
+          hostId: evaluation.check.host.hostId,
+          checkId: evaluation.check.type.checkId,
+          severity: action.severity,
+          triggeredAt: now,
+          message: action.message,
+          value: action.value,
+        });
+        return { alertId };
+      } catch (error) {
+        if (error instanceof DuplicateOpenAlertError) return 'taken';
+        throw error;
+      }
+    },
+    changeSeverity: (action) => tx.updateAlertSeverity(action.alertId, { severity: action.severity, message: action.message, value: action.value }),
+    resolve: (action) => tx.resolveAlert(action.alertId, { resolvedAt: now, resolveMessage: action.message, value: action.value }),
+  };
+}
+
 async function applyOne(tx: Store, evaluation: CheckEvaluation, now: Date): Promise<TransitionRecord[] | null> {
+  return transitionRecords(evaluation, now, storeWrites(tx, evaluation, now));
+}
+
+/**
+ * The records of one check's transitions, in order, carrying the alert along (a resolve followed by
+ * "flapping ended" shows the alert resolved); null when another evaluator got there first.
+ */
+export async function transitionRecords(evaluation: CheckEvaluation, now: Date, writes: AlertWrites): Promise<TransitionRecord[] | null> {
   const { check, outcome, openAlertRecord } = evaluation;
   const records: TransitionRecord[] = [];
   let alertId = openAlertRecord?.alertId ?? null;
@@ -63,25 +105,14 @@ async function applyOne(tx: Store, evaluation: CheckEvaluation, now: Date): Prom
     const action = transition.action;
     let message = evaluation.result.message;
     if (action?.kind === 'open') {
-      try {
-        alertId = await tx.openAlert({
-          hostId: check.host.hostId,
-          checkId: check.type.checkId,
-          severity: action.severity,
-          triggeredAt: now,
-          message: action.message,
-          value: action.value,
-        });
-      } catch (error) {
-        if (error instanceof DuplicateOpenAlertError) return null;
-        throw error;
-      }
-      [severity, status, triggeredAt, message] = [action.severity, 'open', now, action.message];
+      const opened = await writes.open(action);
+      if (opened === 'taken') return null;
+      [alertId, severity, status, triggeredAt, message] = [opened.alertId, action.severity, 'open', now, action.message];
     } else if (action?.kind === 'change_severity') {
-      await tx.updateAlertSeverity(action.alertId, { severity: action.severity, message: action.message, value: action.value });
+      await writes.changeSeverity(action);
       [severity, message] = [action.severity, action.message];
     } else if (action?.kind === 'resolve') {
-      if (!(await tx.resolveAlert(action.alertId, { resolvedAt: now, resolveMessage: action.message, value: action.value }))) return null;
+      if (!(await writes.resolve(action))) return null;
       [status, resolvedAt, message] = ['resolved', now, action.message];
     }
     records.push({

@@ -15,8 +15,8 @@ import { channelsFor, deliverPending, type DeliveryResult } from '../notify/outb
 import type { Store } from '../store/store.js';
 import type { Host } from '../store/types.js';
 import { withTransactionRetry } from '../store/retry.js';
-import { applyEvaluations } from './apply-transitions.js';
-import { evaluateAll, type CheckEvaluation } from './evaluate-all.js';
+import { applyEvaluations, transitionRecords, type AlertWrites } from './apply-transitions.js';
+import { evaluateAll } from './evaluate-all.js';
 import { formatTransitionLine } from './lines.js';
 import { loadCheckInputs } from './load-inputs.js';
 import type { CheckProblem } from './prepare-checks.js';
@@ -76,7 +76,8 @@ async function evaluateAndApply(options: CheckRunOptions): Promise<CheckRunResul
   });
 
   if (dryRun) {
-    const transitions = changed.flatMap((evaluation) => dryRunRecords(evaluation, now));
+    const transitions: TransitionRecord[] = [];
+    for (const evaluation of changed) transitions.push(...((await transitionRecords(evaluation, now, DRY_RUN_WRITES)) ?? []));
     return { skipped: null, evaluated, transitions, problems, synced, conflicts: 0, delivery: null };
   }
 
@@ -121,26 +122,9 @@ async function syncIfConfigChanged(options: CheckRunOptions): Promise<boolean> {
   return true;
 }
 
-/** What a real run would record, without ids the database has not assigned. */
-function dryRunRecords(evaluation: CheckEvaluation, now: Date): TransitionRecord[] {
-  const { check, outcome, openAlertRecord } = evaluation;
-  return outcome.transitions.map((transition) => {
-    const action = transition.action;
-    return {
-      event: transition.event,
-      alertId: action && action.kind !== 'open' ? action.alertId : (openAlertRecord?.alertId ?? null),
-      hostName: check.host.hostName,
-      checkKey: check.type.checkKey,
-      checkName: check.type.checkName,
-      severity: action && action.kind !== 'resolve' ? action.severity : (openAlertRecord?.severity ?? null),
-      status: action?.kind === 'resolve' ? 'resolved' : action ? 'open' : openAlertRecord ? 'open' : null,
-      message: action?.message ?? evaluation.result.message,
-      value: action?.value ?? evaluation.result.value,
-      at: now,
-      triggeredAt: action?.kind === 'open' ? now : (openAlertRecord?.triggeredAt ?? null),
-      resolvedAt: action?.kind === 'resolve' ? now : null,
-      notify: transition.notify,
-      quietReason: transition.quietReason,
-    };
-  });
-}
+/** The dry run's writes: nothing is written, nothing is taken, a new alert has no id yet. */
+const DRY_RUN_WRITES: AlertWrites = {
+  open: async () => ({ alertId: null }),
+  changeSeverity: async () => undefined,
+  resolve: async () => true,
+};

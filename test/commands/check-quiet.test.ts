@@ -27,6 +27,26 @@ eachCheckBackend('monitor check: recorded, not announced', (backend) => {
     expect((await alertRows(backend())).map((alert) => alert.status)).toEqual(['resolved']);
   });
 
+  it('--dry-run shows, at every step of a flapping disk, exactly what the real run then records (but new alert ids)', async () => {
+    fleet = await startFleet(backend());
+    await fleet.addHost(HOST);
+    type Json = { transitions: { event: string; alert_id: number | null; status: string | null; severity: string | null; notified: boolean; text: string }[] };
+    let steps = 0;
+    // Flapping (45/92 alternating), then stable at 45% until flap detection lets go.
+    for (let minute = 0; minute < 40; minute++) {
+      fleet.advance(MINUTE);
+      await fleet.report(HOST, { disk: minute < 12 && minute % 2 === 1 ? 92 : 45 });
+      const dry = JSON.parse((await fleet.check(['--dry-run', '--json'])).stdout) as Json;
+      const real = JSON.parse((await fleet.check(['--json'])).stdout) as Json;
+      // The dry run cannot know the id a new alert will get; everything else must match.
+      const opened = new Set(real.transitions.filter((t) => t.event === 'open').map((t) => t.alert_id));
+      const masked = real.transitions.map((t) => (opened.has(t.alert_id) ? { ...t, alert_id: null, text: t.text.replace(/#\d+/, '#null') } : t));
+      expect(dry.transitions.map(({ text: _text, ...t }) => t), `minute ${minute}`).toEqual(masked.map(({ text: _text, ...t }) => t));
+      steps += real.transitions.length;
+    }
+    expect(steps).toBeGreaterThan(10);
+  });
+
   it('a flapping disk prints one FLAPPING line, no open/resolve spam, and one FLAPPING ENDED when it settles; every alert is recorded', async () => {
     fleet = await startFleet(backend());
     await fleet.addHost(HOST);
