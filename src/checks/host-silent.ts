@@ -9,6 +9,11 @@ import { checkResult } from './result.js';
 
 const DEFAULT_CRIT_MS = 5 * 60_000;
 
+/** How long without a report before the check calls a host silent (critical): its crit, default 5 minutes. */
+export function silentAfterMs(params: Record<string, unknown>): number {
+  return numberParam(params, 'crit') ?? DEFAULT_CRIT_MS;
+}
+
 export const hostSilent: CheckFunction = {
   name: 'host_silent',
   description: 'no report from the host for longer than warn/crit',
@@ -29,7 +34,7 @@ export const hostSilent: CheckFunction = {
     const host = hostRef(input.hostName);
     const since = input.lastReportAt ?? input.hostCreatedAt;
     const ageMs = Math.max(input.now.getTime() - since.getTime(), 0);
-    const status = severityAbove(ageMs, numberParam(input.params, 'warn'), numberParam(input.params, 'crit') ?? DEFAULT_CRIT_MS);
+    const status = severityAbove(ageMs, numberParam(input.params, 'warn'), silentAfterMs(input.params));
     const never = input.lastReportAt === null;
     return checkResult(status, ageSeconds(ageMs), () => {
       const age = coarseAge(ageMs);

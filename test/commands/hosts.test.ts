@@ -159,6 +159,8 @@ eachBackend('monitor hosts', (backend) => {
     await writeFile(join(b.home, 'monitor.yaml'), config);
     expect((await b.cli(['checks', 'sync'], { now: NOW })).code).toBe(0);
     expect(await silent(NOW)).toEqual({ 'db-01': false, 'web-01': false });
+    // Exactly 15 minutes without a report: host_silent is critical at its threshold, so silent here too.
+    expect(await silent(later(5 * MINUTE))).toEqual({ 'db-01': true, 'web-01': false });
     expect(await silent(later(6 * MINUTE))).toEqual({ 'db-01': true, 'web-01': false });
     expect(await silent(later(21 * MINUTE))).toEqual({ 'db-01': true, 'web-01': true });
   });

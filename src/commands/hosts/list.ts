@@ -4,10 +4,10 @@ import { makeChalk } from '../../output/colour.js';
 import { printJson } from '../../output/json.js';
 import { renderTable } from '../../output/table.js';
 import { formatPercent, formatTimeWithAge } from '../../output/time-format.js';
-import { parseDuration } from '../../time/duration.js';
+import { hostSilent, silentAfterMs } from '../../checks/host-silent.js';
+import { normaliseParams } from '../../checks/params.js';
+import { effectiveRawParams } from '../../host-checks/desired.js';
 import type { HostSummary } from '../../store/types.js';
-
-const DEFAULT_SILENT_AFTER_MS = 5 * 60_000;
 
 export interface HostListRow {
   host_id: number;
@@ -28,20 +28,18 @@ export interface HostListRow {
 /** `monitor hosts list`: every host with its last report, latest metrics and open alerts. */
 export async function hostsList(ctx: Context, options: { json?: boolean }): Promise<HostListRow[]> {
   const now = ctx.clock.now();
-  const { hosts, silentAfterMs } = await withStore(ctx, async (store) => {
+  const { hosts, thresholdOf } = await withStore(ctx, async (store) => {
     const silentType = (await store.listCheckTypes()).find((type) => type.checkKey === 'host_silent');
-    // Each host's own host_silent threshold (its overrides from default_checks or hosts.<name>), so
-    // the flag agrees with the alert `monitor check` would open.
+    // Each host's own host_silent threshold (its overrides from default_checks or hosts.<name>), read
+    // the way the check reads it, so the flag agrees with the alert `monitor check` would open.
     const overrides = new Map(
       (await store.listHostChecks()).filter((check) => check.checkKey === 'host_silent').map((check) => [check.hostId, check.params]),
     );
-    const hostsFound = await store.listHosts();
-    const thresholds = new Map(
-      hostsFound.map((host) => [host.hostId, silentThresholdMs({ ...silentType?.params, ...overrides.get(host.hostId) }.crit)]),
-    );
-    return { hosts: hostsFound, silentAfterMs: (hostId: number) => thresholds.get(hostId) ?? DEFAULT_SILENT_AFTER_MS };
+    const threshold = (hostId: number): number =>
+      silentAfterMs(silentType ? normaliseParams(hostSilent, effectiveRawParams(silentType, overrides.get(hostId) ?? {})).params : {});
+    return { hosts: await store.listHosts(), thresholdOf: threshold };
   });
-  const rows = hosts.map((host) => toRow(host, now, silentAfterMs(host.hostId)));
+  const rows = hosts.map((host) => toRow(host, now, thresholdOf(host.hostId)));
   if (options.json) {
     printJson(ctx.out, rows);
     return rows;
@@ -79,10 +77,6 @@ export async function hostsList(ctx: Context, options: { json?: boolean }): Prom
   return rows;
 }
 
-function silentThresholdMs(crit: unknown): number {
-  return (typeof crit === 'string' || typeof crit === 'number' ? parseDuration(crit) : null) ?? DEFAULT_SILENT_AFTER_MS;
-}
-
 function toRow(host: HostSummary, now: Date, silentAfterMs: number): HostListRow {
   const reference = host.lastSeen ?? host.createdAt;
   return {
@@ -97,6 +91,6 @@ function toRow(host: HostSummary, now: Date, silentAfterMs: number): HostListRow
     disk_pct: host.latest?.diskPct ?? null,
     load_1: host.latest?.load1 ?? null,
     open_alerts: host.openAlerts,
-    silent: now.getTime() - reference.getTime() > silentAfterMs,
+    silent: now.getTime() - reference.getTime() >= silentAfterMs,
   };
 }
