@@ -5,6 +5,7 @@
 import { ConfigError } from '../errors.js';
 import { REPORTS_PATH, toWireReport, type Report, type WireReport } from '../reports/report.js';
 import { errnoCode } from './errno.js';
+import { snippet } from '../text/snippet.js';
 
 const MAX_ANSWER_BYTES = 64 * 1024;
 
@@ -143,8 +144,7 @@ function errorMessage(text: string): string | null {
   } catch {
     // Not JSON: a proxy's page, perhaps.
   }
-  const trimmed = text.trim();
-  return trimmed === '' ? null : trimmed.slice(0, 200);
+  return snippet(text) || null;
 }
 
 /** One line naming what failed, e.g. "connection refused (ECONNREFUSED) for http://…". */

@@ -56,12 +56,6 @@ export function originOf(url: string): string {
   }
 }
 
-/** A response body short enough for one log line. */
-export function snippet(text: string, max = 200): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
-}
-
 // undici reports every network failure as TypeError('fetch failed'); the useful part is in `cause`.
 function describeFetchError(error: unknown): string {
   const cause = error instanceof Error ? error.cause : undefined;

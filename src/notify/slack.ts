@@ -2,7 +2,8 @@
 // 403 invalid_token, 404 no_service, 410 channel_is_archived) is a failure whose body says why.
 
 import type { SlackConfig } from '../config/types.js';
-import { answerError, postJson, snippet } from './post-json.js';
+import { snippet } from '../text/snippet.js';
+import { answerError, postJson } from './post-json.js';
 import type { NotificationPayload, Notifier } from './types.js';
 
 // Slack caps a section's text at 3000 characters and a field's at 2000.

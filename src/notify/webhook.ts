@@ -1,7 +1,8 @@
 // Generic webhook: the NotificationPayload itself, POSTed as JSON. Any 2xx is delivered.
 
 import type { WebhookConfig } from '../config/types.js';
-import { answerError, originOf, postJson, snippet } from './post-json.js';
+import { snippet } from '../text/snippet.js';
+import { answerError, originOf, postJson } from './post-json.js';
 import type { NotificationPayload, Notifier } from './types.js';
 
 export function createWebhookNotifier(config: WebhookConfig, channel: string): Notifier {

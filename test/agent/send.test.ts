@@ -104,6 +104,12 @@ describe('sending reports', () => {
     expect(result).toEqual({ kind: 'unavailable', reason: `connection refused (ECONNREFUSED) for ${url}/api/v1/reports` });
   });
 
+  it("turns a proxy's HTML error page into one line, for the log and cron's mail", async () => {
+    const url = await scripted((_req, res) => res.writeHead(403, { 'content-type': 'text/html' }).end('<html>\n  <body>\n    Forbidden\n  </body>\n</html>\n'));
+    const result = await sendReports({ serverUrl: url, hostKey: KEY, reports: [report], timeoutMs: 5000 });
+    expect(result).toEqual({ kind: 'rejected', status: 403, message: '<html> <body> Forbidden </body> </html>' });
+  });
+
   it('reports a redirect instead of following it with a bodiless GET', async () => {
     const url = await scripted((_req, res) => res.writeHead(301, { location: 'https://monitor.example.com/api/v1/reports' }).end());
     const result = await sendReports({ serverUrl: url, hostKey: KEY, reports: [report], timeoutMs: 5000 });
