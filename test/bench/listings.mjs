@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Listing benchmark: how long `monitor alerts list` (with each filter), `alerts show` and `hosts list`
-// take as whole processes on 100,000 alerts over 1,000 hosts, on MariaDB and on SQLite, next to a
+// take as whole processes on 100,000 alerts over 1,000 hosts (144 samples each), on MariaDB and on SQLite, next to a
 // `monitor --version` process in the same run (the start-up every command pays). Target (DESIGN.md):
 // well under a second. Runs the COMPILED code (`npm run build` first).
 //
@@ -28,6 +28,8 @@ const mysqlBase = (process.env.MONITOR_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.
 const { openStore } = await import('../../dist/store/open-store.js');
 const home = mkdtempSync(join(tmpdir(), 'monitor-bench-list-'));
 const NOW = Date.now();
+/** A day's worth of the check benchmark's rate would be 1,440; the last 144 minutes keep seeding quick. */
+const SAMPLES_PER_HOST = 144;
 const sqlTime = (ms) => new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
 
 /** Rows for hosts, host checks and alerts: mostly resolved, one open alert per 50 hosts and check. */
@@ -53,6 +55,13 @@ async function seed(store, raw) {
     ]);
   }
   await raw('INSERT INTO alerts (host_id, check_id, severity, status, triggered_at, resolved_at, message, resolve_message, value) VALUES ', alertRows);
+  // Samples too: `hosts list` finds each host's newest one, and that is most of its work.
+  const sampleRows = [];
+  for (let minutesAgo = SAMPLES_PER_HOST; minutesAgo >= 1; minutesAgo--) {
+    const at = sqlTime(NOW - minutesAgo * 60_000);
+    for (let hostId = 1; hostId <= HOSTS; hostId++) sampleRows.push([hostId, at, at, 20 + (hostId % 60), 50, 40, 0.5, '']);
+  }
+  await raw('INSERT INTO incoming_data (host_id, collected_at, received_at, cpu_pct, mem_pct, disk_pct, load_1, dataset_name) VALUES ', sampleRows);
 }
 
 function timeProcess(argv, env) {
@@ -110,10 +119,9 @@ try {
   // SQLite
   const file = join(home, 'bench.db');
   const sqliteStore = await openStore({ url: `sqlite:${file}`, poolSize: 1, connectTimeoutMs: 5_000 });
-  await sqliteStore.close();
   const Database = (await import('better-sqlite3')).default;
   const db = new Database(file);
-  await seed(await openStore({ url: `sqlite:${file}`, poolSize: 1, connectTimeoutMs: 5_000 }), async (sql, rows) => {
+  await seed(sqliteStore, async (sql, rows) => {
     const width = rows[0].length;
     db.transaction(() => {
       for (let i = 0; i < rows.length; i += 500) {
@@ -123,6 +131,7 @@ try {
     })();
   });
   db.close();
+  await sqliteStore.close();
   await measure('SQLite', { MONITOR_DATABASE_URL: `sqlite:${file}` });
 } finally {
   if (mysqlName) {
