@@ -15,6 +15,7 @@ import { get, postReports } from './http-client.js';
 import { memoryLog, serverConfig } from './ingest-scenario.js';
 import { mysqlFixture, type MysqlFixture } from './mysql-fixture.js';
 import { newReport } from '../support/samples.js';
+import { MYSQL_SERVER_URL } from '../support/mysql.js';
 
 let fixture: MysqlFixture | null = null;
 let proxy: TcpProxy;
@@ -41,8 +42,15 @@ function collect(second: number) {
 }
 
 beforeAll(async () => {
-  proxy = await startTcpProxy({ host: '127.0.0.1', port: 3306 });
-  fixture = await mysqlFixture('server_outage', (url) => url.replace(/:\d+\//, `:${proxy.port}/`));
+  // The proxy stands in for the test server (MONITOR_TEST_MYSQL_URL), wherever that is.
+  const testServer = new URL(MYSQL_SERVER_URL);
+  proxy = await startTcpProxy({ host: testServer.hostname, port: Number(testServer.port || 3306) });
+  fixture = await mysqlFixture('server_outage', (url) => {
+    const proxied = new URL(url);
+    proxied.hostname = proxy.host;
+    proxied.port = String(proxy.port);
+    return proxied.toString();
+  });
   if (!fixture) return;
   key = generateHostKey();
   await fixture.store.addHost({ hostName: 'web-01', keyHash: hashHostKey(key), description: null, createdAt: new Date() });
