@@ -5,12 +5,12 @@ import { deliverWithSpool, type DeliverOptions, type SendBatch } from '../../src
 import { sendReports } from '../../src/agent/send.js';
 import { tryFlushLock } from '../../src/agent/spool-lock.js';
 import { Spool } from '../../src/agent/spool.js';
-import type { Logger } from '../../src/context.js';
 import { RejectedError } from '../../src/errors.js';
 import type { Report } from '../../src/reports/report.js';
 import { closedPortUrl, startIngestServer, type IngestServer } from './helpers/ingest-server.js';
 import { tempDir } from '../support/temp-dir.js';
 import { newReport } from '../support/samples.js';
+import { memoryLog } from '../support/memory-log.js';
 
 const KEY = 'agent-key-0123456789abcdef';
 const T0 = new Date('2024-06-08T12:00:00Z').getTime();
@@ -25,12 +25,6 @@ afterEach(async () => {
 
 const reportAt = (minute: number, cpuPct = 10): Report => newReport(new Date(T0 + minute * MINUTE), { cpuPct, memPct: 50, diskPct: 60, load1: 1 });
 
-function capturingLog(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const record = (level: string) => (message: string) => void lines.push(`${level}: ${message}`);
-  return { lines, debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
-}
-
 async function ingest(): Promise<IngestServer> {
   const server = await startIngestServer({ [KEY]: 'web-01' });
   closers.push(server.close);
@@ -42,7 +36,7 @@ function httpSend(serverUrl: string, timeoutMs = 2000): SendBatch {
 }
 
 function run(spool: Spool, minute: number, send: SendBatch, extra: Partial<DeliverOptions> = {}) {
-  const log = capturingLog();
+  const log = memoryLog();
   const options: DeliverOptions = { spool, report: reportAt(minute, minute % 100), send, batchSize: 100, limits, now: new Date(T0 + minute * MINUTE), log, ...extra };
   return { log, result: deliverWithSpool(options) };
 }
@@ -64,7 +58,7 @@ describe('collect delivery', () => {
     const first = await down.result;
     expect(first).toMatchObject({ sent: 0, spooled: 1, dropped: 0, deferred: false });
     expect(first.unavailable).toContain('ECONNREFUSED');
-    expect(down.log.lines.join('\n')).toMatch(/info: server not reached: connection refused .*; 1 report\(s\) kept in .*spool, sent first next run/);
+    expect(down.log.texts().join('\n')).toMatch(/info: server not reached: connection refused .*; 1 report\(s\) kept in .*spool, sent first next run/);
 
     const server = await ingest();
     const second = await run(spool, 1, httpSend(server.url)).result;
@@ -177,7 +171,7 @@ describe('collect delivery', () => {
     expect(server.stored.map((report) => report.cpu_pct)).toEqual([0, 2, 3]);
     expect(await spool.size()).toBe(0);
     expect(await readdir(join(spool.dir, 'set-aside'))).toHaveLength(1);
-    expect(log.lines.some((line) => line.startsWith('error: server refused 1 spooled report(s) (400)'))).toBe(true);
+    expect(log.texts().some((line) => line.startsWith('error: server refused 1 spooled report(s) (400)'))).toBe(true);
 
     // The next run is not blocked by it.
     expect(await run(spool, 4, httpSend(server.url)).result).toMatchObject({ sent: 1, spooled: 0 });
@@ -191,7 +185,7 @@ describe('collect delivery', () => {
     const server = await ingest();
     const { result, log } = run(spool, 1, httpSend(server.url));
     expect(await result).toMatchObject({ sent: 2, spooled: 0 });
-    expect(log.lines).toContain(`warn: set aside unreadable spool file ${corrupt} in ${spool.dir}/set-aside`);
+    expect(log.texts()).toContain(`warn: set aside unreadable spool file ${corrupt} in ${spool.dir}/set-aside`);
     expect(await readdir(join(spool.dir, 'set-aside'))).toEqual([`${corrupt}.corrupt`]);
   });
 
@@ -212,7 +206,7 @@ describe('collect delivery', () => {
     const eightDaysLater = (8 * DAY) / MINUTE;
     const { result, log } = run(spool, eightDaysLater, httpSend(server.url));
     expect(await result).toMatchObject({ sent: 1, dropped: 3, spooled: 0 });
-    expect(log.lines).toContain('warn: dropped 3 spooled reports older than 7d');
+    expect(log.texts()).toContain('warn: dropped 3 spooled reports older than 7d');
     expect(server.stored).toHaveLength(1);
   });
 
@@ -223,7 +217,7 @@ describe('collect delivery', () => {
     const server = await ingest();
     const { result, log } = run(spool, 4, httpSend(server.url), { limits: { maxBytes: 2 * fileSize + 10, maxAgeMs: 7 * DAY } });
     expect(await result).toMatchObject({ sent: 2, dropped: 3 });
-    expect(log.lines).toContain(`warn: dropped 3 spooled reports over ${2 * fileSize + 10}B`);
+    expect(log.texts()).toContain(`warn: dropped 3 spooled reports over ${2 * fileSize + 10}B`);
     expect(server.stored.map((report) => report.cpu_pct)).toEqual([3, 4]);
   });
 

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { reportsEndpoint, sendReports } from '../../src/agent/send.js';
 import { ConfigError } from '../../src/errors.js';
 import type { Report } from '../../src/reports/report.js';
-import { closedPortUrl, startIngestServer, startSilentServer } from './helpers/ingest-server.js';
+import { closedPortUrl, startIngestServer } from './helpers/ingest-server.js';
+import { startSilentServer } from '../support/network.js';
 import { newReport } from '../support/samples.js';
 import { listenOnLoopback } from '../support/network.js';
 

@@ -2,33 +2,15 @@
 // is one line naming host:port and the fix, within a few seconds, exit 1, no stack trace unless
 // --verbose or DEBUG=monitor asks for one. Real child processes: real exit codes, real timers.
 
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli } from '../support/cli.js';
 import { useTempDir } from '../support/temp-dir.js';
-import { listenOnLoopback } from '../support/network.js';
+import { startSilentServer } from '../support/network.js';
 
 const home = useTempDir('monitor-cli-unreachable-');
 
 const STACK_LINE = /^\s+at .+/m;
 
-/** A TCP server that accepts connections and never says a word: what a hung server or a bad firewall looks like. */
-async function startBlackHole(): Promise<{ port: number; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  const port = await listenOnLoopback(server);
-  return {
-    port,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 function expectOneLine(stderr: string, where: string): void {
   const lines = stderr.trimEnd().split('\n');
@@ -38,10 +20,10 @@ function expectOneLine(stderr: string, where: string): void {
 }
 
 describe('an unreachable MySQL server', () => {
-  let blackHole: Awaited<ReturnType<typeof startBlackHole>>;
+  let blackHole: Awaited<ReturnType<typeof startSilentServer>>;
 
   beforeAll(async () => {
-    blackHole = await startBlackHole();
+    blackHole = await startSilentServer();
   });
   afterAll(async () => {
     await blackHole.close();

@@ -5,7 +5,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Logger } from '../../src/context.js';
 import { createNotifiers } from '../../src/notify/create-notifiers.js';
 import { channelsFor, deliverPending } from '../../src/notify/outbox.js';
 import type { NotificationPayload, Notifier } from '../../src/notify/types.js';
@@ -15,20 +14,7 @@ import type { NewNotification } from '../../src/store/types.js';
 import { startEndpoint, type HttpEndpoint } from './fixtures/http-endpoint.js';
 import { samplePayload } from './fixtures/payload.js';
 import { startSmtp, type SmtpEndpoint } from './fixtures/smtp.js';
-
-interface LogLine {
-  level: string;
-  message: string;
-  fields: Record<string, unknown> | undefined;
-}
-
-function captureLog(): Logger & { lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => {
-    lines.push({ level, message, fields });
-  };
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
+import { memoryLog } from '../support/memory-log.js';
 
 let dir: string;
 let store: Store;
@@ -106,7 +92,7 @@ describe('notification outbox', () => {
       { env: process.env },
     );
     await store.enqueueNotifications(rows(channelsFor(notifiers)));
-    const log = captureLog();
+    const log = memoryLog();
 
     const first = await deliverPending({ store, notifiers, now, maxAttempts: 5, log });
 
@@ -154,7 +140,7 @@ describe('notification outbox', () => {
       rows(['webhook:0'], samplePayload({ event: 'resolve', status: 'resolved', text: '✅ RESOLVED: Disk Space' })),
     );
 
-    const first = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog() });
+    const first = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: memoryLog() });
 
     expect(first).toEqual({ delivered: 0, failed: 1, deferred: 1 });
     expect(hook.requests).toHaveLength(1);
@@ -165,7 +151,7 @@ describe('notification outbox', () => {
     ]);
 
     hook.reply({ status: 204 });
-    const second = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog() });
+    const second = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: memoryLog() });
 
     expect(second).toEqual({ delivered: 2, failed: 0, deferred: 0 });
     expect(sentPayloads(hook).map((payload) => payload.event)).toEqual(['open', 'open', 'resolve']);
@@ -176,7 +162,7 @@ describe('notification outbox', () => {
     hook.reply({ status: 500 });
     const notifiers = createNotifiers({ webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }], slack: null, email: null, commands: [] });
     await store.enqueueNotifications(rows(['webhook:0']));
-    const log = captureLog();
+    const log = memoryLog();
 
     const results = [];
     for (let run = 0; run < 4; run++) results.push(await deliverPending({ store, notifiers, now, maxAttempts: 2, log }));
@@ -192,7 +178,7 @@ describe('notification outbox', () => {
     const notifiers = createNotifiers({ webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }], slack: null, email: null, commands: [] });
     await store.enqueueNotifications(rows(['slack', 'webhook:0']));
 
-    const result = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog() });
+    const result = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: memoryLog() });
 
     expect(result).toEqual({ delivered: 1, failed: 0, deferred: 0 });
     const stillPending = await pending();
@@ -213,7 +199,7 @@ describe('notification outbox', () => {
     ];
     await store.enqueueNotifications(rows(['broken', 'fine']));
 
-    const result = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog() });
+    const result = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: memoryLog() });
 
     expect(result).toEqual({ delivered: 1, failed: 1, deferred: 0 });
     expect(delivered).toEqual([samplePayload().text]);
@@ -229,7 +215,7 @@ describe('notification outbox', () => {
     clock = new Date('2025-03-01T10:00:01.000Z');
     await store.enqueueNotifications(rows(['webhook:0']));
 
-    const result = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog() });
+    const result = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: memoryLog() });
 
     expect(result).toEqual({ delivered: 1, failed: 1, deferred: 0 });
     expect(sentPayloads(hook)).toEqual([samplePayload()]);
@@ -250,7 +236,7 @@ describe('notification outbox', () => {
     clock = new Date(Date.UTC(2025, 2, 1, 10, 4));
     await store.enqueueNotifications(rows(['webhook:1'], samplePayload({ alert_id: 4 })));
 
-    const result = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog(), limit: 2 });
+    const result = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: memoryLog(), limit: 2 });
 
     expect(result).toEqual({ delivered: 1, failed: 1, deferred: 1 });
     expect(sentPayloads(up).map((payload) => payload.alert_id)).toEqual([4]);
@@ -268,8 +254,8 @@ describe('notification outbox', () => {
       await store.enqueueNotifications(rows(['webhook:0'], samplePayload({ alert_id: id })));
     }
 
-    const first = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog(), limit: 2 });
-    const second = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: captureLog(), limit: 2 });
+    const first = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: memoryLog(), limit: 2 });
+    const second = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: memoryLog(), limit: 2 });
 
     expect([first.delivered, second.delivered]).toEqual([2, 1]);
     expect(sentPayloads(hook).map((payload) => payload.alert_id)).toEqual([1, 2, 3]);

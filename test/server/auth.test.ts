@@ -7,7 +7,8 @@ import { createKeyAuth } from '../../src/server/auth.js';
 import { HttpError } from '../../src/server/http-error.js';
 import type { Store } from '../../src/store/store.js';
 import type { Host } from '../../src/store/types.js';
-import { manualClock, type IngestFixture } from './ingest-scenario.js';
+import { type IngestFixture } from './ingest-scenario.js';
+import { manualClock } from '../support/clock.js';
 import { sqliteFixture } from './sqlite-fixture.js';
 
 let fixture: IngestFixture;

@@ -6,7 +6,9 @@ import { generateHostKey, hashHostKey } from '../../src/hosts/host-key.js';
 import { startServer, type RunningServer } from '../../src/server/app.js';
 import type { Host } from '../../src/store/types.js';
 import { get, postReports, rawConnection } from './http-client.js';
-import { manualClock, memoryLog, serverConfig, type IngestFixture } from './ingest-scenario.js';
+import { serverConfig, type IngestFixture } from './ingest-scenario.js';
+import { manualClock } from '../support/clock.js';
+import { memoryLog } from '../support/memory-log.js';
 import { sqliteFixture } from './sqlite-fixture.js';
 
 const REQUEST_TIMEOUT_MS = 400;

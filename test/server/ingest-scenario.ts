@@ -5,10 +5,11 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateHostKey, hashHostKey } from '../../src/hosts/host-key.js';
 import { startServer, type RunningServer } from '../../src/server/app.js';
-import type { Logger } from '../../src/context.js';
 import type { ServerConfig } from '../../src/config/types.js';
 import type { Store } from '../../src/store/store.js';
 import { get, parseMetrics, postReports, rawConnection } from './http-client.js';
+import { manualClock } from '../support/clock.js';
+import { memoryLog } from '../support/memory-log.js';
 
 export interface IngestFixture {
   store: Store;
@@ -24,19 +25,6 @@ export const serverConfig = (overrides: Partial<ServerConfig> = {}): ServerConfi
   requestTimeoutMs: 2_000,
   ...overrides,
 });
-
-/** A Logger that keeps its lines, so tests can check what was (not) logged. */
-export function memoryLog(): Logger & { lines: { level: string; message: string; fields?: Record<string, unknown> }[] } {
-  const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, ...(fields ? { fields } : {}) });
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
-
-/** A clock the test moves by hand. */
-export function manualClock(start = new Date()): { now(): Date; advance(ms: number): void } {
-  let current = start.getTime();
-  return { now: () => new Date(current), advance: (ms) => void (current += ms) };
-}
 
 export function ingestScenario(name: string, open: () => Promise<IngestFixture | null>): void {
   describe(`ingest API on ${name}`, () => {

@@ -11,7 +11,8 @@ import { generateHostKey, hashHostKey } from '../../src/hosts/host-key.js';
 import { startServer, type RunningServer } from '../../src/server/app.js';
 import type { Store } from '../../src/store/store.js';
 import { postReports } from './http-client.js';
-import { memoryLog, serverConfig, type IngestFixture } from './ingest-scenario.js';
+import { serverConfig, type IngestFixture } from './ingest-scenario.js';
+import { memoryLog } from '../support/memory-log.js';
 import { sqliteFixture } from './sqlite-fixture.js';
 
 const DATABASE_TIMEOUT_MS = 300;

@@ -1,6 +1,6 @@
 // Test servers on the loopback interface, and ports and URLs where nothing listens ("server down").
 
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
 /** Starts `server` (net or http) on 127.0.0.1 at a port the OS picks; returns that port. */
 export async function listenOnLoopback(server: Server): Promise<number> {
@@ -18,4 +18,23 @@ export async function closedPort(): Promise<number> {
 
 export async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${await closedPort()}`;
+}
+
+/** A TCP server that accepts connections and never says a word: a hung server, or a bad firewall. */
+export async function startSilentServer(): Promise<{ port: number; url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const port = await listenOnLoopback(server);
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -3,10 +3,9 @@
 // report (same host, collected_at and dataset) stored once, `{"error": ...}` on refusal.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createTcpServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { WireReport } from '../../../src/reports/report.js';
-import { listenOnLoopback } from '../../support/network.js';
 
 export interface IngestServer {
   url: string;
@@ -84,23 +83,6 @@ export async function startIngestServer(keys: Record<string, string>, port = 0):
   return state;
 }
 
-/** Accepts connections and never answers: the agent must give up after its timeout. */
-export async function startSilentServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server = createTcpServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-  });
-  const port = await listenOnLoopback(server);
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 
 export { closedPortUrl } from '../../support/network.js';

@@ -10,6 +10,7 @@ import type { Store } from '../../../src/store/store.js';
 import type { CliResult } from '../../support/cli.js';
 import type { CheckBackend } from './backend.js';
 import { silentLog } from '../../support/quiet.js';
+import { manualClock } from '../../support/clock.js';
 
 export { silentLog };
 
@@ -42,8 +43,7 @@ export interface Fleet {
 }
 
 export async function startFleet(backend: CheckBackend, start: Date = T0): Promise<Fleet> {
-  let now = start.getTime();
-  const clock = { now: () => new Date(now) };
+  const clock = manualClock(start);
   const keys = new Map<string, string>();
   let store: Store | null = null;
   let server: RunningServer | null = null;
@@ -63,7 +63,7 @@ export async function startFleet(backend: CheckBackend, start: Date = T0): Promi
 
   const fleet: Fleet = {
     clock,
-    advance: (ms) => void (now += ms),
+    advance: clock.advance,
     async addHost(name) {
       const result = await backend.cli(['hosts', 'add', name, '--json'], { now: clock.now() });
       expect(result.code, result.stderr).toBe(0);
