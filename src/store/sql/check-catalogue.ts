@@ -29,20 +29,10 @@ function typeParams(type: CheckTypeInput): SqlValue[] {
   return [type.checkKey, type.checkName, type.functionName, sqlJson(type.params), type.severity, type.cooldownSeconds];
 }
 
-function sameType(a: CheckType, b: CheckTypeInput): boolean {
-  return (
-    a.checkName === b.checkName &&
-    a.functionName === b.functionName &&
-    a.severity === b.severity &&
-    a.cooldownSeconds === b.cooldownSeconds &&
-    JSON.stringify(a.params) === JSON.stringify(b.params)
-  );
-}
-
 /**
- * Run inside a transaction. New keys are inserted and changed rows updated one by one: an upsert
- * statement would burn an AUTO_INCREMENT value per existing row on every `checks sync`, and the
- * catalogue is a handful of rows.
+ * Run inside a transaction. New keys are inserted and existing ones updated one by one: an upsert
+ * statement would burn an AUTO_INCREMENT value per existing row, and the catalogue is a handful of
+ * rows. Callers pass only what changed (`checks sync` plans that with host-checks/catalogue.ts).
  */
 export async function upsertCheckTypes(db: SqlDriver, types: readonly CheckTypeInput[]): Promise<void> {
   if (types.length === 0) return;
@@ -54,7 +44,7 @@ export async function upsertCheckTypes(db: SqlDriver, types: readonly CheckTypeI
   }
   for (const type of types) {
     const current = existing.get(type.checkKey);
-    if (current === undefined || sameType(current, type)) continue;
+    if (current === undefined) continue;
     await db.run(
       'UPDATE alert_types SET check_name = ?, function_name = ?, params_json = ?, severity = ?, cooldown_seconds = ? WHERE check_key = ?',
       [type.checkName, type.functionName, sqlJson(type.params), type.severity, type.cooldownSeconds, type.checkKey],
