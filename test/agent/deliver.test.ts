@@ -1,6 +1,6 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deliverWithSpool, type DeliverOptions, type SendBatch } from '../../src/agent/deliver.js';
 import { sendReports } from '../../src/agent/send.js';
 import { tryFlushLock } from '../../src/agent/spool-lock.js';
@@ -11,6 +11,7 @@ import { closedPortUrl, startIngestServer, type IngestServer } from './helpers/i
 import { tempDir } from '../support/temp-dir.js';
 import { newReport } from '../support/samples.js';
 import { memoryLog } from '../support/memory-log.js';
+import { useCleanups } from '../support/cleanups.js';
 
 const KEY = 'agent-key-0123456789abcdef';
 const T0 = new Date('2024-06-08T12:00:00Z').getTime();
@@ -18,16 +19,13 @@ const MINUTE = 60_000;
 const DAY = 86_400_000;
 const limits = { maxBytes: 10 * 1024 * 1024, maxAgeMs: 7 * DAY };
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
+const defer = useCleanups();
 
 const reportAt = (minute: number, cpuPct = 10): Report => newReport(new Date(T0 + minute * MINUTE), { cpuPct, memPct: 50, diskPct: 60, load1: 1 });
 
 async function ingest(): Promise<IngestServer> {
   const server = await startIngestServer({ [KEY]: 'web-01' });
-  closers.push(server.close);
+  defer(server.close);
   return server;
 }
 

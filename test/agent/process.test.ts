@@ -5,7 +5,7 @@ import { spawn, execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deliverWithSpool } from '../../src/agent/deliver.js';
 import { sendReports } from '../../src/agent/send.js';
 import { Spool } from '../../src/agent/spool.js';
@@ -15,16 +15,14 @@ import { compileAgent } from './helpers/compile-agent.js';
 import { closedPortUrl, startIngestServer } from './helpers/ingest-server.js';
 import { tempDir } from '../support/temp-dir.js';
 import { newReport } from '../support/samples.js';
+import { useCleanups } from '../support/cleanups.js';
 
 const KEY = 'agent-key-0123456789abcdef';
 const T0 = Date.parse('2024-06-08T12:00:00Z');
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const limits = { maxBytes: 10 * 1024 * 1024, maxAgeMs: 7 * 86_400_000 };
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
+const defer = useCleanups();
 
 const reportAt = (minute: number): Report => newReport(new Date(T0 + minute * 60_000), { cpuPct: minute, memPct: 1, diskPct: 1, load1: 1 });
 
@@ -59,7 +57,7 @@ describe('collect as a process', () => {
     }
 
     const server = await startIngestServer({ [KEY]: 'web-01' });
-    closers.push(server.close);
+    defer(server.close);
     let stored!: () => void;
     const batchStored = new Promise<void>((resolve) => (stored = resolve));
     // Commit, then never answer: the child is killed while waiting for the acknowledgement.

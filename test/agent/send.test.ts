@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reportsEndpoint, sendReports } from '../../src/agent/send.js';
 import { ConfigError } from '../../src/errors.js';
 import type { Report } from '../../src/reports/report.js';
@@ -7,18 +7,16 @@ import { closedPortUrl, startIngestServer } from './helpers/ingest-server.js';
 import { startSilentServer } from '../support/network.js';
 import { newReport } from '../support/samples.js';
 import { listenOnLoopback } from '../support/network.js';
+import { useCleanups } from '../support/cleanups.js';
 
 const KEY = 'k'.repeat(32);
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
+const defer = useCleanups();
 
 const report: Report = newReport(new Date('2024-06-01T12:00:00.123Z'), { cpuPct: 12.5, memPct: 40, diskPct: 71.25, load1: 0.42 });
 
 async function ingest() {
   const server = await startIngestServer({ [KEY]: 'web-01' });
-  closers.push(server.close);
+  defer(server.close);
   return server;
 }
 
@@ -30,7 +28,7 @@ async function scripted(handler: (req: IncomingMessage, res: ServerResponse, bod
     handler(req, res, body);
   });
   const port = await listenOnLoopback(server);
-  closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  defer(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return `http://127.0.0.1:${port}`;
 }
 
@@ -83,7 +81,7 @@ describe('sending reports', () => {
 
   it('gives up after the timeout on a server that accepts the connection but never answers', async () => {
     const silent = await startSilentServer();
-    closers.push(silent.close);
+    defer(silent.close);
     const started = Date.now();
     const result = await sendReports({ serverUrl: silent.url, hostKey: KEY, reports: [report], timeoutMs: 300 });
     expect(result).toEqual({ kind: 'unavailable', reason: `no answer within 300 ms from ${silent.url}/api/v1/reports` });

@@ -5,17 +5,15 @@
 // Needs `npm run build` first (bin/monitor runs dist/), as `npm test` does.
 
 import { spawn } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv } from '../support/cli.js';
 import { closedPortUrl, lines, makeAgent, type Agent } from '../commands/support-collect/agent.js';
 import { createTestDatabase, DATABASE_KINDS, serveOn } from '../commands/support-collect/databases.js';
 import { startReportRecorder, type HoldMode, type RecordedRequest } from '../commands/support-collect/report-recorder.js';
 import { storedTime } from '../support/quiet.js';
+import { useCleanups } from '../support/cleanups.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = useCleanups();
 
 /** Starts `monitor collect`, waits until `held` (the recorder holds its request), then SIGKILLs it. */
 async function collectKilledWhen(host: Agent, env: Record<string, string>, held: Promise<RecordedRequest>): Promise<NodeJS.Signals | null> {
@@ -49,13 +47,13 @@ describe.each(DATABASE_KINDS)('collect killed mid-flush, serve on %s', (kind) =>
   it.for(cases)('loses nothing and stores each report once when killed %s', async ([, mode, storedAtKill], t) => {
     const db = await createTestDatabase(kind, `collect_kill_${mode}`);
     if (!db) return t.skip();
-    cleanups.push(db.drop);
+    defer(db.drop);
     const server = await serveOn(db, 'web-01');
-    cleanups.push(server.close);
+    defer(server.close);
     const wire = await startReportRecorder(server.url);
-    cleanups.push(wire.close);
+    defer(wire.close);
     const host = await makeAgent({ hostKey: server.hostKey });
-    cleanups.push(host.remove);
+    defer(host.remove);
 
     // Run 1: the server is down. The report is spooled; exit 1 with one line.
     const down = await host.spawn(['collect'], { env: { MONITOR_SERVER_URL: await closedPortUrl() } });

@@ -6,19 +6,17 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, spawnCli, type CliResult } from '../support/cli.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { createTestDatabase } from '../commands/support-collect/databases.js';
 import { startReportRecorder } from '../commands/support-collect/report-recorder.js';
+import { useCleanups } from '../support/cleanups.js';
 
 const TRACER = join(PROJECT_ROOT, 'test/support/import-trace.cjs');
 const HEAVY = ['mysql2', 'better-sqlite3', 'systeminformation', 'nodemailer'];
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = useCleanups();
 
 /** The package a module file belongs to: the first path segment(s) after the last node_modules/. */
 function packageOf(file: string): string | null {
@@ -31,7 +29,7 @@ function packageOf(file: string): string | null {
 /** Runs bin/monitor with the tracer; returns its result and the packages it loaded. */
 async function traced(argv: string[], env: Record<string, string> = {}): Promise<CliResult & { packages: Set<string> }> {
   const home = await makeTempDir('monitor-startup-');
-  cleanups.push(() => removeTempDir(home));
+  defer(() => removeTempDir(home));
   const trace = join(home, 'loaded.txt');
   const result = await spawnCli(argv, { home, env: { ...env, MONITOR_IMPORT_TRACE: trace }, nodeArgs: ['--require', TRACER] });
   const files = (await readFile(trace, 'utf8')).split('\n').filter(Boolean);
@@ -61,7 +59,7 @@ describe('start-up: what each command loads', () => {
   it('monitor hosts list on MariaDB loads mysql2 only', async (t) => {
     const db = await createTestDatabase('mariadb', 'startup_hosts_list');
     if (!db) return t.skip();
-    cleanups.push(db.drop);
+    defer(db.drop);
     const run = await traced(['hosts', 'list'], { MONITOR_DATABASE_URL: db.url });
     expect(run.code).toBe(0);
     expect(heavyIn(run.packages)).toEqual(['mysql2']);
@@ -69,7 +67,7 @@ describe('start-up: what each command loads', () => {
 
   it('monitor collect with a server URL loads no database driver, no systeminformation, no nodemailer', async () => {
     const server = await startReportRecorder(null);
-    cleanups.push(server.close);
+    defer(server.close);
     const run = await traced(['collect'], { MONITOR_SERVER_URL: server.url, MONITOR_HOST_NAME: 'web-01', MONITOR_HOST_KEY: 'mk_key' });
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(server.requests).toHaveLength(1);
