@@ -96,7 +96,10 @@ async function metrics(deps: RouteDeps, req: IncomingMessage, res: ServerRespons
   // Count this scrape before rendering so the numbers it shows include it, like every later scrape will.
   const status = 200;
   deps.metrics.countRequest(status);
-  const text = deps.metrics.render(await deps.hostGauges());
+  // Within the database deadline like every other database call: a hung database must not hang the
+  // scrape (Prometheus would see the target down, not the database); it shows as database_up 0.
+  const hosts = await databaseCall(deps, deps.hostGauges(), false).catch(() => null);
+  const text = deps.metrics.render(hosts);
   send(deps, req, res, status, METRICS_CONTENT_TYPE, text, {}, false);
 }
 

@@ -10,7 +10,7 @@ import { UnavailableError } from '../../src/errors.js';
 import { generateHostKey, hashHostKey } from '../../src/hosts/host-key.js';
 import { startServer, type RunningServer } from '../../src/server/app.js';
 import type { Store } from '../../src/store/store.js';
-import { postReports } from './http-client.js';
+import { get, postReports } from './http-client.js';
 import { serverConfig, type IngestFixture } from './ingest-scenario.js';
 import { memoryLog } from '../support/memory-log.js';
 import { sqliteFixture } from './sqlite-fixture.js';
@@ -29,6 +29,7 @@ const STALL_MS = DATABASE_TIMEOUT_MS * 3;
 function misbehaving(store: Store): Store {
   return new Proxy(store, {
     get(target, name, receiver) {
+      if (name === 'listHosts' && writes === 'stall') return () => new Promise((resolve) => setTimeout(() => resolve([]), STALL_MS));
       if (name !== 'insertSampleGroups') return Reflect.get(target, name, receiver) as unknown;
       return (groups: Parameters<Store['insertSampleGroups']>[0]) => {
         if (writes === 'bug') return Promise.reject(new TypeError("Cannot read properties of undefined (reading 'secret_column')"));
@@ -81,6 +82,15 @@ describe('a store that misbehaves', () => {
       ['database unavailable: answering 503 until it is back', `no answer within ${DATABASE_TIMEOUT_MS} ms`],
     ]);
     expect(await fixture.countRows()).toBe(0);
+  });
+
+  it('a stall does not hang a /metrics scrape: it answers at the deadline, with database_up 0', async () => {
+    writes = 'stall';
+    const started = Date.now();
+    const scrape = await get(server.url, '/metrics');
+    expect(scrape.status).toBe(200);
+    expect(scrape.text).toMatch(/^monitor_database_up 0$/m);
+    expect(Date.now() - started).toBeLessThan(STALL_MS);
   });
 
   it('once the store behaves again, the next report is accepted and written', async () => {
