@@ -147,7 +147,9 @@ export async function createMysqlTestDatabase(label: string): Promise<MysqlTestD
   const database = reserveMysqlTestDatabase(label);
   const connection = await serverConnection(5000);
   try {
-    await connection.query(`CREATE DATABASE ${mysql.escapeId(database.name)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+    // A case-insensitive collation, as a DBA's plain CREATE DATABASE usually gives: the
+    // schema's own table collations must make host names and keys case-sensitive, not the test's.
+    await connection.query(`CREATE DATABASE ${mysql.escapeId(database.name)} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
   } finally {
     await connection.end();
   }
