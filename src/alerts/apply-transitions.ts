@@ -7,6 +7,8 @@ import type { Store } from '../store/store.js';
 import type { CheckState, NewNotification } from '../store/types.js';
 import type { CheckEvaluation } from './evaluate-all.js';
 import type { AlertAction, TransitionRecord } from './types.js';
+import { formatDuration } from '../time/duration.js';
+import { thresholdParams } from './threshold-params.js';
 
 export interface AppliedTransitions {
   records: TransitionRecord[];
@@ -42,6 +44,9 @@ export async function applyEvaluations(
     if (evaluation.stateChanged) states.push(evaluation.outcome.state);
     if (evaluation.forgetState) forget.push({ hostId: evaluation.check.host.hostId, checkId: evaluation.check.type.checkId });
   }
+  // New worst values of open alerts that changed nothing else (peak_value).
+  const peaks = evaluations.flatMap((evaluation) => (evaluation.outcome.peak ? [evaluation.outcome.peak] : []));
+  if (peaks.length > 0) await tx.updateAlertPeaks(peaks);
   if (states.length > 0) await tx.saveCheckStates(states);
   if (forget.length > 0) await tx.deleteCheckStates(forget);
   const outbox = options.notifications(records);
@@ -79,7 +84,13 @@ function storeWrites(tx: Store, evaluation: CheckEvaluation, now: Date): AlertWr
         throw error;
       }
     },
-    changeSeverity: (action) => tx.updateAlertSeverity(action.alertId, { severity: action.severity, message: action.message, value: action.value }),
+    changeSeverity: (action) =>
+      tx.updateAlertSeverity(action.alertId, {
+        severity: action.severity,
+        message: action.message,
+        value: action.value,
+        ...(action.peakValue !== undefined ? { peakValue: action.peakValue } : {}),
+      }),
     resolve: (action) => tx.resolveAlert(action.alertId, { resolvedAt: now, resolveMessage: action.message, value: action.value }),
   };
 }
@@ -114,6 +125,8 @@ export async function transitionRecords(evaluation: CheckEvaluation, now: Date, 
     } else if (action?.kind === 'resolve') {
       if (!(await writes.resolve(action))) return null;
       [status, resolvedAt, message] = ['resolved', now, action.message];
+    } else if (transition.event === 'repeat' && transition.openForMs !== undefined) {
+      message = `${message} (still ${severity ?? 'open'} for ${formatDuration(transition.openForMs).replace(' ', '')})`;
     }
     records.push({
       event: transition.event,
@@ -130,6 +143,9 @@ export async function transitionRecords(evaluation: CheckEvaluation, now: Date, 
       resolvedAt,
       notify: transition.notify,
       quietReason: transition.quietReason,
+      params: thresholdParams(check.fn, check.params),
+      reopenedAt: transition.reopenedAt ?? null,
+      openForMs: transition.openForMs ?? null,
     });
   }
   return records;

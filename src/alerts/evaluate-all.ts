@@ -3,7 +3,8 @@
 
 import type { CheckResult } from '../checks/types.js';
 import type { Alert, CheckState, DatasetReport } from '../store/types.js';
-import { evaluate } from './evaluate.js';
+import { hostSilent } from '../checks/host-silent.js';
+import { evaluate, isWorse } from './evaluate.js';
 import { historyLetter } from './flap.js';
 import { isPlainState, plainState } from './plain-state.js';
 import { samplesRead, type CheckProblem, type PreparedCheck } from './prepare-checks.js';
@@ -36,7 +37,15 @@ export interface EvaluationRun {
 
 const NO_DATASETS: readonly DatasetReport[] = Object.freeze([]);
 
-export function evaluateAll(inputs: CheckRunInputs, options: { now: Date; flap: FlapSettings; sampleMaxAgeMs: number }): EvaluationRun {
+export interface EvaluateAllOptions {
+  now: Date;
+  flap: FlapSettings;
+  sampleMaxAgeMs: number;
+  /** Repeat interval of a check type's open alerts (0: no repeats); absent: no repeats at all. */
+  repeatMsFor?: (checkKey: string) => number;
+}
+
+export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions): EvaluationRun {
   const { now, flap } = options;
   const nowMs = now.getTime();
   const changed: CheckEvaluation[] = [];
@@ -44,16 +53,10 @@ export function evaluateAll(inputs: CheckRunInputs, options: { now: Date; flap: 
   const problems: CheckProblem[] = [...inputs.problems];
   let evaluated = 0;
 
-  for (const check of inputs.checks) {
+  const run = (check: PreparedCheck, openAlert: OpenAlertRef | null): CheckResult | null => {
     const { hostId } = check.host;
-    const { checkId } = check.type;
-    const open = inputs.openAlerts.get(hostId)?.get(checkId) ?? null;
-    const openAlert: OpenAlertRef | null = open
-      ? { alertId: open.alertId, severity: open.severity, acknowledged: open.acknowledgedAt !== null }
-      : null;
-    let result: CheckResult;
     try {
-      result = check.fn.evaluate({
+      return check.fn.evaluate({
         hostName: check.host.hostName,
         hostCreatedAt: check.host.createdAt,
         params: check.params,
@@ -67,8 +70,37 @@ export function evaluateAll(inputs: CheckRunInputs, options: { now: Date; flap: 
     } catch (error) {
       // A plugin that throws fails its own check, never the run.
       problems.push({ hostName: check.host.hostName, checkKey: check.type.checkKey, message: `check function '${check.fn.name}' failed: ${(error as Error).message}` });
-      continue;
+      return null;
     }
+  };
+  const openAlertOf = (check: PreparedCheck): { record: Alert | null; ref: OpenAlertRef | null } => {
+    const record = inputs.openAlerts.get(check.host.hostId)?.get(check.type.checkId) ?? null;
+    const ref: OpenAlertRef | null = record
+      ? { alertId: record.alertId, severity: record.severity, acknowledged: record.acknowledgedAt !== null, triggeredAt: record.triggeredAt, peakValue: record.peakValue }
+      : null;
+    return { record, ref };
+  };
+
+  // Dependencies, as Zabbix and Icinga have them: while a host's host_silent fires, its other checks
+  // are unknown (they would judge the last, stale samples), so they open, escalate and resolve nothing.
+  const silentResults = new Map<PreparedCheck, CheckResult | null>();
+  const silentHosts = new Set<number>();
+  for (const check of inputs.checks) {
+    if (check.fn !== hostSilent) continue;
+    const result = run(check, openAlertOf(check).ref);
+    silentResults.set(check, result);
+    if (result !== null && (result.status === 'warning' || result.status === 'critical')) silentHosts.add(check.host.hostId);
+  }
+
+  for (const check of inputs.checks) {
+    const { hostId } = check.host;
+    const { checkId } = check.type;
+    const { record: open, ref: openAlert } = openAlertOf(check);
+    let result: CheckResult | null;
+    if (check.fn === hostSilent) result = silentResults.get(check) ?? null;
+    else if (silentHosts.has(hostId)) result = silencedResult(check);
+    else result = run(check, openAlert);
+    if (result === null) continue;
     evaluated += 1;
     const stored = inputs.states.get(hostId)?.get(checkId) ?? null;
     // No row means a plain OK state — unless an alert is open (an open alert always leaves a row, so
@@ -76,7 +108,9 @@ export function evaluateAll(inputs: CheckRunInputs, options: { now: Date; flap: 
     // announced, so the resolve is announced too (a duplicate resolve beats a lost one).
     const previous = stored ?? (openAlert ? null : plainState(hostId, checkId));
     const cooldownMs = check.type.cooldownSeconds * 1000;
-    if (settled(previous, result, openAlert, flap)) {
+    const repeatMs = options.repeatMsFor?.(check.type.checkKey) ?? 0;
+    const lowerIsWorse = check.fn.lowerIsWorse === true;
+    if (settled(previous, result, openAlert, flap, { nowMs, repeatMs, lowerIsWorse })) {
       if (stored && isPlainState(stored, cooldownMs, nowMs)) forget.push({ hostId, checkId });
       continue;
     }
@@ -88,6 +122,8 @@ export function evaluateAll(inputs: CheckRunInputs, options: { now: Date; flap: 
         checkKey: check.type.checkKey,
         checkName: check.type.checkName,
         cooldownMs,
+        repeatMs,
+        lowerIsWorse,
       },
       result,
       previous,
@@ -98,10 +134,19 @@ export function evaluateAll(inputs: CheckRunInputs, options: { now: Date; flap: 
     const plain = isPlainState(outcome.state, cooldownMs, nowMs);
     const writeState = !plain && stateChanged(previous, outcome.state);
     const forgetState = plain && stored !== null;
-    if (outcome.transitions.length === 0 && !writeState && !forgetState) continue;
+    if (outcome.transitions.length === 0 && !writeState && !forgetState && !outcome.peak) continue;
     changed.push({ check, result, previous, openAlert, openAlertRecord: open, outcome, stateChanged: writeState, forgetState });
   }
   return { evaluated, changed, forget, problems };
+}
+
+/** The result of a check whose host is silent: unknown, saying why. */
+function silencedResult(check: PreparedCheck): CheckResult {
+  return {
+    status: 'unknown',
+    value: null,
+    message: `Host '${check.host.hostName}' ${check.type.checkName} unknown: the host is silent (its host_silent check is firing)`,
+  };
 }
 
 /**
@@ -111,7 +156,13 @@ export function evaluateAll(inputs: CheckRunInputs, options: { now: Date; flap: 
  * check, and skipping the evaluator for them saves building 40,000 outcomes at 10,000 hosts. The
  * test suite checks this against the evaluator itself; when in doubt it says false.
  */
-export function settled(previous: CheckState | null, result: CheckResult, open: OpenAlertRef | null, flap: FlapSettings): boolean {
+export function settled(
+  previous: CheckState | null,
+  result: CheckResult,
+  open: OpenAlertRef | null,
+  flap: FlapSettings,
+  extra: { nowMs: number; repeatMs: number; lowerIsWorse: boolean } = { nowMs: 0, repeatMs: 0, lowerIsWorse: false },
+): boolean {
   if (previous === null || previous.status !== result.status) return false;
   // Unknown neither opens nor resolves and leaves the history alone.
   if (result.status === 'unknown') return true;
@@ -120,7 +171,16 @@ export function settled(previous: CheckState | null, result: CheckResult, open: 
   const letter = historyLetter(result.status);
   if (letter === null || !flatHistory(previous.history, letter)) return false;
   if (result.status === 'ok') return open === null && !previous.openNotified;
-  return open !== null && open.severity === result.status;
+  if (open === null || open.severity !== result.status) return false;
+  // A quietly opened alert may be due for its late announcement, an announced one for a repeat,
+  // and a worse value is a new peak.
+  if (!previous.openNotified) return false;
+  if (extra.repeatMs > 0 && !open.acknowledged) {
+    const since = previous.lastNotifiedAt ?? open.triggeredAt ?? null;
+    if (since !== null && extra.nowMs - since.getTime() >= extra.repeatMs) return false;
+  }
+  if (result.value !== null && open.peakValue !== undefined && isWorse(result.value, open.peakValue, extra.lowerIsWorse)) return false;
+  return true;
 }
 
 function flatHistory(history: string, letter: string): boolean {
@@ -143,7 +203,8 @@ export function stateChanged(previous: CheckState | null, next: CheckState): boo
     !sameFlapHistory(previous.history, next.history) ||
     previous.flapping !== next.flapping ||
     (previous.lastResolvedAt?.getTime() ?? null) !== (next.lastResolvedAt?.getTime() ?? null) ||
-    previous.openNotified !== next.openNotified
+    previous.openNotified !== next.openNotified ||
+    (previous.lastNotifiedAt?.getTime() ?? null) !== (next.lastNotifiedAt?.getTime() ?? null)
   );
 }
 

@@ -2,11 +2,17 @@
 // alert record in; the new state and the transitions to write out. The open alert RECORD decides
 // what to do (another run may have resolved it); the remembered state only decides who is told.
 //
+// The promise: every alert whose opening was announced gets exactly one announced close, whatever
+// happens in between (flapping, acknowledgement); an alert nobody heard of ends as quietly.
+//
 // Rules of quiet (recorded, not announced), in the order they apply:
-//   flapping     — while flapping nothing but the FLAPPING / flapping-ended notices is announced;
-//   cooldown     — an alert re-opened within the check type's cooldown after a resolve;
-//   acknowledged — severity changes of an acknowledged alert (its resolve is still announced);
+//   a resolve    — announced exactly when the alert's opening was (flapping or acknowledged or not);
+//   flapping     — while flapping nothing else but the FLAPPING / flapping-ended notices is announced;
+//   cooldown     — an alert re-opened within the check type's cooldown after a resolve: announced
+//                  late, when the cooldown is over and it is still open ("re-opened at T");
+//   acknowledged — severity changes and repeats of an acknowledged alert;
 //   opened_quietly — the end (or easing) of an alert whose opening nobody heard of.
+// An announced, unacknowledged alert that stays open is announced again every `repeatMs`.
 
 import type { CheckStatus, CheckState, Severity } from '../store/types.js';
 import { historyLetter, isFlapping } from './flap.js';
@@ -19,7 +25,7 @@ export function evaluate(input: EvaluationInput): EvaluationOutcome {
 
   // No data neither opens nor resolves, and is not a state change for flap detection.
   if (letter === null) {
-    return { state: { ...previous, status: 'unknown', since: sinceFor(previous, 'unknown', now), evaluatedAt: now }, transitions: [] };
+    return { state: { ...previous, status: 'unknown', since: sinceFor(previous, 'unknown', now), evaluatedAt: now }, transitions: [], peak: null };
   }
 
   const history = (previous.history.replace(/[^owc]/g, '') + letter).slice(-input.flap.window);
@@ -29,8 +35,10 @@ export function evaluate(input: EvaluationInput): EvaluationOutcome {
 
   const action = alertAction(input);
   let openNotified = openAlert ? previous.openNotified : false;
+  let lastNotifiedAt = openAlert ? (previous.lastNotifiedAt ?? null) : null;
   let lastResolvedAt = previous.lastResolvedAt;
   const transitions: Transition[] = [];
+  const openAfter = action?.kind !== 'resolve' && (openAlert !== null || action?.kind === 'open');
 
   if (action) {
     const quietReason = quietReasonFor(action, input, previous, flapping, openNotified);
@@ -41,13 +49,45 @@ export function evaluate(input: EvaluationInput): EvaluationOutcome {
       openNotified = false;
       lastResolvedAt = now;
     } else if (notify) openNotified = true; // people now know the alert exists
+    if (action.kind === 'resolve') lastNotifiedAt = null;
+    else if (notify) lastNotifiedAt = now;
   }
 
   if (flappingStarted) transitions.push({ event: 'flapping', action: null, notify: true, quietReason: null });
   if (flappingEnded) {
     transitions.push({ event: 'flapping_end', action: null, notify: true, quietReason: null });
     // The notice carries the current state, so an alert open now was announced by it.
-    if (action?.kind !== 'resolve' && (openAlert || action?.kind === 'open')) openNotified = true;
+    if (openAfter) {
+      openNotified = true;
+      lastNotifiedAt = now;
+    }
+  }
+
+  // An alert opened quietly inside its cooldown, still open when the cooldown is over: announce it
+  // now, or nobody would ever hear of it while it lasts (nor of its end). (A quiet opening while
+  // flapping is announced by the flapping-ended notice instead.)
+  if (openAlert && openAfter && action?.kind !== 'open' && !openNotified && !flapping && !openAlert.acknowledged && reopenedInCooldown(input, previous) && !inCooldown(input, previous)) {
+    transitions.push({ event: 'open', action: null, notify: true, quietReason: null, ...(openAlert.triggeredAt ? { reopenedAt: openAlert.triggeredAt } : {}) });
+    openNotified = true;
+    lastNotifiedAt = now;
+  }
+
+  // Repeats: an announced alert nobody acknowledged, still firing, with nothing else said this run.
+  const repeatMs = input.check.repeatMs ?? 0;
+  if (openAlert && openAfter && repeatMs > 0 && openNotified && !flapping && !openAlert.acknowledged && !transitions.some((t) => t.notify)) {
+    const since = lastNotifiedAt ?? openAlert.triggeredAt ?? null;
+    if (since !== null && now.getTime() - since.getTime() >= repeatMs) {
+      const openForMs = openAlert.triggeredAt ? now.getTime() - openAlert.triggeredAt.getTime() : now.getTime() - since.getTime();
+      transitions.push({ event: 'repeat', action: null, notify: true, quietReason: null, openForMs });
+      lastNotifiedAt = now;
+    }
+  }
+
+  // The worst value while open: a severity change carries it, otherwise it is written on its own.
+  let peak: EvaluationOutcome['peak'] = null;
+  if (openAlert && openAfter && result.value !== null && openAlert.peakValue !== undefined && isWorse(result.value, openAlert.peakValue, input.check.lowerIsWorse ?? false)) {
+    if (action?.kind === 'change_severity') action.peakValue = result.value;
+    else peak = { alertId: openAlert.alertId, peakValue: result.value };
   }
 
   const state: CheckState = {
@@ -60,8 +100,29 @@ export function evaluate(input: EvaluationInput): EvaluationOutcome {
     evaluatedAt: now,
     lastResolvedAt,
     openNotified,
+    lastNotifiedAt,
   };
-  return { state, transitions };
+  return { state, transitions, peak };
+}
+
+/** Whether the open alert is one that re-opened within the cooldown after the last resolve. */
+function reopenedInCooldown(input: EvaluationInput, previous: CheckState): boolean {
+  const triggeredAt = input.openAlert?.triggeredAt;
+  const resolvedAt = previous.lastResolvedAt;
+  if (!triggeredAt || resolvedAt === null) return false;
+  const gap = triggeredAt.getTime() - resolvedAt.getTime();
+  return gap >= 0 && gap < input.check.cooldownMs;
+}
+
+function inCooldown(input: EvaluationInput, previous: CheckState): boolean {
+  const resolvedAt = previous.lastResolvedAt;
+  return resolvedAt !== null && input.now.getTime() - resolvedAt.getTime() < input.check.cooldownMs;
+}
+
+/** Whether `value` is worse than the peak so far (none yet: any value is). */
+export function isWorse(value: number, peak: number | null, lowerIsWorse: boolean): boolean {
+  if (peak === null) return true;
+  return lowerIsWorse ? value < peak : value > peak;
 }
 
 function alertAction({ result, openAlert }: EvaluationInput): AlertAction | null {
@@ -80,15 +141,12 @@ function quietReasonFor(
   flapping: boolean,
   openNotified: boolean,
 ): QuietReason | null {
+  // Every announced opening gets its announced close, flapping or acknowledged or not.
+  if (action.kind === 'resolve') return openNotified ? null : flapping ? 'flapping' : 'opened_quietly';
   if (flapping) return 'flapping';
   switch (action.kind) {
-    case 'open': {
-      const resolvedAt = previous.lastResolvedAt;
-      const inCooldown = resolvedAt !== null && input.now.getTime() - resolvedAt.getTime() < input.check.cooldownMs;
-      return inCooldown ? 'cooldown' : null;
-    }
-    case 'resolve':
-      return openNotified ? null : 'opened_quietly';
+    case 'open':
+      return inCooldown(input, previous) ? 'cooldown' : null;
     case 'change_severity':
       if (input.openAlert?.acknowledged) return 'acknowledged';
       // Escalating a quietly opened alert is news (it got worse); easing one nobody heard of is not.
@@ -122,5 +180,6 @@ function freshState(input: EvaluationInput): CheckState {
     evaluatedAt: input.now,
     lastResolvedAt: null,
     openNotified: input.openAlert !== null,
+    lastNotifiedAt: null,
   };
 }

@@ -18,6 +18,11 @@ export function formatTransitionLine(record: TransitionRecord): string {
   switch (record.event) {
     case 'open':
       line = `🚨 NEW ALERT${id}: ${head}${record.message}`;
+      // Announced late: it re-opened quietly inside the cooldown and is still open after it.
+      if (record.reopenedAt) line += ` (re-opened at ${utcMinute(record.reopenedAt)}, during the cooldown)`;
+      break;
+    case 'repeat':
+      line = `🔔 STILL ${(record.severity ?? 'open').toUpperCase()}${id}: ${head}${record.message}`;
       break;
     case 'resolve':
       line = `✅ RESOLVED: ${head}${record.message}`;
@@ -40,4 +45,9 @@ export function formatTransitionLine(record: TransitionRecord): string {
   // Quiet transitions are still printed by `monitor check`; say why nobody was told.
   if (record.notify) return line;
   return `${line} [not notified${record.quietReason ? `: ${QUIET_WORDS[record.quietReason]}` : ''}]`;
+}
+
+/** "2026-12-07 12:04 UTC": a time in a notification, readable in any time zone. */
+function utcMinute(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

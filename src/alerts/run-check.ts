@@ -72,6 +72,7 @@ async function evaluateAndApply(options: CheckRunOptions): Promise<CheckRunResul
   const { evaluated, changed, forget, problems } = evaluateAll(inputs, {
     now,
     sampleMaxAgeMs: config.alerting.sampleMaxAgeMs,
+    repeatMsFor: (checkKey) => config.checkTypes[checkKey]?.repeatIntervalMs ?? config.alerting.repeatIntervalMs,
     flap: { window: config.alerting.flapWindow, highPct: config.alerting.flapHighPct, lowPct: config.alerting.flapLowPct },
   });
 

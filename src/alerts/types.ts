@@ -12,6 +12,10 @@ export interface EvaluatedCheck {
   /** "Disk Space" */
   checkName: string;
   cooldownMs: number;
+  /** Open, announced, unacknowledged alerts are announced again this often; 0 or absent: never. */
+  repeatMs?: number;
+  /** For minimum checks (files_count) a lower value is the worse one: it decides peak_value. */
+  lowerIsWorse?: boolean;
 }
 
 /** The open alert of this host and check, if any: the record, not the remembered status, decides. */
@@ -19,6 +23,10 @@ export interface OpenAlertRef {
   alertId: number;
   severity: Severity;
   acknowledged: boolean;
+  /** When it opened: a late announcement says so, and repeats count from it when nothing else is known. */
+  triggeredAt?: Date;
+  /** The worst value so far (alerts.peak_value). */
+  peakValue?: number | null;
 }
 
 export interface FlapSettings {
@@ -39,7 +47,7 @@ export interface EvaluationInput {
 /** What to write. `alertId` is absent on 'open': the database assigns it. */
 export type AlertAction =
   | { kind: 'open'; severity: Severity; message: string; value: number | null }
-  | { kind: 'change_severity'; alertId: number; severity: Severity; message: string; value: number | null }
+  | { kind: 'change_severity'; alertId: number; severity: Severity; message: string; value: number | null; peakValue?: number | null }
   | { kind: 'resolve'; alertId: number; message: string; value: number | null };
 
 export type QuietReason = 'cooldown' | 'flapping' | 'acknowledged' | 'opened_quietly';
@@ -51,12 +59,21 @@ export interface Transition {
   /** False when the transition is recorded but not announced. */
   notify: boolean;
   quietReason: QuietReason | null;
+  /**
+   * Set on the late announcement of an alert re-opened quietly inside its cooldown (event 'open',
+   * no action): when it re-opened.
+   */
+  reopenedAt?: Date;
+  /** Set on a repeat notification (event 'repeat', no action): how long the alert has been open. */
+  openForMs?: number;
 }
 
 export interface EvaluationOutcome {
   state: CheckState;
   /** Zero, one or two (a flapping notice next to the alert change) transitions, in order. */
   transitions: Transition[];
+  /** A new worst value of the open alert that no transition records: written to peak_value. */
+  peak?: { alertId: number; peakValue: number } | null;
 }
 
 /**
@@ -78,4 +95,9 @@ export interface TransitionRecord {
   resolvedAt: Date | null;
   notify: boolean;
   quietReason: QuietReason | null;
+  /** The check's effective thresholds (warn, crit, for, clear as set; durations as text like "5m"). */
+  params?: Record<string, number | string>;
+  /** See Transition.reopenedAt and Transition.openForMs. */
+  reopenedAt?: Date | null;
+  openForMs?: number | null;
 }

@@ -11,6 +11,7 @@ const DEFAULT_CRIT = 1;
 export const filesCount: CheckFunction = {
   name: 'files_count',
   description: "a dataset's newest report has fewer files than warn/crit",
+  lowerIsWorse: true,
   params: {
     dataset: { type: 'string', description: 'the dataset name (default: every dataset of the host; the worst decides)' },
     warn: { type: 'number', min: 0, description: 'warning when fewer files than this' },

@@ -66,4 +66,6 @@ export interface CheckFunction {
    * for percent metrics). Receives the normalised params, possibly incomplete; returns problems.
    */
   validate?(params: Record<string, unknown>): { key: string; message: string }[];
+  /** True for minimum checks (fewer files is worse): the lowest value while open is the alert's peak. */
+  lowerIsWorse?: boolean;
 }

@@ -27,6 +27,8 @@ export const DEFAULT_ALERTING: AlertingConfig = {
   leaseTtlMs: 5 * 60_000,
   maxNotifyAttempts: 10,
   sampleMaxAgeMs: 10 * 60_000,
+  // Alertmanager's default.
+  repeatIntervalMs: 4 * 3_600_000,
 };
 
 export function builtInDefaultChecks(): Record<string, HostCheckConfig> {

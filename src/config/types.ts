@@ -63,6 +63,8 @@ export interface CheckTypeConfig {
   params?: Record<string, unknown>;
   severity?: Severity;
   cooldownSeconds?: number;
+  /** Repeat notifications of this type's open alerts; overrides alerting.repeat_interval (0: none). */
+  repeatIntervalMs?: number;
 }
 
 export interface HostCheckConfig {
@@ -123,4 +125,6 @@ export interface AlertingConfig {
   maxNotifyAttempts: number;
   /** A metric sample older than this is not "current": no data, status unknown. */
   sampleMaxAgeMs: number;
+  /** An open, unacknowledged alert is notified again this often; 0: never. */
+  repeatIntervalMs: number;
 }

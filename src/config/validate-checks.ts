@@ -10,6 +10,7 @@ import { toPlain } from './key-path.js';
 import type { KeyPath, TreeNode } from './key-path.js';
 import { CONFIG_KEYS } from './keys.js';
 import { hostNameProblem } from '../hosts/host-name.js';
+import { readRepeatInterval } from './validate-core.js';
 
 const SEVERITIES: readonly Severity[] = ['warning', 'critical'];
 
@@ -41,6 +42,10 @@ export function readCheckTypes(p: Problems, node: TreeNode | undefined): Record<
     if (!isEmpty(s.get('cooldown'))) {
       const ms = readDuration(p, [...at, 'cooldown'], s.get('cooldown'), -1);
       if (ms >= 0) type.cooldownSeconds = Math.round(ms / 1000);
+    }
+    if (!isEmpty(s.get('repeat_interval'))) {
+      const ms = readRepeatInterval(p, [...at, 'repeat_interval'], s.get('repeat_interval'), -1);
+      if (ms >= 0) type.repeatIntervalMs = ms;
     }
     setOwn(types, key, type);
   }

@@ -15,6 +15,7 @@ import {
 } from './fields.js';
 import type { Problems } from './fields.js';
 import { parseListen } from './listen.js';
+import { formatDurationCompact } from '../time/duration.js';
 import type { KeyPath, TreeNode } from './key-path.js';
 import { CONFIG_KEYS } from './keys.js';
 import { hostNameProblem } from '../hosts/host-name.js';
@@ -180,6 +181,7 @@ export function readAlerting(p: Problems, node: TreeNode | undefined, fallback: 
     leaseTtlMs: readDuration(p, [...at, 'lease_ttl'], s.get('lease_ttl'), fallback.leaseTtlMs, { positive: true }),
     maxNotifyAttempts: readNumber(p, [...at, 'notify_max_attempts'], s.get('notify_max_attempts'), fallback.maxNotifyAttempts, { integer: true, min: 1 }),
     sampleMaxAgeMs: readDuration(p, [...at, 'sample_max_age'], s.get('sample_max_age'), fallback.sampleMaxAgeMs, { positive: true }),
+    repeatIntervalMs: readRepeatInterval(p, [...at, 'repeat_interval'], s.get('repeat_interval'), fallback.repeatIntervalMs),
   };
   if (alerting.flapLowPct >= alerting.flapHighPct) {
     // Point at whichever of the two the file actually sets.
@@ -187,6 +189,19 @@ export function readAlerting(p: Problems, node: TreeNode | undefined, fallback: 
     p.add([...at, key], `flap_low (${alerting.flapLowPct}) must be lower than flap_high (${alerting.flapHighPct})`);
   }
   return alerting;
+}
+
+const MIN_REPEAT_MS = 60_000;
+
+/** `repeat_interval`: 0 turns repeats off; anything else at least a minute (a check run's pace). */
+export function readRepeatInterval(p: Problems, keyPath: KeyPath, node: TreeNode | undefined, fallbackMs: number): number {
+  const ms = readDuration(p, keyPath, node, -1);
+  if (ms === -1) return fallbackMs;
+  if (ms !== 0 && ms < MIN_REPEAT_MS) {
+    p.add(keyPath, `must be 0 (no repeats) or at least 1m, got ${formatDurationCompact(ms)}`);
+    return fallbackMs;
+  }
+  return ms;
 }
 
 /** `./plugins/x.js` and `../x.js` are files next to the config; `/abs.js` stays; anything else is a package. */

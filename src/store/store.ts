@@ -111,8 +111,14 @@ export interface Store {
   // ---- alerts ------------------------------------------------------------------------------
   /** Returns the new alert_id. Throws DuplicateOpenAlertError when one is already open for the host and check. */
   openAlert(alert: NewAlert): Promise<number>;
-  updateAlertSeverity(alertId: number, update: { severity: Severity; message: string; value: number | null }): Promise<void>;
-  /** Only an open alert is resolved; returns false when it was not open (someone else resolved it). */
+  /** Sets value (the value that crossed the new level) and the peak: `peakValue` when given, else the higher of the two. */
+  updateAlertSeverity(alertId: number, update: { severity: Severity; message: string; value: number | null; peakValue?: number | null }): Promise<void>;
+  /** Sets peak_value of these open alerts (the evaluator decides what is worse). */
+  updateAlertPeaks(peaks: { alertId: number; peakValue: number }[]): Promise<void>;
+  /**
+   * Only an open alert is resolved; returns false when it was not open (someone else resolved it).
+   * `value` is the resolving value, stored in resolve_value: the firing value and peak stay.
+   */
   resolveAlert(alertId: number, update: { resolvedAt: Date; resolveMessage: string; value: number | null }): Promise<boolean>;
   /** Sets acknowledged_at once; returns the alert, or null when there is no such alert. */
   acknowledgeAlert(alertId: number, at: Date): Promise<Alert | null>;

@@ -121,7 +121,12 @@ export interface Alert {
   resolvedAt: Date | null;
   message: string;
   resolveMessage: string | null;
+  /** The value that opened the alert (or last changed its severity); never overwritten at resolve. */
   value: number | null;
+  /** The worst value while the alert was open (higher, or lower for minimum checks like files_count). */
+  peakValue: number | null;
+  /** The value it resolved with. */
+  resolveValue: number | null;
   acknowledgedAt: Date | null;
 }
 
@@ -167,9 +172,15 @@ export interface CheckState {
    * flapping) is followed by a quiet resolve: nobody hears of an alert ending that they never heard begin.
    */
   openNotified: boolean;
+  /**
+   * When the open alert was last announced (its opening, a severity change, a repeat): the next
+   * repeat notification is due `repeat_interval` after it. Null when no alert is open, or it is
+   * unknown (then the alert's triggered_at stands in).
+   */
+  lastNotifiedAt?: Date | null;
 }
 
-export type NotificationEvent = 'open' | 'escalate' | 'deescalate' | 'resolve' | 'flapping' | 'flapping_end';
+export type NotificationEvent = 'open' | 'escalate' | 'deescalate' | 'resolve' | 'flapping' | 'flapping_end' | 'repeat';
 
 export interface NewNotification {
   alertId: number | null;

@@ -38,7 +38,7 @@ describe('flapping flag hysteresis', () => {
 });
 
 describe('evaluator while flapping', () => {
-  it('sends one FLAPPING notice, keeps open/resolve quiet while flapping, and a notice when it settles', () => {
+  it('sends one FLAPPING notice, keeps opens quiet while flapping (and their resolves), and a notice when it settles', () => {
     const run = scenario({ flap: nagios });
     const pattern = ['ok', 'critical', 'ok', 'critical', 'ok', 'critical', 'ok', 'critical', 'ok', 'critical'] as const;
     pattern.forEach((status, minute) => run.status(at(minute), status));
@@ -46,7 +46,8 @@ describe('evaluator while flapping', () => {
       'open',
       'resolve',
       'open',
-      'resolve(quiet:flapping)',
+      // That opening was announced, so its resolve is too, though flapping began with it.
+      'resolve',
       'flapping',
       'open(quiet:flapping)',
       'resolve(quiet:flapping)',
@@ -66,14 +67,24 @@ describe('evaluator while flapping', () => {
     expect(run.status(at(minute), 'ok')).toEqual([expect.objectContaining({ event: 'resolve', notify: true })]);
   });
 
-  it('puts the alert change before the flapping notice when both happen at once', () => {
+  it('puts the alert change before the flapping notice when both happen at once, and sends an announced alert\'s resolve', () => {
     const run = scenario({ flap: nagios });
     ['ok', 'critical', 'ok', 'critical'].forEach((s, m) => run.status(at(m), s as 'ok' | 'critical'));
     const transitions = run.status(at(4), 'ok');
     expect(transitions.map((t) => [t.event, t.action?.kind ?? null, t.notify])).toEqual([
-      ['resolve', 'resolve', false],
+      ['resolve', 'resolve', true],
       ['flapping', null, true],
     ]);
+  });
+
+  it('sends the resolve of an alert announced before flapping began, while still flapping', () => {
+    const run = scenario({ flap: nagios });
+    // One alert, announced at 0; its severity changes make the check flap while it stays open.
+    ['critical', 'warning', 'critical', 'warning', 'critical', 'warning'].forEach((s, m) => run.status(at(m), s as 'warning' | 'critical'));
+    expect(run.state?.flapping).toBe(true);
+    expect(run.events()[0]).toBe('open');
+    expect(run.status(at(6), 'ok')).toEqual([expect.objectContaining({ event: 'resolve', notify: true, quietReason: null })]);
+    expect(run.state?.flapping).toBe(true);
   });
 
   it('does not count no-data evaluations as state changes', () => {

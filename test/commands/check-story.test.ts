@@ -58,7 +58,8 @@ eachCheckBackend('monitor check: a disk fills up and recovers', (backend) => {
         resolved_at: storedTime(fleet.clock.now()),
         message: "Host 'storage-server-04' disk usage critical: 92%",
         resolve_message: "Host 'storage-server-04' disk usage normal: 45%",
-        value: 45,
+        // The firing value stays; the resolving one is stored apart (resolve_value).
+        value: 92,
       }),
     ]);
     expect(fleet.clock.now().getTime() - T0.getTime()).toBe(4 * MINUTE);

@@ -10,7 +10,7 @@ const DEFAULT_LIMIT = 50;
 
 // LEFT JOINs: an alert whose host or check type was deleted by hand still lists.
 const SELECT_ALERTS = `SELECT a.alert_id, a.host_id, h.host_name, a.check_id, t.check_key, t.check_name, a.severity, a.status,
-       a.triggered_at, a.resolved_at, a.message, a.resolve_message, a.value, a.acknowledged_at
+       a.triggered_at, a.resolved_at, a.message, a.resolve_message, a.value, a.peak_value, a.resolve_value, a.acknowledged_at
   FROM alerts a
   LEFT JOIN hosts h ON h.host_id = a.host_id
   LEFT JOIN alert_types t ON t.check_id = a.check_id`;
@@ -32,14 +32,16 @@ function toAlert(row: Row): Alert {
     message: str(row.message),
     resolveMessage: strOrNull(row.resolve_message),
     value: numOrNull(row.value),
+    peakValue: numOrNull(row.peak_value),
+    resolveValue: numOrNull(row.resolve_value),
     acknowledgedAt: timeOrNull(row.acknowledged_at),
   };
 }
 
 export async function openAlert(db: SqlDriver, alert: NewAlert): Promise<number> {
   const result = await db.run(
-    `INSERT INTO alerts (host_id, check_id, severity, status, triggered_at, message, value) VALUES (?, ?, ?, 'open', ?, ?, ?)`,
-    [alert.hostId, alert.checkId, alert.severity, sqlTime(alert.triggeredAt), alert.message, alert.value],
+    `INSERT INTO alerts (host_id, check_id, severity, status, triggered_at, message, value, peak_value) VALUES (?, ?, ?, 'open', ?, ?, ?, ?)`,
+    [alert.hostId, alert.checkId, alert.severity, sqlTime(alert.triggeredAt), alert.message, alert.value, alert.value],
   );
   return result.insertId;
 }
@@ -48,14 +50,30 @@ export async function openAlert(db: SqlDriver, alert: NewAlert): Promise<number>
 export async function updateAlertSeverity(
   db: SqlDriver,
   alertId: number,
-  update: { severity: Severity; message: string; value: number | null },
+  update: { severity: Severity; message: string; value: number | null; peakValue?: number | null },
 ): Promise<void> {
-  await db.run(`UPDATE alerts SET severity = ?, message = ?, value = ? WHERE alert_id = ? AND status = 'open'`, [
+  // Without a peak from the evaluator, a higher value is the worse one (every built-in but files_count).
+  const peak = update.peakValue !== undefined ? '?' : 'CASE WHEN peak_value IS NULL OR ? > peak_value THEN ? ELSE peak_value END';
+  const peakParams = update.peakValue !== undefined ? [update.peakValue] : [update.value, update.value];
+  await db.run(`UPDATE alerts SET severity = ?, message = ?, value = ?, peak_value = ${peak} WHERE alert_id = ? AND status = 'open'`, [
     update.severity,
     update.message,
     update.value,
+    ...peakParams,
     alertId,
   ]);
+}
+
+/** New worst values of open alerts, one statement per 500: the evaluator decides what is worse. */
+export async function updateAlertPeaks(db: SqlDriver, peaks: readonly { alertId: number; peakValue: number }[]): Promise<void> {
+  for (let start = 0; start < peaks.length; start += 500) {
+    const part = peaks.slice(start, start + 500);
+    const ids = db.syntax.inIntegers('alert_id', part.map((peak) => peak.alertId));
+    await db.run(
+      `UPDATE alerts SET peak_value = CASE alert_id ${part.map(() => 'WHEN ? THEN ?').join(' ')} ELSE peak_value END WHERE ${ids.sql} AND status = 'open'`,
+      [...part.flatMap((peak) => [peak.alertId, peak.peakValue]), ...ids.params],
+    );
+  }
 }
 
 export async function resolveAlert(
@@ -64,7 +82,7 @@ export async function resolveAlert(
   update: { resolvedAt: Date; resolveMessage: string; value: number | null },
 ): Promise<boolean> {
   const result = await db.run(
-    `UPDATE alerts SET status = 'resolved', resolved_at = ?, resolve_message = ?, value = ? WHERE alert_id = ? AND status = 'open'`,
+    `UPDATE alerts SET status = 'resolved', resolved_at = ?, resolve_message = ?, resolve_value = ? WHERE alert_id = ? AND status = 'open'`,
     [sqlTime(update.resolvedAt), update.resolveMessage, update.value, alertId],
   );
   return result.affectedRows === 1;

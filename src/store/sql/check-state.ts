@@ -14,6 +14,7 @@ const STATE_COLUMNS = [
   'evaluated_at',
   'last_resolved_at',
   'open_notified',
+  'last_notified_at',
 ] as const;
 const STATE_KEY = ['host_id', 'check_id'];
 const STATE_UPDATED = STATE_COLUMNS.slice(2);
@@ -31,6 +32,7 @@ export async function loadCheckStates(db: SqlDriver): Promise<CheckState[]> {
     evaluatedAt: time(row.evaluated_at),
     lastResolvedAt: timeOrNull(row.last_resolved_at),
     openNotified: bool(row.open_notified),
+    lastNotifiedAt: timeOrNull(row.last_notified_at),
   }));
 }
 
@@ -59,6 +61,7 @@ export async function saveCheckStates(db: SqlDriver, states: readonly CheckState
         sqlTime(state.evaluatedAt),
         sqlTimeOrNull(state.lastResolvedAt),
         sqlBool(state.openNotified),
+        sqlTimeOrNull(state.lastNotifiedAt ?? null),
       ]),
     );
   }

@@ -169,8 +169,12 @@ export class SqlStore implements Store {
   openAlert(alert: NewAlert): Promise<number> {
     return alerts.openAlert(this.db, alert);
   }
-  updateAlertSeverity(alertId: number, update: { severity: Severity; message: string; value: number | null }): Promise<void> {
+  updateAlertSeverity(alertId: number, update: { severity: Severity; message: string; value: number | null; peakValue?: number | null }): Promise<void> {
     return alerts.updateAlertSeverity(this.db, alertId, update);
+  }
+  updateAlertPeaks(peaks: { alertId: number; peakValue: number }[]): Promise<void> {
+    if (peaks.length === 0) return Promise.resolve();
+    return alerts.updateAlertPeaks(this.db, peaks);
   }
   resolveAlert(alertId: number, update: { resolvedAt: Date; resolveMessage: string; value: number | null }): Promise<boolean> {
     return alerts.resolveAlert(this.db, alertId, update);

@@ -38,6 +38,8 @@ export function alertTests(ctx: ContractContext): void {
       message: "Host 'storage-04' disk usage critical: 92%",
       resolveMessage: null,
       value: 92,
+      peakValue: 92,
+      resolveValue: null,
       acknowledgedAt: null,
     });
     expect(await ctx.store.getAlert(alertId + 1000)).toBeNull();
@@ -72,7 +74,7 @@ export function alertTests(ctx: ContractContext): void {
     expect(await ctx.store.resolveAlert(first, { resolvedAt: at(300), resolveMessage: 'disk usage normal: 45%', value: 45 })).toBe(true);
     const second = await ctx.store.openAlert(alert({ triggeredAt: at(600) }));
     expect(second).not.toBe(first);
-    expect((await ctx.store.getAlert(first))).toMatchObject({ status: 'resolved', resolvedAt: at(300), resolveMessage: 'disk usage normal: 45%', value: 45 });
+    expect((await ctx.store.getAlert(first))).toMatchObject({ status: 'resolved', resolvedAt: at(300), resolveMessage: 'disk usage normal: 45%', value: 92, resolveValue: 45 });
     expect((await ctx.store.getAlert(second))?.status).toBe('open');
   });
 
@@ -81,7 +83,7 @@ export function alertTests(ctx: ContractContext): void {
     const alertId = await ctx.store.openAlert(alert());
     await ctx.store.resolveAlert(alertId, { resolvedAt: at(300), resolveMessage: 'first', value: 40 });
     expect(await ctx.store.resolveAlert(alertId, { resolvedAt: at(400), resolveMessage: 'second', value: 41 })).toBe(false);
-    expect(await ctx.store.getAlert(alertId)).toMatchObject({ resolvedAt: at(300), resolveMessage: 'first', value: 40 });
+    expect(await ctx.store.getAlert(alertId)).toMatchObject({ resolvedAt: at(300), resolveMessage: 'first', value: 92, resolveValue: 40 });
   });
 
   it('changes the severity of an open alert, not of a resolved one', async () => {
@@ -91,7 +93,33 @@ export function alertTests(ctx: ContractContext): void {
     expect(await ctx.store.getAlert(alertId)).toMatchObject({ severity: 'critical', message: 'crit', value: 93 });
     await ctx.store.resolveAlert(alertId, { resolvedAt: at(60), resolveMessage: 'ok', value: 10 });
     await ctx.store.updateAlertSeverity(alertId, { severity: 'warning', message: 'late', value: 81 });
-    expect(await ctx.store.getAlert(alertId)).toMatchObject({ severity: 'critical', message: 'crit', value: 10 });
+    expect(await ctx.store.getAlert(alertId)).toMatchObject({ severity: 'critical', message: 'crit', value: 93, resolveValue: 10 });
+  });
+
+  it('keeps the firing value, the worst value while open and the resolving value apart', async () => {
+    const { alert } = await setup();
+    const alertId = await ctx.store.openAlert(alert({ severity: 'warning', value: 85, message: 'warn' }));
+    expect(await ctx.store.getAlert(alertId)).toMatchObject({ value: 85, peakValue: 85, resolveValue: null });
+    await ctx.store.updateAlertPeaks([{ alertId, peakValue: 89 }]);
+    // A severity change sets the value that crossed the new level; without a peak the higher one stays.
+    await ctx.store.updateAlertSeverity(alertId, { severity: 'critical', message: 'crit', value: 88 });
+    expect(await ctx.store.getAlert(alertId)).toMatchObject({ value: 88, peakValue: 89 });
+    await ctx.store.updateAlertSeverity(alertId, { severity: 'critical', message: 'crit', value: 95, peakValue: 97 });
+    expect(await ctx.store.getAlert(alertId)).toMatchObject({ value: 95, peakValue: 97 });
+    await ctx.store.resolveAlert(alertId, { resolvedAt: at(60), resolveMessage: 'normal', value: 40 });
+    expect(await ctx.store.getAlert(alertId)).toMatchObject({ status: 'resolved', value: 95, peakValue: 97, resolveValue: 40 });
+    // A resolved alert's peak is history: not changed any more.
+    await ctx.store.updateAlertPeaks([{ alertId, peakValue: 99 }]);
+    expect((await ctx.store.getAlert(alertId))?.peakValue).toBe(97);
+  });
+
+  it('updates the peaks of many open alerts in one call', async () => {
+    const { alert, cpu } = await setup();
+    const disk = await ctx.store.openAlert(alert());
+    const other = await ctx.store.openAlert(alert({ checkId: cpu, value: 96 }));
+    await ctx.store.updateAlertPeaks([{ alertId: disk, peakValue: 93.5 }, { alertId: other, peakValue: 99 }]);
+    expect((await ctx.store.getAlert(disk))?.peakValue).toBe(93.5);
+    expect((await ctx.store.getAlert(other))?.peakValue).toBe(99);
   });
 
   it('acknowledges once: a second acknowledgement keeps the first time; unknown ids give null', async () => {

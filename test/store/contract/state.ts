@@ -13,6 +13,7 @@ function state(hostId: number, checkId: number, overrides: Partial<CheckState> =
     evaluatedAt: at(60),
     lastResolvedAt: null,
     openNotified: false,
+    lastNotifiedAt: null,
     ...overrides,
   };
 }
@@ -23,7 +24,7 @@ function notification(overrides: Partial<NewNotification> = {}): NewNotification
 
 export function stateTests(ctx: ContractContext): void {
   it('saves check states and loads them back; saving again updates in place', async () => {
-    const first = state(1, 2, { status: 'critical', history: 'oocc', flapping: true, lastResolvedAt: at(-600), openNotified: true });
+    const first = state(1, 2, { status: 'critical', history: 'oocc', flapping: true, lastResolvedAt: at(-600), openNotified: true, lastNotifiedAt: at(30) });
     await ctx.store.saveCheckStates([first, state(1, 3)]);
     expect(await ctx.store.loadCheckStates()).toEqual([first, state(1, 3)]);
 

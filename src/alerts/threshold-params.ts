@@ -1,0 +1,26 @@
+// The thresholds a notification shows: the check's effective warn, crit, for and clear (type
+// defaults under the host's overrides), so a reader sees what the value crossed without looking
+// the config up. Durations read as people write them ("5m"), numbers stay numbers.
+
+import type { CheckFunction } from '../checks/types.js';
+import { formatDurationCompact } from '../time/duration.js';
+
+const SHOWN = ['warn', 'crit', 'for', 'clear'] as const;
+
+export function thresholdParams(fn: CheckFunction, params: Record<string, unknown>): Record<string, number | string> {
+  const shown: Record<string, number | string> = {};
+  for (const key of SHOWN) {
+    const value = params[key];
+    if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+    shown[key] = fn.params[key]?.type === 'duration' ? formatDurationCompact(value) : value;
+  }
+  return shown;
+}
+
+/** "warn 80, crit 90, for 5m": the same thresholds as one phrase for message texts. */
+export function thresholdText(params: Record<string, number | string> | undefined): string {
+  if (!params) return '';
+  return Object.entries(params)
+    .map(([key, value]) => `${key} ${value}`)
+    .join(', ');
+}
