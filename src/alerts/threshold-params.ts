@@ -12,15 +12,7 @@ export function thresholdParams(fn: CheckFunction, params: Record<string, unknow
   for (const key of SHOWN) {
     const value = params[key];
     if (typeof value !== 'number' || !Number.isFinite(value)) continue;
-    shown[key] = fn.params[key]?.type === 'duration' ? formatDurationCompact(value) : value;
+    shown[key] = fn.params[key]?.type === 'duration' ? (value === 0 ? '0s' : formatDurationCompact(value)) : value;
   }
   return shown;
-}
-
-/** "warn 80, crit 90, for 5m": the same thresholds as one phrase for message texts. */
-export function thresholdText(params: Record<string, number | string> | undefined): string {
-  if (!params) return '';
-  return Object.entries(params)
-    .map(([key, value]) => `${key} ${value}`)
-    .join(', ');
 }

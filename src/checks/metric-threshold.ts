@@ -91,18 +91,24 @@ export const metricThreshold: CheckFunction = {
       return unknown(`${subject} unknown: no recent data (last sample ${coarseAge(now - newest.t)} ago)`);
     }
 
+    const warn = numberParam(params, 'warn');
+    const crit = numberParam(params, 'crit');
     let value: number;
     if (forMs === 0) {
       value = newest.v;
     } else {
-      const span = windowPoints(points, now - forMs, input.sampleMaxAgeMs);
-      if (span === 'not_enough') return unknown(`${subject} unknown: not enough data yet for ${formatDurationCompact(forMs)}`);
-      if (span === 'gap') return unknown(`${subject} unknown: gap in data within the last ${formatDurationCompact(forMs)}`);
-      value = aggregate(span, readAggregate(params, forMs));
+      const how = readAggregate(params, forMs);
+      const span = windowPoints(points, now - forMs, formatDurationCompact(forMs), input.sampleMaxAgeMs);
+      if (typeof span === 'object' && !Array.isArray(span)) {
+        // The window is not fully covered (a host just started, or data returned after a gap), but
+        // the samples it has may already decide: with min, one below the lowest level means ok
+        // whatever the missing part held; with max, one at or above crit means critical.
+        const decided = decidedWithout(span.known, how, warn, crit, numberParam(params, 'clear'), input.current);
+        if (decided === null) return unknown(`${subject} unknown: ${span.why}`);
+        value = decided;
+      } else value = aggregate(span, how);
     }
 
-    const warn = numberParam(params, 'warn');
-    const crit = numberParam(params, 'crit');
     const status = withHysteresis(severityAbove(value, warn, crit), value, numberParam(params, 'clear'), input.current);
     return checkResult(status, value, () => {
       const amount = `${formatAmount(value)}${info.percent ? '%' : ''}`;
@@ -136,10 +142,11 @@ function collectPoints(samples: MetricSample[], info: MetricInfo, now: number): 
 /**
  * The values in effect during (start, now]: the newest sample at or before `start` (it held at the
  * window's start) and every later one. Without that first sample the window is not covered yet; a
- * silence longer than maxAge inside it means nobody knows what happened then, so the window does
- * not count either (Prometheus resets a pending alert when its series goes stale).
+ * silence longer than maxAge inside it means nobody knows what happened then, so the window is not
+ * covered either (Prometheus resets a pending alert when its series goes stale). Then what is known
+ * of the window comes back, with why it is not covered, for decidedWithout().
  */
-function windowPoints(points: Point[], start: number, maxAgeMs: number): number[] | 'not_enough' | 'gap' {
+function windowPoints(points: Point[], start: number, forText: string, maxAgeMs: number): number[] | { known: number[]; why: string } {
   let first = -1;
   for (let i = points.length - 1; i >= 0; i--) {
     if (points[i]!.t <= start) {
@@ -147,11 +154,53 @@ function windowPoints(points: Point[], start: number, maxAgeMs: number): number[
       break;
     }
   }
-  if (first === -1 || start - points[first]!.t > maxAgeMs) return 'not_enough';
+  // What is known of the window: the samples inside it, and the one in effect at its start if current then.
+  const inside = points.filter((p) => p.t > start);
+  const startValue = first !== -1 && start - points[first]!.t <= maxAgeMs ? [points[first]!.v] : [];
+  const known = [...startValue, ...inside.map((p) => p.v)];
+  if (startValue.length === 0) {
+    const since = inside[0]?.t ?? lastT(points);
+    return { known, why: `waiting for ${forText} of data (${coarseAge(lastT(points) - since)} so far)` };
+  }
   for (let i = first + 1; i < points.length; i++) {
-    if (points[i]!.t - points[i - 1]!.t > maxAgeMs) return 'gap';
+    const gap = points[i]!.t - points[i - 1]!.t;
+    if (gap > maxAgeMs) return { known, why: `no data for ${coarseAge(gap)} within the last ${forText}` };
   }
   return points.slice(first).map((p) => p.v);
+}
+
+function lastT(points: Point[]): number {
+  return points.at(-1)!.t;
+}
+
+/**
+ * The value that decides a partly known window, or null when the missing part could change the
+ * result. The minimum over the whole window is at most the known minimum: below the lowest level,
+ * the result is ok (or held open by `clear`). The maximum is at least the known maximum: at or
+ * above crit, the result is critical. avg and last need the whole window.
+ */
+function decidedWithout(
+  known: number[],
+  how: Aggregate,
+  warn: number | null,
+  crit: number | null,
+  clear: number | null,
+  current: CheckInput['current'],
+): number | null {
+  if (known.length === 0) return null;
+  if (how === 'min') {
+    const min = Math.min(...known);
+    const lowest = warn ?? crit;
+    if (lowest === null || min >= lowest) return null;
+    // An open alert held by `clear` resolves only below clear: a value between needs the full window.
+    if (clear !== null && min >= clear && (current === 'warning' || current === 'critical')) return null;
+    return min;
+  }
+  if (how === 'max') {
+    const max = Math.max(...known);
+    return crit !== null && max >= crit ? max : null;
+  }
+  return null;
 }
 
 function aggregate(values: number[], how: Aggregate): number {

@@ -26,7 +26,9 @@ export const DEFAULT_ALERTING: AlertingConfig = {
   flapLowPct: 5,
   leaseTtlMs: 5 * 60_000,
   maxNotifyAttempts: 10,
-  sampleMaxAgeMs: 10 * 60_000,
+  // Prometheus' lookback, and host_silent's default: a sample is current no longer than a host
+  // counts as reporting, so stale data cannot open or escalate alerts for twice as long.
+  sampleMaxAgeMs: 5 * 60_000,
   // Alertmanager's default.
   repeatIntervalMs: 4 * 3_600_000,
 };

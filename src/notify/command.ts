@@ -6,6 +6,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { CommandNotifierConfig } from '../config/types.js';
 import { UnavailableError } from '../errors.js';
 import type { NotificationPayload, Notifier } from './types.js';
+import { thresholdText } from './threshold-text.js';
 
 // Enough of stderr to hold its last line; a chatty command must not grow our memory.
 const STDERR_KEEP = 8192;
@@ -45,6 +46,8 @@ function runCommand(
           MONITOR_CHECK: envValue(payload.check_key),
           MONITOR_SEVERITY: payload.severity ?? '',
           MONITOR_MESSAGE: envValue(payload.message),
+          MONITOR_VALUE: payload.value === null ? '' : String(payload.value),
+          MONITOR_THRESHOLDS: envValue(thresholdText(payload.params)),
         },
         // Its own process group, so a timeout kills what the shell started too, not only the shell.
         detached: true,

@@ -4,6 +4,7 @@
 import type { EmailConfig } from '../config/types.js';
 import { UnavailableError } from '../errors.js';
 import type { NotificationPayload, Notifier } from './types.js';
+import { thresholdText } from './threshold-text.js';
 
 type Transporter = Awaited<ReturnType<typeof openTransport>>;
 
@@ -65,6 +66,7 @@ export function emailBody(payload: NotificationPayload): string {
     ['Severity', payload.severity ?? '-'],
     ['Status', payload.status ?? '-'],
     ['Value', payload.value === null ? '-' : String(payload.value)],
+    ['Thresholds', thresholdText(payload.params) || '-'],
     ['Alert', payload.alert_id === null ? '-' : `#${payload.alert_id}`],
     ['Triggered', payload.triggered_at ?? '-'],
     ['Resolved', payload.resolved_at ?? '-'],

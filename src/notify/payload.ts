@@ -18,6 +18,7 @@ export function toNotificationPayload(record: TransitionRecord, text: string): N
     status: record.status,
     message: record.message,
     value: record.value,
+    params: { ...record.params },
     triggered_at: record.triggeredAt ? record.triggeredAt.toISOString() : null,
     resolved_at: record.resolvedAt ? record.resolvedAt.toISOString() : null,
     text,
@@ -45,7 +46,17 @@ export function outboxRows(
   return rows;
 }
 
-const EVENTS: readonly NotificationEvent[] = ['open', 'escalate', 'deescalate', 'resolve', 'flapping', 'flapping_end'];
+const EVENTS: readonly NotificationEvent[] = ['open', 'escalate', 'deescalate', 'resolve', 'flapping', 'flapping_end', 'repeat'];
+
+/** Stored thresholds: numbers and texts only (anything else was not written by monitor). */
+function paramsOf(value: unknown): Record<string, number | string> {
+  const params: Record<string, number | string> = {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return params;
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if ((typeof item === 'number' && Number.isFinite(item)) || typeof item === 'string') params[key] = item;
+  }
+  return params;
+}
 
 /**
  * The stored payload as a NotificationPayload, or null when it is not one (a row written by another
@@ -67,6 +78,7 @@ export function parseNotificationPayload(stored: Record<string, unknown>): Notif
     status: stored.status === 'open' || stored.status === 'resolved' ? stored.status : null,
     message,
     value: numberOrNull(stored.value),
+    params: paramsOf(stored.params),
     triggered_at: typeof stored.triggered_at === 'string' ? stored.triggered_at : null,
     resolved_at: typeof stored.resolved_at === 'string' ? stored.resolved_at : null,
     text,

@@ -5,6 +5,7 @@ import type { SlackConfig } from '../config/types.js';
 import { snippet } from '../text/snippet.js';
 import { answerError, postJson } from './post-json.js';
 import type { NotificationPayload, Notifier } from './types.js';
+import { thresholdText } from './threshold-text.js';
 
 // Slack caps a section's text at 3000 characters and a field's at 2000.
 const MAX_TEXT = 2900;
@@ -31,6 +32,8 @@ export function slackMessage(payload: NotificationPayload): Record<string, unkno
   ];
   if (payload.severity) fields.push(`*Severity*\n${payload.severity}`);
   if (payload.value !== null) fields.push(`*Value*\n${payload.value}`);
+  const thresholds = thresholdText(payload.params);
+  if (thresholds !== '') fields.push(`*Thresholds*\n${escapeSlack(thresholds)}`);
   if (payload.alert_id !== null) fields.push(`*Alert*\n#${payload.alert_id}`);
   return {
     text: escapeSlack(payload.text),

@@ -13,7 +13,13 @@ export interface NotificationPayload {
   severity: 'warning' | 'critical' | null;
   status: 'open' | 'resolved' | null;
   message: string;
+  /** The value the check decided on (for an open or a severity change: the one that crossed the level). */
   value: number | null;
+  /**
+   * The check's effective thresholds for this host, e.g. { warn: 80, crit: 90, for: "5m" }
+   * (durations as text; only those set). Empty for rows stored by older versions.
+   */
+  params: Record<string, number | string>;
   /** ISO-8601 UTC. */
   triggered_at: string | null;
   resolved_at: string | null;

@@ -17,6 +17,8 @@ export interface AlertJson {
   message: string;
   resolve_message: string | null;
   value: number | null;
+  peak_value: number | null;
+  resolve_value: number | null;
   acknowledged_at: Date | null;
 }
 
@@ -39,6 +41,8 @@ export function toAlertJson(alert: Alert, now: Date): AlertJson {
     message: alert.message,
     resolve_message: alert.resolveMessage,
     value: alert.value,
+    peak_value: alert.peakValue,
+    resolve_value: alert.resolveValue,
     acknowledged_at: alert.acknowledgedAt,
   };
 }

@@ -108,14 +108,47 @@ describe('metric_threshold with `for`', () => {
     expect(run(cpu, everyMinute(-4, 0, () => ({ cpuPct: 99 })))).toEqual({
       status: 'unknown',
       value: null,
-      message: "Host 'storage-server-04' CPU usage unknown: not enough data yet for 5m",
+      message: "Host 'storage-server-04' CPU usage unknown: waiting for 5m of data (4m so far)",
     });
   });
 
   it('is unknown when the samples inside the window have a gap longer than the max sample age', () => {
     const samples = [...everyMinute(-8, -4, () => ({ cpuPct: 99 })), sample(0, { cpuPct: 99 })];
-    expect(run(cpu, samples, { sampleMaxAgeMs: 3 * MIN }).message).toBe("Host 'storage-server-04' CPU usage unknown: gap in data within the last 5m");
+    expect(run(cpu, samples, { sampleMaxAgeMs: 3 * MIN }).message).toBe("Host 'storage-server-04' CPU usage unknown: no data for 4m within the last 5m");
     expect(run(cpu, samples, { sampleMaxAgeMs: 4 * MIN }).status).toBe('critical');
+  });
+
+  describe('after a gap, decides when the samples it has already decide', () => {
+    // Data returns at -1 after a 10-minute silence; the 4-minute window is not covered.
+    const back = (values: number[]) => [sample(-12, { cpuPct: 99 }), ...values.map((v, i) => sample(-1 + i, { cpuPct: v }))];
+    const cpu4 = { ...cpu, for: 4 * MIN };
+
+    it('with min (the default), one sample below the lowest level is ok at once', () => {
+      expect(run(cpu4, back([40, 99]))).toMatchObject({ status: 'ok', value: 40 });
+      // All above warn: the missing minutes could have been anything; still unknown.
+      expect(run(cpu4, back([97, 99]))).toMatchObject({ status: 'unknown', message: "Host 'storage-server-04' CPU usage unknown: waiting for 4m of data (1m so far)" });
+    });
+
+    it('with min, an open alert held by clear stays undecided between clear and the lowest level', () => {
+      const params = { ...cpu4, clear: 50 };
+      expect(run(params, back([60, 99]), { current: 'critical' }).status).toBe('unknown');
+      expect(run(params, back([40, 99]), { current: 'critical' })).toMatchObject({ status: 'ok', value: 40 });
+    });
+
+    it('with max, one sample at or above crit is critical at once; below crit is undecided', () => {
+      const params = { ...cpu4, aggregate: 'max' };
+      expect(run(params, back([40, 96]))).toMatchObject({ status: 'critical', value: 96 });
+      expect(run(params, back([40, 90])).status).toBe('unknown');
+    });
+
+    it('with avg or last, waits for the whole window', () => {
+      expect(run({ ...cpu4, aggregate: 'avg' }, back([10, 10])).status).toBe('unknown');
+      expect(run({ ...cpu4, aggregate: 'last' }, back([99, 99])).status).toBe('unknown');
+    });
+
+    it('a host that just started is judged the same way', () => {
+      expect(run(cpu, everyMinute(-2, 0, (m) => ({ cpuPct: m === -1 ? 30 : 99 })))).toMatchObject({ status: 'ok', value: 30 });
+    });
   });
 
   it('is unknown when the newest sample is stale even if the window was covered', () => {

@@ -26,7 +26,8 @@ describe('defaults', () => {
       flapLowPct: 5,
       leaseTtlMs: 300_000,
       maxNotifyAttempts: 10,
-      sampleMaxAgeMs: 600_000,
+      sampleMaxAgeMs: 300_000,
+      repeatIntervalMs: 14_400_000,
     });
     expect(config.notify).toEqual({ webhooks: [], slack: null, email: null, commands: [] });
     expect(config.checkTypes).toEqual({});

@@ -103,6 +103,15 @@ notify:
     ]);
   });
 
+  it('takes repeat_interval as 0 or at least a minute, in alerting and per check type, naming key and line', () => {
+    expect(issuesOf(() => parse('alerting:\n  repeat_interval: 30s\ncheck_types:\n  disk_space:\n    repeat_interval: often\n'))).toEqual([
+      { key: 'alerting.repeat_interval', message: 'must be 0 (no repeats) or at least 1m, got 30s', file: FILE, line: 2 },
+      { key: 'check_types.disk_space.repeat_interval', message: "expected a duration like 5m, 90s or 1h (a bare number is seconds), got 'often'", file: FILE, line: 5 },
+    ]);
+    expect(parse('alerting:\n  repeat_interval: 0\n').alerting.repeatIntervalMs).toBe(0);
+    expect(parse('check_types:\n  disk_space:\n    repeat_interval: 2h\n').checkTypes.disk_space).toEqual({ repeatIntervalMs: 7_200_000 });
+  });
+
   it('requires flap_low to be lower than flap_high', () => {
     expect(issuesOf(() => parse('alerting:\n  flap_high: 10\n  flap_low: 10\n'))).toEqual([
       { key: 'alerting.flap_low', message: 'flap_low (10) must be lower than flap_high (10)', file: FILE, line: 3 },

@@ -18,6 +18,7 @@ const opened: TransitionRecord = {
   resolvedAt: null,
   notify: true,
   quietReason: null,
+  params: { warn: 80, crit: 90 },
 };
 
 const text = (record: TransitionRecord) => `line for ${record.event} #${record.alertId}`;

@@ -36,6 +36,8 @@ function describeAlert(ctx: Context, alert: Alert): string {
     ['Duration', formatDuration(alertDurationMs(alert, now))],
     ['Acknowledged', alert.acknowledgedAt ? formatTimeWithAge(alert.acknowledgedAt, now, ctx.env.TZ) : 'no'],
     ['Value', alert.value === null ? '-' : String(alert.value)],
+    ['Worst value', alert.peakValue === null ? '-' : String(alert.peakValue)],
+    ['Resolved at value', alert.resolveValue === null ? '-' : String(alert.resolveValue)],
     ['Message', alert.message],
     ['Resolved with', alert.resolveMessage ?? '-'],
   ];
