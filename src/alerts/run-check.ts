@@ -67,7 +67,7 @@ export async function runCheck(options: CheckRunOptions): Promise<CheckRunResult
 
 async function evaluateAndApply(options: CheckRunOptions): Promise<CheckRunResult> {
   const { store, config, registry, now, dryRun } = options;
-  const synced = await syncIfConfigChanged(options);
+  const { synced, closed } = await syncIfConfigChanged(options);
   const inputs = await loadCheckInputs(store, registry, { now, host: options.host, sampleMaxAgeMs: config.alerting.sampleMaxAgeMs });
   const { evaluated, changed, forget, problems } = evaluateAll(inputs, {
     now,
@@ -104,23 +104,26 @@ async function evaluateAndApply(options: CheckRunOptions): Promise<CheckRunResul
           log: options.log,
         })
       : null;
-  return { skipped: null, evaluated, transitions: applied.records, problems, synced, conflicts: applied.conflicts, delivery };
+  return { skipped: null, evaluated, transitions: [...closed, ...applied.records], problems, synced, conflicts: applied.conflicts, delivery };
 }
 
-/** `check` applies config edits by itself: re-sync when the checks part of the config changed. */
-async function syncIfConfigChanged(options: CheckRunOptions): Promise<boolean> {
+/**
+ * `check` applies config edits by itself: re-sync when the checks part of the config changed. The
+ * open alerts of checks the edit disabled are closed then, announced through this run's channels.
+ */
+async function syncIfConfigChanged(options: CheckRunOptions): Promise<{ synced: boolean; closed: TransitionRecord[] }> {
   const { store, config, registry } = options;
-  if (await isSynced(store, config)) return false;
+  if (await isSynced(store, config)) return { synced: false, closed: [] };
   const plan = await planSync(store, config, registry);
   for (const name of plan.unregisteredHosts) {
     options.log.warn(`host '${name}' is in the config but not registered; add it with \`monitor hosts add ${name}\``);
   }
   if (options.dryRun) {
     if (plan.changes.length > 0 || plan.catalogue.length > 0) options.log.warn('the config changed since the last sync; this dry run evaluates the checks as stored');
-    return false;
+    return { synced: false, closed: [] };
   }
-  await applySync(store, plan);
-  return true;
+  const closed = await applySync(store, plan, { now: options.now, channels: channelsFor(options.notifiers) });
+  return { synced: true, closed };
 }
 
 /** The dry run's writes: nothing is written, nothing is taken, a new alert has no id yet. */

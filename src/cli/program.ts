@@ -60,7 +60,7 @@ export function buildProgram(version: string, execute: Execute): Command {
       execute(cmd, async (ctx) => (await import('../commands/check.js')).check(ctx, opts)),
     );
 
-  const alerts = program.command('alerts').description('list, show and acknowledge alerts');
+  const alerts = program.command('alerts').description('list, show, acknowledge and close alerts');
   alerts
     .command('list')
     .description('table of alerts, newest first')
@@ -88,6 +88,16 @@ export function buildProgram(version: string, execute: Execute): Command {
     .option('--json', 'print JSON')
     .action(async (id: number, opts, cmd: Command) =>
       execute(cmd, async (ctx) => (await import('../commands/alerts/ack.js')).alertsAck(ctx, id, opts)),
+    );
+
+  alerts
+    .command('close')
+    .description('close an open alert by hand (announced as closed by hand, like a resolve)')
+    .argument('<id>', 'alert id', alertIdArgument)
+    .option('--reason <text>', 'why, kept in the alert\'s resolve message')
+    .option('--json', 'print JSON')
+    .action(async (id: number, opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/alerts/close.js')).alertsClose(ctx, id, opts)),
     );
 
   const hosts = program.command('hosts').description('register hosts and manage their keys');

@@ -12,6 +12,8 @@ import type { CheckType, CheckTypeInput, Host, HostCheck, HostCheckInput } from 
 import { canonicalJson } from './canonical-json.js';
 import { planCatalogue } from './catalogue.js';
 import { desiredChecksFor, validateDesiredChecks } from './desired.js';
+import { closeAlerts, type CloseOptions } from '../alerts/close-alerts.js';
+import type { TransitionRecord } from '../alerts/types.js';
 
 export interface HostCheckChange {
   kind: 'added' | 'changed' | 'disabled';
@@ -115,15 +117,19 @@ function parseKeys(stored: string | null): string[] {
   }
 }
 
-/** Writes a plan in one transaction (callers pass the store or an open transaction). */
-export async function applySync(store: Store, plan: SyncPlan): Promise<void> {
-  await store.transaction(async (tx) => {
+/**
+ * Writes a plan in one transaction (callers pass the store or an open transaction). With `closing`,
+ * the open alerts of the host checks it disables are closed in the same transaction ("check
+ * disabled", announced on those channels); returns them.
+ */
+export async function applySync(store: Store, plan: SyncPlan, closing?: CloseOptions): Promise<TransitionRecord[]> {
+  return store.transaction(async (tx) => {
     if ((await tx.getSetting(MANAGED_KEYS_SETTING)) !== JSON.stringify(plan.managedKeys)) {
       await tx.setSetting(MANAGED_KEYS_SETTING, JSON.stringify(plan.managedKeys));
     }
     if (plan.fingerprint !== null) await tx.setSetting(CHECKS_FINGERPRINT_SETTING, plan.fingerprint);
     if (plan.catalogue.length > 0) await tx.upsertCheckTypes(plan.catalogue);
-    if (plan.changes.length === 0) return;
+    if (plan.changes.length === 0) return [];
     const ids = new Map((await tx.listCheckTypes()).map((type) => [type.checkKey, type.checkId]));
     const rows: HostCheckInput[] = plan.changes.map((change) => ({
       hostId: change.hostId,
@@ -132,6 +138,11 @@ export async function applySync(store: Store, plan: SyncPlan): Promise<void> {
       enabled: change.enabled,
     }));
     await tx.upsertHostChecks(rows);
+    if (!closing) return [];
+    const disabled = new Set(rows.filter((row) => !row.enabled).map((row) => `${row.hostId}:${row.checkId}`));
+    if (disabled.size === 0) return [];
+    const stranded = (await tx.listOpenAlerts()).filter((alert) => disabled.has(`${alert.hostId}:${alert.checkId}`));
+    return closeAlerts(tx, stranded, { kind: 'check_disabled' }, closing);
   });
 }
 

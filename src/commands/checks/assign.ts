@@ -9,6 +9,8 @@ import { editConfigFile, type ConfigEdit } from '../../config/write.js';
 import { planCatalogue } from '../../host-checks/catalogue.js';
 import { desiredChecksFor, effectiveRawParams } from '../../host-checks/desired.js';
 import { applySync, planSync } from '../../host-checks/sync.js';
+import { configuredChannels } from '../../notify/configured-channels.js';
+import { formatTransitionLine } from '../../alerts/lines.js';
 import { assertHostName } from '../../hosts/host-name.js';
 import { printJson } from '../../output/json.js';
 import type { Store } from '../../store/store.js';
@@ -30,6 +32,8 @@ export interface ChecksAssignResult {
   overrides: Record<string, unknown>;
   params: Record<string, unknown>;
   host_registered: boolean;
+  /** Open alerts closed because the check is now disabled for the host ("check disabled"). */
+  closed_alerts: number[];
 }
 
 /** `--set crit=85` values as YAML would read them: numbers, booleans, else strings ("5m"). */
@@ -84,7 +88,7 @@ export async function checksAssign(ctx: Context, hostName: string, checkKey: str
 
     const config = await loadConfig({ explicitPath: file, env: ctx.env, cwd: ctx.cwd, homedir: ctx.homedir });
     const plan = await planSync(store, config, registry);
-    await applySync(store, plan);
+    const closed = await applySync(store, plan, { now: ctx.clock.now(), channels: configuredChannels(config.notify) });
 
     const desired = desiredChecksFor(config, hostName).find((check) => check.checkKey === checkKey);
     const result: ChecksAssignResult = {
@@ -95,6 +99,7 @@ export async function checksAssign(ctx: Context, hostName: string, checkKey: str
       overrides: desired?.params ?? {},
       params: effectiveRawParams(type, desired?.params ?? {}),
       host_registered: (await store.findHostByName(hostName)) !== null,
+      closed_alerts: closed.map((record) => record.alertId!),
     };
     if (!result.host_registered) {
       ctx.log.warn(`host '${hostName}' is not registered yet; the check applies once you run \`monitor hosts add ${hostName}\``);
@@ -103,6 +108,7 @@ export async function checksAssign(ctx: Context, hostName: string, checkKey: str
     else {
       const shown = Object.entries(result.params).map(([key, value]) => `${key}=${String(value)}`).join(' ');
       ctx.out.write(`${result.enabled ? 'Enabled' : 'Disabled'} ${checkKey} for ${hostName}: ${shown}\nWrote ${file} and synced host checks.\n`);
+      for (const record of closed) ctx.out.write(`${formatTransitionLine(record)}\n`);
     }
     return result;
   });
