@@ -20,6 +20,7 @@ export function buildProgram(version: string, execute: Execute): Command {
     .version(version, '-V, --version', 'print the version')
     .option('-c, --config <path>', 'config file (default: $MONITOR_CONFIG, ./monitor.yaml, ~/.config/monitor/monitor.yaml, /etc/monitor/monitor.yaml)')
     .option('-v, --verbose', 'show debug output and stack traces (also DEBUG=monitor)')
+    .option('--database <url>', 'use this database, over database.url and $MONITOR_DATABASE_URL (sqlite:PATH or mysql://user@host:3306/db)')
     .showHelpAfterError('(run with --help for details)')
     .showSuggestionAfterError(true)
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false });
@@ -183,10 +184,11 @@ export function buildProgram(version: string, execute: Execute): Command {
   program
     .command('demo')
     .description('the whole story in one command: four simulated servers report through the real API, alerts open and resolve')
-    .option('--database <url>', 'use this database instead of a fresh embedded one (e.g. mysql://root@127.0.0.1:3306/monitor_demo)')
     .option('--pause', 'wait for Enter between steps (for a live presentation)')
+    .addHelpText('after', '\nWrites to the default embedded database when it holds nothing but an earlier demo (so `monitor alerts list` shows the story), else to its own file.\nWith --database URL it writes there, and refuses a database holding hosts or alerts it did not make.')
     .action(async (opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/demo.js')).demo(ctx, opts)),
+      // The demo tells a --database given on its command line apart from the configured database.
+      execute(cmd, async (ctx) => (await import('../commands/demo.js')).demo(ctx, { ...opts, database: cmd.optsWithGlobals<{ database?: string }>().database })),
     );
 
   return program;
