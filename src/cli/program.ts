@@ -11,8 +11,12 @@ import {
   momentOption,
 } from './options.js';
 
-/** Runs a command body with a Context built from the global options. */
-export type Execute = (command: Command, body: (ctx: Context) => Promise<unknown>) => Promise<void>;
+/**
+ * Runs a command body with a Context built from the global options. `stopsItself`: the command ends
+ * cleanly on its own at SIGINT/SIGTERM (ctx.signal), however long that takes; others are given up
+ * shortly after the signal (src/cli/stops.ts).
+ */
+export type Execute = (command: Command, body: (ctx: Context) => Promise<unknown>, options?: { stopsItself?: boolean }) => Promise<void>;
 
 export function buildProgram(version: string, execute: Execute): Command {
   const program = new Command('monitor')
@@ -46,7 +50,7 @@ export function buildProgram(version: string, execute: Execute): Command {
     .option('--listen <host:port>', 'address to listen on (default: server.listen, 0.0.0.0:8080)')
     .addHelpText('after', '\nEndpoints: POST /api/v1/reports, GET /healthz, GET /metrics. Stops cleanly on SIGTERM/SIGINT.')
     .action(async (opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/serve.js')).serve(ctx, opts)),
+      execute(cmd, async (ctx) => (await import('../commands/serve.js')).serve(ctx, opts), { stopsItself: true }),
     );
 
   program

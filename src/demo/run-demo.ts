@@ -46,7 +46,7 @@ export async function runDemo(ctx: Context, options: RunDemoOptions): Promise<vo
     out: { ...ctx.out, write: (text) => ctx.out.write(indent(text)) },
     openStore: (opts = {}) => openStore(config.database, { migrate: opts.migrate ?? 'auto' }),
   };
-  const narrator = new Narrator(ctx.out, STEPS, options.pause ? { input: ctx.input } : null);
+  const narrator = new Narrator(ctx.out, STEPS, options.pause ? { input: ctx.input } : null, ctx.signal);
   const { chalk } = narrator;
   const quietLog = { ...ctx.log, info: () => {} };
 
@@ -102,6 +102,7 @@ export async function runDemo(ctx: Context, options: RunDemoOptions): Promise<vo
     narrator.say(lookAtIt(options.target, store.location));
     narrator.say('Then: `monitor hosts add NAME` for a real server, and `monitor collect` from cron (see README).');
   } finally {
+    narrator.close();
     await server.close();
     await store.close();
   }
