@@ -60,7 +60,12 @@ async function holdsOnlyDemoData(file: string): Promise<boolean> {
   } catch {
     return true; // no database yet: the demo makes it
   }
-  const store = await openStore({ url: `sqlite:${file}`, poolSize: 1, connectTimeoutMs: 5_000 });
+  let store;
+  try {
+    store = await openStore({ url: `sqlite:${file}`, poolSize: 1, connectTimeoutMs: 5_000 });
+  } catch {
+    return false; // unreadable, busy or from a newer version: not the demo's to replace, its own file will do
+  }
   try {
     const found = await foreignData(store);
     return found.hosts.length === 0 && found.alerts === 0;
