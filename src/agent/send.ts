@@ -129,7 +129,7 @@ export function reportsEndpoint(serverUrl: string): string {
 }
 
 function badServerUrl(serverUrl: string, why: string, cause?: unknown): ConfigError {
-  return new ConfigError([{ key: 'server.url', message: `"${serverUrl}" ${why}`, file: null, line: null }], {
+  return new ConfigError([{ key: 'server.url', message: `"${withoutCredentials(serverUrl)}" ${why}`, file: null, line: null }], {
     hint: 'e.g. http://monitor.example.com:8080 (or MONITOR_SERVER_URL)',
     ...(cause === undefined ? {} : { cause }),
   });
@@ -171,8 +171,12 @@ export function shownUrl(url: string): string {
     const parsed = new URL(url);
     return `${parsed.origin === 'null' ? `${parsed.protocol}//${parsed.host}` : parsed.origin}${parsed.pathname}`;
   } catch {
-    return url.replace(/\/\/[^/@]*@/, '//');
+    return withoutCredentials(url);
   }
+}
+
+function withoutCredentials(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, '//');
 }
 
 function errorMessage(text: string): string | null {
