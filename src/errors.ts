@@ -1,10 +1,11 @@
 // Typed errors users can cause. They are thrown anywhere and turned into an exit code and one
 // printed line in exactly one place (src/main.ts). `message` says what failed; `hint` says what to do.
 
-export type ExitCode = 0 | 1 | 2;
+/** 130 and 143 are the shell's codes for SIGINT and SIGTERM; 141 for SIGPIPE (standard output closed). */
+export type ExitCode = 0 | 1 | 2 | 130 | 141 | 143;
 
 export abstract class MonitorError extends Error {
-  abstract readonly exitCode: 1 | 2;
+  abstract readonly exitCode: Exclude<ExitCode, 0>;
   readonly hint: string | undefined;
 
   constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
@@ -77,4 +78,25 @@ export class DuplicateOpenAlertError extends MonitorError {
 /** Deadlock or certification failure: the whole transaction may be retried. */
 export class RetryableTransactionError extends MonitorError {
   readonly exitCode = 1 as const;
+}
+
+/** Why a run was stopped from outside. */
+export type StopCause = 'SIGINT' | 'SIGTERM' | 'stdout closed';
+
+const STOP_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, 'stdout closed': 141 } as const;
+
+/**
+ * The run was stopped from outside: Ctrl-C (SIGINT, exit 130), SIGTERM (143), or its standard output
+ * closed under it (`monitor alerts list | head -3`: 141, as a process killed by SIGPIPE; printed as
+ * nothing at all, since the reader has gone on purpose).
+ */
+export class StoppedError extends MonitorError {
+  readonly exitCode: 130 | 141 | 143;
+  readonly stopCause: StopCause;
+
+  constructor(stopCause: StopCause, options: { hint?: string; cause?: unknown } = {}) {
+    super(`stopped by ${stopCause}`, options);
+    this.stopCause = stopCause;
+    this.exitCode = STOP_EXIT_CODES[stopCause];
+  }
 }

@@ -1,5 +1,6 @@
 // run(argv) -> exit code. Builds the program, runs one command, and turns every error into an exit
-// code and one clear line in exactly this place: 0 ok, 1 runtime failure, 2 bad usage or config.
+// code and one clear line in exactly this place: 0 ok, 1 runtime failure, 2 bad usage or config,
+// 130/143 stopped by SIGINT/SIGTERM, 141 (silently) standard output closed.
 
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -9,7 +10,8 @@ import type { GlobalOptions } from './cli/context.js';
 import { isDebug } from './cli/debug.js';
 import type { RunIO } from './cli/io.js';
 import { systemClock } from './context.js';
-import { MonitorError, type ExitCode } from './errors.js';
+import { MonitorError, StoppedError, type ExitCode } from './errors.js';
+import { watchStops } from './cli/stops.js';
 
 export type { RunIO } from './cli/io.js';
 
@@ -30,33 +32,20 @@ function defaultIO(): RunIO {
   };
 }
 
-/** SIGINT/SIGTERM abort long-running commands (serve, demo) so they can shut down cleanly. */
-function processSignal(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSignal = (): void => controller.abort();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
-}
-
 export async function run(argv: string[], overrides: Partial<RunIO> = {}): Promise<ExitCode> {
   const io: RunIO = { ...defaultIO(), ...overrides };
-  const signals = io.signal ? { signal: io.signal, dispose: () => {} } : processSignal();
+  let stopsItself = false;
+  const stops = watchStops({ ...(io.signal ? { external: io.signal } : {}), stopsItself: () => stopsItself });
   let exitCode: ExitCode = 0;
   let verbose = isDebug(io.env, argv.includes('--verbose') || argv.includes('-v'));
 
-  const program = buildProgram(packageVersion(), async (command: Command, body) => {
+  const program = buildProgram(packageVersion(), async (command: Command, body, options = {}) => {
+    stopsItself = options.stopsItself === true;
     const globals = command.optsWithGlobals<GlobalOptions>();
     verbose = isDebug(io.env, globals.verbose);
     // Loaded here, not at the top: `--help` and usage errors never need the config machinery.
     const { createContext } = await import('./cli/context.js');
-    const ctx = await createContext(io, globals, signals.signal);
+    const ctx = await createContext(io, globals, stops.signal);
     await body(ctx);
   });
   for (const command of [program, ...allCommands(program)]) {
@@ -70,11 +59,15 @@ export async function run(argv: string[], overrides: Partial<RunIO> = {}): Promi
   }
 
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    const parsed = program.parseAsync(argv, { from: 'user' });
+    parsed.catch(() => undefined); // when abandoned at the stop deadline, its later failure is moot
+    const abandoned = await Promise.race([parsed.then(() => null), stops.overdue]);
+    if (abandoned) exitCode = reportError(abandoned, io, verbose);
   } catch (error) {
-    exitCode = reportError(error, io, verbose);
+    // After a stop, whatever the command failed with (a destroyed request, a closed pool) is its echo.
+    exitCode = reportError(stops.signal.aborted && !(error instanceof StoppedError) ? stops.signal.reason : error, io, verbose);
   } finally {
-    signals.dispose();
+    stops.dispose();
   }
   return exitCode;
 }
@@ -97,6 +90,7 @@ function reportError(error: unknown, io: RunIO, verbose: boolean): ExitCode {
     if (error.code === 'commander.help') return error.exitCode === 0 ? 0 : 2;
     return 2;
   }
+  if (error instanceof StoppedError && error.stopCause === 'stdout closed') return error.exitCode; // its reader left on purpose
   if (error instanceof MonitorError) {
     const hint = error.hint ? ` — ${error.hint}` : '';
     io.stderr.write(`monitor: ${error.message}${hint}\n`);

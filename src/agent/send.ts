@@ -1,6 +1,11 @@
 // Posts reports to `monitor serve` and says what became of them, in the three outcomes the spool
 // cares about: acknowledged (forget them), refused (sending again cannot help), or not reached
 // (keep them and try again next run).
+//
+// Acknowledged means the ingest API's own answer: a 2xx whose JSON counts every report sent
+// (accepted + duplicates). A wrong server.url can reach any web server that answers 200 to
+// anything (a default nginx page, a login portal); counting that as an acknowledgement would empty
+// the spool into nowhere. So any other 2xx keeps the reports, as an unreachable server does.
 
 import { ConfigError } from '../errors.js';
 import { REPORTS_PATH, toWireReport, type Report, type WireReport } from '../reports/report.js';
@@ -16,11 +21,11 @@ interface AcceptedBody {
 }
 
 export type SendResult =
-  /** 2xx: the server committed the reports (or already had them). body is null when it was not the usual JSON. */
-  | { kind: 'accepted'; body: AcceptedBody | null }
+  /** The ingest API's 2xx with counts for every report sent: it committed them (or already had them). */
+  | { kind: 'accepted'; body: AcceptedBody }
   /** 4xx other than 408/429, or a redirect: the server refused; `message` is its `error` text. */
   | { kind: 'rejected'; status: number; message: string }
-  /** Connection refused or reset, DNS failure, timeout, 5xx, 408, 429: try again later. */
+  /** Connection refused or reset, DNS failure, timeout, 5xx, 408, 429, a 2xx that is not the ingest API's: try again later. */
   | { kind: 'unavailable'; reason: string };
 
 export interface SendOptions {
@@ -34,26 +39,31 @@ export interface SendOptions {
 export async function sendReports(options: SendOptions): Promise<SendResult> {
   const url = reportsEndpoint(options.serverUrl);
   const reports = options.reports.map((report) => ('hostName' in report ? toWireReport(report) : report));
-  const exchange = await post(url, options.hostKey, JSON.stringify({ reports }), options.timeoutMs);
+  const shown = shownUrl(url);
+  const exchange = await post(url, shown, options.hostKey, JSON.stringify({ reports }), options.timeoutMs);
   if ('failure' in exchange) return { kind: 'unavailable', reason: exchange.failure };
   const { status, text } = exchange;
-  if (status >= 200 && status < 300) return { kind: 'accepted', body: parseAccepted(text) };
+  if (status >= 200 && status < 300) {
+    const body = parseAccepted(text);
+    if (body && body.accepted + body.duplicates === reports.length) return { kind: 'accepted', body };
+    return { kind: 'unavailable', reason: notAnAcknowledgement(shown, status, exchange.contentType, text, body, reports.length) };
+  }
   if (status >= 500 || status === 408 || status === 429) {
     const message = errorMessage(text);
-    return { kind: 'unavailable', reason: `${url} answered ${status}${message ? `: ${message}` : ''}` };
+    return { kind: 'unavailable', reason: `${shown} answered ${status}${message ? `: ${message}` : ''}` };
   }
   if (status >= 300 && status < 400) {
     // Following it would turn the POST into a GET and lose the body: say where to point instead.
     return {
       kind: 'rejected',
       status,
-      message: `${url} redirects (${status})${exchange.location ? ` to ${exchange.location}` : ''}; set the server URL to where it points`,
+      message: `${shown} redirects (${status})${exchange.location ? ` to ${shownUrl(exchange.location)}` : ''}; set the server URL to where it points`,
     };
   }
   return { kind: 'rejected', status, message: errorMessage(text) ?? `HTTP ${status}` };
 }
 
-type Exchange = { status: number; text: string; location: string | null } | { failure: string };
+type Exchange = { status: number; text: string; location: string | null; contentType: string | null } | { failure: string };
 
 /**
  * One POST with a deadline for the whole exchange, response body included. node:http rather than
@@ -61,7 +71,7 @@ type Exchange = { status: number; text: string; location: string | null } | { fa
  * No keep-alive agent: a collect run sends a few requests and exits, and an idle pooled socket
  * would only hold the process open.
  */
-async function post(url: string, hostKey: string, body: string, timeoutMs: number): Promise<Exchange> {
+async function post(url: string, shown: string, hostKey: string, body: string, timeoutMs: number): Promise<Exchange> {
   const client = url.startsWith('https:') ? await import('node:https') : await import('node:http');
   return new Promise<Exchange>((resolve) => {
     let settled = false;
@@ -81,10 +91,10 @@ async function post(url: string, hostKey: string, body: string, timeoutMs: numbe
       },
     });
     const timer = setTimeout(() => {
-      settle({ failure: `no answer within ${timeoutMs} ms from ${url}` });
+      settle({ failure: `no answer within ${timeoutMs} ms from ${shown}` });
       request.destroy();
     }, timeoutMs);
-    request.on('error', (error) => settle({ failure: describeFailure(error, url) }));
+    request.on('error', (error) => settle({ failure: describeFailure(error, shown) }));
     request.on('response', (response) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -93,10 +103,10 @@ async function post(url: string, hostKey: string, body: string, timeoutMs: numbe
         if (size < MAX_ANSWER_BYTES) chunks.push(chunk);
         size += chunk.length;
       });
-      response.on('error', (error) => settle({ failure: describeFailure(error, url) }));
+      response.on('error', (error) => settle({ failure: describeFailure(error, shown) }));
       response.on('end', () => {
-        const location = response.headers.location;
-        settle({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), location: location ?? null });
+        const { location, 'content-type': contentType } = response.headers;
+        settle({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), location: location ?? null, contentType: contentType ?? null });
       });
     });
     request.end(body);
@@ -119,7 +129,7 @@ export function reportsEndpoint(serverUrl: string): string {
 }
 
 function badServerUrl(serverUrl: string, why: string, cause?: unknown): ConfigError {
-  return new ConfigError([{ key: 'server.url', message: `"${serverUrl}" ${why}`, file: null, line: null }], {
+  return new ConfigError([{ key: 'server.url', message: `"${withoutCredentials(serverUrl)}" ${why}`, file: null, line: null }], {
     hint: 'e.g. http://monitor.example.com:8080 (or MONITOR_SERVER_URL)',
     ...(cause === undefined ? {} : { cause }),
   });
@@ -132,9 +142,41 @@ function parseAccepted(text: string): AcceptedBody | null {
       return { accepted: body.accepted, duplicates: body.duplicates };
     }
   } catch {
-    // A 2xx is an acknowledgement whatever its body says.
+    // Not JSON: not the ingest API (the caller says what answered instead).
   }
   return null;
+}
+
+/** One line: which URL answered what, and that it is not the acknowledgement the spool waits for. */
+function notAnAcknowledgement(
+  shown: string,
+  status: number,
+  contentType: string | null,
+  text: string,
+  body: AcceptedBody | null,
+  sent: number,
+): string {
+  const what = body
+    ? `counts for ${body.accepted + body.duplicates} report(s) (accepted ${body.accepted}, duplicates ${body.duplicates}) where ${sent} were sent`
+    : `${contentType ? contentType.split(';', 1)[0]!.trim() : 'no content type'}${text.trim() ? ` "${snippet(text, 80)}"` : ', empty'}`;
+  return `${shown} answered ${status} with ${what}: not the monitor ingest API's acknowledgement; check server.url (or MONITOR_SERVER_URL)`;
+}
+
+/**
+ * The URL as it may be printed: no user name or password (a server URL can carry basic-auth
+ * credentials for a proxy in front of the API), no query. Falls back to the text before any '@'.
+ */
+export function shownUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin === 'null' ? `${parsed.protocol}//${parsed.host}` : parsed.origin}${parsed.pathname}`;
+  } catch {
+    return withoutCredentials(url);
+  }
+}
+
+function withoutCredentials(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, '//');
 }
 
 function errorMessage(text: string): string | null {

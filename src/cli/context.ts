@@ -3,6 +3,8 @@
 
 import type { Context, Output } from '../context.js';
 import { loadConfig } from '../config/load.js';
+import { normaliseDatabaseUrl } from '../config/validate-core.js';
+import { UsageError } from '../errors.js';
 import { createLogger } from '../output/logger.js';
 import { wantsColour } from '../output/colour-choice.js';
 import { isDebug } from './debug.js';
@@ -11,6 +13,8 @@ import type { RunIO } from './io.js';
 export interface GlobalOptions {
   config?: string;
   verbose?: boolean;
+  /** --database URL: over database.url and MONITOR_DATABASE_URL. */
+  database?: string;
 }
 
 
@@ -27,6 +31,11 @@ function makeOutput(io: RunIO): Output {
 
 export async function createContext(io: RunIO, options: GlobalOptions, signal: AbortSignal): Promise<Context> {
   const config = await loadConfig({ explicitPath: options.config, env: io.env, cwd: io.cwd, homedir: io.homedir });
+  if (options.database !== undefined) {
+    const url = normaliseDatabaseUrl(options.database, { baseDir: io.cwd, homedir: io.homedir });
+    if (typeof url !== 'string') throw new UsageError(`--database: ${url.error}`);
+    config.database.url = url;
+  }
   const verbose = isDebug(io.env, options.verbose);
   const log = createLogger({
     write: (line) => void io.stderr.write(line),

@@ -11,8 +11,12 @@ import {
   momentOption,
 } from './options.js';
 
-/** Runs a command body with a Context built from the global options. */
-export type Execute = (command: Command, body: (ctx: Context) => Promise<unknown>) => Promise<void>;
+/**
+ * Runs a command body with a Context built from the global options. `stopsItself`: the command ends
+ * cleanly on its own at SIGINT/SIGTERM (ctx.signal), however long that takes; others are given up
+ * shortly after the signal (src/cli/stops.ts).
+ */
+export type Execute = (command: Command, body: (ctx: Context) => Promise<unknown>, options?: { stopsItself?: boolean }) => Promise<void>;
 
 export function buildProgram(version: string, execute: Execute): Command {
   const program = new Command('monitor')
@@ -20,6 +24,7 @@ export function buildProgram(version: string, execute: Execute): Command {
     .version(version, '-V, --version', 'print the version')
     .option('-c, --config <path>', 'config file (default: $MONITOR_CONFIG, ./monitor.yaml, ~/.config/monitor/monitor.yaml, /etc/monitor/monitor.yaml)')
     .option('-v, --verbose', 'show debug output and stack traces (also DEBUG=monitor)')
+    .option('--database <url>', 'use this database, over database.url and $MONITOR_DATABASE_URL (sqlite:PATH or mysql://user@host:3306/db)')
     .showHelpAfterError('(run with --help for details)')
     .showSuggestionAfterError(true)
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false });
@@ -45,7 +50,7 @@ export function buildProgram(version: string, execute: Execute): Command {
     .option('--listen <host:port>', 'address to listen on (default: server.listen, 0.0.0.0:8080)')
     .addHelpText('after', '\nEndpoints: POST /api/v1/reports, GET /healthz, GET /metrics. Stops cleanly on SIGTERM/SIGINT.')
     .action(async (opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/serve.js')).serve(ctx, opts)),
+      execute(cmd, async (ctx) => (await import('../commands/serve.js')).serve(ctx, opts), { stopsItself: true }),
     );
 
   program
@@ -193,10 +198,11 @@ export function buildProgram(version: string, execute: Execute): Command {
   program
     .command('demo')
     .description('the whole story in one command: four simulated servers report through the real API, alerts open and resolve')
-    .option('--database <url>', 'use this database instead of a fresh embedded one (e.g. mysql://root@127.0.0.1:3306/monitor_demo)')
     .option('--pause', 'wait for Enter between steps (for a live presentation)')
+    .addHelpText('after', '\nWrites to the default embedded database when it holds nothing but an earlier demo (so `monitor alerts list` shows the story), else to its own file.\nWith --database URL it writes there, and refuses a database holding hosts or alerts it did not make.')
     .action(async (opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/demo.js')).demo(ctx, opts)),
+      // The demo tells a --database given on its command line apart from the configured database.
+      execute(cmd, async (ctx) => (await import('../commands/demo.js')).demo(ctx, { ...opts, database: cmd.optsWithGlobals<{ database?: string }>().database })),
     );
 
   return program;

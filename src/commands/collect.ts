@@ -1,9 +1,10 @@
 import type { Context, Logger } from '../context.js';
-import { ConfigError, UnavailableError, UsageError } from '../errors.js';
+import { ConfigError, StoppedError, UnavailableError, UsageError } from '../errors.js';
 import { collectReport } from '../agent/sample.js';
 import { parsePipelineFlags, type PipelineFlags } from '../agent/pipeline.js';
 import { Spool } from '../agent/spool.js';
 import { deliverWithSpool, type DeliverSummary, type SendBatch } from '../agent/deliver.js';
+import type { SendResult } from '../agent/send.js';
 import { toWireReport, type Report } from '../reports/report.js';
 import { InvalidReportError, parseReport } from '../reports/validate.js';
 
@@ -53,6 +54,11 @@ export async function collect(ctx: Context, options: CollectOptions): Promise<De
     });
   } finally {
     await close();
+  }
+  if (ctx.signal.aborted) {
+    // The spool lock is released and the report is in the spool (written atomically before sending).
+    const stopped = ctx.signal.reason as StoppedError;
+    throw new StoppedError(stopped.stopCause, { hint: `${summary.spooled} report(s) kept in the spool are sent first on the next run` });
   }
   if (summary.unavailable !== null) {
     throw new UnavailableError(`could not deliver the report: ${summary.unavailable}`, {
@@ -113,9 +119,36 @@ async function chooseSender(ctx: Context): Promise<{ send: SendBatch; close: () 
     const { sendReports } = await import('../agent/send.js');
     const serverUrl = server.url;
     const hostKey = agent.hostKey;
-    return { send: (reports) => sendReports({ serverUrl, hostKey, reports, timeoutMs: agent.timeoutMs }), close: async () => {} };
+    const send: SendBatch = (reports) => sendReports({ serverUrl, hostKey, reports, timeoutMs: agent.timeoutMs });
+    return { send: stoppable(send, ctx.signal), close: async () => {} };
   }
   const { databaseSender } = await import('../agent/one-box.js');
   const sender = databaseSender(ctx);
-  return { send: (reports) => sender.send(reports), close: () => sender.close() };
+  return { send: stoppable((reports) => sender.send(reports), ctx.signal), close: () => sender.close() };
+}
+
+/**
+ * SIGINT/SIGTERM ends the wait for the server or database at once, as "not reached": the delivery
+ * stops, keeps the unacknowledged reports in the spool and releases its lock. A write that still
+ * lands later is stored once when the spool re-sends it.
+ */
+function stoppable(send: SendBatch, signal: AbortSignal): SendBatch {
+  const stopped: SendResult = { kind: 'unavailable', reason: 'stopped before the answer' };
+  return (reports) => {
+    if (signal.aborted) return Promise.resolve(stopped);
+    return new Promise<SendResult>((resolve, reject) => {
+      const onAbort = (): void => resolve(stopped);
+      signal.addEventListener('abort', onAbort, { once: true });
+      send(reports).then(
+        (result) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(result);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  };
 }

@@ -1,7 +1,8 @@
 // The demo's voice: numbered steps, indented detail, a progress bar that redraws in place on a
-// terminal (and prints once when piped), and an optional pause between steps.
+// terminal (and prints once when piped), and an optional pause between steps. Each step, and each
+// pause, ends the demo when it was stopped (Ctrl-C, SIGTERM, or its output closed: `| head -3`).
 
-import { createInterface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline';
 import type { ChalkInstance } from 'chalk';
 import type { Output } from '../context.js';
 import { makeChalk } from '../output/colour.js';
@@ -14,11 +15,13 @@ export class Narrator {
     private readonly out: Output,
     private readonly totalSteps: number,
     private readonly pause: { input: NodeJS.ReadableStream } | null,
+    private readonly signal: AbortSignal,
   ) {
     this.chalk = makeChalk(out.color);
   }
 
   async heading(text: string): Promise<void> {
+    this.signal.throwIfAborted();
     if (this.step > 0 && this.pause) await this.waitForEnter();
     this.step += 1;
     this.out.write(`\n${this.chalk.bold.cyan(`[${this.step}/${this.totalSteps}]`)} ${this.chalk.bold(text)}\n`);
@@ -49,13 +52,31 @@ export class Narrator {
     };
   }
 
+  private reader: Interface | null = null;
   private lines: AsyncIterator<string> | null = null;
 
   /** One reader for the whole demo: lines typed (or piped) ahead are kept for the next pause. */
   private async waitForEnter(): Promise<void> {
-    this.lines ??= createInterface({ input: this.pause!.input, terminal: false })[Symbol.asyncIterator]();
+    this.reader ??= createInterface({ input: this.pause!.input, terminal: false });
+    this.lines ??= this.reader[Symbol.asyncIterator]();
     this.out.write(this.chalk.dim('  (press Enter to continue)'));
-    await this.lines.next(); // at end of input it returns done: nothing left to wait for
+    const signal = this.signal;
+    let onAbort = (): void => undefined;
+    const stopped = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      // At end of input next() returns done: nothing left to wait for.
+      await Promise.race([this.lines.next(), stopped]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
     this.out.write('\n');
+  }
+
+  /** Stops reading standard input, so nothing is left waiting on it. */
+  close(): void {
+    this.reader?.close();
   }
 }

@@ -3,7 +3,7 @@
 // list` commands. Metrics are back-dated one per minute, so ten minutes of history take a second.
 
 import type { Context } from '../context.js';
-import { UnavailableError } from '../errors.js';
+import { UnavailableError, UsageError } from '../errors.js';
 import { loadRegistry } from '../checks/load-registry.js';
 import { registerHost } from '../hosts/register.js';
 import { sendReports } from '../agent/send.js';
@@ -16,10 +16,22 @@ import { formatLocalTime } from '../output/time-format.js';
 import { ACTS, DEMO_HOSTS, demoReport, minuteAt } from './scenario.js';
 import { Narrator } from './narrator.js';
 import { printDemoSql } from './sql-hints.js';
+import { describeForeignData, foreignData, markDemoHost, removeDemoHosts } from './own-data.js';
+import { redact } from '../store/database-url.js';
 
-export interface RunDemoOptions {
+/** Where the story is written, and how the user looks at it afterwards. */
+export interface DemoTarget {
+  url: string;
   /** A fresh embedded file was made for this run. */
   fresh: boolean;
+  /** `monitor --database URL` to look at it; null when plain `monitor` commands already do. */
+  next: string | null;
+  /** The database the user's own commands use, when the demo kept out of it. */
+  elsewhere?: string;
+}
+
+export interface RunDemoOptions {
+  target: DemoTarget;
   pause: boolean;
 }
 
@@ -34,15 +46,21 @@ export async function runDemo(ctx: Context, options: RunDemoOptions): Promise<vo
     out: { ...ctx.out, write: (text) => ctx.out.write(indent(text)) },
     openStore: (opts = {}) => openStore(config.database, { migrate: opts.migrate ?? 'auto' }),
   };
-  const narrator = new Narrator(ctx.out, STEPS, options.pause ? { input: ctx.input } : null);
+  const narrator = new Narrator(ctx.out, STEPS, options.pause ? { input: ctx.input } : null, ctx.signal);
   const { chalk } = narrator;
   const quietLog = { ...ctx.log, info: () => {} };
 
   const store = await demoCtx.openStore();
+  try {
+    await claimDatabase(store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const server = await startServer({ store, config: config.server, log: quietLog, clock: ctx.clock, listen: { host: '127.0.0.1', port: 0 } });
   try {
     narrator.say(chalk.bold('monitor demo') + ' — four servers report to the ingest API; a disk fills up, a database runs short of memory.');
-    narrator.detail(`database:   ${store.location}${options.fresh ? ' (fresh)' : ''}`);
+    narrator.detail(`database:   ${store.location}${options.target.fresh ? ' (fresh)' : ''}`);
     narrator.detail(`ingest API: ${server.url}  (monitor serve, running in this process)`);
 
     await narrator.heading('Registering four hosts, each with its own key');
@@ -80,11 +98,37 @@ export async function runDemo(ctx: Context, options: RunDemoOptions): Promise<vo
     narrator.command('monitor alerts list');
     await alertsList(demoCtx, { status: 'all' });
     printDemoSql(narrator, config.database.url);
-    narrator.say(`\n${chalk.green('Done')} in ${((Date.now() - startedAt) / 1000).toFixed(1)}s. Next: \`monitor hosts add NAME\` for a real server, then \`monitor collect\` from cron (see README).`);
+    narrator.say(`\n${chalk.green('Done')} in ${((Date.now() - startedAt) / 1000).toFixed(1)}s.`);
+    narrator.say(lookAtIt(options.target, store.location));
+    narrator.say('Then: `monitor hosts add NAME` for a real server, and `monitor collect` from cron (see README).');
   } finally {
+    narrator.close();
     await server.close();
     await store.close();
   }
+}
+
+/**
+ * Refuses a database holding anything the demo did not make (it writes hosts with common names, and
+ * would mix its alerts into someone's history); clears the demo's own earlier run.
+ */
+async function claimDatabase(store: Store): Promise<void> {
+  const found = await foreignData(store);
+  if (found.hosts.length > 0 || found.alerts > 0) {
+    throw new UsageError(`${store.location} holds ${describeForeignData(found)}: the demo writes only to a database that is empty or holds nothing but an earlier demo, and changed nothing`, {
+      hint: 'give it a database of its own, e.g. --database sqlite:/tmp/monitor-demo.db, or leave --database out',
+    });
+  }
+  await removeDemoHosts(store);
+}
+
+function lookAtIt(target: DemoTarget, location: string): string {
+  const commands = ['alerts list', 'hosts list', 'checks list'];
+  if (target.next === null) {
+    return `The story is in your default database (${location}): ${commands.map((command) => `\`monitor ${command}\``).join(', ')} show it. The next \`monitor demo\` replaces it.`;
+  }
+  const kept = target.elsewhere ? ` Your own database (${redact(target.elsewhere)}) was left alone.` : '';
+  return `Look at it with: ${target.next} ${commands[0]}   (also ${commands.slice(1).join(', ')}).${kept}`;
 }
 
 function indent(text: string): string {
@@ -95,14 +139,12 @@ async function registerDemoHosts(store: Store, ctx: Context, narrator: Narrator)
   const registry = await loadRegistry(ctx.config, ctx.cwd);
   const keys = new Map<string, string>();
   for (const demoHost of DEMO_HOSTS) {
-    // A demo run on an existing database starts its own hosts afresh.
-    const existing = await store.findHostByName(demoHost.name);
-    if (existing) await store.removeHost(existing.hostId);
     const { host, hostKey, checks } = await registerHost(store, ctx.config, registry, {
       hostName: demoHost.name,
       description: demoHost.description,
       now: ctx.clock.now(),
     });
+    await markDemoHost(store, host, hostKey);
     keys.set(host.hostName, hostKey);
     const checkList = checks.changes.map((change) => change.checkKey).join(', ');
     narrator.detail(`${host.hostName.padEnd(18)} ${narrator.chalk.dim(demoHost.description)}`);

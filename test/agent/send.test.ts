@@ -122,9 +122,28 @@ describe('sending reports', () => {
     expect(result).toEqual({ kind: 'rejected', status: 404, message: 'no such route' });
   });
 
-  it('counts a 2xx with an unusual body as acknowledged', async () => {
+  it("does not count a 2xx without the ingest API's counts as an acknowledgement: the reports are kept", async () => {
     const url = await scripted((_req, res) => res.writeHead(200).end('ok'));
-    expect(await sendReports({ serverUrl: url, hostKey: KEY, reports: [report], timeoutMs: 5000 })).toEqual({ kind: 'accepted', body: null });
+    expect(await sendReports({ serverUrl: url, hostKey: KEY, reports: [report], timeoutMs: 5000 })).toEqual({
+      kind: 'unavailable',
+      reason: `${url}/api/v1/reports answered 200 with no content type "ok": not the monitor ingest API's acknowledgement; check server.url (or MONITOR_SERVER_URL)`,
+    });
+  });
+
+  it('does not count an acknowledgement of fewer reports than were sent', async () => {
+    const url = await scripted((_req, res) => res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":1,"duplicates":0}'));
+    const result = await sendReports({ serverUrl: url, hostKey: KEY, reports: [report, { ...report, collectedAt: new Date('2024-06-01T12:01:00Z') }], timeoutMs: 5000 });
+    expect(result).toMatchObject({ kind: 'unavailable' });
+    expect(result.kind === 'unavailable' && result.reason).toContain('counts for 1 report(s) (accepted 1, duplicates 0) where 2 were sent');
+  });
+
+  it('never prints the credentials of a server URL', async () => {
+    const url = await scripted((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<p>hello</p>'));
+    const result = await sendReports({ serverUrl: url.replace('http://', 'http://agent:pa55word@'), hostKey: KEY, reports: [report], timeoutMs: 5000 });
+    expect(result.kind === 'unavailable' && result.reason).toMatch(new RegExp(`^${url}/api/v1/reports answered 200 with text/html`));
+    expect(JSON.stringify(result)).not.toMatch(/agent|pa55word/);
+    const refused = await sendReports({ serverUrl: (await closedPortUrl()).replace('http://', 'http://agent:pa55word@'), hostKey: KEY, reports: [report], timeoutMs: 5000 });
+    expect(JSON.stringify(refused)).not.toMatch(/pa55word/);
   });
 });
 

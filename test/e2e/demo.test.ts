@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
-import { ANSI_ESCAPE, BIN, isolatedEnv, spawnCli } from '../support/cli.js';
+import { ANSI_ESCAPE, BIN, isolatedEnv, runCli, spawnCli } from '../support/cli.js';
+import { openStore } from '../../src/store/open-store.js';
 import { describeMysql } from '../support/mysql.js';
 import { useTempDir } from '../support/temp-dir.js';
 
@@ -49,7 +50,38 @@ describe('monitor demo on a fresh machine', () => {
     expectStory(result.stdout);
     expect(result.stdout).toContain('all OK');
     expect(result.stdout).not.toMatch(ANSI_ESCAPE);
-    expect(existsSync(`${home.path}/.local/share/monitor/demo.db`)).toBe(true);
+    expect(existsSync(`${home.path}/.local/share/monitor/monitor.db`)).toBe(true);
+  });
+
+  it("is what a newcomer's next commands show: alerts list, hosts list and checks list on the default database", async () => {
+    const result = await spawnCli(['demo'], { home: home.path });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('`monitor alerts list`, `monitor hosts list`, `monitor checks list` show it');
+
+    const alerts = await runCli(['alerts', 'list'], { home: home.path });
+    expect(alerts.code).toBe(0);
+    expect(alerts.stdout).toMatch(/ 2 +storage-server-04 +Disk Space +critical +resolved/);
+    expect(alerts.stdout).toMatch(/ 1 +db-server-03 +Memory Usage +critical +resolved/);
+    const hosts = await runCli(['hosts', 'list'], { home: home.path });
+    expect(hosts.stdout.match(/^(web-server-01|app-server-02|db-server-03|storage-server-04) /gm)).toHaveLength(4);
+    const checks = await runCli(['checks', 'list', 'db-server-03'], { home: home.path });
+    expect(checks.stdout).toMatch(/memory_usage +yes +metric=mem warn=70\* crit=80\*/);
+  });
+
+  it('keeps out of a default database holding real hosts: writes its own file and prints the command that shows it', async () => {
+    const collect = await runCli(['collect'], { home: home.path, env: { MONITOR_HOST_NAME: 'web-server-01' } });
+    expect(collect.code).toBe(0);
+    const before = await contents(`sqlite:${home.path}/.local/share/monitor/monitor.db`);
+
+    const result = await spawnCli(['demo'], { home: home.path });
+    expect(result.code).toBe(0);
+    expectStory(result.stdout);
+    const demoDb = `${home.path}/.local/share/monitor/demo.db`;
+    expect(result.stdout).toContain(`Look at it with: monitor --database sqlite:${demoDb} alerts list`);
+    expect(await contents(`sqlite:${home.path}/.local/share/monitor/monitor.db`)).toEqual(before);
+
+    const alerts = await runCli(['--database', `sqlite:${demoDb}`, 'alerts', 'list'], { home: home.path });
+    expect(alerts.stdout).toMatch(/ 2 +storage-server-04 +Disk Space +critical +resolved/);
   });
 
   it('starts over on each run: a second demo tells the same story with the same alert ids', async () => {
@@ -79,6 +111,36 @@ describe('monitor demo on a fresh machine', () => {
   });
 });
 
+/** Hosts (with their newest metrics and open alert counts) and alerts: what the demo must not touch. */
+async function contents(url: string): Promise<{ hosts: unknown[]; alerts: unknown[] }> {
+  const store = await openStore({ url, poolSize: 1, connectTimeoutMs: 5000 });
+  try {
+    return { hosts: await store.listHosts(), alerts: await store.listAlerts({ status: 'all', limit: 0 }) };
+  } finally {
+    await store.close();
+  }
+}
+
+describe('monitor demo --database on a database with real data', () => {
+  const home = useTempDir('monitor-demo-refuse-');
+
+  it('refuses a SQLite database holding a host of the same name as a demo host, exit 2, and changes nothing', async () => {
+    const url = `sqlite:${home.path}/prod.db`;
+    const collect = await runCli(['--database', url, 'collect'], { home: home.path, env: { MONITOR_HOST_NAME: 'db-server-03' } });
+    expect(collect.code).toBe(0);
+    const before = await contents(url);
+    expect(before.hosts).toHaveLength(1);
+
+    const result = await spawnCli(['demo', '--database', url], { home: home.path });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `monitor: ${home.path}/prod.db holds 1 host(s) the demo did not make ('db-server-03'): the demo writes only to a database that is empty or holds nothing but an earlier demo, and changed nothing — give it a database of its own, e.g. --database sqlite:/tmp/monitor-demo.db, or leave --database out\n`,
+    );
+    expect(await contents(url)).toEqual(before);
+  });
+});
+
 describeMysql('monitor demo --database on MariaDB', (db) => {
   const home = useTempDir('monitor-demo-mysql-');
 
@@ -100,5 +162,27 @@ describeMysql('monitor demo --database on MariaDB', (db) => {
     } finally {
       await connection.end();
     }
+
+    // Its own earlier run is no obstacle: a second run replaces it with the same story.
+    const again = await spawnCli(['--database', db.url, 'demo'], { home: home.path });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`Look at it with: monitor --database ${db.url} alerts list`);
+    const after = await contents(db.url);
+    expect(after.hosts).toHaveLength(4);
+    expect(after.alerts).toHaveLength(2);
+  });
+
+  it('refuses a database holding real hosts, even one named like a demo host, exit 2, and changes nothing', async () => {
+    const prod = await db.fresh('demo_prod');
+    const collect = await runCli(['collect', '--database', prod.url], { home: home.path, env: { MONITOR_HOST_NAME: 'web-server-01' } });
+    expect(collect.code).toBe(0);
+    const hostsAdd = await runCli(['hosts', 'add', 'real-02', '--database', prod.url], { home: home.path });
+    expect(hostsAdd.code).toBe(0);
+    const before = await contents(prod.url);
+
+    const result = await spawnCli(['demo', '--database', prod.url], { home: home.path });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^monitor: mysql:\/\/.* holds 2 host\(s\) the demo did not make \('real-02', 'web-server-01'\): .*changed nothing/);
+    expect(await contents(prod.url)).toEqual(before);
   });
 });

@@ -21,9 +21,12 @@ export async function closedPortUrl(): Promise<string> {
 }
 
 /** A TCP server that accepts connections and never says a word: a hung server, or a bad firewall. */
-export async function startSilentServer(): Promise<{ port: number; url: string; close(): Promise<void> }> {
+export async function startSilentServer(): Promise<{ port: number; url: string; connected: Promise<void>; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
+  let onConnection = (): void => undefined;
+  const connected = new Promise<void>((resolve) => (onConnection = resolve));
   const server = createServer((socket) => {
+    onConnection();
     sockets.add(socket);
     socket.on('error', () => undefined);
     socket.on('close', () => sockets.delete(socket));
@@ -32,6 +35,8 @@ export async function startSilentServer(): Promise<{ port: number; url: string; 
   return {
     port,
     url: `http://127.0.0.1:${port}`,
+    /** Resolves at the first connection: the client is now waiting for an answer. */
+    connected,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
