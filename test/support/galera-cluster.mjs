@@ -150,6 +150,18 @@ class GaleraNode {
     }
   }
 
+  /** A read as root that first waits until this node has applied everything the cluster committed (wsrep_sync_wait). */
+  async read(sql, params) {
+    const connection = await mysql.createConnection({ socketPath: this.socket, user: 'root', connectTimeout: 3000 });
+    try {
+      await connection.query('SET SESSION wsrep_sync_wait = 1');
+      const [rows] = await connection.query(sql, params);
+      return rows;
+    } finally {
+      await connection.end();
+    }
+  }
+
   async status() {
     const rows = await this.admin("SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_local_state', 'wsrep_cluster_size', 'wsrep_cluster_status')");
     return Object.fromEntries(rows.map((row) => [row.Variable_name, row.Value]));
