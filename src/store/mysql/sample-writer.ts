@@ -85,6 +85,8 @@ export class MysqlSampleWriter {
     private readonly target: MysqlTarget,
     private readonly options: MysqlPoolOptions,
     private readonly writeTimeoutMs = DEFAULT_WRITE_TIMEOUT_MS,
+    /** true: one statement per round trip even off Galera (the benchmark compares the two paths). */
+    private readonly alwaysStatements = false,
   ) {}
 
   /** Writes every group in one transaction and returns each group's counts, in order. */
@@ -253,7 +255,7 @@ export class MysqlSampleWriter {
     try {
       // Empty on MySQL and on MariaDB built without wsrep: those are not Galera.
       const [rows] = await connection.query<RowDataPacket[]>("SHOW VARIABLES LIKE 'wsrep_on'");
-      this.#galera = String(rows[0]?.Value ?? '').toUpperCase() === 'ON';
+      this.#galera = this.alwaysStatements || String(rows[0]?.Value ?? '').toUpperCase() === 'ON';
     } catch (error) {
       this.#drop(connection);
       throw toStoreError(error, this.target);
