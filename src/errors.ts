@@ -75,6 +75,13 @@ export class DuplicateOpenAlertError extends MonitorError {
   readonly exitCode = 1 as const;
 }
 
+/**
+ * The database node cannot take work right now: a Galera node that is joining, desynced or cut off
+ * from its cluster (1047), or a statement the server interrupted (1317). An outage (exit 1, HTTP
+ * 503), but a short one: the store retries it like a conflict, within the caller's deadline.
+ */
+export class NodeNotReadyError extends UnavailableError {}
+
 /** Deadlock or certification failure: the whole transaction may be retried. */
 export class RetryableTransactionError extends MonitorError {
   readonly exitCode = 1 as const;

@@ -12,6 +12,7 @@ import type { HostSummary } from '../store/types.js';
 import { createKeyAuth, type KeyAuth } from './auth.js';
 import { BatchWriter } from './batch-writer.js';
 import { DatabaseStatus } from './database-status.js';
+import { LastSeenRefresher } from './last-seen.js';
 import { ServerMetrics } from './metrics.js';
 import { createRequestHandler } from './routes.js';
 
@@ -51,8 +52,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const metrics = new ServerMetrics();
   const database = new DatabaseStatus(log);
   const auth = createKeyAuth({ store, clock });
+  const lastSeen = new LastSeenRefresher({ store, log });
   const writer = new BatchWriter({
     store,
+    // Conflicts (another serve wrote the same rows on another node) are retried, but not past the
+    // point where the agent has been told 503 anyway.
+    retryWithinMs: databaseTimeoutMs,
+    onSeen: (hostId, at) => lastSeen.seen(hostId, at),
     onCommit: (stats) => metrics.observeCommit(stats),
     onError: (_error, stats) => metrics.observeWriteError(stats),
   });
@@ -119,6 +125,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       const force = setTimeout(() => server.closeAllConnections(), config.requestTimeoutMs + databaseTimeoutMs + 1_000);
       if (active > 0) await new Promise<void>((resolve) => (onIdle = resolve));
       await writer.drain();
+      await lastSeen.close();
       // Sockets that answered their last request since close() began are idle now.
       server.closeIdleConnections();
       await stopped;

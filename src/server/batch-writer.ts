@@ -23,8 +23,12 @@ export interface BatchWriterOptions {
   store: Store;
   /** Upper bound on rows per commit; a single larger submission is still written whole. */
   maxBatchRows?: number;
-  /** Deadlocks and certification failures retry the whole transaction this many times in all. */
+  /** Deadlocks and certification failures retry the whole transaction up to this many times in all… */
   attempts?: number;
+  /** …and start no attempt later than this after the first (a request's deadline). */
+  retryWithinMs?: number;
+  /** Told each committed sample's host and receive time (hosts.last_seen is written apart). */
+  onSeen?(hostId: number, receivedAt: Date): void;
   onCommit?(stats: CommitStats): void;
   onError?(error: unknown, stats: CommitStats): void;
 }
@@ -48,7 +52,7 @@ export class BatchWriter {
   constructor(options: BatchWriterOptions) {
     this.#store = options.store;
     this.#maxBatchRows = options.maxBatchRows ?? 2000;
-    this.#attempts = options.attempts ?? 3;
+    this.#attempts = options.attempts ?? 12;
     this.#options = options;
   }
 
@@ -122,13 +126,17 @@ export class BatchWriter {
     try {
       // The store splits the counts per caller; a row two callers sent (an agent retrying while its
       // first request is in this batch) counts as a duplicate of the later one.
-      results = await retryConflicts(() => this.#store.insertSampleGroups(batch.map((submission) => submission.samples)), this.#attempts);
+      results = await retryConflicts(() => this.#store.insertSampleGroups(batch.map((submission) => submission.samples)), this.#attempts, {
+        withinMs: this.#options.retryWithinMs,
+      });
     } catch (error) {
       stats.seconds = (performance.now() - started) / 1000;
       this.#options.onError?.(error, stats);
       return () => batch.forEach((submission) => submission.reject(error));
     }
     stats.seconds = (performance.now() - started) / 1000;
+    const onSeen = this.#options.onSeen;
+    if (onSeen) for (const submission of batch) for (const sample of submission.samples) onSeen(sample.hostId, sample.receivedAt);
     this.#options.onCommit?.(stats);
     return () => batch.forEach((submission, i) => submission.resolve(results[i]!));
   }

@@ -25,10 +25,18 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_LOCKED',
 ]);
 
+/**
+ * True when the writes kept colliding with other writers (deadlocks, certification failures) until
+ * the retries ran out: the database is up and busy, so not an outage, but the agent must still re-send.
+ */
+export function isConflict(error: unknown): boolean {
+  return error instanceof RetryableTransactionError;
+}
+
 /** True when the error (or any error in its cause chain) says "try again later", not "this is a bug". */
 export function isUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 8; depth++) {
-    if (current instanceof UnavailableError || current instanceof RetryableTransactionError) return true;
+    if (current instanceof UnavailableError) return true;
     if (typeof current !== 'object') return false;
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;

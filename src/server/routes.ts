@@ -14,12 +14,14 @@ import type { HostSummary } from '../store/types.js';
 import type { KeyAuth } from './auth.js';
 import type { BatchWriter } from './batch-writer.js';
 import { checkDeclaredSize, readBody } from './body.js';
-import { DatabaseStatus, isUnavailable } from './database-status.js';
+import { DatabaseStatus, isConflict, isUnavailable } from './database-status.js';
 import { HttpError } from './http-error.js';
 import { METRICS_CONTENT_TYPE, type ServerMetrics } from './metrics.js';
 
 /** Seconds an agent is told to wait before retrying when the database is down. */
 const RETRY_AFTER_SECONDS = 5;
+/** …and after its write lost to other writers more times than the deadline allowed retries: soon. */
+const CONFLICT_RETRY_AFTER_SECONDS = 1;
 
 export interface RouteDeps {
   store: Store;
@@ -164,6 +166,10 @@ function sendError(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, e
     [status, message] = [400, error.message];
   } else if (error instanceof HostMismatchError) {
     [status, message] = [403, error.message];
+  } else if (isConflict(error)) {
+    // Not an outage (nothing logged, /healthz unaffected): the database is busy with other writers.
+    [status, message] = [503, 'write conflict with other writers; try again'];
+    headers = { 'retry-after': String(CONFLICT_RETRY_AFTER_SECONDS) };
   } else if (isUnavailable(error)) {
     [status, message] = [503, 'database unavailable'];
     headers = { 'retry-after': String(RETRY_AFTER_SECONDS) };

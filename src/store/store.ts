@@ -37,7 +37,10 @@ export interface Store {
 
   /** Applies pending versioned migrations from sql/<dialect>/; returns the versions applied now. */
   migrate(): Promise<string[]>;
-  /** Throws UnavailableError when the database cannot answer. */
+  /**
+   * Throws UnavailableError unless the database can take work now: a real table is read, and a
+   * Galera node must be ready and Synced. Asked once, never retried (serve's /healthz).
+   */
   ping(): Promise<void>;
   close(): Promise<void>;
 
@@ -58,8 +61,12 @@ export interface Store {
   /** Every host, ordered by name: the plain rows, without listHosts' metrics and counts. */
   listHostRecords(): Promise<Host[]>;
   setHostKeyHash(hostId: number, keyHash: string): Promise<void>;
-  /** Removes the host and everything that belongs to it: samples, host checks, alerts, state, outbox rows. */
-  removeHost(hostId: number): Promise<void>;
+  /**
+   * Removes the host and everything that belongs to it: samples, host checks, alerts, state, outbox
+   * rows. Outside a transaction the samples go first in batches of `batchSize` rows (default 5,000),
+   * each committed alone; the rest in one transaction.
+   */
+  removeHost(hostId: number, batchSize?: number): Promise<void>;
 
   // ---- samples (incoming_data) -------------------------------------------------------------
   /**
@@ -70,12 +77,15 @@ export interface Store {
   insertSamples(samples: NewSample[]): Promise<InsertResult>;
   /**
    * Several callers' samples (the requests of one group commit) in ONE transaction that this call
-   * begins and commits itself, with each group's own counts, in order. Same idempotence and
-   * last_seen rules as insertSamples; a sample in two groups is a duplicate of the later one.
-   * On MySQL it runs on a connection of its own (one round trip per commit), so never call it
-   * inside transaction().
+   * begins and commits itself, with each group's own counts, in order. Same idempotence as
+   * insertSamples; a sample in two groups is a duplicate of the later one. It does NOT write
+   * hosts.last_seen: on a cluster that one row per host would be written by every node for every
+   * report; the caller refreshes it with touchHosts, at its own pace.
+   * On MySQL it runs on a connection of its own, so never call it inside transaction().
    */
   insertSampleGroups(groups: NewSample[][]): Promise<InsertResult[]>;
+  /** Moves each host's last_seen forward to the time given (never backwards), outside any ingest transaction. */
+  touchHosts(seen: { hostId: number; at: Date }[]): Promise<void>;
   /**
    * Samples carrying at least one metric with from < collected_at <= to, per host, oldest first.
    * With hostIds, only those hosts. One statement.

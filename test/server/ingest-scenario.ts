@@ -62,14 +62,14 @@ export function ingestScenario(name: string, open: () => Promise<IngestFixture |
 
     const rows = (host?: string): Promise<number> => fixture!.countRows(host);
 
-    it('stores a valid report once, answers 202, and sets last_seen in the same write', async ({ skip }) => {
+    it('stores a valid report once, answers 202, and sets last_seen right after (apart from the sample write)', async ({ skip }) => {
       if (!fixture) return skip();
       const answer = await postReports(server.url, keys['web-01']!, report('web-01', 30));
       expect(answer.status).toBe(202);
       expect(answer.body).toEqual({ accepted: 1, duplicates: 0 });
       expect(await rows('web-01')).toBe(1);
-      const host = await fixture.store.findHostByName('web-01');
-      expect(host!.lastSeen!.getTime()).toBe(clock.now().getTime());
+      // The first report of a quiet spell is written through at once; busy hosts every few seconds.
+      await expect.poll(async () => (await fixture!.store.findHostByName('web-01'))!.lastSeen?.getTime(), { timeout: 2_000 }).toBe(clock.now().getTime());
     });
 
     it('acknowledges the same report again without a second row', async ({ skip }) => {

@@ -6,7 +6,7 @@
 // request goes through once the store behaves.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UnavailableError } from '../../src/errors.js';
+import { RetryableTransactionError, UnavailableError } from '../../src/errors.js';
 import { generateHostKey, hashHostKey } from '../../src/hosts/host-key.js';
 import { startServer, type RunningServer } from '../../src/server/app.js';
 import type { Store } from '../../src/store/store.js';
@@ -21,7 +21,9 @@ let server: RunningServer;
 let key: string;
 const log = memoryLog();
 /** How the next write behaves: as the store does, throws a bug, or stalls past the deadline. */
-let writes: 'normal' | 'bug' | 'stall' = 'normal';
+let writes: 'normal' | 'bug' | 'stall' | 'conflict' = 'normal';
+/** Write attempts the store saw (each retry is one). */
+let attempts = 0;
 /** A stalled write is given up (as unavailable) after this long, like the MySQL writer's write timeout. */
 const STALL_MS = DATABASE_TIMEOUT_MS * 3;
 
@@ -32,6 +34,8 @@ function misbehaving(store: Store): Store {
       if (name === 'listHosts' && writes === 'stall') return () => new Promise((resolve) => setTimeout(() => resolve([]), STALL_MS));
       if (name !== 'insertSampleGroups') return Reflect.get(target, name, receiver) as unknown;
       return (groups: Parameters<Store['insertSampleGroups']>[0]) => {
+        attempts++;
+        if (writes === 'conflict') return Promise.reject(new RetryableTransactionError('Deadlock found when trying to get lock; try restarting transaction'));
         if (writes === 'bug') return Promise.reject(new TypeError("Cannot read properties of undefined (reading 'secret_column')"));
         if (writes === 'stall') {
           return new Promise((_, reject) => setTimeout(() => reject(new UnavailableError('no answer to the write')), STALL_MS));
@@ -91,6 +95,22 @@ describe('a store that misbehaves', () => {
     expect(scrape.status).toBe(200);
     expect(scrape.text).toMatch(/^monitor_database_up 0$/m);
     expect(Date.now() - started).toBeLessThan(STALL_MS);
+  });
+
+  it('writes that keep losing to other writers: retried until the deadline, then 503 "write conflict" — not an outage, nothing logged', async () => {
+    writes = 'normal';
+    await new Promise((resolve) => setTimeout(resolve, STALL_MS));
+    const before = log.lines.length;
+    writes = 'conflict';
+    attempts = 0;
+    const answer = await postReports(server.url, key, report());
+    expect(answer.status).toBe(503);
+    expect(answer.body).toEqual({ error: 'write conflict with other writers; try again' });
+    expect(answer.headers.get('retry-after')).toBe('1');
+    expect(attempts).toBeGreaterThan(3);
+    expect(log.lines.slice(before)).toEqual([]);
+    const health = await get(server.url, '/healthz');
+    expect(health.status).toBe(200);
   });
 
   it('once the store behaves again, the next report is accepted and written', async () => {

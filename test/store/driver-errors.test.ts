@@ -4,7 +4,7 @@
 // a read-only replica, a server out of connections) cannot be produced on demand by a test.
 
 import { describe, expect, it } from 'vitest';
-import { RetryableTransactionError, UnavailableError } from '../../src/errors.js';
+import { NodeNotReadyError, RetryableTransactionError, UnavailableError } from '../../src/errors.js';
 import { toStoreError as fromMysql, type MysqlTarget } from '../../src/store/mysql/errors.js';
 import { toStoreError as fromSqlite } from '../../src/store/sqlite/errors.js';
 
@@ -75,6 +75,20 @@ describe('MySQL driver errors', () => {
     const mapped = fromMysql(error, target);
     expect(mapped).toBeInstanceOf(RetryableTransactionError);
     expect((mapped as Error).message).toBe('the transaction was rolled back by MySQL at db.example.com:3306: Lock wait timeout exceeded; try restarting transaction');
+  });
+
+  it('a Galera node that is not ready (1047) and an interrupted statement (1317) are outages that may be retried, not bugs', () => {
+    const notReady = fromMysql(
+      driverError('WSREP has not yet prepared node for application use', { code: 'ER_UNKNOWN_COM_ERROR', errno: 1047, sqlMessage: 'WSREP has not yet prepared node for application use' }),
+      target,
+    );
+    expect(notReady).toBeInstanceOf(NodeNotReadyError);
+    expect(notReady).toBeInstanceOf(UnavailableError);
+    expect((notReady as Error).message).toBe('MySQL node at db.example.com:3306 is not ready to take queries (WSREP has not yet prepared node for application use)');
+    expect((notReady as UnavailableError).hint).toMatch(/joining, desynced or cut off from its cluster/);
+    const interrupted = fromMysql(driverError('Query execution was interrupted', { code: 'ER_QUERY_INTERRUPTED', errno: 1317, sqlMessage: 'Query execution was interrupted' }), target);
+    expect(interrupted).toBeInstanceOf(NodeNotReadyError);
+    expect((interrupted as Error).message).toBe('MySQL at db.example.com:3306 interrupted the statement (Query execution was interrupted)');
   });
 
   it('an error it does not know stays as it was (a bug, answered 500, not hidden as "unavailable")', () => {

@@ -4,8 +4,16 @@
 import { isIP } from 'node:net';
 import mysql, { type Pool, type PoolConnection, type QueryOptions, type ResultSetHeader, type RowDataPacket, type SslOptions } from 'mysql2/promise';
 import type { RunResult, SqlDriver, SqlValue } from '../sql/driver.js';
-import { type MysqlTarget, type MysqlTls, toStoreError } from './errors.js';
+import { describeTarget, type MysqlTarget, type MysqlTls, toStoreError } from './errors.js';
+import { NodeNotReadyError } from '../../errors.js';
 import { mysqlSyntax } from './syntax.js';
+import { retryConflicts } from '../retry.js';
+
+/**
+ * How long a statement outside a transaction keeps being retried after a deadlock, certification
+ * failure or a not-ready node: about a request's deadline (serve answers 503 at max(request_timeout, 5 s)).
+ */
+const AUTOCOMMIT_RETRY_MS = 5_000;
 
 export interface MysqlPoolOptions {
   poolSize: number;
@@ -98,6 +106,14 @@ export class MysqlDriver implements SqlDriver {
 
   private async query<T>(options: QueryOptions, params: readonly SqlValue[]): Promise<T> {
     if (this.done) throw new Error('the transaction has finished: use its store only inside the transaction callback');
+    // Outside a transaction each statement is its own: one the server rolled back (deadlock,
+    // certification failure) or never ran (node not ready, interrupted) is safe to send again. Inside
+    // one, only the whole transaction can be retried (withTransactionRetry, SqlStore's own writes).
+    if (this.connection === null) return retryConflicts(() => this.queryOnce<T>(options, params), 20, { withinMs: AUTOCOMMIT_RETRY_MS });
+    return this.queryOnce<T>(options, params);
+  }
+
+  private async queryOnce<T>(options: QueryOptions, params: readonly SqlValue[]): Promise<T> {
     try {
       const [result] = await (this.connection ?? this.pool).query(options, params.length > 0 ? [...params] : undefined);
       return result as T;
@@ -153,8 +169,26 @@ export class MysqlDriver implements SqlDriver {
     }
   }
 
+  /**
+   * Whether this server can take work now, asked once (no retries: a load balancer's health check
+   * wants the answer, not a wait). `SELECT 1` is not enough: a Galera node that is joining, desynced
+   * or outside the primary component still answers it while refusing every table (1047). So: a
+   * Galera node must be ready and Synced (wsrep_local_state 4), and a real table must be readable.
+   */
   async ping(): Promise<void> {
-    await this.query({ sql: 'SELECT 1' }, []);
+    const status = await this.queryOnce<RowDataPacket[]>(
+      { sql: "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_local_state', 'wsrep_local_state_comment')" },
+      [],
+    );
+    // No wsrep_local_state without a Galera provider (MySQL; MariaDB with wsrep off shows wsrep_ready OFF, alone).
+    const wsrep = new Map(status.map((row) => [String(row.Variable_name).toLowerCase(), String(row.Value)]));
+    if (wsrep.has('wsrep_local_state') && (wsrep.get('wsrep_ready') !== 'ON' || wsrep.get('wsrep_local_state') !== '4')) {
+      const state = `wsrep_ready ${wsrep.get('wsrep_ready') ?? '?'}, wsrep_local_state ${wsrep.get('wsrep_local_state') ?? '?'} (${wsrep.get('wsrep_local_state_comment') ?? '?'})`;
+      throw new NodeNotReadyError(`MySQL node at ${describeTarget(this.target)} is not synced with its cluster: ${state}`, {
+        hint: 'send work to a synced node until this one has caught up',
+      });
+    }
+    await this.queryOnce({ sql: 'SELECT host_id FROM hosts LIMIT 1' }, []);
   }
 
   async close(): Promise<void> {

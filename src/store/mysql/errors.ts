@@ -2,7 +2,7 @@
 // failures name host:port and the fix; deadlocks and certification failures are retryable; the
 // one-open-alert key becomes DuplicateOpenAlertError.
 
-import { DuplicateOpenAlertError, MonitorError, RetryableTransactionError, UnavailableError } from '../../errors.js';
+import { DuplicateOpenAlertError, MonitorError, NodeNotReadyError, RetryableTransactionError, UnavailableError } from '../../errors.js';
 import { DuplicateKeyError } from '../sql/errors.js';
 
 export interface MysqlTarget {
@@ -37,6 +37,11 @@ const URL_HINT = 'database.url / MONITOR_DATABASE_URL';
  * commit (Group Replication), 9007 TiDB write conflict, 1020 MariaDB snapshot isolation conflict.
  */
 const RETRYABLE_ERRNOS = new Set([1213, 1205, 3101, 9007, 1020]);
+
+/** 1047 ER_UNKNOWN_COM_ERROR: Galera's "WSREP has not yet prepared node for application use". */
+const NODE_NOT_READY = 1047;
+/** 1317 ER_QUERY_INTERRUPTED: KILL QUERY, or Galera aborting a statement for a replicated DDL. */
+const QUERY_INTERRUPTED = 1317;
 
 /** Unique key names in sql/mysql, as `table.column` (the form SQLite reports). */
 const KEY_COLUMNS: Record<string, string> = {
@@ -81,6 +86,18 @@ export function toStoreError(error: unknown, target: MysqlTarget): unknown {
   if (error.errno !== undefined && RETRYABLE_ERRNOS.has(error.errno)) {
     return new RetryableTransactionError(`the transaction was rolled back by MySQL at ${where}: ${error.sqlMessage ?? error.message}`, {
       hint: 'try again',
+      ...options,
+    });
+  }
+  if (error.errno === NODE_NOT_READY) {
+    return new NodeNotReadyError(`MySQL node at ${where} is not ready to take queries (${error.sqlMessage ?? error.message})`, {
+      hint: 'the node is joining, desynced or cut off from its cluster; try again, or point database.url at a synced node',
+      ...options,
+    });
+  }
+  if (error.errno === QUERY_INTERRUPTED) {
+    return new NodeNotReadyError(`MySQL at ${where} interrupted the statement (${error.sqlMessage ?? error.message})`, {
+      hint: 'another node ran a schema change, or someone killed the query; try again',
       ...options,
     });
   }

@@ -8,6 +8,7 @@ import { createMysqlPool, MysqlDriver, type MysqlPoolOptions } from './connectio
 import { describeTarget, type MysqlTarget, toStoreError } from './errors.js';
 import { MysqlStore } from './mysql-store.js';
 import { MysqlSampleWriter } from './sample-writer.js';
+import { retryConflicts } from '../retry.js';
 
 export interface OpenMysqlOptions extends MysqlPoolOptions {
   migrate: 'auto' | 'never';
@@ -57,9 +58,16 @@ async function connect(pool: ReturnType<typeof createMysqlPool>, target: MysqlTa
 async function createDatabase(target: MysqlTarget, options: MysqlPoolOptions): Promise<void> {
   const server = createMysqlPool(target, { ...options, poolSize: 1, sessionSql: [] }, { withDatabase: false });
   try {
-    await server.query(`CREATE DATABASE IF NOT EXISTS ${mysql.escapeId(target.database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+    // Two `db migrate` on two Galera nodes at once: the other's CREATE may interrupt ours (1317); again is harmless.
+    await retryConflicts(
+      () => server.query(`CREATE DATABASE IF NOT EXISTS ${mysql.escapeId(target.database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`).catch((error: unknown) => {
+        throw toStoreError(error, target);
+      }),
+      20,
+      { withinMs: 10_000 },
+    );
   } catch (error) {
-    const mapped = toStoreError(error, target);
+    const mapped = error instanceof UnavailableError ? error : toStoreError(error, target);
     if (mapped instanceof UnavailableError) throw mapped;
     throw new UnavailableError(`database '${target.database}' does not exist on MySQL at ${describeTarget(target)} and could not be created`, {
       hint: `create it (CREATE DATABASE ${target.database}), or check database.url / MONITOR_DATABASE_URL`,

@@ -1,7 +1,11 @@
-// The ingest path's commit in ONE round trip: START TRANSACTION, the INSERTs, the last_seen UPDATE
-// and COMMIT reach the server as one multi-statement query. Every round trip costs a wake-up on both
-// sides and, in a busy `serve`, a wait behind HTTP work in the event loop before the reply is read;
-// the generic transaction path's four per commit were most of the commit time.
+// The ingest path's commit. On a plain MySQL/MariaDB server in ONE round trip: START TRANSACTION,
+// the INSERTs and COMMIT reach the server as one multi-statement query. Every round trip costs a
+// wake-up on both sides and, in a busy `serve`, a wait behind HTTP work in the event loop before the
+// reply is read; the generic transaction path's round trips were most of the commit time. On a
+// Galera node (wsrep_on) never: there a certification abort can hide inside a multi-statement
+// query (every statement answers OK, no row is left), so each statement goes alone and its answer
+// is checked. hosts.last_seen is not written here at all (the hot row every node would fight over):
+// `serve` refreshes it apart, at most once per host every few seconds (server/last-seen.ts).
 //
 // Multi-statement queries are enabled ONLY on this writer's own pool, which runs nothing but the
 // statements built here from the shared SQL in store/sql/insert-samples.ts, every value escaped by
@@ -10,18 +14,18 @@
 // Per-group counts: the batch writer answers each HTTP request with its own inserted/duplicates.
 // One INSERT for all groups reports only a total; when that is 0 or every row, each group's share is
 // plain, and that is the usual case. Otherwise (some re-sent reports were already stored, and the
-// total does not say whose) a guard statement right after the INSERT fails, MySQL stops there, so the
-// COMMIT never runs: the writer rolls back and sends the batch again with one INSERT per group,
-// whose counts are exact. Only re-sends mixed with new reports pay that second trip.
+// total does not say whose) the transaction is rolled back before COMMIT — by a guard statement
+// right after the INSERT that fails (one round trip), or on Galera by the writer reading the count —
+// and the batch is sent again with one INSERT per group, whose counts are exact. Only re-sends mixed
+// with new reports pay that second trip.
 
-import mysql, { type Pool, type PoolConnection, type ResultSetHeader } from 'mysql2/promise';
+import mysql, { type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import type { InsertResult, NewSample } from '../types.js';
-import { byKey, MAX_ROWS_PER_INSERT, SAMPLE_COLUMNS, type SampleParams, toParams, touchHostsStatements } from '../sql/insert-samples.js';
+import { byKey, MAX_ROWS_PER_INSERT, SAMPLE_COLUMNS, type SampleParams, toParams } from '../sql/insert-samples.js';
 import { createMysqlPool, type MysqlPoolOptions } from './connection.js';
-import { UnavailableError } from '../../errors.js';
+import { RetryableTransactionError, UnavailableError } from '../../errors.js';
 import { Mutex } from '../mutex.js';
 import { describeTarget, type MysqlTarget, toStoreError } from './errors.js';
-import { mysqlSyntax } from './syntax.js';
 
 /** ER_SUBQUERY_NO_1_ROW: raised on purpose by the guard below (INSERT and UPDATE have no subqueries). */
 const GUARD_ERRNO = 1242;
@@ -54,6 +58,10 @@ interface InsertPlan {
 
 class MixedDuplicates extends Error {}
 
+/** SERVER_STATUS_IN_TRANS in an OK packet's status flags: a transaction is open on the session. */
+const SERVER_STATUS_IN_TRANS = 1;
+const inTransaction = (reply: ResultSetHeader): boolean => (reply.serverStatus & SERVER_STATUS_IN_TRANS) !== 0;
+
 const DEFAULT_WRITE_TIMEOUT_MS = 30_000;
 
 export class MysqlSampleWriter {
@@ -64,6 +72,8 @@ export class MysqlSampleWriter {
    * responses have all been written. A held connection sends the next commit at once.
    */
   #connection: PoolConnection | null = null;
+  /** Whether the server is a Galera node (wsrep_on): then no multi-statement transactions. */
+  #galera = false;
   /** One script at a time on the held connection; later writes wait here in order. */
   readonly #lock = new Mutex();
 
@@ -75,6 +85,8 @@ export class MysqlSampleWriter {
     private readonly target: MysqlTarget,
     private readonly options: MysqlPoolOptions,
     private readonly writeTimeoutMs = DEFAULT_WRITE_TIMEOUT_MS,
+    /** true: one statement per round trip even off Galera (the benchmark compares the two paths). */
+    private readonly alwaysStatements = false,
   ) {}
 
   /** Writes every group in one transaction and returns each group's counts, in order. */
@@ -93,21 +105,39 @@ export class MysqlSampleWriter {
     const writing = parts.filter((group) => group.rows.length > 0);
     const results = groups.map((samples) => ({ inserted: 0, duplicates: samples.length }));
     if (writing.length === 0) return results;
-    const allRows = writing.flatMap((group) => group.rows);
     // Groups in key order, so concurrent writers (several serve processes) lock rows in one order.
     const inKeyOrder = [...writing].sort((a, b) => byKey(a.rows[0]!, b.rows[0]!));
     try {
-      await this.#commit(packGroups(inKeyOrder, true), allRows, results);
+      await this.#commit(packGroups(inKeyOrder, true), results);
     } catch (error) {
       if (!(error instanceof MixedDuplicates)) throw error;
       // In the callers' order: a sample repeated by two groups is a duplicate of the later one.
-      await this.#commit(packGroups(writing, false), allRows, results);
+      await this.#commit(packGroups(writing, false), results);
     }
     for (const [i, samples] of groups.entries()) results[i]!.duplicates = samples.length - results[i]!.inserted;
     return results;
   }
 
-  async #commit(plans: InsertPlan[], allRows: SampleParams[], results: InsertResult[]): Promise<void> {
+  async #commit(plans: InsertPlan[], results: InsertResult[]): Promise<void> {
+    const connection = this.#connection ?? (await this.#connect());
+    const affected = this.#galera ? await this.#commitStatements(connection, plans) : await this.#commitScript(connection, plans);
+    for (const [i, plan] of plans.entries()) {
+      if (plan.groups.length === 1) {
+        results[plan.groups[0]!.index]!.inserted += affected[i]!;
+      } else if (affected[i] === plan.rows.length) {
+        // The guard let it through, so it is all or nothing.
+        for (const group of plan.groups) results[group.index]!.inserted += group.rows.length;
+      }
+    }
+  }
+
+  /**
+   * Plain MySQL/MariaDB: the whole transaction in one round trip. Safe there because the server
+   * stops a multi-statement query at the first failing statement (COMMIT never runs) and nothing
+   * rolls a transaction back between statements; still, every reply is checked to have run inside
+   * the transaction, and COMMIT to have closed it.
+   */
+  async #commitScript(connection: PoolConnection, plans: InsertPlan[]): Promise<number[]> {
     const script = ['START TRANSACTION'];
     const insertAt: number[] = [];
     for (const plan of plans) {
@@ -116,27 +146,59 @@ export class MysqlSampleWriter {
       script.push(INSERT_HEAD + mysql.escape(plan.rows) + INSERT_TAIL);
       if (plan.groups.length > 1) script.push(guard(plan.rows.length));
     }
-    for (const statement of touchHostsStatements(mysqlSyntax, allRows)) script.push(mysql.format(statement.sql, statement.params));
     script.push('COMMIT');
-
-    const replies = await this.#run(script.join(';\n'));
-    for (const [i, plan] of plans.entries()) {
-      const affected = replies[insertAt[i]!]!.affectedRows;
-      if (plan.groups.length === 1) {
-        results[plan.groups[0]!.index]!.inserted += affected;
-      } else if (affected === plan.rows.length) {
-        // The guard let it through, so it is all or nothing.
-        for (const group of plan.groups) results[group.index]!.inserted += group.rows.length;
-      }
+    const replies = await this.#send(connection, script.join(';\n'));
+    const list = Array.isArray(replies) ? (replies as ResultSetHeader[]) : [replies as ResultSetHeader];
+    if (list.length !== script.length) this.#lost(connection, `${list.length} replies to ${script.length} statements`);
+    for (const [i, reply] of list.entries()) {
+      const last = i === list.length - 1;
+      if (inTransaction(reply) === last) this.#lost(connection, last ? 'COMMIT left a transaction open' : `statement ${i + 1} ran outside the transaction`);
     }
+    return insertAt.map((at) => list[at]!.affectedRows);
   }
 
-  /** Sends the script; on any failure rolls back what ran before the failing statement. */
-  async #run(sql: string): Promise<ResultSetHeader[]> {
-    const connection = this.#connection ?? (await this.#connect());
+  /**
+   * Galera (wsrep_on): one statement per round trip. A transaction that certification aborts can
+   * answer OK to every statement of a multi-statement query, COMMIT included, and leave no row;
+   * sent alone, each statement reports the abort (1213). One group in one INSERT needs no
+   * transaction at all: an autocommit statement, certified as it commits.
+   */
+  async #commitStatements(connection: PoolConnection, plans: InsertPlan[]): Promise<number[]> {
+    const inserts = plans.map((plan) => INSERT_HEAD + mysql.escape(plan.rows) + INSERT_TAIL);
+    if (plans.length === 1 && plans[0]!.groups.length === 1) {
+      const reply = (await this.#send(connection, inserts[0]!)) as ResultSetHeader;
+      if (inTransaction(reply)) this.#lost(connection, 'an autocommit INSERT left a transaction open');
+      return [reply.affectedRows];
+    }
+    const begun = (await this.#send(connection, 'START TRANSACTION')) as ResultSetHeader;
+    if (!inTransaction(begun)) this.#lost(connection, 'START TRANSACTION did not open one');
+    const affected: number[] = [];
+    for (const [i, plan] of plans.entries()) {
+      const reply = (await this.#send(connection, inserts[i]!)) as ResultSetHeader;
+      if (!inTransaction(reply)) this.#lost(connection, 'an INSERT ran outside the transaction');
+      const rows = reply.affectedRows;
+      if (plan.groups.length > 1 && rows !== 0 && rows !== plan.rows.length) {
+        await this.#rollback(connection);
+        throw new MixedDuplicates();
+      }
+      affected.push(rows);
+    }
+    const committed = (await this.#send(connection, 'COMMIT')) as ResultSetHeader;
+    if (inTransaction(committed)) this.#lost(connection, 'COMMIT left a transaction open');
+    return affected;
+  }
+
+  /** A reply that contradicts the transaction we sent: nothing of it can be trusted, the batch is retried. */
+  #lost(connection: PoolConnection, what: string): never {
+    this.#drop(connection);
+    throw new RetryableTransactionError(`MySQL at ${describeTarget(this.target)} lost the ingest transaction (${what}); it is sent again`);
+  }
+
+  /** Sends one query; on any failure rolls back what ran before the failing statement. */
+  async #send(connection: PoolConnection, sql: string): Promise<ResultSetHeader | ResultSetHeader[]> {
     try {
       const [replies] = await connection.query({ sql, timeout: this.writeTimeoutMs });
-      return replies as ResultSetHeader[];
+      return replies as ResultSetHeader | ResultSetHeader[];
     } catch (error) {
       if ((error as { code?: unknown }).code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
         // A server (or network) that stopped answering. mysql2 gives up waiting but keeps the
@@ -152,14 +214,18 @@ export class MysqlSampleWriter {
       }
       // MySQL stops at the failing statement and leaves the transaction open (a deadlock has already
       // rolled it back; ROLLBACK is then a no-op).
-      try {
-        await connection.query('ROLLBACK');
-      } catch {
-        // The connection is broken (likely why the script failed): never use it again.
-        this.#drop(connection);
-      }
+      await this.#rollback(connection);
       if ((error as { errno?: unknown }).errno === GUARD_ERRNO) throw new MixedDuplicates();
       throw toStoreError(error, this.target);
+    }
+  }
+
+  async #rollback(connection: PoolConnection): Promise<void> {
+    try {
+      await connection.query('ROLLBACK');
+    } catch {
+      // The connection is broken (likely why the statement failed): never use it again.
+      this.#drop(connection);
     }
   }
 
@@ -186,6 +252,14 @@ export class MysqlSampleWriter {
     };
     connection.on('error', lost);
     connection.on('end', lost);
+    try {
+      // Empty on MySQL and on MariaDB built without wsrep: those are not Galera.
+      const [rows] = await connection.query<RowDataPacket[]>("SHOW VARIABLES LIKE 'wsrep_on'");
+      this.#galera = this.alwaysStatements || String(rows[0]?.Value ?? '').toUpperCase() === 'ON';
+    } catch (error) {
+      this.#drop(connection);
+      throw toStoreError(error, this.target);
+    }
     this.#connection = connection;
     return connection;
   }

@@ -4,6 +4,7 @@ import { ConflictError } from '../../errors.js';
 import type { Host, HostSummary } from '../types.js';
 import type { SqlDriver } from './driver.js';
 import { DuplicateKeyError } from './errors.js';
+import { deleteInBatches } from './batch-delete.js';
 import { hasMetrics } from './samples.js';
 import { num, numOrNull, type Row, sqlTime, str, strOrNull, time, timeOrNull } from './rows.js';
 
@@ -105,6 +106,11 @@ export async function listHosts(db: SqlDriver): Promise<HostSummary[]> {
 
 export async function setHostKeyHash(db: SqlDriver, hostId: number, keyHash: string): Promise<void> {
   await db.run('UPDATE hosts SET host_key_hash = ? WHERE host_id = ?', [keyHash, hostId]);
+}
+
+/** The host's samples, in batches of `batchSize` rows, each its own statement (and commit, outside a transaction). */
+export function removeHostSamples(db: SqlDriver, hostId: number, batchSize: number): Promise<number> {
+  return deleteInBatches(db, 'incoming_data', 'host_id = ?', [hostId], batchSize);
 }
 
 /** Run inside a transaction: there are no cascading foreign keys, so the application removes each table's rows. */

@@ -62,8 +62,11 @@ export function byKey(a: SampleParams, b: SampleParams): number {
   return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || (a[7] < b[7] ? -1 : a[7] > b[7] ? 1 : 0);
 }
 
-/** Run inside a transaction: the rows and last_seen commit together. */
-export async function insertSamples(db: SqlDriver, samples: readonly NewSample[]): Promise<InsertResult> {
+/**
+ * Run inside a transaction: the rows and (with `touch`) last_seen commit together. The ingest
+ * server passes touch = false and refreshes last_seen apart (server/last-seen.ts).
+ */
+export async function insertSamples(db: SqlDriver, samples: readonly NewSample[], touch = true): Promise<InsertResult> {
   if (samples.length === 0) return { inserted: 0, duplicates: 0 };
   const rows = samples.map(toParams).sort(byKey);
   let inserted = 0;
@@ -72,8 +75,19 @@ export async function insertSamples(db: SqlDriver, samples: readonly NewSample[]
     const sql = db.syntax.insertIgnore('incoming_data', SAMPLE_COLUMNS, part.length, SAMPLE_KEY);
     inserted += (await db.run(sql, part.flat())).affectedRows;
   }
-  for (const statement of touchHostsStatements(db.syntax, rows)) await db.run(statement.sql, statement.params);
+  if (touch) for (const statement of touchHostsStatements(db.syntax, rows)) await db.run(statement.sql, statement.params);
   return { inserted, duplicates: samples.length - inserted };
+}
+
+/** Sets each host's last_seen to the time given, unless it is already later. Each statement stands alone. */
+export async function touchHosts(db: SqlDriver, seen: readonly { hostId: number; at: Date }[]): Promise<void> {
+  const newest = new Map<number, string>();
+  for (const { hostId, at } of seen) {
+    const time = sqlTime(at);
+    const known = newest.get(hostId);
+    if (known === undefined || time > known) newest.set(hostId, time);
+  }
+  for (const statement of lastSeenStatements(db.syntax, newest)) await db.run(statement.sql, statement.params);
 }
 
 /**
@@ -87,6 +101,10 @@ export function touchHostsStatements(syntax: SqlSyntax, rows: readonly SamplePar
     const seen = newest.get(row[0]);
     if (seen === undefined || row[2] > seen) newest.set(row[0], row[2]);
   }
+  return lastSeenStatements(syntax, newest);
+}
+
+function lastSeenStatements(syntax: SqlSyntax, newest: ReadonlyMap<number, string>): { sql: string; params: SqlValue[] }[] {
   const hostIds = [...newest.keys()].sort((a, b) => a - b);
   const times = new Set(newest.values());
   const statements: { sql: string; params: SqlValue[] }[] = [];

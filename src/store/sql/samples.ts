@@ -13,7 +13,7 @@ export function hasMetrics(alias = ''): string {
 }
 
 // Writes live in insert-samples.ts (shared with the MySQL one-round-trip writer); re-exported for sql-store.
-export { insertSamples } from './insert-samples.js';
+export { insertSamples, touchHosts } from './insert-samples.js';
 
 /**
  * Up to this many hosts are read by their key ranges; more come from one scan of the time window.

@@ -4,6 +4,7 @@
 
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { applyMigrations, loadMigrations } from '../migrations.js';
+import { retryConflicts } from '../retry.js';
 import type { Dialect, Store } from '../store.js';
 import type {
   Alert,
@@ -34,6 +35,9 @@ import * as outbox from './outbox.js';
 import * as samples from './samples.js';
 import * as settings from './settings.js';
 
+/** Rows per DELETE when `hosts remove` clears a host's samples: a small write-set, a short lock. */
+const REMOVE_BATCH_ROWS = 5_000;
+
 export class SqlStore implements Store {
   readonly dialect: Dialect;
   readonly location: string;
@@ -61,10 +65,13 @@ export class SqlStore implements Store {
     return tx !== undefined && !tx.driver.finished ? tx.driver : this.driver;
   }
 
-  /** Runs several statements as one unit: inside the caller's transaction, or a write transaction of its own. */
+  /**
+   * Runs several statements as one unit: inside the caller's transaction, or a write transaction of
+   * its own — which, being all of `work`, is run again when the database rolls it back as a conflict.
+   */
   private atomically<T>(work: (db: SqlDriver) => Promise<T>): Promise<T> {
     const db = this.db;
-    return db === this.driver && !this.inTransaction ? this.driver.transaction(work, true) : work(db);
+    return db === this.driver && !this.inTransaction ? retryConflicts(() => this.driver.transaction(work, true)) : work(db);
   }
 
   async migrate(): Promise<string[]> {
@@ -111,7 +118,15 @@ export class SqlStore implements Store {
   setHostKeyHash(hostId: number, keyHash: string): Promise<void> {
     return hosts.setHostKeyHash(this.db, hostId, keyHash);
   }
-  removeHost(hostId: number): Promise<void> {
+  /**
+   * Outside a transaction the host's samples (a month at one a minute is ~43k rows) go first, in
+   * batches that commit one by one: on Galera one huge write-set stalls every node while it is
+   * certified and applied. Then the rest, and the few samples that arrived meanwhile, in one
+   * transaction. Interrupted half-way, the host is still there with part of its history, and running
+   * the removal again finishes it.
+   */
+  async removeHost(hostId: number, batchSize = REMOVE_BATCH_ROWS): Promise<void> {
+    if (this.db === this.driver && !this.inTransaction) await hosts.removeHostSamples(this.driver, hostId, batchSize);
     return this.atomically((db) => hosts.removeHost(db, hostId));
   }
 
@@ -121,15 +136,19 @@ export class SqlStore implements Store {
     return this.atomically((db) => samples.insertSamples(db, rows));
   }
   /**
-   * One INSERT per group in one transaction: exact counts per group. (SQLite has no round trips to
-   * save; the MySQL store overrides this with a single multi-statement commit.)
+   * One INSERT per group in one transaction: exact counts per group; last_seen is the caller's
+   * (touchHosts). (SQLite has no round trips to save; the MySQL store overrides this with its own writer.)
    */
   insertSampleGroups(groups: NewSample[][]): Promise<InsertResult[]> {
     return this.atomically(async (db) => {
       const results: InsertResult[] = [];
-      for (const group of groups) results.push(group.length === 0 ? { inserted: 0, duplicates: 0 } : await samples.insertSamples(db, group));
+      for (const group of groups) results.push(group.length === 0 ? { inserted: 0, duplicates: 0 } : await samples.insertSamples(db, group, false));
       return results;
     });
+  }
+  touchHosts(seen: { hostId: number; at: Date }[]): Promise<void> {
+    if (seen.length === 0) return Promise.resolve();
+    return samples.touchHosts(this.db, seen);
   }
   loadMetricSamples(range: { from: Date; to: Date; hostIds?: number[] }): Promise<Map<number, MetricSample[]>> {
     return samples.loadMetricSamples(this.db, range);

@@ -107,8 +107,9 @@ export class SqliteDriver implements SqlDriver {
     }
   }
 
+  /** A real table read, as on MySQL (store.ping is the server's health check). */
   ping(): Promise<void> {
-    return this.call(() => void this.connection.prepare('SELECT 1').raw(true).get());
+    return this.call(() => void this.connection.prepare('SELECT host_id FROM hosts LIMIT 1').raw(true).get());
   }
 
   close(): Promise<void> {

@@ -103,4 +103,15 @@ export function hostTests(ctx: ContractContext): void {
     expect(await ctx.store.findHostByName('gone-01')).toBeNull();
     expect((await ctx.store.findHostByName('kept-01'))?.hostId).toBe(kept.hostId);
   });
+
+  it("removes a host's long history in batches smaller than it, every batch its own statement, and nothing of another host", async () => {
+    const gone = await addHost(ctx.store, 'gone-01');
+    const kept = await addHost(ctx.store, 'kept-01');
+    await ctx.store.insertSamples(Array.from({ length: 250 }, (_, i) => sample(gone.hostId, at(i))));
+    await ctx.store.insertSamples([sample(kept.hostId, at(0))]);
+    await ctx.store.removeHost(gone.hostId, 100);
+    expect(await count(ctx.raw, 'incoming_data', 'host_id = ?', [gone.hostId])).toBe(0);
+    expect(await count(ctx.raw, 'incoming_data', 'host_id = ?', [kept.hostId])).toBe(1);
+    expect(await ctx.store.findHostByName('gone-01')).toBeNull();
+  });
 }

@@ -33,7 +33,22 @@ export function sampleTests(ctx: ContractContext): void {
       { inserted: 1, duplicates: 1 },
     ]);
     expect(await count(ctx.raw, 'incoming_data')).toBe(3);
+    // last_seen is not part of the group commit (the hot row of a cluster): touchHosts writes it apart.
+    expect((await ctx.store.findHostByName('db-01'))?.lastSeen).toBeNull();
+    expect((await ctx.store.findHostByName('web-01'))?.lastSeen).toEqual(at(0));
+  });
+
+  it('touchHosts moves last_seen forward to the newest time given per host, never back', async () => {
+    const web = await addHost(ctx.store, 'web-01');
+    const db = await addHost(ctx.store, 'db-01');
+    await ctx.store.touchHosts([
+      { hostId: web.hostId, at: at(65) },
+      { hostId: db.hostId, at: at(7) },
+      { hostId: web.hostId, at: at(60) },
+    ]);
     expect((await ctx.store.findHostByName('db-01'))?.lastSeen).toEqual(at(7));
+    expect((await ctx.store.findHostByName('web-01'))?.lastSeen).toEqual(at(65));
+    await ctx.store.touchHosts([{ hostId: web.hostId, at: at(30) }]);
     expect((await ctx.store.findHostByName('web-01'))?.lastSeen).toEqual(at(65));
   });
 
