@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { withStore } from '../cli/with-store.js';
+import { withStore } from '../store/with-store.js';
 import { loadRegistry } from '../checks/load-registry.js';
 import { requireHost } from '../hosts/lookup.js';
 import { formatTransitionLine } from '../alerts/lines.js';

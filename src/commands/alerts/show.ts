@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js';
 import { NotFoundError } from '../../errors.js';
-import { withStore } from '../../cli/with-store.js';
+import { withStore } from '../../store/with-store.js';
 import { alertDurationMs, styleSeverity, styleStatus, toAlertJson, type AlertJson } from '../../output/alert-view.js';
 import { makeChalk } from '../../output/colour.js';
 import { printJson } from '../../output/json.js';

@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js';
 import { ConfigError, UsageError } from '../../errors.js';
-import { withStore } from '../../cli/with-store.js';
+import { withStore } from '../../store/with-store.js';
 import { loadRegistry } from '../../checks/load-registry.js';
 import { normaliseParams } from '../../checks/params.js';
 import { loadConfig } from '../../config/load.js';

@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js';
-import { withStore } from '../../cli/with-store.js';
+import { withStore } from '../../store/with-store.js';
 import { requireHost } from '../../hosts/lookup.js';
 import { effectiveRawParams } from '../../host-checks/desired.js';
 import { makeChalk } from '../../output/colour.js';

@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js';
-import { withStore } from '../../cli/with-store.js';
+import { withStore } from '../../store/with-store.js';
 import { makeChalk } from '../../output/colour.js';
 import { printJson } from '../../output/json.js';
 import { renderTable } from '../../output/table.js';

@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js';
 import { UsageError } from '../../errors.js';
-import { withStore } from '../../cli/with-store.js';
+import { withStore } from '../../store/with-store.js';
 import { requireHost } from '../../hosts/lookup.js';
 import { printJson } from '../../output/json.js';
 
