@@ -7,13 +7,13 @@ import { runCheck, type CheckRunResult } from '../alerts/run-check.js';
 import { createNotifiers } from '../notify/create-notifiers.js';
 import { toNotificationPayload } from '../notify/payload.js';
 import { printJson } from '../output/json.js';
-import { resolveMoment, type MomentOption } from '../cli/options.js';
+import { resolveMoment, type Moment } from '../time/moment.js';
 import { makeChalk } from '../output/colour.js';
 
 export interface CheckOptions {
   dryRun?: boolean;
   host?: string;
-  at?: MomentOption;
+  at?: Moment;
   json?: boolean;
 }
 
