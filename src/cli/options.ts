@@ -1,6 +1,6 @@
 // Parsers for option values, so a bad value is a usage error (exit 2) that names the option.
 
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { parseDuration } from '../time/duration.js';
 import { parseMoment, type Moment } from '../time/moment.js';
 
@@ -30,3 +30,15 @@ export function alertIdArgument(value: string): number {
   if (!/^#?\d+$/.test(value)) throw new InvalidArgumentError(`expected an alert id like 15, got '${value}'`);
   return Number(value.replace('#', ''));
 }
+
+/**
+ * The parsed options with every declared key present (undefined when not given). The same object at
+ * run time; the type makes each key required, so it only fits a command's options type that names
+ * exactly the flags declared.
+ */
+export function declared<Options extends object>(opts: Options): EveryKey<Options> {
+  return opts as EveryKey<Options>;
+}
+
+// Not written [Key in keyof Options]: that form copies each key's `?`; this one makes every key required.
+type EveryKey<Options> = { [Key in keyof Required<Options>]: Options[Key] };

@@ -11,10 +11,10 @@ import { resolveMoment, type Moment } from '../time/moment.js';
 import { makeChalk } from '../output/colour.js';
 
 export interface CheckOptions {
-  dryRun?: boolean;
-  host?: string;
-  at?: Moment;
-  json?: boolean;
+  dryRun: boolean | undefined;
+  host: string | undefined;
+  at: Moment | undefined;
+  json: boolean | undefined;
 }
 
 /**

@@ -8,9 +8,14 @@ import { toWireReport, type Report } from '../reports/report.js';
 import { InvalidReportError, parseReport } from '../reports/validate.js';
 
 export interface CollectOptions extends PipelineFlags {
+  dataset: string | undefined;
+  partition: string | undefined;
+  files: string | undefined;
+  firstEvent: string | undefined;
+  lastEvent: string | undefined;
   /** false with --no-metrics. */
-  metrics?: boolean;
-  print?: boolean;
+  metrics: boolean | undefined;
+  print: boolean | undefined;
 }
 
 /**

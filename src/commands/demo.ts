@@ -8,8 +8,8 @@ import { UsageError } from '../errors.js';
 import { runDemo } from '../demo/run-demo.js';
 
 export interface DemoOptions {
-  database?: string;
-  pause?: boolean;
+  database: string | undefined;
+  pause: boolean | undefined;
 }
 
 /**

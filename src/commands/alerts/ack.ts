@@ -9,7 +9,7 @@ import { alertNotFound } from './show.js';
  * `monitor alerts ack ID`: marks the alert acknowledged. Later severity changes of it are recorded but
  * not announced; its resolve still is (people want to hear that it is over).
  */
-export async function alertsAck(ctx: Context, alertId: number, options: { json?: boolean }): Promise<AlertJson> {
+export async function alertsAck(ctx: Context, alertId: number, options: { json: boolean | undefined }): Promise<AlertJson> {
   const now = ctx.clock.now();
   const alert = await withStore(ctx, (store) => store.acknowledgeAlert(alertId, now));
   if (!alert) throw alertNotFound(alertId);

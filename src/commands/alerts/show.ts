@@ -13,7 +13,7 @@ export function alertNotFound(alertId: number): NotFoundError {
 }
 
 /** `monitor alerts show ID`. */
-export async function alertsShow(ctx: Context, alertId: number, options: { json?: boolean }): Promise<AlertJson> {
+export async function alertsShow(ctx: Context, alertId: number, options: { json: boolean | undefined }): Promise<AlertJson> {
   const alert = await withStore(ctx, (store) => store.getAlert(alertId));
   if (!alert) throw alertNotFound(alertId);
   const result = toAlertJson(alert, ctx.clock.now());

@@ -15,11 +15,11 @@ import type { Store } from '../../store/store.js';
 import type { CheckType } from '../../store/types.js';
 
 export interface ChecksAssignOptions {
-  set?: string[];
-  unset?: string[];
-  disable?: boolean;
-  enable?: boolean;
-  json?: boolean;
+  set: string[] | undefined;
+  unset: string[] | undefined;
+  disable: boolean | undefined;
+  enable: boolean | undefined;
+  json: boolean | undefined;
 }
 
 export interface ChecksAssignResult {

@@ -6,7 +6,7 @@ import { printJson } from '../../output/json.js';
 import { describeSyncPlan } from '../../output/sync-plan.js';
 
 /** `monitor checks sync`: the config's default_checks and hosts -> host_alert_checks. Idempotent. */
-export async function checksSync(ctx: Context, options: { dryRun?: boolean; json?: boolean }): Promise<SyncPlan> {
+export async function checksSync(ctx: Context, options: { dryRun: boolean | undefined; json: boolean | undefined }): Promise<SyncPlan> {
   const registry = await loadRegistry(ctx.config, ctx.cwd);
   const plan = await withStore(ctx, async (store) => {
     const planned = await planSync(store, ctx.config, registry);

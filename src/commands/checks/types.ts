@@ -6,7 +6,7 @@ import { renderTable } from '../../output/table.js';
 import type { CheckType } from '../../store/types.js';
 
 /** `monitor checks types`: the alert_types catalogue with default params. */
-export async function checksTypes(ctx: Context, options: { json?: boolean }): Promise<CheckType[]> {
+export async function checksTypes(ctx: Context, options: { json: boolean | undefined }): Promise<CheckType[]> {
   const types = await withStore(ctx, (store) => store.listCheckTypes());
   if (options.json) {
     printJson(

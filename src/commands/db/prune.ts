@@ -7,9 +7,9 @@ const DEFAULT_BATCH_SIZE = 5000;
 
 export interface DbPruneOptions {
   olderThan: number;
-  alertsOlderThan?: number;
-  batchSize?: number;
-  json?: boolean;
+  alertsOlderThan: number | undefined;
+  batchSize: number | undefined;
+  json: boolean | undefined;
 }
 
 export interface DbPruneResult {

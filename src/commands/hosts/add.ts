@@ -7,8 +7,8 @@ import { printJson } from '../../output/json.js';
 import { makeChalk } from '../../output/colour.js';
 
 export interface HostsAddOptions {
-  description?: string;
-  json?: boolean;
+  description: string | undefined;
+  json: boolean | undefined;
 }
 
 export interface HostsAddResult {

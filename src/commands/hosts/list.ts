@@ -26,7 +26,7 @@ export interface HostListRow {
 }
 
 /** `monitor hosts list`: every host with its last report, latest metrics and open alerts. */
-export async function hostsList(ctx: Context, options: { json?: boolean }): Promise<HostListRow[]> {
+export async function hostsList(ctx: Context, options: { json: boolean | undefined }): Promise<HostListRow[]> {
   const now = ctx.clock.now();
   const { hosts, thresholdOf } = await withStore(ctx, async (store) => {
     const silentType = (await store.listCheckTypes()).find((type) => type.checkKey === 'host_silent');
