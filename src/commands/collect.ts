@@ -31,6 +31,8 @@ export async function collect(ctx: Context, options: CollectOptions): Promise<De
     hostName: agent.hostName,
     now,
     stateDir: agent.stateDir,
+    // A printed report is a look, not a run: the next cron run still measures CPU since the last one.
+    saveCpuCounters: !options.print,
     mounts: agent.mounts,
     sampleWindowMs: agent.sampleWindowMs,
     metrics: options.metrics !== false,
