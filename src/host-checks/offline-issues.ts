@@ -9,14 +9,12 @@ import type { ConfigIssue } from '../errors.js';
 import type { CheckType } from '../store/types.js';
 import { createRegistry } from '../checks/registry.js';
 import { BUILTIN_CATALOGUE } from './builtin-catalogue.js';
-import { planCatalogue } from './catalogue.js';
+import { effectiveCatalogue } from './catalogue.js';
 import { validateDesiredChecks } from './desired.js';
 
 export function offlineCheckIssues(config: Config): ConfigIssue[] {
   const current: CheckType[] = BUILTIN_CATALOGUE.map((type, index) => ({ checkId: index + 1, ...type }));
-  const { upserts, issues } = planCatalogue(config, current);
-  const types = new Map<string, CheckType>(current.map((type) => [type.checkKey, type]));
-  for (const upsert of upserts) types.set(upsert.checkKey, { checkId: types.get(upsert.checkKey)?.checkId ?? -1, ...upsert });
+  const { types, issues } = effectiveCatalogue(config, current);
   const known = new Set(types.keys());
   const onlyKnown = (checks: Config['defaultChecks']): Config['defaultChecks'] =>
     Object.fromEntries(Object.entries(checks).filter(([checkKey]) => known.has(checkKey)));
