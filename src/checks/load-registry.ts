@@ -11,7 +11,7 @@ export async function loadRegistry(config: Config, cwd: string): Promise<CheckRe
   const plugins = await loadPlugins(config.plugins, {
     baseDir: config.file ? dirname(config.file) : cwd,
     file: config.file,
-    lineOf: config.lineOf,
+    lineOf: (path) => config.lineOf(path),
   });
   return createRegistry(plugins);
 }

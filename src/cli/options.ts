@@ -37,7 +37,7 @@ export function alertIdArgument(value: string): number {
  * exactly the flags declared.
  */
 export function declared<Options extends object>(opts: Options): EveryKey<Options> {
-  return opts as EveryKey<Options>;
+  return opts;
 }
 
 // Not written [Key in keyof Options]: that form copies each key's `?`; this one makes every key required.

@@ -16,7 +16,7 @@ import { defaultDirs, locateConfig } from './locate.js';
 import { expandTree } from './expand-tree.js';
 import { parseRawTreeCached } from './tree-cache.js';
 import type { Env, LocateOptions } from './locate.js';
-import { LineIndex, type ParsedTree } from './key-path.js';
+import { LineIndex, type ParsedTree, type TreeNode } from './key-path.js';
 import { readCheckTypes, readDefaultChecks, readHosts } from './validate-checks.js';
 import { normaliseDatabaseUrl, normaliseHttpUrl, readAgent, readAlerting, readDatabase, readPlugins, readServer } from './validate-core.js';
 import type { PathBase } from './validate-core.js';
@@ -89,7 +89,7 @@ function readConfigTree(tree: ParsedTree, file: string | null, options: ParseOpt
   if (!isEmpty(root) && root.kind !== 'map' && !(root.kind === 'scalar' && root.invalid)) {
     p.add([], `expected a map of sections (${CONFIG_KEYS.top.join(', ')}), got ${root.kind === 'seq' ? 'a list' : 'a single value'}`, root.line);
   }
-  const sections = root?.kind === 'map' ? readMap(p, [], root, CONFIG_KEYS.top) : new Map();
+  const sections = root?.kind === 'map' ? readMap(p, [], root, CONFIG_KEYS.top) : new Map<string, TreeNode>();
   settings.database = readDatabase(p, sections.get('database'), settings.database, base);
   settings.server = readServer(p, sections.get('server'), settings.server);
   settings.agent = readAgent(p, sections.get('agent'), settings.agent, base);

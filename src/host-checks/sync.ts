@@ -53,7 +53,7 @@ export async function planSync(store: Store, config: Config, registry: CheckRegi
   const currentByHost = new Map<number, Map<string, HostCheck>>();
   for (const row of current) {
     let rows = currentByHost.get(row.hostId);
-    if (!rows) currentByHost.set(row.hostId, (rows = new Map()));
+    if (!rows) currentByHost.set(row.hostId, (rows = new Map<string, HostCheck>()));
     rows.set(row.checkKey, row);
   }
   const managedKeys = [...new Set([...configuredCheckKeys(config), ...parseKeys(await store.getSetting(MANAGED_KEYS_SETTING))])].sort();
