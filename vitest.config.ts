@@ -10,6 +10,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Test files create and drop their own databases and temp dirs, so they can run in parallel.
     pool: 'forks',
-    reporters: process.env.CI ? ['default'] : ['default'],
+    reporters: ['default'],
   },
 });

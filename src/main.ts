@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { Command, CommanderError } from 'commander';
+import { CommanderError, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { buildProgram } from './cli/program.js';
 import type { GlobalOptions } from './cli/context.js';
 import { isDebug } from './cli/debug.js';
@@ -39,9 +39,9 @@ export async function run(argv: string[], overrides: Partial<RunIO> = {}): Promi
   let exitCode: ExitCode = 0;
   let verbose = isDebug(io.env, argv.includes('--verbose') || argv.includes('-v'));
 
-  const program = buildProgram(packageVersion(), async (command: Command, body, options = {}) => {
+  const program = buildProgram(packageVersion(), async (command, body, options = {}) => {
     stopsItself = options.stopsItself === true;
-    const globals = command.optsWithGlobals<GlobalOptions>();
+    const globals = command.optsWithGlobals() as GlobalOptions;
     verbose = isDebug(io.env, globals.verbose);
     // Loaded here, not at the top: `--help` and usage errors never need the config machinery.
     const { createContext } = await import('./cli/context.js');
@@ -72,14 +72,14 @@ export async function run(argv: string[], overrides: Partial<RunIO> = {}): Promi
   return exitCode;
 }
 
-function allCommands(command: Command): Command[] {
+function allCommands(command: CommandUnknownOpts): CommandUnknownOpts[] {
   return command.commands.flatMap((sub) => [sub, ...allCommands(sub)]);
 }
 
 /** "monitor alerts list" */
-function commandPath(command: Command): string {
+function commandPath(command: CommandUnknownOpts): string {
   const names: string[] = [];
-  for (let current: Command | null = command; current; current = current.parent) names.unshift(current.name());
+  for (let current: CommandUnknownOpts | null = command; current; current = current.parent) names.unshift(current.name());
   return names.join(' ');
 }
 

@@ -46,6 +46,8 @@ export interface CpuOptions {
   procRoot?: string;
   /** Waits out the first-run window; tests inject one that changes the fixture in between. */
   sleep?: (ms: number) => Promise<void>;
+  /** false (collect --print): leave the saved counters as they are, so a look changes no state. */
+  saveCounters?: boolean;
 }
 
 export interface CpuResult {
@@ -71,6 +73,7 @@ export async function cpuBusyPct(options: CpuOptions): Promise<CpuResult> {
     pct = busyPct(current.counters, latest.counters);
     sampled = true;
   }
+  if (options.saveCounters === false) return { pct, sampled };
   const record: SavedCounters = { version: 1, takenAtMs: options.now.getTime(), ...latest };
   try {
     await mkdir(options.stateDir, { recursive: true });

@@ -15,6 +15,8 @@ export interface SampleHostOptions {
   now: Date;
   /** Holds the saved CPU counters. */
   stateDir: string;
+  /** false: read the saved CPU counters but do not replace them (collect --print). Default true. */
+  saveCpuCounters?: boolean;
   mounts: readonly string[];
   /** First run only: how long to sample CPU. */
   sampleWindowMs: number;
@@ -36,6 +38,7 @@ export async function sampleHost(options: SampleHostOptions): Promise<Report> {
       now: options.now,
       procRoot,
       ...(options.sleep ? { sleep: options.sleep } : {}),
+      saveCounters: options.saveCpuCounters !== false,
     }),
     memoryUsedPct({ procRoot }),
     fullestMountPct(options.mounts, options.mountsSource),

@@ -1,8 +1,8 @@
 // Parsers for option values, so a bad value is a usage error (exit 2) that names the option.
 
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { parseDuration } from '../time/duration.js';
-import { parseTypedZonedTime } from '../time/zoned-time.js';
+import { parseMoment, type Moment } from '../time/moment.js';
 
 export function durationOption(value: string): number {
   const ms = parseDuration(value);
@@ -15,20 +15,11 @@ export function positiveIntOption(value: string): number {
   return Number(value);
 }
 
-/** A moment given on the command line: absolute, or "that long before now" (resolved with the command's clock). */
-export type MomentOption = { at: Date } | { agoMs: number };
-
 /** ISO-8601 with a zone, or a duration meaning "that long ago" (e.g. --at 2h). */
-export function momentOption(value: string): MomentOption {
-  const ms = parseDuration(value);
-  if (ms !== null) return { agoMs: ms };
-  const at = parseTypedZonedTime(value);
-  if (at !== null) return { at };
-  throw new InvalidArgumentError(`expected an ISO-8601 time with a zone (2026-11-29T10:00:00Z) or an age like 2h, got '${value}'`);
-}
-
-export function resolveMoment(moment: MomentOption, now: Date): Date {
-  return 'at' in moment ? moment.at : new Date(now.getTime() - moment.agoMs);
+export function momentOption(value: string): Moment {
+  const moment = parseMoment(value);
+  if (moment === null) throw new InvalidArgumentError(`expected an ISO-8601 time with a zone (2026-11-29T10:00:00Z) or an age like 2h, got '${value}'`);
+  return moment;
 }
 
 export function repeatable(value: string, previous: string[] = []): string[] {
@@ -39,3 +30,15 @@ export function alertIdArgument(value: string): number {
   if (!/^#?\d+$/.test(value)) throw new InvalidArgumentError(`expected an alert id like 15, got '${value}'`);
   return Number(value.replace('#', ''));
 }
+
+/**
+ * The parsed options with every declared key present (undefined when not given). The same object at
+ * run time; the type makes each key required, so it only fits a command's options type that names
+ * exactly the flags declared.
+ */
+export function declared<Options extends object>(opts: Options): EveryKey<Options> {
+  return opts;
+}
+
+// Not written [Key in keyof Options]: that form copies each key's `?`; this one makes every key required.
+type EveryKey<Options> = { [Key in keyof Required<Options>]: Options[Key] };

@@ -1,7 +1,7 @@
 // Declares every command and its help. Each action lazily imports one module per command
 // (src/commands/<path>.ts), so `monitor --help` and `monitor collect` load only what they use.
 
-import { Command, Option } from 'commander';
+import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../context.js';
 import {
   alertIdArgument,
@@ -9,6 +9,7 @@ import {
   durationOption,
   positiveIntOption,
   momentOption,
+  declared,
 } from './options.js';
 
 /**
@@ -16,9 +17,12 @@ import {
  * cleanly on its own at SIGINT/SIGTERM (ctx.signal), however long that takes; others are given up
  * shortly after the signal (src/cli/stops.ts).
  */
-export type Execute = (command: Command, body: (ctx: Context) => Promise<unknown>, options?: { stopsItself?: boolean }) => Promise<void>;
+export type Execute = (command: CommandUnknownOpts, body: (ctx: Context) => Promise<unknown>, options?: { stopsItself?: boolean }) => Promise<void>;
 
-export function buildProgram(version: string, execute: Execute): Command {
+// Options are typed from their declarations (@commander-js/extra-typings). Each action hands them on
+// as declared(opts), every key present, and each command's options type lists its keys as required,
+// so a flag renamed on one side only is a compile error instead of an option that silently stays unset.
+export function buildProgram(version: string, execute: Execute): CommandUnknownOpts {
   const program = new Command('monitor')
     .description('Server and data-pipeline monitoring: agent, ingest API, SQL storage and alerts.')
     .version(version, '-V, --version', 'print the version')
@@ -40,8 +44,8 @@ export function buildProgram(version: string, execute: Execute): Command {
     .option('--no-metrics', 'send only the pipeline facts, no CPU/memory/disk')
     .option('--print', 'print the report as JSON and send nothing')
     .addHelpText('after', '\nRun it from cron every minute:\n  * * * * * monitor collect\nUnsent reports are spooled in agent.state_dir and sent first on the next run.')
-    .action(async (opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/collect.js')).collect(ctx, opts)),
+    .action(async (opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/collect.js')).collect(ctx, declared(opts))),
     );
 
   program
@@ -49,8 +53,8 @@ export function buildProgram(version: string, execute: Execute): Command {
     .description('run the HTTP ingest API that remote agents post reports to')
     .option('--listen <host:port>', 'address to listen on (default: server.listen, 0.0.0.0:8080)')
     .addHelpText('after', '\nEndpoints: POST /api/v1/reports, GET /healthz, GET /metrics. Stops cleanly on SIGTERM/SIGINT.')
-    .action(async (opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/serve.js')).serve(ctx, opts), { stopsItself: true }),
+    .action(async (opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/serve.js')).serve(ctx, declared(opts)), { stopsItself: true }),
     );
 
   program
@@ -61,8 +65,8 @@ export function buildProgram(version: string, execute: Execute): Command {
     .option('--at <time>', 'evaluate as of this moment on the stored data (ISO-8601 or an age like 2h)', momentOption)
     .option('--json', 'print the transitions as JSON')
     .addHelpText('after', '\nPrints one line per transition, e.g.\n  🚨 NEW ALERT #15: Disk Space - Host \'storage-server-04\' disk usage critical: 92%\n  ✅ RESOLVED: Disk Space - Host \'storage-server-04\' disk usage normal: 45%\nExit 0 when it ran, whatever it found; 1 when it could not run.')
-    .action(async (opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/check.js')).check(ctx, opts)),
+    .action(async (opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/check.js')).check(ctx, declared(opts))),
     );
 
   const alerts = program.command('alerts').description('list, show, acknowledge and close alerts');
@@ -75,24 +79,24 @@ export function buildProgram(version: string, execute: Execute): Command {
     .option('--since <age>', 'triggered within this long (e.g. 24h, 7d)', durationOption)
     .option('--limit <n>', 'at most this many (default 50)', positiveIntOption)
     .option('--json', 'print JSON (times in UTC)')
-    .action(async (opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/alerts/list.js')).alertsList(ctx, opts)),
+    .action(async (opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/alerts/list.js')).alertsList(ctx, declared(opts))),
     );
   alerts
     .command('show')
     .description('everything about one alert')
     .argument('<id>', 'alert id', alertIdArgument)
     .option('--json', 'print JSON')
-    .action(async (id: number, opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/alerts/show.js')).alertsShow(ctx, id, opts)),
+    .action(async (id, opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/alerts/show.js')).alertsShow(ctx, id, declared(opts))),
     );
   alerts
     .command('ack')
     .description('acknowledge an alert: no more repeat notifications for it (its resolve is still announced)')
     .argument('<id>', 'alert id', alertIdArgument)
     .option('--json', 'print JSON')
-    .action(async (id: number, opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/alerts/ack.js')).alertsAck(ctx, id, opts)),
+    .action(async (id, opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/alerts/ack.js')).alertsAck(ctx, id, declared(opts))),
     );
 
   alerts
@@ -101,8 +105,8 @@ export function buildProgram(version: string, execute: Execute): Command {
     .argument('<id>', 'alert id', alertIdArgument)
     .option('--reason <text>', 'why, kept in the alert\'s resolve message')
     .option('--json', 'print JSON')
-    .action(async (id: number, opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/alerts/close.js')).alertsClose(ctx, id, opts)),
+    .action(async (id, opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/alerts/close.js')).alertsClose(ctx, id, declared(opts))),
     );
 
   const hosts = program.command('hosts').description('register hosts and manage their keys');
@@ -112,23 +116,23 @@ export function buildProgram(version: string, execute: Execute): Command {
     .argument('<name>', 'host name, as its agent reports it')
     .option('--description <text>', 'what this host is')
     .option('--json', 'print JSON, including host_key')
-    .action(async (name: string, opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/hosts/add.js')).hostsAdd(ctx, name, opts)),
+    .action(async (name, opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/hosts/add.js')).hostsAdd(ctx, name, declared(opts))),
     );
   hosts
     .command('list')
     .description('every host: last seen, latest metrics, open alerts, silent flag')
     .option('--json', 'print JSON')
-    .action(async (opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/hosts/list.js')).hostsList(ctx, opts)),
+    .action(async (opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/hosts/list.js')).hostsList(ctx, declared(opts))),
     );
   hosts
     .command('rotate-key')
     .description('give a host a new key; the old one stops working')
     .argument('<name>', 'host name')
     .option('--json', 'print JSON, including host_key')
-    .action(async (name: string, opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/hosts/rotate-key.js')).hostsRotateKey(ctx, name, opts)),
+    .action(async (name, opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/hosts/rotate-key.js')).hostsRotateKey(ctx, name, declared(opts))),
     );
   hosts
     .command('remove')
@@ -136,8 +140,8 @@ export function buildProgram(version: string, execute: Execute): Command {
     .argument('<name>', 'host name')
     .option('--yes', 'really remove it')
     .option('--json', 'print JSON')
-    .action(async (name: string, opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/hosts/remove.js')).hostsRemove(ctx, name, opts)),
+    .action(async (name, opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/hosts/remove.js')).hostsRemove(ctx, name, declared(opts))),
     );
 
   const checks = program.command('checks').description('which checks each host runs, with which thresholds');
@@ -151,39 +155,39 @@ export function buildProgram(version: string, execute: Execute): Command {
     .option('--disable', 'turn the check off for this host')
     .option('--enable', 'turn it back on')
     .option('--json', 'print JSON')
-    .action(async (host: string, check: string, opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/checks/assign.js')).checksAssign(ctx, host, check, opts)),
+    .action(async (host, check, opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/checks/assign.js')).checksAssign(ctx, host, check, declared(opts))),
     );
   checks
     .command('sync')
     .description('write the config\'s default_checks and hosts into host_alert_checks (also done by `monitor check`)')
     .option('--dry-run', 'print what would be added, changed and disabled')
     .option('--json', 'print JSON')
-    .action(async (opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/checks/sync.js')).checksSync(ctx, opts)),
+    .action(async (opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/checks/sync.js')).checksSync(ctx, declared(opts))),
     );
   checks
     .command('list')
     .description('the effective thresholds of every host check')
     .argument('[host]', 'only this host')
     .option('--json', 'print JSON')
-    .action(async (host: string | undefined, opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/checks/list.js')).checksList(ctx, host, opts)),
+    .action(async (host, opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/checks/list.js')).checksList(ctx, host, declared(opts))),
     );
   checks
     .command('types')
     .description('the catalogue of check types (alert_types) and their default params')
     .option('--json', 'print JSON')
-    .action(async (opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/checks/types.js')).checksTypes(ctx, opts)),
+    .action(async (opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/checks/types.js')).checksTypes(ctx, declared(opts))),
     );
 
   const db = program.command('db').description('schema and retention');
   db.command('migrate')
     .description('create or upgrade the schema (versioned files under sql/)')
     .option('--json', 'print JSON')
-    .action(async (opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/db/migrate.js')).dbMigrate(ctx, opts)),
+    .action(async (opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/db/migrate.js')).dbMigrate(ctx, declared(opts))),
     );
   db.command('prune')
     .description('delete old samples in small batches (and, if asked, old resolved alerts)')
@@ -191,8 +195,8 @@ export function buildProgram(version: string, execute: Execute): Command {
     .option('--alerts-older-than <age>', 'also delete alerts resolved longer ago than this, and notifications sent as long ago', durationOption)
     .option('--batch-size <n>', 'rows per DELETE (default 5000)', positiveIntOption)
     .option('--json', 'print JSON')
-    .action(async (opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/db/prune.js')).dbPrune(ctx, opts)),
+    .action(async (opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/db/prune.js')).dbPrune(ctx, declared(opts))),
     );
 
   program
@@ -200,9 +204,11 @@ export function buildProgram(version: string, execute: Execute): Command {
     .description('the whole story in one command: four simulated servers report through the real API, alerts open and resolve')
     .option('--pause', 'wait for Enter between steps (for a live presentation)')
     .addHelpText('after', '\nWrites to the default embedded database when it holds nothing but an earlier demo (so `monitor alerts list` shows the story), else to its own file.\nWith --database URL it writes there, and refuses a database holding hosts or alerts it did not make.')
-    .action(async (opts, cmd: Command) =>
+    .action(async (opts, cmd) =>
       // The demo tells a --database given on its command line apart from the configured database.
-      execute(cmd, async (ctx) => (await import('../commands/demo.js')).demo(ctx, { ...opts, database: cmd.optsWithGlobals<{ database?: string }>().database })),
+      execute(cmd, async (ctx) =>
+        (await import('../commands/demo.js')).demo(ctx, { ...declared(opts), database: (cmd.optsWithGlobals() as { database?: string }).database }),
+      ),
     );
 
   return program;

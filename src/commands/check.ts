@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { withStore } from '../cli/with-store.js';
+import { withStore } from '../store/with-store.js';
 import { loadRegistry } from '../checks/load-registry.js';
 import { requireHost } from '../hosts/lookup.js';
 import { formatTransitionLine } from '../alerts/lines.js';
@@ -7,14 +7,14 @@ import { runCheck, type CheckRunResult } from '../alerts/run-check.js';
 import { createNotifiers } from '../notify/create-notifiers.js';
 import { toNotificationPayload } from '../notify/payload.js';
 import { printJson } from '../output/json.js';
-import { resolveMoment, type MomentOption } from '../cli/options.js';
+import { resolveMoment, type Moment } from '../time/moment.js';
 import { makeChalk } from '../output/colour.js';
 
 export interface CheckOptions {
-  dryRun?: boolean;
-  host?: string;
-  at?: MomentOption;
-  json?: boolean;
+  dryRun: boolean | undefined;
+  host: string | undefined;
+  at: Moment | undefined;
+  json: boolean | undefined;
 }
 
 /**

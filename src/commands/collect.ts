@@ -9,9 +9,14 @@ import { toWireReport, type Report } from '../reports/report.js';
 import { InvalidReportError, parseReport } from '../reports/validate.js';
 
 export interface CollectOptions extends PipelineFlags {
+  dataset: string | undefined;
+  partition: string | undefined;
+  files: string | undefined;
+  firstEvent: string | undefined;
+  lastEvent: string | undefined;
   /** false with --no-metrics. */
-  metrics?: boolean;
-  print?: boolean;
+  metrics: boolean | undefined;
+  print: boolean | undefined;
 }
 
 /**
@@ -27,6 +32,8 @@ export async function collect(ctx: Context, options: CollectOptions): Promise<De
     hostName: agent.hostName,
     now,
     stateDir: agent.stateDir,
+    // A printed report is a look, not a run: the next cron run still measures CPU since the last one.
+    saveCpuCounters: !options.print,
     mounts: agent.mounts,
     sampleWindowMs: agent.sampleWindowMs,
     metrics: options.metrics !== false,

@@ -12,8 +12,8 @@ import { foreignData } from '../demo/own-data.js';
 
 export interface DemoOptions {
   /** The global --database, when given on the command line. */
-  database?: string;
-  pause?: boolean;
+  database: string | undefined;
+  pause: boolean | undefined;
 }
 
 /**

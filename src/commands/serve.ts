@@ -4,7 +4,7 @@ import { parseListen } from '../config/listen.js';
 import { createLogger } from '../output/logger.js';
 
 export interface ServeOptions {
-  listen?: string;
+  listen: string | undefined;
 }
 
 /**

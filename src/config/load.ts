@@ -16,7 +16,7 @@ import { defaultDirs, locateConfig } from './locate.js';
 import { expandTree } from './expand-tree.js';
 import { parseRawTreeCached } from './tree-cache.js';
 import type { Env, LocateOptions } from './locate.js';
-import { LineIndex, type ParsedTree } from './key-path.js';
+import { LineIndex, type ParsedTree, type TreeNode } from './key-path.js';
 import { readCheckTypes, readDefaultChecks, readHosts } from './validate-checks.js';
 import { normaliseDatabaseUrl, normaliseHttpUrl, readAgent, readAlerting, readDatabase, readPlugins, readServer } from './validate-core.js';
 import type { PathBase } from './validate-core.js';
@@ -73,6 +73,13 @@ function applyEnvironment(settings: Settings, env: Env, base: PathBase): ConfigI
  * paths). YAML text goes through parse.ts's parseConfig, or the tree cache (tree-cache.ts).
  */
 export function configFromTree(tree: ParsedTree, file: string | null, options: ParseOptions): Config {
+  const { config, issues } = readConfigTree(tree, file, options);
+  if (issues.length > 0) throw new ConfigError(issues, { hint: HINT });
+  return config;
+}
+
+/** The config as far as it reads, and every structural problem found, in file order. */
+function readConfigTree(tree: ParsedTree, file: string | null, options: ParseOptions): { config: Config; issues: ConfigIssue[] } {
   const settings = defaultSettings({ env: options.env, homedir: options.homedir, hostname: options.hostname ?? osHostname() });
   const base: PathBase = { baseDir: file ? path.dirname(file) : options.cwd, homedir: options.homedir };
   if (tree.issues.length > 0 && tree.root === null) throw new ConfigError(tree.issues, { hint: HINT });
@@ -82,7 +89,7 @@ export function configFromTree(tree: ParsedTree, file: string | null, options: P
   if (!isEmpty(root) && root.kind !== 'map' && !(root.kind === 'scalar' && root.invalid)) {
     p.add([], `expected a map of sections (${CONFIG_KEYS.top.join(', ')}), got ${root.kind === 'seq' ? 'a list' : 'a single value'}`, root.line);
   }
-  const sections = root?.kind === 'map' ? readMap(p, [], root, CONFIG_KEYS.top) : new Map();
+  const sections = root?.kind === 'map' ? readMap(p, [], root, CONFIG_KEYS.top) : new Map<string, TreeNode>();
   settings.database = readDatabase(p, sections.get('database'), settings.database, base);
   settings.server = readServer(p, sections.get('server'), settings.server);
   settings.agent = readAgent(p, sections.get('agent'), settings.agent, base);
@@ -95,10 +102,13 @@ export function configFromTree(tree: ParsedTree, file: string | null, options: P
 
   const envIssues = applyEnvironment(settings, options.env, { baseDir: options.cwd, homedir: options.homedir });
   // In file order; on a shared line an expansion problem stays first, as it explains the rest.
-  const issues = [...tree.issues, ...p.issues].sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
+  const issues = sortedByLine([...tree.issues, ...p.issues]);
   issues.push(...envIssues);
-  if (issues.length > 0) throw new ConfigError(issues, { hint: HINT });
-  return withLines(settings, file, tree.lines);
+  return { config: withLines(settings, file, tree.lines), issues };
+}
+
+function sortedByLine(issues: ConfigIssue[]): ConfigIssue[] {
+  return issues.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
 }
 
 /** Built-in defaults plus the environment overrides: what runs when there is no config file. */
@@ -125,5 +135,12 @@ export async function loadConfig(options: LoadOptions): Promise<Config> {
   // The YAML parser loads only when there is a file whose parsed tree is not cached yet.
   const text = await readConfigFile(located.file);
   const raw = await parseRawTreeCached(text, located.file, defaultDirs(options.env, options.homedir).cacheDir);
-  return configFromTree(expandTree(raw, options.env, located.file), located.file, parseOptions);
+  const { config, issues } = readConfigTree(expandTree(raw, options.env, located.file), located.file, parseOptions);
+  if (issues.length === 0) return config;
+  // The check params the file gets wrong, too, so one run lists everything (without a database; a
+  // config that reads cleanly has its params judged by the sync, against the stored catalogue).
+  const { offlineCheckIssues } = await import('../host-checks/offline-issues.js');
+  const covered = (key: string): boolean => issues.some((issue) => issue.key === key || issue.key.startsWith(`${key}.`) || key.startsWith(`${issue.key}.`));
+  const checkIssues = offlineCheckIssues(config).filter((issue) => !covered(issue.key));
+  throw new ConfigError(checkIssues.length === 0 ? issues : sortedByLine([...issues, ...checkIssues]), { hint: HINT });
 }

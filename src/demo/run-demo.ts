@@ -72,7 +72,7 @@ export async function runDemo(ctx: Context, options: RunDemoOptions): Promise<vo
     const checkAt = (minute: number, seconds = 20): Date => new Date(minuteAt(start, minute).getTime() + seconds * 1000);
     const runCheck = async (at: Date, label = 'monitor check'): Promise<number> => {
       narrator.command(`${label}   ${chalk.dim(`# as of ${formatLocalTime(at, ctx.env.TZ)}`)}`);
-      const result = await check(demoCtx, { at: { at } });
+      const result = await check(demoCtx, { at: { at }, dryRun: undefined, host: undefined, json: undefined });
       return result.transitions.filter((record) => record.notify).length;
     };
     const send = (from: number, to: number): Promise<void> => sendAct(server.url, keys, start, from, to, narrator, config.agent.timeoutMs);
@@ -96,7 +96,7 @@ export async function runDemo(ctx: Context, options: RunDemoOptions): Promise<vo
 
     await narrator.heading('The alert history');
     narrator.command('monitor alerts list');
-    await alertsList(demoCtx, { status: 'all' });
+    await alertsList(demoCtx, { status: 'all', host: undefined, check: undefined, since: undefined, limit: undefined, json: undefined });
     printDemoSql(narrator, config.database.url);
     narrator.say(`\n${chalk.green('Done')} in ${((Date.now() - startedAt) / 1000).toFixed(1)}s.`);
     narrator.say(lookAtIt(options.target, store.location));

@@ -8,9 +8,9 @@ import type { Config } from '../config/types.js';
 import { ConfigError } from '../errors.js';
 import type { CheckRegistry } from '../checks/registry.js';
 import type { Store } from '../store/store.js';
-import type { CheckType, CheckTypeInput, Host, HostCheck, HostCheckInput } from '../store/types.js';
+import type { CheckTypeInput, Host, HostCheck, HostCheckInput } from '../store/types.js';
 import { canonicalJson } from './canonical-json.js';
-import { planCatalogue } from './catalogue.js';
+import { effectiveCatalogue } from './catalogue.js';
 import { desiredChecksFor, validateDesiredChecks } from './desired.js';
 import { closeAlerts, type CloseOptions } from '../alerts/close-alerts.js';
 import type { TransitionRecord } from '../alerts/types.js';
@@ -46,10 +46,7 @@ export interface PlanOptions {
 }
 
 export async function planSync(store: Store, config: Config, registry: CheckRegistry, options: PlanOptions = {}): Promise<SyncPlan> {
-  const currentTypes = await store.listCheckTypes();
-  const { upserts, issues } = planCatalogue(config, currentTypes);
-  const types = new Map<string, CheckType>(currentTypes.map((type) => [type.checkKey, type]));
-  for (const upsert of upserts) types.set(upsert.checkKey, { checkId: types.get(upsert.checkKey)?.checkId ?? -1, ...upsert });
+  const { types, upserts, issues } = effectiveCatalogue(config, await store.listCheckTypes());
   issues.push(...validateDesiredChecks(config, types, registry));
   if (issues.length > 0) throw new ConfigError(issues);
 
@@ -58,7 +55,7 @@ export async function planSync(store: Store, config: Config, registry: CheckRegi
   const currentByHost = new Map<number, Map<string, HostCheck>>();
   for (const row of current) {
     let rows = currentByHost.get(row.hostId);
-    if (!rows) currentByHost.set(row.hostId, (rows = new Map()));
+    if (!rows) currentByHost.set(row.hostId, (rows = new Map<string, HostCheck>()));
     rows.set(row.checkKey, row);
   }
   const managedKeys = [...new Set([...configuredCheckKeys(config), ...parseKeys(await store.getSetting(MANAGED_KEYS_SETTING))])].sort();

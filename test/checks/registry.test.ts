@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { builtinChecks, createRegistry, loadPlugins } from '../../src/checks/registry.js';
+import { loadPlugins } from '../../src/checks/load-plugins.js';
+import { builtinChecks, createRegistry } from '../../src/checks/registry.js';
 import { ConfigError } from '../../src/errors.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

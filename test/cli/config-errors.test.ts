@@ -77,6 +77,32 @@ describe('monitor with a bad config', () => {
     expect(env.stderr).toMatch(/config file not found: \/nonexistent\/monitor\.yaml — check the path given by MONITOR_CONFIG/);
   });
 
+  it('reports the check params it gets wrong in the same run as its structural mistakes', async () => {
+    const file = join(home.path, 'monitor.yaml');
+    await writeFile(
+      file,
+      [
+        'agent:',
+        '  sample_window: fast',
+        'default_checks:',
+        '  disk_space: { crit: high }',
+        'hosts:',
+        '  web-01:',
+        '    checks:',
+        '      cpu_usage: { warn: 90, crit: 95, bogus: 1 }',
+        '',
+      ].join('\n'),
+    );
+    const result = await runCli(['hosts', 'list'], { home: home.path });
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(new RegExp(`^monitor: ${file}:2: agent\\.sample_window: expected a duration`));
+    expect(lines[1]).toMatch(new RegExp(`^${file}:4: default_checks\\.disk_space\\.crit: `));
+    expect(lines[2]).toMatch(new RegExp(`^${file}:8: hosts\\.web-01\\.checks\\.cpu_usage\\.bogus: unknown `));
+    expectNoDatabase();
+  });
+
   it('a YAML syntax error is exit 2 with the file and line', async () => {
     await writeFile(join(home.path, 'monitor.yaml'), 'database:\n  url: [unclosed\n');
     const result = await runCli(['hosts', 'list'], { home: home.path });

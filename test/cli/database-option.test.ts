@@ -12,7 +12,7 @@ describe('--database', () => {
   const home = useTempDir('monitor-database-option-');
 
   it('wins over the config file and MONITOR_DATABASE_URL, before or after the command name', async () => {
-    const [fromFile, fromEnv, fromFlag] = ['file.db', 'env.db', 'flag.db'].map((name) => join(home.path, name));
+    const [fromFile, fromEnv, fromFlag] = ['file.db', 'env.db', 'flag.db'].map((name) => join(home.path, name)) as [string, string, string];
     await writeFile(join(home.path, 'monitor.yaml'), `database:\n  url: sqlite:${fromFile}\n`);
     const env = { MONITOR_DATABASE_URL: `sqlite:${fromEnv}` };
 

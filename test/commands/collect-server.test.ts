@@ -2,7 +2,10 @@
 // over SQLite and over MariaDB: unreachable server -> spooled and exit 1 with one line, then the next
 // run delivers everything once, oldest first; a refused key is not spooled.
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CPU_COUNTERS_FILE } from '../../src/agent/cpu.js';
 import { useCleanups } from '../support/cleanups.js';
 import { closedPortUrl, lines, trackedAgents, minutesAgo } from './support-collect/agent.js';
 import { createTestDatabase, DATABASE_KINDS, serveOn, type ServeFixture, type TestDatabase } from './support-collect/databases.js';
@@ -112,7 +115,7 @@ describe.each(DATABASE_KINDS)('collect against serve on %s', (kind) => {
 });
 
 describe('collect without sending', () => {
-  it('--print prints the JSON report and sends nothing, spools nothing', async () => {
+  it('--print prints the JSON report and sends nothing, spools nothing, saves no CPU counters', async () => {
     const server = await recorder(null);
     const host = await agent({ serverUrl: server.url, hostKey: 'mk_some-key' });
     const now = new Date('2026-11-29T10:00:00.000Z');
@@ -128,6 +131,11 @@ describe('collect without sending', () => {
     }
     expect(server.requests).toEqual([]);
     expect(await host.spoolFiles()).toEqual([]);
+    // The next real run measures CPU since the last real run, not since this look.
+    const counters = join(host.spoolDir, '..', CPU_COUNTERS_FILE);
+    expect(existsSync(counters)).toBe(false);
+    await host.run(['collect'], { now });
+    expect(existsSync(counters)).toBe(true);
   });
 
   it('--print with pipeline facts shows them in the report', async () => {

@@ -54,6 +54,8 @@ describe('start-up: what each command loads', () => {
     const run = await traced(['hosts', 'list']);
     expect(run.code).toBe(0);
     expect(heavyIn(run.packages)).toEqual(['better-sqlite3']);
+    // Tables are cli-table3's, loaded by the listing commands only.
+    expect(run.packages.has('cli-table3')).toBe(true);
   });
 
   it('monitor hosts list on MariaDB loads mysql2 only', async (t) => {
@@ -72,11 +74,13 @@ describe('start-up: what each command loads', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(server.requests).toHaveLength(1);
     expect(heavyIn(run.packages)).toEqual([]);
+    expect(run.packages.has('cli-table3')).toBe(false);
   });
 
   it('monitor collect in one-box mode on SQLite loads better-sqlite3 only', async () => {
     const run = await traced(['collect'], { MONITOR_HOST_NAME: 'web-01' });
     expect(run.code).toBe(0);
     expect(heavyIn(run.packages)).toEqual(['better-sqlite3']);
+    expect(run.packages.has('cli-table3')).toBe(false);
   });
 });

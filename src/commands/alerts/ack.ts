@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js';
-import { withStore } from '../../cli/with-store.js';
+import { withStore } from '../../store/with-store.js';
 import { toAlertJson, type AlertJson } from '../../output/alert-view.js';
 import { printJson } from '../../output/json.js';
 import { formatLocalTime } from '../../output/time-format.js';
@@ -9,7 +9,7 @@ import { alertNotFound } from './show.js';
  * `monitor alerts ack ID`: marks the alert acknowledged. Later severity changes of it are recorded but
  * not announced; its resolve still is (people want to hear that it is over).
  */
-export async function alertsAck(ctx: Context, alertId: number, options: { json?: boolean }): Promise<AlertJson> {
+export async function alertsAck(ctx: Context, alertId: number, options: { json: boolean | undefined }): Promise<AlertJson> {
   const now = ctx.clock.now();
   const alert = await withStore(ctx, (store) => store.acknowledgeAlert(alertId, now));
   if (!alert) throw alertNotFound(alertId);

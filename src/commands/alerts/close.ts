@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js';
 import { ConflictError, UsageError } from '../../errors.js';
-import { withStore } from '../../cli/with-store.js';
+import { withStore } from '../../store/with-store.js';
 import { closeAlerts } from '../../alerts/close-alerts.js';
 import { formatTransitionLine } from '../../alerts/lines.js';
 import { configuredChannels } from '../../notify/configured-channels.js';
@@ -16,7 +16,7 @@ const MAX_REASON = 500;
  * TEXT"), announced like a resolve when its opening was; the next `monitor check` run delivers it.
  * If the condition still holds, the next run opens a new alert (after the cooldown, announced).
  */
-export async function alertsClose(ctx: Context, alertId: number, options: { reason?: string; json?: boolean }): Promise<AlertJson> {
+export async function alertsClose(ctx: Context, alertId: number, options: { reason: string | undefined; json: boolean | undefined }): Promise<AlertJson> {
   const reason = options.reason === undefined ? null : options.reason.replace(/\s+/g, ' ').trim();
   if (reason === '') throw new UsageError('--reason is empty', { hint: 'say why, or leave --reason out' });
   if (reason !== null && reason.length > MAX_REASON) throw new UsageError(`--reason is longer than ${MAX_REASON} characters`);

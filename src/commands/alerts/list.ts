@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js';
-import { withStore } from '../../cli/with-store.js';
+import { withStore } from '../../store/with-store.js';
 import { alertDurationMs, styleSeverity, styleStatus, toAlertJson, type AlertJson } from '../../output/alert-view.js';
 import { makeChalk } from '../../output/colour.js';
 import { printJson } from '../../output/json.js';
@@ -11,13 +11,13 @@ import type { AlertFilter } from '../../store/types.js';
 const DEFAULT_LIMIT = 50;
 
 export interface AlertsListOptions {
-  status?: 'open' | 'resolved' | 'all';
-  host?: string;
-  check?: string;
+  status: 'open' | 'resolved' | 'all' | undefined;
+  host: string | undefined;
+  check: string | undefined;
   /** Milliseconds back from now. */
-  since?: number;
-  limit?: number;
-  json?: boolean;
+  since: number | undefined;
+  limit: number | undefined;
+  json: boolean | undefined;
 }
 
 /** `monitor alerts list`: newest first; what is wrong, what was wrong, when. */

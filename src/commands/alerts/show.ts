@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js';
 import { NotFoundError } from '../../errors.js';
-import { withStore } from '../../cli/with-store.js';
+import { withStore } from '../../store/with-store.js';
 import { alertDurationMs, styleSeverity, styleStatus, toAlertJson, type AlertJson } from '../../output/alert-view.js';
 import { makeChalk } from '../../output/colour.js';
 import { printJson } from '../../output/json.js';
@@ -13,7 +13,7 @@ export function alertNotFound(alertId: number): NotFoundError {
 }
 
 /** `monitor alerts show ID`. */
-export async function alertsShow(ctx: Context, alertId: number, options: { json?: boolean }): Promise<AlertJson> {
+export async function alertsShow(ctx: Context, alertId: number, options: { json: boolean | undefined }): Promise<AlertJson> {
   const alert = await withStore(ctx, (store) => store.getAlert(alertId));
   if (!alert) throw alertNotFound(alertId);
   const result = toAlertJson(alert, ctx.clock.now());

@@ -1,27 +1,20 @@
 import type { Context } from '../../context.js';
-import { ConfigError, UsageError } from '../../errors.js';
-import { withStore } from '../../cli/with-store.js';
+import { UsageError } from '../../errors.js';
+import { withStore } from '../../store/with-store.js';
 import { loadRegistry } from '../../checks/load-registry.js';
-import { normaliseParams } from '../../checks/params.js';
 import { loadConfig } from '../../config/load.js';
 import { defaultConfigFile } from '../../config/locate.js';
-import { editConfigFile, type ConfigEdit } from '../../config/write.js';
-import { planCatalogue } from '../../host-checks/catalogue.js';
-import { desiredChecksFor, effectiveRawParams } from '../../host-checks/desired.js';
-import { applySync, planSync } from '../../host-checks/sync.js';
-import { configuredChannels } from '../../notify/configured-channels.js';
-import { formatTransitionLine } from '../../alerts/lines.js';
+import { assignCheck } from '../../host-checks/assign.js';
 import { assertHostName } from '../../hosts/host-name.js';
 import { printJson } from '../../output/json.js';
-import type { Store } from '../../store/store.js';
-import type { CheckType } from '../../store/types.js';
+import { formatTransitionLine } from '../../alerts/lines.js';
 
 export interface ChecksAssignOptions {
-  set?: string[];
-  unset?: string[];
-  disable?: boolean;
-  enable?: boolean;
-  json?: boolean;
+  set: string[] | undefined;
+  unset: string[] | undefined;
+  disable: boolean | undefined;
+  enable: boolean | undefined;
+  json: boolean | undefined;
 }
 
 export interface ChecksAssignResult {
@@ -54,72 +47,36 @@ function parseSetting(pair: string): [string, unknown] {
 export async function checksAssign(ctx: Context, hostName: string, checkKey: string, options: ChecksAssignOptions): Promise<ChecksAssignResult> {
   assertHostName(hostName);
   if (options.disable && options.enable) throw new UsageError('--disable and --enable contradict each other; give one');
-  const sets = (options.set ?? []).map(parseSetting);
-  const unsets = options.unset ?? [];
+  const request = {
+    hostName,
+    checkKey,
+    set: (options.set ?? []).map(parseSetting),
+    unset: options.unset ?? [],
+    enabled: options.disable ? false : options.enable ? true : undefined,
+  };
   const registry = await loadRegistry(ctx.config, ctx.cwd);
   const file = ctx.config.file ?? defaultConfigFile({ env: ctx.env, homedir: ctx.homedir });
-  const checkPath = ['hosts', hostName, 'checks', checkKey];
+  const reloadConfig = () => loadConfig({ explicitPath: file, env: ctx.env, cwd: ctx.cwd, homedir: ctx.homedir });
 
-  return withStore(ctx, async (store) => {
-    const type = await findCheckType(store, ctx, checkKey);
-    // What the host will run after the edit: default_checks' params under the edited host layer.
-    const hostLayer: Record<string, unknown> = { ...ctx.config.hosts[hostName]?.checks[checkKey]?.params, ...Object.fromEntries(sets) };
-    for (const key of unsets) delete hostLayer[key];
-    const inherited = { ...ctx.config.defaultChecks[checkKey]?.params, ...hostLayer };
-
-    if (registry.has(type.functionName)) {
-      const { problems } = normaliseParams(registry.get(type.functionName), effectiveRawParams(type, inherited));
-      if (problems.length > 0) {
-        throw new ConfigError(
-          problems.map((problem) => ({ key: [...checkPath, problem.key].join('.'), message: problem.message, file, line: null })),
-          { hint: 'nothing was changed' },
-        );
-      }
-    }
-
-    const edits: ConfigEdit[] = [
-      ...sets.map(([key, value]) => ({ path: [...checkPath, key], value })),
-      ...unsets.map((key) => ({ path: [...checkPath, key], delete: true as const })),
-      ...(options.disable ? [{ path: [...checkPath, 'enabled'], value: false }] : []),
-      ...(options.enable ? [{ path: [...checkPath, 'enabled'], delete: true as const }] : []),
-    ];
-    if (edits.length === 0 && !ctx.config.hosts[hostName]?.checks[checkKey]) edits.push({ path: checkPath, value: {} });
-    await editConfigFile(file, edits);
-
-    const config = await loadConfig({ explicitPath: file, env: ctx.env, cwd: ctx.cwd, homedir: ctx.homedir });
-    const plan = await planSync(store, config, registry);
-    const closed = await applySync(store, plan, { now: ctx.clock.now(), channels: configuredChannels(config.notify) });
-
-    const desired = desiredChecksFor(config, hostName).find((check) => check.checkKey === checkKey);
-    const result: ChecksAssignResult = {
-      file,
-      host_name: hostName,
-      check_key: checkKey,
-      enabled: desired?.enabled ?? false,
-      overrides: desired?.params ?? {},
-      params: effectiveRawParams(type, desired?.params ?? {}),
-      host_registered: (await store.findHostByName(hostName)) !== null,
-      closed_alerts: closed.map((record) => record.alertId!),
-    };
-    if (!result.host_registered) {
-      ctx.log.warn(`host '${hostName}' is not registered yet; the check applies once you run \`monitor hosts add ${hostName}\``);
-    }
-    if (options.json) printJson(ctx.out, result);
-    else {
-      const shown = Object.entries(result.params).map(([key, value]) => `${key}=${String(value)}`).join(' ');
-      ctx.out.write(`${result.enabled ? 'Enabled' : 'Disabled'} ${checkKey} for ${hostName}: ${shown}\nWrote ${file} and synced host checks.\n`);
-      for (const record of closed) ctx.out.write(`${formatTransitionLine(record)}\n`);
-    }
-    return result;
-  });
-}
-
-async function findCheckType(store: Store, ctx: Context, checkKey: string): Promise<CheckType> {
-  const stored = await store.listCheckTypes();
-  const { upserts } = planCatalogue(ctx.config, stored);
-  const all = new Map<string, CheckType>(stored.map((type) => [type.checkKey, type]));
-  for (const upsert of upserts) all.set(upsert.checkKey, { checkId: all.get(upsert.checkKey)?.checkId ?? -1, ...upsert });
-  const type = all.get(checkKey);
-  if (!type) throw new UsageError(`unknown check '${checkKey}' (known: ${[...all.keys()].sort().join(', ')})`, { hint: 'see `monitor checks types`' });
-  return type;
+  const outcome = await withStore(ctx, (store) => assignCheck({ store, config: ctx.config, registry, file, reloadConfig, now: ctx.clock.now() }, request));
+  const result: ChecksAssignResult = {
+    file,
+    host_name: hostName,
+    check_key: checkKey,
+    enabled: outcome.enabled,
+    overrides: outcome.overrides,
+    params: outcome.params,
+    host_registered: outcome.hostRegistered,
+    closed_alerts: outcome.closed.map((record) => record.alertId!),
+  };
+  if (!result.host_registered) {
+    ctx.log.warn(`host '${hostName}' is not registered yet; the check applies once you run \`monitor hosts add ${hostName}\``);
+  }
+  if (options.json) printJson(ctx.out, result);
+  else {
+    const shown = Object.entries(result.params).map(([key, value]) => `${key}=${String(value)}`).join(' ');
+    ctx.out.write(`${result.enabled ? 'Enabled' : 'Disabled'} ${checkKey} for ${hostName}: ${shown}\nWrote ${file} and synced host checks.\n`);
+    for (const record of outcome.closed) ctx.out.write(`${formatTransitionLine(record)}\n`);
+  }
+  return result;
 }

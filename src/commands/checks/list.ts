@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js';
-import { withStore } from '../../cli/with-store.js';
+import { withStore } from '../../store/with-store.js';
 import { requireHost } from '../../hosts/lookup.js';
 import { effectiveRawParams } from '../../host-checks/desired.js';
 import { makeChalk } from '../../output/colour.js';
@@ -18,7 +18,7 @@ export interface EffectiveCheckRow {
 }
 
 /** `monitor checks list [HOST]`: the thresholds each host check really runs with. */
-export async function checksList(ctx: Context, hostName: string | undefined, options: { json?: boolean }): Promise<EffectiveCheckRow[]> {
+export async function checksList(ctx: Context, hostName: string | undefined, options: { json: boolean | undefined }): Promise<EffectiveCheckRow[]> {
   const { checks, types } = await withStore(ctx, async (store) => {
     const host = hostName === undefined ? undefined : await requireHost(store, hostName);
     return {

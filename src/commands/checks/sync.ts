@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js';
-import { withStore } from '../../cli/with-store.js';
+import { withStore } from '../../store/with-store.js';
 import { loadRegistry } from '../../checks/load-registry.js';
 import { applySync, planSync, type SyncPlan } from '../../host-checks/sync.js';
 import { printJson } from '../../output/json.js';
@@ -9,7 +9,7 @@ import { formatTransitionLine } from '../../alerts/lines.js';
 import type { TransitionRecord } from '../../alerts/types.js';
 
 /** `monitor checks sync`: the config's default_checks and hosts -> host_alert_checks. Idempotent. */
-export async function checksSync(ctx: Context, options: { dryRun?: boolean; json?: boolean }): Promise<SyncPlan> {
+export async function checksSync(ctx: Context, options: { dryRun: boolean | undefined; json: boolean | undefined }): Promise<SyncPlan> {
   const registry = await loadRegistry(ctx.config, ctx.cwd);
   let closed: TransitionRecord[] = [];
   const plan = await withStore(ctx, async (store) => {

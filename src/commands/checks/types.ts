@@ -1,12 +1,12 @@
 import type { Context } from '../../context.js';
-import { withStore } from '../../cli/with-store.js';
+import { withStore } from '../../store/with-store.js';
 import { makeChalk } from '../../output/colour.js';
 import { printJson } from '../../output/json.js';
 import { renderTable } from '../../output/table.js';
 import type { CheckType } from '../../store/types.js';
 
 /** `monitor checks types`: the alert_types catalogue with default params. */
-export async function checksTypes(ctx: Context, options: { json?: boolean }): Promise<CheckType[]> {
+export async function checksTypes(ctx: Context, options: { json: boolean | undefined }): Promise<CheckType[]> {
   const types = await withStore(ctx, (store) => store.listCheckTypes());
   if (options.json) {
     printJson(

@@ -2,7 +2,7 @@ import type { Context } from '../../context.js';
 import { printJson } from '../../output/json.js';
 
 /** `monitor db migrate`: applies pending schema versions from sql/<dialect>/. */
-export async function dbMigrate(ctx: Context, options: { json?: boolean }): Promise<{ database: string; applied: string[] }> {
+export async function dbMigrate(ctx: Context, options: { json: boolean | undefined }): Promise<{ database: string; applied: string[] }> {
   const store = await ctx.openStore({ migrate: 'never' });
   let applied: string[];
   try {

@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js';
-import { withStore } from '../../cli/with-store.js';
+import { withStore } from '../../store/with-store.js';
 import { printJson } from '../../output/json.js';
 import { formatLocalTime } from '../../output/time-format.js';
 
@@ -7,9 +7,9 @@ const DEFAULT_BATCH_SIZE = 5000;
 
 export interface DbPruneOptions {
   olderThan: number;
-  alertsOlderThan?: number;
-  batchSize?: number;
-  json?: boolean;
+  alertsOlderThan: number | undefined;
+  batchSize: number | undefined;
+  json: boolean | undefined;
 }
 
 export interface DbPruneResult {

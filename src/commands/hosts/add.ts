@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js';
-import { withStore } from '../../cli/with-store.js';
+import { withStore } from '../../store/with-store.js';
 import { loadRegistry } from '../../checks/load-registry.js';
 import { assertHostName } from '../../hosts/host-name.js';
 import { registerHost } from '../../hosts/register.js';
@@ -7,8 +7,8 @@ import { printJson } from '../../output/json.js';
 import { makeChalk } from '../../output/colour.js';
 
 export interface HostsAddOptions {
-  description?: string;
-  json?: boolean;
+  description: string | undefined;
+  json: boolean | undefined;
 }
 
 export interface HostsAddResult {

@@ -1,10 +1,10 @@
 import type { Context } from '../../context.js';
-import { withStore } from '../../cli/with-store.js';
+import { withStore } from '../../store/with-store.js';
 import { makeChalk } from '../../output/colour.js';
 import { printJson } from '../../output/json.js';
 import { renderTable } from '../../output/table.js';
 import { formatPercent, formatTimeWithAge } from '../../output/time-format.js';
-import { hostSilent, silentAfterMs } from '../../checks/host-silent.js';
+import { hostSilent } from '../../checks/host-silent.js';
 import { normaliseParams } from '../../checks/params.js';
 import { effectiveRawParams } from '../../host-checks/desired.js';
 import type { HostSummary } from '../../store/types.js';
@@ -26,20 +26,20 @@ export interface HostListRow {
 }
 
 /** `monitor hosts list`: every host with its last report, latest metrics and open alerts. */
-export async function hostsList(ctx: Context, options: { json?: boolean }): Promise<HostListRow[]> {
+export async function hostsList(ctx: Context, options: { json: boolean | undefined }): Promise<HostListRow[]> {
   const now = ctx.clock.now();
-  const { hosts, thresholdOf } = await withStore(ctx, async (store) => {
+  const { hosts, silentParamsOf } = await withStore(ctx, async (store) => {
     const silentType = (await store.listCheckTypes()).find((type) => type.checkKey === 'host_silent');
-    // Each host's own host_silent threshold (its overrides from default_checks or hosts.<name>), read
-    // the way the check reads it, so the flag agrees with the alert `monitor check` would open.
+    // Each host's own host_silent params (its overrides from default_checks or hosts.<name>), so the
+    // flag is the check's own verdict: the alert `monitor check` would open.
     const overrides = new Map(
       (await store.listHostChecks()).filter((check) => check.checkKey === 'host_silent').map((check) => [check.hostId, check.params]),
     );
-    const threshold = (hostId: number): number =>
-      silentAfterMs(silentType ? normaliseParams(hostSilent, effectiveRawParams(silentType, overrides.get(hostId) ?? {})).params : {});
-    return { hosts: await store.listHosts(), thresholdOf: threshold };
+    const paramsOf = (hostId: number): Record<string, unknown> =>
+      silentType ? normaliseParams(hostSilent, effectiveRawParams(silentType, overrides.get(hostId) ?? {})).params : {};
+    return { hosts: await store.listHosts(), silentParamsOf: paramsOf };
   });
-  const rows = hosts.map((host) => toRow(host, now, thresholdOf(host.hostId)));
+  const rows = hosts.map((host) => toRow(host, isSilent(host, silentParamsOf(host.hostId), now)));
   if (options.json) {
     printJson(ctx.out, rows);
     return rows;
@@ -77,8 +77,13 @@ export async function hostsList(ctx: Context, options: { json?: boolean }): Prom
   return rows;
 }
 
-function toRow(host: HostSummary, now: Date, silentAfterMs: number): HostListRow {
-  const reference = host.lastSeen ?? host.createdAt;
+/** Silent is what the host_silent check calls critical for this host now. */
+function isSilent(host: HostSummary, params: Record<string, unknown>, now: Date): boolean {
+  const input = { hostName: host.hostName, hostCreatedAt: host.createdAt, lastReportAt: host.lastSeen, params, now };
+  return hostSilent.evaluate({ ...input, samples: [], datasets: [], current: 'ok', sampleMaxAgeMs: 0 }).status === 'critical';
+}
+
+function toRow(host: HostSummary, silent: boolean): HostListRow {
   return {
     host_id: host.hostId,
     host_name: host.hostName,
@@ -91,6 +96,6 @@ function toRow(host: HostSummary, now: Date, silentAfterMs: number): HostListRow
     disk_pct: host.latest?.diskPct ?? null,
     load_1: host.latest?.load1 ?? null,
     open_alerts: host.openAlerts,
-    silent: now.getTime() - reference.getTime() >= silentAfterMs,
+    silent,
   };
 }

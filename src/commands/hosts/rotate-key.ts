@@ -1,5 +1,5 @@
 import type { Context } from '../../context.js';
-import { withStore } from '../../cli/with-store.js';
+import { withStore } from '../../store/with-store.js';
 import { generateHostKey, hashHostKey } from '../../hosts/host-key.js';
 import { requireHost } from '../../hosts/lookup.js';
 import { printJson } from '../../output/json.js';
@@ -12,7 +12,7 @@ export interface HostsRotateKeyResult {
 }
 
 /** `monitor hosts rotate-key NAME`: a new key; the old one stops working (serve caches keys for at most 30 s). */
-export async function hostsRotateKey(ctx: Context, hostName: string, options: { json?: boolean }): Promise<HostsRotateKeyResult> {
+export async function hostsRotateKey(ctx: Context, hostName: string, options: { json: boolean | undefined }): Promise<HostsRotateKeyResult> {
   const hostKey = generateHostKey();
   const host = await withStore(ctx, async (store) => {
     const found = await requireHost(store, hostName);

@@ -96,7 +96,8 @@ function heldSamples(held: Map<number, (unknown[] | null)[]>, hostId: number, to
   if (newest === undefined) return [];
   held.delete(hostId);
   // Usually one report carried every metric: one sample.
-  if (newest[0] !== null && newest.every((row) => row === newest[0])) return [toSample(newest[0])];
+  const first = newest[0];
+  if (first && newest.every((row) => row === first)) return [toSample(first)];
   const rows = [...new Set(newest)].filter((row): row is unknown[] => row !== null);
   rows.sort((a, b) => ((a[1] as string) < (b[1] as string) ? -1 : 1));
   return rows.map(toSample);

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { BUILTIN_CATALOGUE } from '../../../src/host-checks/builtin-catalogue.js';
 import type { CheckTypeInput } from '../../../src/store/types.js';
 import { type ContractContext, addHost, checkId, count } from './helpers.js';
 
@@ -12,6 +13,13 @@ const ROOT_FS: CheckTypeInput = {
 };
 
 export function catalogueTests(ctx: ContractContext): void {
+  it('seeds the catalogue a config is validated against without a database (BUILTIN_CATALOGUE)', async () => {
+    const fresh = await ctx.freshFixture({ migrate: 'auto' });
+    const seeded = (await fresh.store.listCheckTypes()).map(({ checkId: _id, ...type }) => type);
+    const byKey = (a: CheckTypeInput, b: CheckTypeInput) => a.checkKey.localeCompare(b.checkKey);
+    expect(seeded.sort(byKey)).toEqual([...BUILTIN_CATALOGUE].sort(byKey));
+  });
+
   it('inserts new check types and updates existing ones in place, keeping their ids', async () => {
     const before = await ctx.store.listCheckTypes();
     await ctx.store.upsertCheckTypes([ROOT_FS]);
