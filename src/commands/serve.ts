@@ -24,7 +24,7 @@ export async function serve(ctx: Context, options: ServeOptions): Promise<void> 
     debug: ctx.verbose,
     now: () => ctx.clock.now(),
   });
-  const store = await ctx.openStore();
+  const store = await untilStopped(ctx.openStore(), ctx.signal);
   try {
     const { startServer } = await import('../server/app.js');
     const server = await startServer({ store, config: ctx.config.server, log, clock: ctx.clock, listen });
@@ -37,4 +37,30 @@ export async function serve(ctx: Context, options: ServeOptions): Promise<void> 
   } finally {
     await store.close();
   }
+}
+
+/**
+ * serve stops itself on a signal, so it gets no deadline (src/cli/stops.ts); before it listens there
+ * is nothing to finish, and a signal during a slow database connect ends it at once.
+ */
+function untilStopped<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      // The connection, if it comes, is closed: the process is ending.
+      void work.then((value) => (value as { close?: () => Promise<void> }).close?.(), () => undefined);
+      reject(signal.reason);
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

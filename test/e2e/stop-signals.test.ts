@@ -135,6 +135,19 @@ describe('a closed standard output', () => {
 describe('serve', () => {
   const home = useTempDir('monitor-stop-serve-');
 
+  it('stops within a second on SIGTERM while it waits on a database connect, exit 143', async () => {
+    const silent = await startSilentServer();
+    defer(silent.close);
+    const running = start(['serve', '--listen', `127.0.0.1:${await closedPort()}`, '--database', `mysql://monitor@127.0.0.1:${silent.port}/monitor`], { home: home.path });
+    running.child.stdin.end();
+    await silent.connected;
+
+    const { code, ms } = await running.exited(send(running, 'SIGTERM'));
+    expect(code).toBe(143);
+    expect(ms).toBeLessThan(1000);
+    expect(running.stderr()).toBe('monitor: stopped by SIGTERM\n');
+  });
+
   it('stops on SIGTERM by itself: stops accepting, finishes, exit 0', async () => {
     const port = await closedPort();
     const running = start(['serve', '--listen', `127.0.0.1:${port}`], { home: home.path });
