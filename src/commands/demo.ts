@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { parseConfig } from '../config/parse.js';
 import { defaultDirs } from '../config/locate.js';
-import { normaliseDatabaseUrl } from '../config/validate-core.js';
+import { isParseError, parseDatabaseUrl } from '../database-target/parse-url.js';
+import type { DatabaseTarget } from '../database-target/types.js';
 import { UsageError } from '../errors.js';
 import { runDemo } from '../demo/run-demo.js';
 
@@ -17,20 +18,20 @@ export interface DemoOptions {
  * HTTP API and the real `check`. Ignores the user's own config so it always tells the same story.
  */
 export async function demo(ctx: Context, options: DemoOptions): Promise<void> {
-  let url: string;
+  let target: DatabaseTarget;
   let fresh = false;
   if (options.database) {
-    const normalised = normaliseDatabaseUrl(options.database, { baseDir: ctx.cwd, homedir: ctx.homedir });
-    if (typeof normalised !== 'string') throw new UsageError(`--database: ${normalised.error}`);
-    url = normalised;
+    const parsed = parseDatabaseUrl(options.database, { baseDir: ctx.cwd, homedir: ctx.homedir });
+    if (isParseError(parsed)) throw new UsageError(`--database: ${parsed.error}`);
+    target = parsed;
   } else {
     const file = join(defaultDirs(ctx.env, ctx.homedir).dataDir, 'demo.db');
     for (const suffix of ['', '-wal', '-shm']) await rm(`${file}${suffix}`, { force: true });
-    url = `sqlite:${file}`;
+    target = { kind: 'sqlite', path: file };
     fresh = true;
   }
   const { DEMO_CONFIG_YAML } = await import('../demo/scenario.js');
   const config = parseConfig(DEMO_CONFIG_YAML, null, { env: {}, cwd: ctx.cwd, homedir: ctx.homedir });
-  config.database.url = url;
+  config.database.target = target;
   await runDemo({ ...ctx, config }, { fresh, pause: Boolean(options.pause) });
 }

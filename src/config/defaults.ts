@@ -36,7 +36,7 @@ export function builtInDefaultChecks(): Record<string, HostCheckConfig> {
 export function defaultSettings(context: DefaultsContext): Settings {
   const dirs = defaultDirs(context.env, context.homedir);
   return {
-    database: { url: `sqlite:${dirs.databaseFile}`, poolSize: 10, connectTimeoutMs: 5_000 },
+    database: { target: { kind: 'sqlite', path: dirs.databaseFile }, poolSize: 10, connectTimeoutMs: 5_000 },
     server: { listen: { host: ANY_HOST, port: 8080 }, url: null, maxBodyBytes: MIB, requestTimeoutMs: 10_000 },
     agent: {
       hostName: context.hostname,

@@ -1,6 +1,7 @@
 // The validated, normalised configuration. YAML keys are snake_case; here they are camelCase.
 // Durations are milliseconds, sizes bytes. See examples/monitor.yaml for every key with comments.
 
+import type { DatabaseTarget } from '../database-target/types.js';
 import type { Severity } from '../store/types.js';
 
 export interface Config {
@@ -25,8 +26,12 @@ export interface Config {
 }
 
 export interface DatabaseConfig {
-  /** `mysql://user:pass@host:3306/db`, `sqlite:/path/file.db`, or a plain file path. */
-  url: string;
+  /**
+   * From `database.url` (`mysql://user:pass@host:3306/db`, `sqlite:/path/file.db`, or a plain file
+   * path), with the password of `database.password`, `database.password_file` or
+   * MONITOR_DATABASE_PASSWORD. Show it with databaseLocation(), which leaves the password out.
+   */
+  target: DatabaseTarget;
   poolSize: number;
   connectTimeoutMs: number;
 }

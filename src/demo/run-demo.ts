@@ -79,7 +79,7 @@ export async function runDemo(ctx: Context, options: RunDemoOptions): Promise<vo
     await narrator.heading('The alert history');
     narrator.command('monitor alerts list');
     await alertsList(demoCtx, { status: 'all' });
-    printDemoSql(narrator, config.database.url);
+    printDemoSql(narrator, config.database.target);
     narrator.say(`\n${chalk.green('Done')} in ${((Date.now() - startedAt) / 1000).toFixed(1)}s. Next: \`monitor hosts add NAME\` for a real server, then \`monitor collect\` from cron (see README).`);
   } finally {
     await server.close();

@@ -19,7 +19,7 @@ describe('examples/monitor.yaml', () => {
   it('loads without problems in an empty environment', async () => {
     const config = await loadExample();
     expect(config.file).toBe(EXAMPLE);
-    expect(config.database.url).toBe('mysql://monitor:@127.0.0.1:3306/monitor');
+    expect(config.database.target).toMatchObject({ kind: 'mysql', user: 'monitor', password: '', host: '127.0.0.1', database: 'monitor' });
     expect(config.agent.hostName).toBe('this-box');
     // Channels whose address comes from an unset variable are off; the command channel is on.
     expect(config.notify.webhooks).toEqual([]);
@@ -43,14 +43,14 @@ describe('examples/monitor.yaml', () => {
 
   it('turns the channels on from the environment', async () => {
     const config = await loadExample({
-      MONITOR_DB_PASSWORD: 'pw',
+      MONITOR_DATABASE_PASSWORD: 'pw',
       ALERT_WEBHOOK_URL: 'https://hooks.example.com/monitor',
       ALERT_WEBHOOK_TOKEN: 't0ken',
       SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x',
       SMTP_HOST: 'smtp.example.com',
       SMTP_PASSWORD: 'smtp-secret',
     });
-    expect(config.database.url).toBe('mysql://monitor:pw@127.0.0.1:3306/monitor');
+    expect(config.database.target).toMatchObject({ user: 'monitor', password: 'pw' });
     expect(config.notify.webhooks).toEqual([
       { url: 'https://hooks.example.com/monitor', headers: { Authorization: 'Bearer t0ken' }, timeoutMs: 10_000 },
     ]);
