@@ -10,6 +10,7 @@ import { isDebug } from './cli/debug.js';
 import type { RunIO } from './cli/io.js';
 import { systemClock } from './context.js';
 import { MonitorError, type ExitCode } from './errors.js';
+import { redactText } from './text/redact.js';
 
 export type { RunIO } from './cli/io.js';
 
@@ -50,13 +51,15 @@ export async function run(argv: string[], overrides: Partial<RunIO> = {}): Promi
   const signals = io.signal ? { signal: io.signal, dispose: () => {} } : processSignal();
   let exitCode: ExitCode = 0;
   let verbose = isDebug(io.env, argv.includes('--verbose') || argv.includes('-v'));
+  // Filled from the config once it is loaded: the error printed below is scrubbed of them.
+  const secrets: string[] = [];
 
   const program = buildProgram(packageVersion(), async (command: Command, body) => {
     const globals = command.optsWithGlobals<GlobalOptions>();
     verbose = isDebug(io.env, globals.verbose);
     // Loaded here, not at the top: `--help` and usage errors never need the config machinery.
     const { createContext } = await import('./cli/context.js');
-    const ctx = await createContext(io, globals, signals.signal);
+    const ctx = await createContext(io, globals, signals.signal, secrets);
     await body(ctx);
   });
   for (const command of [program, ...allCommands(program)]) {
@@ -72,7 +75,7 @@ export async function run(argv: string[], overrides: Partial<RunIO> = {}): Promi
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
-    exitCode = reportError(error, io, verbose);
+    exitCode = reportError(error, io, verbose, secrets);
   } finally {
     signals.dispose();
   }
@@ -90,7 +93,8 @@ function commandPath(command: Command): string {
   return names.join(' ');
 }
 
-function reportError(error: unknown, io: RunIO, verbose: boolean): ExitCode {
+function reportError(error: unknown, io: RunIO, verbose: boolean, secrets: readonly string[]): ExitCode {
+  const stderr = { write: (text: string) => void io.stderr.write(redactText(text, secrets)) };
   if (error instanceof CommanderError) {
     // Commander already printed its message (and the usage hint) to stderr.
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
@@ -99,13 +103,13 @@ function reportError(error: unknown, io: RunIO, verbose: boolean): ExitCode {
   }
   if (error instanceof MonitorError) {
     const hint = error.hint ? ` — ${error.hint}` : '';
-    io.stderr.write(`monitor: ${error.message}${hint}\n`);
-    if (verbose) io.stderr.write(`${describeStack(error)}\n`);
+    stderr.write(`monitor: ${error.message}${hint}\n`);
+    if (verbose) stderr.write(`${describeStack(error)}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`monitor: unexpected error: ${message}${verbose ? '' : ' (run with --verbose for details)'}\n`);
-  if (verbose) io.stderr.write(`${describeStack(error)}\n`);
+  stderr.write(`monitor: unexpected error: ${message}${verbose ? '' : ' (run with --verbose for details)'}\n`);
+  if (verbose) stderr.write(`${describeStack(error)}\n`);
   return 1;
 }
 

@@ -3,6 +3,7 @@
 
 import type { Context, Output } from '../context.js';
 import { loadConfig } from '../config/load.js';
+import { configSecrets } from '../config/secrets.js';
 import { createLogger } from '../output/logger.js';
 import { wantsColour } from '../output/colour-choice.js';
 import { isDebug } from './debug.js';
@@ -25,14 +26,17 @@ function makeOutput(io: RunIO): Output {
   };
 }
 
-export async function createContext(io: RunIO, options: GlobalOptions, signal: AbortSignal): Promise<Context> {
+/** `secrets` receives the config's secret values, so main.ts can scrub the error it prints too. */
+export async function createContext(io: RunIO, options: GlobalOptions, signal: AbortSignal, secrets: string[] = []): Promise<Context> {
   const config = await loadConfig({ explicitPath: options.config, env: io.env, cwd: io.cwd, homedir: io.homedir });
+  secrets.push(...configSecrets(config));
   const verbose = isDebug(io.env, options.verbose);
   const log = createLogger({
     write: (line) => void io.stderr.write(line),
     json: false,
     debug: verbose,
     now: () => io.clock.now(),
+    secrets,
   });
   return {
     config,
@@ -44,6 +48,7 @@ export async function createContext(io: RunIO, options: GlobalOptions, signal: A
     cwd: io.cwd,
     homedir: io.homedir,
     verbose,
+    secrets,
     signal,
     openStore: async (options = {}) => {
       const { openStore } = await import('../store/open-store.js');

@@ -23,6 +23,7 @@ export async function serve(ctx: Context, options: ServeOptions): Promise<void> 
     json: !ctx.out.errorIsTTY,
     debug: ctx.verbose,
     now: () => ctx.clock.now(),
+    secrets: ctx.secrets,
   });
   const store = await ctx.openStore();
   try {

@@ -96,7 +96,7 @@ export function configFromTree(tree: ParsedTree, file: string | null, options: P
   const sections = root?.kind === 'map' ? readMap(p, [], root, CONFIG_KEYS.top) : new Map();
   const database = readDatabase(p, sections.get('database'), settings.database, base);
   settings.database = database.database;
-  settings.server = readServer(p, sections.get('server'), settings.server);
+  settings.server = readServer(p, sections.get('server'), settings.server, base);
   settings.agent = readAgent(p, sections.get('agent'), settings.agent, base);
   settings.alerting = readAlerting(p, sections.get('alerting'), settings.alerting);
   settings.checkTypes = readCheckTypes(p, sections.get('check_types'));

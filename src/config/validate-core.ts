@@ -106,25 +106,32 @@ export function applyDatabasePassword(target: DatabaseTarget, password: string |
   return password === null ? target : withPassword(target, password);
 }
 
-export function readServer(p: Problems, node: TreeNode | undefined, fallback: ServerConfig): ServerConfig {
+export function readServer(p: Problems, node: TreeNode | undefined, fallback: ServerConfig, base: PathBase): ServerConfig {
   const at = ['server'];
   const s = readMap(p, at, node, CONFIG_KEYS.server);
-  let listen = fallback.listen;
-  const listenNode = s.get('listen');
-  if (!isEmpty(listenNode)) {
+  const readListen = (key: string, fallbackListen: ServerConfig['metricsListen']) => {
+    const listenNode = s.get(key);
+    if (isEmpty(listenNode)) return fallbackListen;
     // `listen: 8080` is a port alone, like ":8080".
-    const text = listenNode.kind === 'scalar' && typeof listenNode.value === 'number' ? `:${listenNode.value}` : readString(p, [...at, 'listen'], listenNode);
-    if (text !== null) {
-      const parsed = parseListen(text);
-      if ('error' in parsed) p.add([...at, 'listen'], parsed.error);
-      else listen = parsed;
-    }
+    const text = listenNode.kind === 'scalar' && typeof listenNode.value === 'number' ? `:${listenNode.value}` : readString(p, [...at, key], listenNode);
+    if (text === null) return fallbackListen;
+    const parsed = parseListen(text);
+    if (!('error' in parsed)) return parsed;
+    p.add([...at, key], parsed.error);
+    return fallbackListen;
+  };
+  const token = readString(p, [...at, 'metrics_token'], s.get('metrics_token'));
+  if (token !== null && !/^[\x21-\x7e]{16,}$/.test(token)) {
+    p.add([...at, 'metrics_token'], 'must be at least 16 printable characters without spaces (e.g. openssl rand -hex 32)');
   }
   return {
-    listen,
+    listen: readListen('listen', fallback.listen) ?? fallback.listen,
     url: readHttpUrl(p, [...at, 'url'], s.get('url')) ?? fallback.url,
     maxBodyBytes: readSize(p, [...at, 'max_body'], s.get('max_body'), fallback.maxBodyBytes, { min: 1 }),
     requestTimeoutMs: readDuration(p, [...at, 'request_timeout'], s.get('request_timeout'), fallback.requestTimeoutMs, { positive: true }),
+    tls: readServerTls(p, s.get('tls'), base) ?? fallback.tls,
+    metricsToken: token ?? fallback.metricsToken,
+    metricsListen: readListen('metrics_listen', fallback.metricsListen),
   };
 }
 
@@ -157,7 +164,27 @@ export function readAgent(p: Problems, node: TreeNode | undefined, fallback: Age
     spoolMaxAgeMs: readDuration(p, [...at, 'spool_max_age'], s.get('spool_max_age'), fallback.spoolMaxAgeMs, { positive: true }),
     timeoutMs: readDuration(p, [...at, 'timeout'], s.get('timeout'), fallback.timeoutMs, { positive: true }),
     batchSize: readNumber(p, [...at, 'batch_size'], s.get('batch_size'), fallback.batchSize, { integer: true, min: 1 }),
+    caFile: readPath(p, [...at, 'ca_file'], s.get('ca_file'), base) ?? fallback.caFile,
   };
+}
+
+function readPath(p: Problems, keyPath: KeyPath, node: TreeNode | undefined, base: PathBase): string | null {
+  const text = readString(p, keyPath, node);
+  return text === null ? null : resolveUserPath(text, base);
+}
+
+/** `tls: { cert, key }`: both or neither. The files are read by `serve`, not here: other commands never need them. */
+function readServerTls(p: Problems, node: TreeNode | undefined, base: PathBase): ServerConfig['tls'] {
+  const at = ['server', 'tls'];
+  const s = readMap(p, at, node, CONFIG_KEYS.tls);
+  const certFile = readPath(p, [...at, 'cert'], s.get('cert'), base);
+  const keyFile = readPath(p, [...at, 'key'], s.get('key'), base);
+  if (certFile === null && keyFile === null) return null;
+  if (certFile === null || keyFile === null) {
+    p.add(at, `needs both cert and key (PEM files), got only ${certFile === null ? 'key' : 'cert'}`);
+    return null;
+  }
+  return { certFile, keyFile };
 }
 
 export function readAlerting(p: Problems, node: TreeNode | undefined, fallback: AlertingConfig): AlertingConfig {

@@ -35,15 +35,16 @@ export function redactUserinfo(text: string): string {
   return `${text.slice(0, start + 3)}${userinfo.slice(0, colon)}:${MASK}${text.slice(at)}`;
 }
 
-const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi;
+const URL_WITH_USERINFO = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>/@]*:[^\s'"<>]*@[^\s'"<>]*/gi;
 
 /**
- * Free text (an error message from fetch, nodemailer, mysql2) with every URL in it cut to its origin
- * and every known secret masked. `secrets` are the values this process holds (passwords, tokens,
- * keys); strings shorter than 4 characters are not masked, since they would mask ordinary words.
+ * Free text (an error message from fetch, nodemailer, mysql2, a server's answer) with the password of
+ * every `scheme://user:password@` URL masked, and every known secret masked. `secrets` are the
+ * values this process holds (see config/secrets.ts); strings shorter than 4 characters are skipped,
+ * since they would mask ordinary words.
  */
 export function redactText(text: string, secrets: Iterable<string | null | undefined> = []): string {
-  let out = text.replace(URL_IN_TEXT, (url) => urlOrigin(url));
+  let out = text.replace(URL_WITH_USERINFO, (url) => redactUserinfo(url));
   for (const secret of secrets) {
     if (!secret || secret.length < 4) continue;
     out = out.split(secret).join(MASK);

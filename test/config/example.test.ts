@@ -25,7 +25,7 @@ describe('examples/monitor.yaml', () => {
     expect(config.notify.webhooks).toEqual([]);
     expect(config.notify.slack).toBeNull();
     expect(config.notify.email).toBeNull();
-    expect(config.notify.commands).toEqual([{ run: 'logger -t monitor', timeoutMs: 30_000 }]);
+    expect(config.notify.commands).toEqual([{ run: 'logger -t monitor', timeoutMs: 30_000, env: { SYSLOG_TAG: 'monitor' } }]);
   });
 
   it('shows the hosts the docs talk about: stricter memory on db-server-03, storage-server-04 with a dataset check', async () => {
@@ -75,6 +75,7 @@ describe('examples/monitor.yaml', () => {
       top: Object.keys(data),
       database: keysOf(data.database),
       server: keysOf(data.server),
+      tls: keysOf(data.server!.tls),
       agent: keysOf(data.agent),
       alerting: keysOf(data.alerting),
       checkType: keysOf(data.check_types!.disk_space),

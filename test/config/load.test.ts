@@ -8,7 +8,15 @@ describe('defaults', () => {
     const config = defaultConfig({ ...options(), env: { XDG_DATA_HOME: '/data', XDG_STATE_HOME: '/state' } });
     expect(config.file).toBeNull();
     expect(config.database).toEqual({ target: { kind: 'sqlite', path: '/data/monitor/monitor.db' }, poolSize: 10, connectTimeoutMs: 5_000 });
-    expect(config.server).toEqual({ listen: { host: '0.0.0.0', port: 8080 }, url: null, maxBodyBytes: 1_048_576, requestTimeoutMs: 10_000 });
+    expect(config.server).toEqual({
+      listen: { host: '0.0.0.0', port: 8080 },
+      url: null,
+      maxBodyBytes: 1_048_576,
+      requestTimeoutMs: 10_000,
+      tls: null,
+      metricsToken: null,
+      metricsListen: null,
+    });
     expect(config.agent).toEqual({
       hostName: 'this-box',
       hostKey: null,
@@ -19,6 +27,7 @@ describe('defaults', () => {
       spoolMaxAgeMs: 7 * 86_400_000,
       timeoutMs: 10_000,
       batchSize: 500,
+      caFile: null,
     });
     expect(config.alerting).toEqual({
       flapWindow: 21,

@@ -79,6 +79,7 @@ describe('notification outbox', () => {
           host: '127.0.0.1',
           port: smtp.port,
           secure: false,
+          insecure: true,
           user: null,
           password: null,
           from: 'monitor@example.com',

@@ -125,7 +125,7 @@ export async function serveOn(db: TestDatabase, hostName: string): Promise<Serve
   const server = await startServer({
     store,
     log: silentLog,
-    config: { listen: { host: '127.0.0.1', port: 0 }, url: null, maxBodyBytes: 1024 * 1024, requestTimeoutMs: 10_000 },
+    config: { listen: { host: '127.0.0.1', port: 0 }, url: null, maxBodyBytes: 1024 * 1024, requestTimeoutMs: 10_000, tls: null, metricsToken: null, metricsListen: null },
   });
   return {
     url: server.url,
