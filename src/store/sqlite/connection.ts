@@ -1,10 +1,10 @@
 // One better-sqlite3 connection per store: WAL (readers never wait for the writer), a 5 s busy
 // timeout for other processes holding the write lock, prepared statements cached by text.
 
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { UnavailableError } from '../../errors.js';
+import { createPrivateFileSync, makePrivateDirSync } from '../../fs/private-dir.js';
 import type { RunResult, SqlDriver, SqlValue } from '../sql/driver.js';
 import { toStoreError } from './errors.js';
 import { Mutex } from '../mutex.js';
@@ -122,9 +122,10 @@ export class SqliteDriver implements SqlDriver {
 export function openSqliteDriver(path: string): SqliteDriver {
   if (path !== ':memory:') {
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      makePrivateDirSync(dirname(path));
+      createPrivateFileSync(path);
     } catch (error) {
-      throw new UnavailableError(`cannot create the directory for the SQLite database ${path}`, {
+      throw new UnavailableError(`cannot create the SQLite database ${path} or its directory`, {
         hint: 'check the path and its permissions in database.url / MONITOR_DATABASE_URL',
         cause: error,
       });
