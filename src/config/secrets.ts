@@ -23,7 +23,16 @@ function urlSecrets(text: string): string[] {
 /** A header value, and its credential alone ("Bearer abc" -> "abc", "Basic <b64>" -> "<b64>"). */
 function headerSecrets(value: string): string[] {
   const space = value.indexOf(' ');
-  return space < 0 ? [value] : [value, value.slice(space + 1)];
+  if (space < 0) return [value];
+  const credential = value.slice(space + 1);
+  const secrets = [value, credential];
+  if (/^basic$/i.test(value.slice(0, space))) {
+    // The password inside, as a receiver might echo it back decoded.
+    const decoded = Buffer.from(credential, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon >= 0) secrets.push(decoded.slice(colon + 1));
+  }
+  return secrets;
 }
 
 export function configSecrets(config: Pick<Config, 'database' | 'agent' | 'notify'> & { server?: { metricsToken?: string | null } }): string[] {
