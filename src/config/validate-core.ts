@@ -22,6 +22,7 @@ import { isParseError, parseDatabaseUrl, resolveUserPath, withPassword } from '.
 import type { UrlBase } from '../database-target/parse-url.js';
 import type { DatabaseTarget } from '../database-target/types.js';
 import { readFileSync } from 'node:fs';
+import { redactUserinfo, urlOrigin } from '../text/redact.js';
 
 /** Relative paths in a config file mean "next to the file", so cron's cwd does not matter. */
 export type PathBase = UrlBase;
@@ -40,12 +41,13 @@ export function normaliseHttpUrl(text: string): string | { error: string } {
   return text.trim().replace(/\/+$/, '');
 }
 
-export function readHttpUrl(p: Problems, keyPath: KeyPath, node: TreeNode | undefined): string | null {
+/** `secret`: a webhook or Slack URL, whose path holds a token: a bad one is described by its origin only. */
+export function readHttpUrl(p: Problems, keyPath: KeyPath, node: TreeNode | undefined, secret = false): string | null {
   const text = readString(p, keyPath, node);
   if (text === null) return null;
   const url = normaliseHttpUrl(text);
   if (typeof url === 'string') return url;
-  p.add(keyPath, url.error);
+  p.add(keyPath, secret ? url.error.replace(text, urlOrigin(text)) : url.error.replace(text, redactUserinfo(text)));
   return null;
 }
 

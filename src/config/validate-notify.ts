@@ -35,12 +35,12 @@ function readHeaders(p: Problems, at: KeyPath, node: TreeNode | undefined): Reco
 
 function readWebhook(p: Problems, at: KeyPath, node: TreeNode): WebhookConfig | null {
   if (node.kind === 'scalar') {
-    const url = readHttpUrl(p, at, node);
+    const url = readHttpUrl(p, at, node, true);
     return url === null ? null : withBasicAuth(p, at, { url, headers: {}, timeoutMs: DEFAULT_NOTIFY_TIMEOUT_MS });
   }
   const s = readMap(p, at, node, CONFIG_KEYS.webhook);
   if (!s.has('url')) requireKey(p, at, s, 'url');
-  const url = readHttpUrl(p, [...at, 'url'], s.get('url'));
+  const url = readHttpUrl(p, [...at, 'url'], s.get('url'), true);
   const headers = readHeaders(p, [...at, 'headers'], s.get('headers'));
   const timeoutMs = readDuration(p, [...at, 'timeout'], s.get('timeout'), DEFAULT_NOTIFY_TIMEOUT_MS, { positive: true });
   return url === null ? null : withBasicAuth(p, [...at, 'url'], { url, headers, timeoutMs });
@@ -74,12 +74,12 @@ function readSlack(p: Problems, node: TreeNode | undefined): SlackConfig | null 
   const at = ['notify', 'slack'];
   if (isEmpty(node)) return null;
   if (node.kind === 'scalar') {
-    const url = readHttpUrl(p, at, node);
+    const url = readHttpUrl(p, at, node, true);
     return url === null ? null : { webhookUrl: url, timeoutMs: DEFAULT_NOTIFY_TIMEOUT_MS };
   }
   const s = readMap(p, at, node, CONFIG_KEYS.slack);
   if (!s.has('webhook_url')) requireKey(p, at, s, 'webhook_url');
-  const webhookUrl = readHttpUrl(p, [...at, 'webhook_url'], s.get('webhook_url'));
+  const webhookUrl = readHttpUrl(p, [...at, 'webhook_url'], s.get('webhook_url'), true);
   const timeoutMs = readDuration(p, [...at, 'timeout'], s.get('timeout'), DEFAULT_NOTIFY_TIMEOUT_MS, { positive: true });
   return webhookUrl === null ? null : { webhookUrl, timeoutMs };
 }

@@ -156,7 +156,7 @@ hosts:
 `),
     );
     expect(issues.map((issue) => [issue.key, issue.line, issue.message])).toEqual([
-      ['notify.webhook[0].url', 3, "expected an http(s) URL like http://monitor.example.com:8080, got 'not a url'"],
+      ['notify.webhook[0].url', 3, "expected an http(s) URL like http://monitor.example.com:8080, got '***'"],
       ['notify.webhook[1]', 4, "missing required key 'url'"],
       ['notify.webhook[1].headers.Bad Header', 4, "'Bad Header' is not a valid HTTP header name"],
       ['notify.slack', 5, "missing required key 'webhook_url'"],

@@ -46,4 +46,10 @@ describe('security settings in the config', () => {
     expect(parse('database:\n  url: m.db\n', { MONITOR_DATABASE_PASSWORD: 'env-pw' }).database.target).toMatchObject({ kind: 'sqlite' });
     expect(issuesOf(() => parse('database:\n  url: m.db\n  password: x\n'))[0]).toMatchObject({ key: 'database.password', message: expect.stringContaining('SQLite') });
   });
+
+  it('describes a bad webhook or Slack URL without its token', () => {
+    const issues = issuesOf(() => parse('notify:\n  slack: hooks.slack.com/services/T0/B1/slack-token-abcdef\n  webhook: ftp://h/hook-token-123456\n'));
+    expect(issues.map((issue) => issue.key)).toEqual(['notify.slack', 'notify.webhook']);
+    expect(JSON.stringify(issues)).not.toMatch(/slack-token-abcdef|hook-token-123456/);
+  });
 });
