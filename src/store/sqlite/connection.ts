@@ -123,12 +123,23 @@ export function openSqliteDriver(path: string): SqliteDriver {
   if (path !== ':memory:') {
     try {
       makePrivateDirSync(dirname(path));
-      createPrivateFileSync(path);
     } catch (error) {
-      throw new UnavailableError(`cannot create the SQLite database ${path} or its directory`, {
+      throw new UnavailableError(`cannot create the directory for the SQLite database ${path}`, {
         hint: 'check the path and its permissions in database.url / MONITOR_DATABASE_URL',
         cause: error,
       });
+    }
+    try {
+      createPrivateFileSync(path);
+    } catch (error) {
+      // EISDIR and friends are explained by the open below; only a refused creation stops here.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EROFS') {
+        throw new UnavailableError(`cannot create the SQLite database ${path}`, {
+          hint: 'check the path and its permissions in database.url / MONITOR_DATABASE_URL',
+          cause: error,
+        });
+      }
     }
   }
   let db: Database.Database | undefined;
