@@ -20,6 +20,9 @@ function urlSecrets(text: string): string[] {
   return secrets;
 }
 
+/** Headers that carry credentials; Content-Type or X-Source values are not secrets, and masking them would garble logs. */
+const CREDENTIAL_HEADER = /auth|token|key|secret|pass|cookie|signature|session/i;
+
 /** A header value, and its credential alone ("Bearer abc" -> "abc", "Basic <b64>" -> "<b64>"). */
 function headerSecrets(value: string): string[] {
   const space = value.indexOf(' ');
@@ -43,7 +46,7 @@ export function configSecrets(config: Pick<Config, 'database' | 'agent' | 'notif
   if (config.server?.metricsToken) secrets.push(config.server.metricsToken);
   for (const webhook of config.notify.webhooks) {
     secrets.push(...urlSecrets(webhook.url));
-    for (const value of Object.values(webhook.headers)) secrets.push(...headerSecrets(value));
+    for (const [name, value] of Object.entries(webhook.headers)) if (CREDENTIAL_HEADER.test(name)) secrets.push(...headerSecrets(value));
   }
   if (config.notify.slack) secrets.push(...urlSecrets(config.notify.slack.webhookUrl));
   if (config.notify.email?.password) secrets.push(config.notify.email.password);

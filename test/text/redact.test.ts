@@ -35,7 +35,7 @@ agent:
 notify:
   webhook:
     - url: https://hook-user:hook-pass-1@hooks.example.com/T0/hook-path-token-123
-      headers: { X-Api-Key: api-key-secret-1 }
+      headers: { X-Api-Key: api-key-secret-1, Content-Type: application/json }
   slack: https://hooks.slack.com/services/T0/B1/slack-secret-123456
   email: { host: smtp, from: a@example.com, to: b@example.com, user: u, password: smtp-secret-1 }
 `,
@@ -43,6 +43,7 @@ notify:
     const secrets = configSecrets(config);
     const text = 'db-secret-1 metrics-secret-0123456789 host-key-secret-1 hook-pass-1 hook-path-token-123 api-key-secret-1 slack-secret-123456 smtp-secret-1';
     expect(redactText(text, secrets)).toBe(new Array(8).fill('***').join(' '));
+    expect(redactText('sent as application/json', secrets)).toBe('sent as application/json');
     // user:password@ became a Basic header, and left the URL.
     expect(config.notify.webhooks[0]!.url).toBe('https://hooks.example.com/T0/hook-path-token-123');
     expect(config.notify.webhooks[0]!.headers.Authorization).toBe(`Basic ${Buffer.from('hook-user:hook-pass-1').toString('base64')}`);
