@@ -32,7 +32,7 @@ const CANARY = {
   envPassword: 'cnry-env-db-password-3c2d',
 };
 
-const found = (text: string, extra: string[] = []): string[] => [...Object.values(CANARY), ...extra].filter((canary) => text.includes(canary) || text.includes(encodeURIComponent(canary)));
+const found = (text: string, extra: string[] = []): string[] => [...Object.values(CANARY), ...extra].filter((canary) => canary !== '' && (text.includes(canary) || text.includes(encodeURIComponent(canary))));
 
 describe('secret canaries', () => {
   let home: string;
@@ -42,6 +42,7 @@ describe('secret canaries', () => {
   let silent: Awaited<ReturnType<typeof startSilentServer>>;
   let tlsServer: ReturnType<typeof createHttpsServer>;
   let hostKey = '';
+  let rotatedKey = '';
   const outputs: { what: string; result: CliResult }[] = [];
   const env = () => ({ MONITOR_CONFIG: join(home, 'monitor.yaml'), MONITOR_DATABASE_PASSWORD: CANARY.envPassword });
   const cli = async (what: string, argv: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> => {
@@ -144,6 +145,15 @@ notify:
     await cli('hosts list --json', ['hosts', 'list', '--json']);
   });
 
+  it('hosts rotate-key prints the new key once too', async () => {
+    const rotated = await runCli(['hosts', 'rotate-key', 'storage-01'], { home, env: env() });
+    expect(rotated.code).toBe(0);
+    rotatedKey = /shown only once\): (\S+)/.exec(rotated.stdout)![1]!;
+    expect(rotated.stdout.split(rotatedKey)).toHaveLength(2);
+    expect(found(rotated.stdout + rotated.stderr, [hostKey])).toEqual([]);
+    await cli('hosts list after rotation', ['hosts', 'list']);
+  });
+
   it('the agent: a refused server, then one that answers 401 echoing the key; the spool holds no key', async () => {
     const agentEnv = { MONITOR_HOST_KEY: CANARY.agentKey, MONITOR_HOST_NAME: 'storage-01' };
     await cli('collect, server refused', ['collect'], { ...agentEnv, MONITOR_SERVER_URL: `http://127.0.0.1:${await closedPort()}` });
@@ -171,7 +181,7 @@ notify:
   it('no canary, and no host key, in any output or table', async () => {
     for (const { what, result } of outputs) {
       const text = what === 'hosts add' ? result.stdout.replace(hostKey, '<the key, printed once>') + result.stderr : result.stdout + result.stderr;
-      expect({ what, leaked: found(text, [hostKey]) }).toEqual({ what, leaked: [] });
+      expect({ what, leaked: found(text, [hostKey, rotatedKey]) }).toEqual({ what, leaked: [] });
     }
     const db = new Database(join(home, 'monitor.db'), { readonly: true });
     try {
@@ -181,7 +191,7 @@ notify:
       expect(lastErrors.length).toBeGreaterThanOrEqual(7);
       for (const table of tables) {
         const rows = JSON.stringify(db.prepare(`SELECT * FROM "${table}"`).all());
-        expect({ table, leaked: found(rows, [hostKey]) }).toEqual({ table, leaked: [] });
+        expect({ table, leaked: found(rows, [hostKey, rotatedKey]) }).toEqual({ table, leaked: [] });
       }
     } finally {
       db.close();
