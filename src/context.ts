@@ -40,6 +40,8 @@ export interface Context {
   cwd: string;
   homedir: string;
   verbose: boolean;
+  /** The config's secret values: anything printed, logged or stored is scrubbed of them (text/redact.ts). */
+  secrets: readonly string[];
   /**
    * Opens the configured store; the caller closes it. By default a fresh database is migrated on
    * first use; `migrate: 'never'` leaves that to the caller (`monitor db migrate`).

@@ -12,6 +12,7 @@ import type { RunIO } from './cli/io.js';
 import { systemClock } from './context.js';
 import { MonitorError, StoppedError, type ExitCode } from './errors.js';
 import { watchStops } from './cli/stops.js';
+import { redactText } from './text/redact.js';
 
 export type { RunIO } from './cli/io.js';
 
@@ -38,6 +39,8 @@ export async function run(argv: string[], overrides: Partial<RunIO> = {}): Promi
   const stops = watchStops({ ...(io.signal ? { external: io.signal } : {}), stopsItself: () => stopsItself });
   let exitCode: ExitCode = 0;
   let verbose = isDebug(io.env, argv.includes('--verbose') || argv.includes('-v'));
+  // Filled from the config once it is loaded: the error printed below is scrubbed of them.
+  const secrets: string[] = [];
 
   const program = buildProgram(packageVersion(), async (command, body, options = {}) => {
     stopsItself = options.stopsItself === true;
@@ -45,7 +48,7 @@ export async function run(argv: string[], overrides: Partial<RunIO> = {}): Promi
     verbose = isDebug(io.env, globals.verbose);
     // Loaded here, not at the top: `--help` and usage errors never need the config machinery.
     const { createContext } = await import('./cli/context.js');
-    const ctx = await createContext(io, globals, stops.signal);
+    const ctx = await createContext(io, globals, stops.signal, secrets);
     await body(ctx);
   });
   for (const command of [program, ...allCommands(program)]) {
@@ -62,10 +65,10 @@ export async function run(argv: string[], overrides: Partial<RunIO> = {}): Promi
     const parsed = program.parseAsync(argv, { from: 'user' });
     parsed.catch(() => undefined); // when abandoned at the stop deadline, its later failure is moot
     const abandoned = await Promise.race([parsed.then(() => null), stops.overdue]);
-    if (abandoned) exitCode = reportError(abandoned, io, verbose);
+    if (abandoned) exitCode = reportError(abandoned, io, verbose, secrets);
   } catch (error) {
     // After a stop, whatever the command failed with (a destroyed request, a closed pool) is its echo.
-    exitCode = reportError(stops.signal.aborted && !(error instanceof StoppedError) ? stops.signal.reason : error, io, verbose);
+    exitCode = reportError(stops.signal.aborted && !(error instanceof StoppedError) ? stops.signal.reason : error, io, verbose, secrets);
   } finally {
     stops.dispose();
   }
@@ -83,7 +86,8 @@ function commandPath(command: CommandUnknownOpts): string {
   return names.join(' ');
 }
 
-function reportError(error: unknown, io: RunIO, verbose: boolean): ExitCode {
+function reportError(error: unknown, io: RunIO, verbose: boolean, secrets: readonly string[]): ExitCode {
+  const stderr = { write: (text: string) => void io.stderr.write(redactText(text, secrets)) };
   if (error instanceof CommanderError) {
     // Commander already printed its message (and the usage hint) to stderr.
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
@@ -93,13 +97,13 @@ function reportError(error: unknown, io: RunIO, verbose: boolean): ExitCode {
   if (error instanceof StoppedError && error.stopCause === 'stdout closed') return error.exitCode; // its reader left on purpose
   if (error instanceof MonitorError) {
     const hint = error.hint ? ` — ${error.hint}` : '';
-    io.stderr.write(`monitor: ${error.message}${hint}\n`);
-    if (verbose) io.stderr.write(`${describeStack(error)}\n`);
+    stderr.write(`monitor: ${error.message}${hint}\n`);
+    if (verbose) stderr.write(`${describeStack(error)}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`monitor: unexpected error: ${message}${verbose ? '' : ' (run with --verbose for details)'}\n`);
-  if (verbose) io.stderr.write(`${describeStack(error)}\n`);
+  stderr.write(`monitor: unexpected error: ${message}${verbose ? '' : ' (run with --verbose for details)'}\n`);
+  if (verbose) stderr.write(`${describeStack(error)}\n`);
   return 1;
 }
 

@@ -3,7 +3,8 @@
 // never sleeps; only a first run (or one after a reboot) samples a short window.
 
 import { cpus, uptime } from 'node:os';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { makePrivateDir } from '../fs/private-dir.js';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { writeFileAtomic } from '../fs/atomic-file.js';
@@ -76,7 +77,7 @@ export async function cpuBusyPct(options: CpuOptions): Promise<CpuResult> {
   if (options.saveCounters === false) return { pct, sampled };
   const record: SavedCounters = { version: 1, takenAtMs: options.now.getTime(), ...latest };
   try {
-    await mkdir(options.stateDir, { recursive: true });
+    await makePrivateDir(options.stateDir);
     await writeFileAtomic(file, JSON.stringify(record));
   } catch (error) {
     throw stateDirError(error, options.stateDir);

@@ -34,13 +34,15 @@ export interface SendOptions {
   reports: readonly (Report | WireReport)[];
   /** For the whole exchange, response body included. */
   timeoutMs: number;
+  /** PEM of a CA trusted besides the system's (agent.ca_file), for an https:// server. */
+  ca?: string | null;
 }
 
 export async function sendReports(options: SendOptions): Promise<SendResult> {
   const url = reportsEndpoint(options.serverUrl);
   const reports = options.reports.map((report) => ('hostName' in report ? toWireReport(report) : report));
   const shown = shownUrl(url);
-  const exchange = await post(url, shown, options.hostKey, JSON.stringify({ reports }), options.timeoutMs);
+  const exchange = await post(url, shown, options.hostKey, JSON.stringify({ reports }), options.timeoutMs, options.ca ?? null);
   if ('failure' in exchange) return { kind: 'unavailable', reason: exchange.failure };
   const { status, text } = exchange;
   if (status >= 200 && status < 300) {
@@ -71,8 +73,11 @@ type Exchange = { status: number; text: string; location: string | null; content
  * No keep-alive agent: a collect run sends a few requests and exits, and an idle pooled socket
  * would only hold the process open.
  */
-async function post(url: string, shown: string, hostKey: string, body: string, timeoutMs: number): Promise<Exchange> {
-  const client = url.startsWith('https:') ? await import('node:https') : await import('node:http');
+async function post(url: string, shown: string, hostKey: string, body: string, timeoutMs: number, ca: string | null): Promise<Exchange> {
+  const https = url.startsWith('https:');
+  const client = https ? await import('node:https') : await import('node:http');
+  // The system's CAs stay trusted: agent.ca_file adds a private CA, it does not replace them.
+  const trust = https && ca !== null ? { ca: [...(await import('node:tls')).rootCertificates, ca] } : {};
   return new Promise<Exchange>((resolve) => {
     let settled = false;
     const settle = (exchange: Exchange) => {
@@ -84,6 +89,7 @@ async function post(url: string, shown: string, hostKey: string, body: string, t
     const request = client.request(url, {
       method: 'POST',
       agent: false,
+      ...trust,
       headers: {
         authorization: `Bearer ${hostKey}`,
         'content-type': 'application/json',
@@ -189,6 +195,14 @@ function errorMessage(text: string): string | null {
   return snippet(text) || null;
 }
 
+const TLS_TRUST_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+]);
+
 /** One line naming what failed, e.g. "connection refused (ECONNREFUSED) for http://…". */
 function describeFailure(error: unknown, url: string): string {
   const code = errnoCode(error);
@@ -202,6 +216,10 @@ function describeFailure(error: unknown, url: string): string {
     ETIMEDOUT: 'connection timed out',
     EPIPE: 'connection closed by the server',
   };
+  if (code && TLS_TRUST_CODES.has(code)) {
+    return `the server's TLS certificate is not trusted (${code}) for ${url}; give the CA that signed it in agent.ca_file`;
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `the server's TLS certificate does not name this host (${code}) for ${url}`;
   if (code) return `${known[code] ?? 'request failed'} (${code}) for ${url}`;
   return `request to ${url} failed: ${error instanceof Error ? error.message : String(error)}`;
 }

@@ -3,7 +3,8 @@
 // lost race costs a duplicate request, never data. Hence a plain O_EXCL lock file, broken when its
 // owner is dead or it is older than `staleAfterMs` (a run killed with -9 never releases it).
 
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { makePrivateDir } from '../fs/private-dir.js';
+import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode, isNotFound } from './errno.js';
 import { uniqueSuffix } from '../fs/unique-suffix.js';
@@ -20,7 +21,7 @@ export type ReleaseLock = () => Promise<void>;
 
 /** Takes the flush lock of a spool dir; null when a live run holds it. */
 export async function tryFlushLock(dir: string, options: { now: Date; staleAfterMs: number }): Promise<ReleaseLock | null> {
-  await mkdir(dir, { recursive: true });
+  await makePrivateDir(dir);
   const path = join(dir, FLUSH_LOCK_FILE);
   const record: LockRecord = { pid: process.pid, atMs: options.now.getTime(), token: uniqueSuffix() };
   for (let attempt = 0; attempt < 2; attempt += 1) {

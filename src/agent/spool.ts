@@ -4,7 +4,8 @@
 // (temporary file, fsync, rename): after a kill or a power loss a file is either whole or absent.
 // Files that cannot be read back are moved to `set-aside/` — kept for a human, never sent, never fatal.
 
-import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { makePrivateDir } from '../fs/private-dir.js';
+import { readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toWireReport, type Report, type WireReport } from '../reports/report.js';
 import { TMP_PREFIX, writeFileAtomic } from '../fs/atomic-file.js';
@@ -56,7 +57,7 @@ export class Spool {
     sequence = (sequence + 1) % 1_000_000;
     const file = `${String(Math.max(0, oldest)).padStart(15, '0')}-${String(sequence).padStart(6, '0')}-${uniqueSuffix()}.json`;
     try {
-      await mkdir(this.dir, { recursive: true });
+      await makePrivateDir(this.dir);
       await writeFileAtomic(join(this.dir, file), JSON.stringify({ version: 1, reports: wire }));
     } catch (error) {
       throw stateDirError(error, this.dir);
@@ -98,7 +99,7 @@ export class Spool {
   /** Moves a file out of the queue into set-aside/ (renamed `<file>.<reason>`); returns its new path. */
   async setAside(file: string, reason: string): Promise<string> {
     const target = join(this.dir, SET_ASIDE_DIR, `${file}.${reason}`);
-    await mkdir(join(this.dir, SET_ASIDE_DIR), { recursive: true });
+    await makePrivateDir(join(this.dir, SET_ASIDE_DIR));
     try {
       await rename(join(this.dir, file), target);
     } catch (error) {

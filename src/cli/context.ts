@@ -3,8 +3,10 @@
 
 import type { Context, Output } from '../context.js';
 import { loadConfig } from '../config/load.js';
-import { normaliseDatabaseUrl } from '../config/validate-core.js';
+import { configSecrets } from '../config/secrets.js';
+import { isParseError, parseDatabaseUrl, withPassword } from '../database-target/parse-url.js';
 import { UsageError } from '../errors.js';
+import type { DatabaseTarget } from '../database-target/types.js';
 import { createLogger } from '../output/logger.js';
 import { wantsColour } from '../output/colour-choice.js';
 import { isDebug } from './debug.js';
@@ -29,19 +31,20 @@ function makeOutput(io: RunIO): Output {
   };
 }
 
-export async function createContext(io: RunIO, options: GlobalOptions, signal: AbortSignal): Promise<Context> {
+/** `secrets` receives the config's secret values, so main.ts can scrub the error it prints too. */
+export async function createContext(io: RunIO, options: GlobalOptions, signal: AbortSignal, secrets: string[] = []): Promise<Context> {
   const config = await loadConfig({ explicitPath: options.config, env: io.env, cwd: io.cwd, homedir: io.homedir });
   if (options.database !== undefined) {
-    const url = normaliseDatabaseUrl(options.database, { baseDir: io.cwd, homedir: io.homedir });
-    if (typeof url !== 'string') throw new UsageError(`--database: ${url.error}`);
-    config.database.url = url;
+    config.database.target = databaseOption(options.database, io);
   }
+  secrets.push(...configSecrets(config));
   const verbose = isDebug(io.env, options.verbose);
   const log = createLogger({
     write: (line) => void io.stderr.write(line),
     json: false,
     debug: verbose,
     now: () => io.clock.now(),
+    secrets,
   });
   return {
     config,
@@ -53,10 +56,24 @@ export async function createContext(io: RunIO, options: GlobalOptions, signal: A
     cwd: io.cwd,
     homedir: io.homedir,
     verbose,
+    secrets,
     signal,
     openStore: async (options = {}) => {
       const { openStore } = await import('../store/open-store.js');
       return openStore(config.database, { migrate: options.migrate ?? 'auto' });
     },
   };
+}
+
+/**
+ * `--database URL`, over database.url and MONITOR_DATABASE_URL. MONITOR_DATABASE_PASSWORD applies to
+ * it as to any mysql:// URL without a password of its own.
+ */
+function databaseOption(text: string, io: RunIO): DatabaseTarget {
+  const parsed = parseDatabaseUrl(text, { baseDir: io.cwd, homedir: io.homedir });
+  if (isParseError(parsed)) throw new UsageError(`--database: ${parsed.error}`);
+  const password = io.env.MONITOR_DATABASE_PASSWORD;
+  if (parsed.kind !== 'mysql' || !password || parsed.password !== '') return parsed;
+  const target = withPassword(parsed, password);
+  return isParseError(target) ? parsed : target;
 }

@@ -29,7 +29,7 @@ export async function check(ctx: Context, options: CheckOptions): Promise<CheckR
       store,
       config: ctx.config,
       registry,
-      notifiers: options.dryRun ? [] : createNotifiers(ctx.config.notify),
+      notifiers: options.dryRun ? [] : createNotifiers(ctx.config.notify, { secrets: ctx.secrets, env: ctx.env }),
       log: ctx.log,
       now,
       wallClock: () => ctx.clock.now(),

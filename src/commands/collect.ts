@@ -110,6 +110,21 @@ function quietInfo(log: Logger): Logger {
   return { ...log, info: (message, fields) => log.debug(message, fields) };
 }
 
+async function readCaFile(ctx: Context, file: string): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const fail = (message: string): never => {
+    throw new ConfigError([{ key: 'agent.ca_file', message, file: ctx.config.file, line: ctx.config.lineOf(['agent', 'ca_file']) }]);
+  };
+  let pem = '';
+  try {
+    pem = await readFile(file, 'utf8');
+  } catch (error) {
+    fail(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) fail(`${file} holds no PEM certificate`);
+  return pem;
+}
+
 async function chooseSender(ctx: Context): Promise<{ send: SendBatch; close: () => Promise<void> }> {
   const { agent, server } = ctx.config;
   if (server.url) {
@@ -126,7 +141,8 @@ async function chooseSender(ctx: Context): Promise<{ send: SendBatch; close: () 
     const { sendReports } = await import('../agent/send.js');
     const serverUrl = server.url;
     const hostKey = agent.hostKey;
-    const send: SendBatch = (reports) => sendReports({ serverUrl, hostKey, reports, timeoutMs: agent.timeoutMs });
+    const ca = agent.caFile === null ? null : await readCaFile(ctx, agent.caFile);
+    const send: SendBatch = (reports) => sendReports({ serverUrl, hostKey, reports, timeoutMs: agent.timeoutMs, ca });
     return { send: stoppable(send, ctx.signal), close: async () => {} };
   }
   const { databaseSender } = await import('../agent/one-box.js');

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { parseConfig } from '../config/parse.js';
 import { defaultDirs } from '../config/locate.js';
-import { normaliseDatabaseUrl } from '../config/validate-core.js';
+import { databaseLocation, isParseError, parseDatabaseUrl } from '../database-target/parse-url.js';
 import { UsageError } from '../errors.js';
 import { runDemo, type DemoTarget } from '../demo/run-demo.js';
 import { openStore } from '../store/open-store.js';
-import { redact } from '../store/database-url.js';
+import { redactUserinfo } from '../text/redact.js';
 import { foreignData } from '../demo/own-data.js';
 
 export interface DemoOptions {
@@ -26,7 +26,7 @@ export async function demo(ctx: Context, options: DemoOptions): Promise<void> {
   const target = await chooseTarget(ctx, options.database);
   const { DEMO_CONFIG_YAML } = await import('../demo/scenario.js');
   const config = parseConfig(DEMO_CONFIG_YAML, null, { env: {}, cwd: ctx.cwd, homedir: ctx.homedir });
-  config.database = { ...config.database, url: target.url };
+  config.database.target = target.target;
   await runDemo({ ...ctx, config }, { target, pause: Boolean(options.pause) });
 }
 
@@ -39,19 +39,20 @@ export async function demo(ctx: Context, options: DemoOptions): Promise<void> {
  */
 async function chooseTarget(ctx: Context, database: string | undefined): Promise<DemoTarget> {
   if (database !== undefined) {
-    const url = normaliseDatabaseUrl(database, { baseDir: ctx.cwd, homedir: ctx.homedir });
-    if (typeof url !== 'string') throw new UsageError(`--database: ${url.error}`);
-    return { url, fresh: false, next: lookCommand(redact(database)) };
+    const parsed = parseDatabaseUrl(database, { baseDir: ctx.cwd, homedir: ctx.homedir });
+    if (isParseError(parsed)) throw new UsageError(`--database: ${parsed.error}`);
+    return { target: parsed, fresh: false, next: lookCommand(redactUserinfo(database)) };
   }
   const dirs = defaultDirs(ctx.env, ctx.homedir);
-  const defaultUrl = `sqlite:${dirs.databaseFile}`;
-  if (ctx.config.database.url === defaultUrl && (await holdsOnlyDemoData(dirs.databaseFile))) {
+  const configured = ctx.config.database.target;
+  const atDefault = configured.kind === 'sqlite' && configured.path === dirs.databaseFile;
+  if (atDefault && (await holdsOnlyDemoData(dirs.databaseFile))) {
     await removeDatabaseFile(dirs.databaseFile);
-    return { url: defaultUrl, fresh: true, next: null };
+    return { target: configured, fresh: true, next: null };
   }
   const file = join(dirs.dataDir, 'demo.db');
   await removeDatabaseFile(file);
-  return { url: `sqlite:${file}`, fresh: true, next: lookCommand(`sqlite:${file}`), elsewhere: ctx.config.database.url };
+  return { target: { kind: 'sqlite', path: file }, fresh: true, next: lookCommand(`sqlite:${file}`), elsewhere: databaseLocation(configured) };
 }
 
 async function holdsOnlyDemoData(file: string): Promise<boolean> {
@@ -62,7 +63,7 @@ async function holdsOnlyDemoData(file: string): Promise<boolean> {
   }
   let store;
   try {
-    store = await openStore({ url: `sqlite:${file}`, poolSize: 1, connectTimeoutMs: 5_000 });
+    store = await openStore({ target: { kind: 'sqlite', path: file }, poolSize: 1, connectTimeoutMs: 5_000 });
   } catch {
     return false; // unreadable, busy or from a newer version: not the demo's to replace, its own file will do
   }

@@ -3,6 +3,16 @@ import { UsageError } from '../errors.js';
 import { parseListen } from '../config/listen.js';
 import { createLogger } from '../output/logger.js';
 
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
+
+/** /metrics lists every host: on a non-loopback address it should need a token or live elsewhere. */
+function warnOpenReadEndpoints(ctx: Context, host: string, log: Context['log']): void {
+  const { server } = ctx.config;
+  if (LOOPBACK.test(host) || server.metricsToken !== null) return;
+  if (server.metricsListen !== null && LOOPBACK.test(server.metricsListen.host)) return;
+  log.warn(`/metrics is open to anyone who reaches ${host}: set server.metrics_token, or server.metrics_listen to a loopback address`);
+}
+
 export interface ServeOptions {
   listen: string | undefined;
 }
@@ -23,15 +33,24 @@ export async function serve(ctx: Context, options: ServeOptions): Promise<void> 
     json: !ctx.out.errorIsTTY,
     debug: ctx.verbose,
     now: () => ctx.clock.now(),
+    secrets: ctx.secrets,
   });
   const store = await untilStopped(ctx.openStore(), ctx.signal);
   try {
     const { startServer } = await import('../server/app.js');
     const server = await startServer({ store, config: ctx.config.server, log, clock: ctx.clock, listen });
-    await new Promise<void>((resolve) => {
-      if (ctx.signal.aborted) resolve();
-      else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-    });
+    warnOpenReadEndpoints(ctx, listen.host, log);
+    // SIGHUP re-reads the TLS certificate (certbot's deploy hook: systemctl reload monitor).
+    const onHangup = (): void => void server.reloadTls();
+    if (ctx.config.server.tls) process.on('SIGHUP', onHangup);
+    try {
+      await new Promise<void>((resolve) => {
+        if (ctx.signal.aborted) resolve();
+        else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    } finally {
+      process.off('SIGHUP', onHangup);
+    }
     log.info('shutting down: finishing in-flight reports');
     await server.close();
   } finally {

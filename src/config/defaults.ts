@@ -40,8 +40,16 @@ export function builtInDefaultChecks(): Record<string, HostCheckConfig> {
 export function defaultSettings(context: DefaultsContext): Settings {
   const dirs = defaultDirs(context.env, context.homedir);
   return {
-    database: { url: `sqlite:${dirs.databaseFile}`, poolSize: 10, connectTimeoutMs: 5_000 },
-    server: { listen: { host: ANY_HOST, port: 8080 }, url: null, maxBodyBytes: MIB, requestTimeoutMs: 10_000 },
+    database: { target: { kind: 'sqlite', path: dirs.databaseFile }, poolSize: 10, connectTimeoutMs: 5_000 },
+    server: {
+      listen: { host: ANY_HOST, port: 8080 },
+      url: null,
+      maxBodyBytes: MIB,
+      requestTimeoutMs: 10_000,
+      tls: null,
+      metricsToken: null,
+      metricsListen: null,
+    },
     agent: {
       hostName: context.hostname,
       hostKey: null,
@@ -52,6 +60,7 @@ export function defaultSettings(context: DefaultsContext): Settings {
       spoolMaxAgeMs: 7 * 86_400_000,
       timeoutMs: 10_000,
       batchSize: 500,
+      caFile: null,
     },
     checkTypes: {},
     defaultChecks: builtInDefaultChecks(),

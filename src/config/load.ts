@@ -18,10 +18,11 @@ import { parseRawTreeCached } from './tree-cache.js';
 import type { Env, LocateOptions } from './locate.js';
 import { LineIndex, type ParsedTree, type TreeNode } from './key-path.js';
 import { readCheckTypes, readDefaultChecks, readHosts } from './validate-checks.js';
-import { normaliseDatabaseUrl, normaliseHttpUrl, readAgent, readAlerting, readDatabase, readPlugins, readServer } from './validate-core.js';
+import { applyDatabasePassword, normaliseHttpUrl, readAgent, readAlerting, readDatabase, readPlugins, readServer } from './validate-core.js';
 import type { PathBase } from './validate-core.js';
 import { readNotify } from './validate-notify.js';
 import { hostNameProblem } from '../hosts/host-name.js';
+import { isParseError, parseDatabaseUrl } from '../database-target/parse-url.js';
 
 const HINT = 'every key is shown, with comments, in examples/monitor.yaml';
 
@@ -43,16 +44,26 @@ function withLines(settings: Settings, file: string | null, lines: LineIndex): C
 }
 
 /** MONITOR_DATABASE_URL and friends win over the file: what people script most (DESIGN.md). */
-function applyEnvironment(settings: Settings, env: Env, base: PathBase): ConfigIssue[] {
+function applyEnvironment(settings: Settings, env: Env, base: PathBase, filePassword: string | null): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const problem = (key: string, variable: string, message: string): void => {
     issues.push({ key, message: `${variable}: ${message}`, file: null, line: null });
   };
   // An empty variable counts as unset, as `MONITOR_SERVER_URL= monitor collect` usually intends.
   if (env.MONITOR_DATABASE_URL) {
-    const url = normaliseDatabaseUrl(env.MONITOR_DATABASE_URL, base);
-    if (typeof url === 'string') settings.database.url = url;
-    else problem('database.url', 'MONITOR_DATABASE_URL', url.error);
+    const target = parseDatabaseUrl(env.MONITOR_DATABASE_URL, base);
+    if (isParseError(target)) problem('database.url', 'MONITOR_DATABASE_URL', target.error);
+    else settings.database.target = target;
+  }
+  // The password given apart from the URL applies to whichever URL won, so a systemd unit can set
+  // MONITOR_DATABASE_URL without a password and keep the password in a root-only file.
+  const password = env.MONITOR_DATABASE_PASSWORD ? env.MONITOR_DATABASE_PASSWORD : filePassword;
+  // MONITOR_DATABASE_PASSWORD is ignored for SQLite: it may be set machine-wide for other tools.
+  if (password !== null && !(password === env.MONITOR_DATABASE_PASSWORD && settings.database.target.kind !== 'mysql')) {
+    const target = applyDatabasePassword(settings.database.target, password);
+    if (isParseError(target)) {
+      issues.push({ key: 'database.password', message: `${target.error}, but database.url names SQLite`, file: null, line: null });
+    } else settings.database.target = target;
   }
   if (env.MONITOR_SERVER_URL) {
     const url = normaliseHttpUrl(env.MONITOR_SERVER_URL);
@@ -90,8 +101,9 @@ function readConfigTree(tree: ParsedTree, file: string | null, options: ParseOpt
     p.add([], `expected a map of sections (${CONFIG_KEYS.top.join(', ')}), got ${root.kind === 'seq' ? 'a list' : 'a single value'}`, root.line);
   }
   const sections = root?.kind === 'map' ? readMap(p, [], root, CONFIG_KEYS.top) : new Map<string, TreeNode>();
-  settings.database = readDatabase(p, sections.get('database'), settings.database, base);
-  settings.server = readServer(p, sections.get('server'), settings.server);
+  const database = readDatabase(p, sections.get('database'), settings.database, base);
+  settings.database = database.database;
+  settings.server = readServer(p, sections.get('server'), settings.server, base);
   settings.agent = readAgent(p, sections.get('agent'), settings.agent, base);
   settings.alerting = readAlerting(p, sections.get('alerting'), settings.alerting);
   settings.checkTypes = readCheckTypes(p, sections.get('check_types'));
@@ -100,7 +112,7 @@ function readConfigTree(tree: ParsedTree, file: string | null, options: ParseOpt
   settings.notify = readNotify(p, sections.get('notify'));
   settings.plugins = readPlugins(p, sections.get('plugins'), base);
 
-  const envIssues = applyEnvironment(settings, options.env, { baseDir: options.cwd, homedir: options.homedir });
+  const envIssues = applyEnvironment(settings, options.env, { baseDir: options.cwd, homedir: options.homedir }, database.password);
   // In file order; on a shared line an expansion problem stays first, as it explains the rest.
   const issues = sortedByLine([...tree.issues, ...p.issues]);
   issues.push(...envIssues);

@@ -4,7 +4,8 @@
 // user's cache dir, readable only by them, and used only when the stored text equals the file's text
 // exactly. Any failure to read or write the cache just means parsing again.
 
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { makePrivateDir } from '../fs/private-dir.js';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-file.js';
 import { LineIndex, type ParsedTree, type TreeNode } from './key-path.js';
@@ -41,7 +42,7 @@ export async function parseRawTreeCached(text: string, file: string, cacheDir: s
   const tree = parseRawTree(text, file);
   if (tree.issues.length === 0) {
     const entry: CacheFile = { format: FORMAT, file, text, root: tree.root, lines: tree.lines.entries() };
-    await mkdir(cacheDir, { recursive: true, mode: 0o700 })
+    await makePrivateDir(cacheDir)
       .then(() => writeFileAtomic(cachePath, JSON.stringify(entry)))
       .catch(() => undefined);
   }

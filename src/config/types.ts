@@ -1,6 +1,7 @@
 // The validated, normalised configuration. YAML keys are snake_case; here they are camelCase.
 // Durations are milliseconds, sizes bytes. See examples/monitor.yaml for every key with comments.
 
+import type { DatabaseTarget } from '../database-target/types.js';
 import type { Severity } from '../store/types.js';
 
 export interface Config {
@@ -25,8 +26,12 @@ export interface Config {
 }
 
 export interface DatabaseConfig {
-  /** `mysql://user:pass@host:3306/db`, `sqlite:/path/file.db`, or a plain file path. */
-  url: string;
+  /**
+   * From `database.url` (`mysql://user:pass@host:3306/db`, `sqlite:/path/file.db`, or a plain file
+   * path), with the password of `database.password`, `database.password_file` or
+   * MONITOR_DATABASE_PASSWORD. Show it with databaseLocation(), which leaves the password out.
+   */
+  target: DatabaseTarget;
   poolSize: number;
   connectTimeoutMs: number;
 }
@@ -38,6 +43,12 @@ export interface ServerConfig {
   maxBodyBytes: number;
   /** Slow or partial request bodies are cut off after this long. */
   requestTimeoutMs: number;
+  /** HTTPS with this certificate and key (PEM files, re-read on SIGHUP); null: plain HTTP. */
+  tls: { certFile: string; keyFile: string } | null;
+  /** Bearer token that GET /metrics requires; null: /metrics is open to whoever reaches it. */
+  metricsToken: string | null;
+  /** /metrics (and /healthz) on an address of its own, and not on `listen`; null: on `listen`. */
+  metricsListen: { host: string; port: number } | null;
 }
 
 export interface AgentConfig {
@@ -55,6 +66,8 @@ export interface AgentConfig {
   timeoutMs: number;
   /** Spooled reports sent per request. */
   batchSize: number;
+  /** PEM file of the CA that signed the server's certificate, trusted besides the system's CAs; null: system CAs only. */
+  caFile: string | null;
 }
 
 export interface CheckTypeConfig {
@@ -99,8 +112,10 @@ export interface SlackConfig {
 export interface EmailConfig {
   host: string;
   port: number;
-  /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+  /** TLS from the start (port 465); otherwise STARTTLS, required unless `insecure`. */
   secure: boolean;
+  /** Allow a plaintext session (no STARTTLS): only for a relay on a trusted network. Absent: false. */
+  insecure?: boolean;
   user: string | null;
   password: string | null;
   from: string;
@@ -112,6 +127,8 @@ export interface CommandNotifierConfig {
   /** Run with /bin/sh -c; the notification arrives as JSON on stdin. */
   run: string;
   timeoutMs: number;
+  /** Extra environment variables; the command gets only PATH, LANG, HOME, the MONITOR_* event ones and these. */
+  env?: Record<string, string>;
 }
 
 export interface AlertingConfig {

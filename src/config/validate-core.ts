@@ -19,62 +19,14 @@ import { formatDurationCompact } from '../time/duration.js';
 import type { KeyPath, TreeNode } from './key-path.js';
 import { CONFIG_KEYS } from './keys.js';
 import { hostNameProblem } from '../hosts/host-name.js';
-import { mysqlParameterProblem, redact } from '../store/database-url.js';
+import { isParseError, parseDatabaseUrl, resolveUserPath, withPassword } from '../database-target/parse-url.js';
+import type { UrlBase } from '../database-target/parse-url.js';
+import type { DatabaseTarget } from '../database-target/types.js';
+import { readFileSync } from 'node:fs';
+import { redactUserinfo, urlOrigin } from '../text/redact.js';
 
 /** Relative paths in a config file mean "next to the file", so cron's cwd does not matter. */
-export interface PathBase {
-  baseDir: string;
-  homedir: string;
-}
-
-function resolveUserPath(text: string, base: PathBase): string {
-  if (text === '~') return base.homedir;
-  if (text.startsWith('~/')) return path.join(base.homedir, text.slice(2));
-  return path.resolve(base.baseDir, text);
-}
-
-/** `url` with one query parameter set to `value`, the rest of the text (user, password) untouched. */
-function withParameter(url: string, name: string, value: string): string {
-  const at = url.indexOf('?');
-  const params = new URLSearchParams(url.slice(at + 1));
-  params.set(name, value);
-  return `${url.slice(0, at)}?${params.toString()}`;
-}
-
-/**
- * `mysql://user:pass@host:3306/db` as given (mariadb:// is the same driver), or `sqlite:` plus an
- * absolute path; a plain file path means SQLite. Returns an explanation when it is neither.
- */
-export function normaliseDatabaseUrl(text: string, base: PathBase): string | { error: string } {
-  const trimmed = text.trim();
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1]?.toLowerCase();
-  if (scheme === 'mysql' || scheme === 'mariadb') {
-    let url: URL;
-    try {
-      url = new URL(trimmed);
-    } catch {
-      return { error: `'${redact(text)}' is not a valid URL (mysql://user:password@host:3306/database)` };
-    }
-    if (!url.hostname) return { error: `'${redact(text)}' names no host (mysql://user:password@host:3306/database)` };
-    if (url.pathname.replace(/^\//, '') === '') return { error: `'${redact(text)}' names no database (…:3306/monitor)` };
-    const problem = mysqlParameterProblem(url.searchParams);
-    if (problem !== null) return { error: problem };
-    // A relative CA path is relative to the config file, like a SQLite path.
-    const ca = url.searchParams.get('ssl-ca');
-    const normalised = ca === null ? trimmed : withParameter(trimmed, 'ssl-ca', resolveUserPath(ca, base));
-    return scheme === 'mariadb' ? `mysql:${normalised.slice(scheme.length + 1)}` : normalised;
-  }
-  if (scheme === 'sqlite') {
-    const file = trimmed.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (file === '') return { error: `'${text}' names no file (sqlite:/var/lib/monitor/monitor.db)` };
-    return file === ':memory:' ? 'sqlite::memory:' : `sqlite:${resolveUserPath(file, base)}`;
-  }
-  if (scheme !== undefined && scheme.length > 1) {
-    return { error: `unsupported database '${scheme}:' (use mysql://user:password@host:3306/database or sqlite:PATH)` };
-  }
-  if (trimmed === '') return { error: 'database URL is empty' };
-  return `sqlite:${resolveUserPath(trimmed, base)}`;
-}
+export type PathBase = UrlBase;
 
 /** An http(s) URL without its trailing slash, so callers can append `/api/v1/reports`. */
 export function normaliseHttpUrl(text: string): string | { error: string } {
@@ -90,51 +42,99 @@ export function normaliseHttpUrl(text: string): string | { error: string } {
   return text.trim().replace(/\/+$/, '');
 }
 
-export function readHttpUrl(p: Problems, keyPath: KeyPath, node: TreeNode | undefined): string | null {
+/** `secret`: a webhook or Slack URL, whose path holds a token: a bad one is described by its origin only. */
+export function readHttpUrl(p: Problems, keyPath: KeyPath, node: TreeNode | undefined, secret = false): string | null {
   const text = readString(p, keyPath, node);
   if (text === null) return null;
   const url = normaliseHttpUrl(text);
   if (typeof url === 'string') return url;
-  p.add(keyPath, url.error);
+  p.add(keyPath, secret ? url.error.replace(text, urlOrigin(text)) : url.error.replace(text, redactUserinfo(text)));
   return null;
 }
 
-export function readDatabase(p: Problems, node: TreeNode | undefined, fallback: DatabaseConfig, base: PathBase): DatabaseConfig {
+/** `database` as read from the file, and the password given apart from the URL (applied last, see load.ts). */
+export interface DatabaseSection {
+  database: DatabaseConfig;
+  password: string | null;
+}
+
+export function readDatabase(p: Problems, node: TreeNode | undefined, fallback: DatabaseConfig, base: PathBase): DatabaseSection {
   const at = ['database'];
   const s = readMap(p, at, node, CONFIG_KEYS.database);
-  let url = fallback.url;
+  let target = fallback.target;
   const text = readString(p, [...at, 'url'], s.get('url'));
   if (text !== null) {
-    const normalised = normaliseDatabaseUrl(text, base);
-    if (typeof normalised === 'string') url = normalised;
-    else p.add([...at, 'url'], normalised.error);
+    const parsed = parseDatabaseUrl(text, base);
+    if (isParseError(parsed)) p.add([...at, 'url'], parsed.error);
+    else target = parsed;
   }
   return {
-    url,
-    poolSize: readNumber(p, [...at, 'pool_size'], s.get('pool_size'), fallback.poolSize, { integer: true, min: 1 }),
-    connectTimeoutMs: readDuration(p, [...at, 'connect_timeout'], s.get('connect_timeout'), fallback.connectTimeoutMs, { positive: true }),
+    database: {
+      target,
+      poolSize: readNumber(p, [...at, 'pool_size'], s.get('pool_size'), fallback.poolSize, { integer: true, min: 1 }),
+      connectTimeoutMs: readDuration(p, [...at, 'connect_timeout'], s.get('connect_timeout'), fallback.connectTimeoutMs, { positive: true }),
+    },
+    password: readDatabasePassword(p, s, base),
   };
 }
 
-export function readServer(p: Problems, node: TreeNode | undefined, fallback: ServerConfig): ServerConfig {
+/** `password` as written, or the first line of `password_file` (a Docker or systemd credential file). */
+function readDatabasePassword(p: Problems, s: Map<string, TreeNode>, base: PathBase): string | null {
+  const at = ['database'];
+  const password = readString(p, [...at, 'password'], s.get('password'));
+  const file = readString(p, [...at, 'password_file'], s.get('password_file'));
+  if (file === null) return password;
+  if (password !== null) {
+    p.add([...at, 'password_file'], 'give database.password or database.password_file, not both');
+    return null;
+  }
+  const filePath = resolveUserPath(file, base);
+  let content: string;
+  try {
+    content = readFileSync(filePath, 'utf8');
+  } catch (error) {
+    p.add([...at, 'password_file'], `cannot read ${filePath} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    return null;
+  }
+  const first = content.replace(/\r?\n$/, '');
+  if (first === '' || first.includes('\n')) {
+    p.add([...at, 'password_file'], `${filePath} must hold the password on one line (it is ${first === '' ? 'empty' : 'several lines'})`);
+    return null;
+  }
+  return first;
+}
+
+/** The database target with a separately given password applied; it wins over one in the URL. */
+export function applyDatabasePassword(target: DatabaseTarget, password: string | null): DatabaseTarget | { error: string } {
+  return password === null ? target : withPassword(target, password);
+}
+
+export function readServer(p: Problems, node: TreeNode | undefined, fallback: ServerConfig, base: PathBase): ServerConfig {
   const at = ['server'];
   const s = readMap(p, at, node, CONFIG_KEYS.server);
-  let listen = fallback.listen;
-  const listenNode = s.get('listen');
-  if (!isEmpty(listenNode)) {
+  const readListen = (key: string, fallbackListen: ServerConfig['metricsListen']) => {
+    const listenNode = s.get(key);
+    if (isEmpty(listenNode)) return fallbackListen;
     // `listen: 8080` is a port alone, like ":8080".
-    const text = listenNode.kind === 'scalar' && typeof listenNode.value === 'number' ? `:${listenNode.value}` : readString(p, [...at, 'listen'], listenNode);
-    if (text !== null) {
-      const parsed = parseListen(text);
-      if ('error' in parsed) p.add([...at, 'listen'], parsed.error);
-      else listen = parsed;
-    }
+    const text = listenNode.kind === 'scalar' && typeof listenNode.value === 'number' ? `:${listenNode.value}` : readString(p, [...at, key], listenNode);
+    if (text === null) return fallbackListen;
+    const parsed = parseListen(text);
+    if (!('error' in parsed)) return parsed;
+    p.add([...at, key], parsed.error);
+    return fallbackListen;
+  };
+  const token = readString(p, [...at, 'metrics_token'], s.get('metrics_token'));
+  if (token !== null && !/^[\x21-\x7e]{16,}$/.test(token)) {
+    p.add([...at, 'metrics_token'], 'must be at least 16 printable characters without spaces (e.g. openssl rand -hex 32)');
   }
   return {
-    listen,
+    listen: readListen('listen', fallback.listen) ?? fallback.listen,
     url: readHttpUrl(p, [...at, 'url'], s.get('url')) ?? fallback.url,
     maxBodyBytes: readSize(p, [...at, 'max_body'], s.get('max_body'), fallback.maxBodyBytes, { min: 1 }),
     requestTimeoutMs: readDuration(p, [...at, 'request_timeout'], s.get('request_timeout'), fallback.requestTimeoutMs, { positive: true }),
+    tls: readServerTls(p, s.get('tls'), base) ?? fallback.tls,
+    metricsToken: token ?? fallback.metricsToken,
+    metricsListen: readListen('metrics_listen', fallback.metricsListen),
   };
 }
 
@@ -167,7 +167,27 @@ export function readAgent(p: Problems, node: TreeNode | undefined, fallback: Age
     spoolMaxAgeMs: readDuration(p, [...at, 'spool_max_age'], s.get('spool_max_age'), fallback.spoolMaxAgeMs, { positive: true }),
     timeoutMs: readDuration(p, [...at, 'timeout'], s.get('timeout'), fallback.timeoutMs, { positive: true }),
     batchSize: readNumber(p, [...at, 'batch_size'], s.get('batch_size'), fallback.batchSize, { integer: true, min: 1 }),
+    caFile: readPath(p, [...at, 'ca_file'], s.get('ca_file'), base) ?? fallback.caFile,
   };
+}
+
+function readPath(p: Problems, keyPath: KeyPath, node: TreeNode | undefined, base: PathBase): string | null {
+  const text = readString(p, keyPath, node);
+  return text === null ? null : resolveUserPath(text, base);
+}
+
+/** `tls: { cert, key }`: both or neither. The files are read by `serve`, not here: other commands never need them. */
+function readServerTls(p: Problems, node: TreeNode | undefined, base: PathBase): ServerConfig['tls'] {
+  const at = ['server', 'tls'];
+  const s = readMap(p, at, node, CONFIG_KEYS.tls);
+  const certFile = readPath(p, [...at, 'cert'], s.get('cert'), base);
+  const keyFile = readPath(p, [...at, 'key'], s.get('key'), base);
+  if (certFile === null && keyFile === null) return null;
+  if (certFile === null || keyFile === null) {
+    p.add(at, `needs both cert and key (PEM files), got only ${certFile === null ? 'key' : 'cert'}`);
+    return null;
+  }
+  return { certFile, keyFile };
 }
 
 export function readAlerting(p: Problems, node: TreeNode | undefined, fallback: AlertingConfig): AlertingConfig {

@@ -35,27 +35,51 @@ function readHeaders(p: Problems, at: KeyPath, node: TreeNode | undefined): Reco
 
 function readWebhook(p: Problems, at: KeyPath, node: TreeNode): WebhookConfig | null {
   if (node.kind === 'scalar') {
-    const url = readHttpUrl(p, at, node);
-    return url === null ? null : { url, headers: {}, timeoutMs: DEFAULT_NOTIFY_TIMEOUT_MS };
+    const url = readHttpUrl(p, at, node, true);
+    return url === null ? null : withBasicAuth(p, at, { url, headers: {}, timeoutMs: DEFAULT_NOTIFY_TIMEOUT_MS });
   }
   const s = readMap(p, at, node, CONFIG_KEYS.webhook);
   if (!s.has('url')) requireKey(p, at, s, 'url');
-  const url = readHttpUrl(p, [...at, 'url'], s.get('url'));
+  const url = readHttpUrl(p, [...at, 'url'], s.get('url'), true);
   const headers = readHeaders(p, [...at, 'headers'], s.get('headers'));
   const timeoutMs = readDuration(p, [...at, 'timeout'], s.get('timeout'), DEFAULT_NOTIFY_TIMEOUT_MS, { positive: true });
-  return url === null ? null : { url, headers, timeoutMs };
+  return url === null ? null : withBasicAuth(p, [...at, 'url'], { url, headers, timeoutMs });
+}
+
+/**
+ * `https://user:password@host/…` becomes an `Authorization: Basic` header and a URL without them:
+ * fetch refuses credentials in a URL, and a URL is shown in messages where a header never is.
+ */
+function withBasicAuth(p: Problems, at: KeyPath, webhook: WebhookConfig): WebhookConfig | null {
+  const url = new URL(webhook.url);
+  if (url.username === '' && url.password === '') return webhook;
+  if (Object.keys(webhook.headers).some((name) => name.toLowerCase() === 'authorization')) {
+    p.add(at, 'has user:password@ in the URL and an Authorization header; keep one of them');
+    return null;
+  }
+  let credentials: string;
+  try {
+    credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  } catch {
+    p.add(at, 'user:password@ in the URL is not valid percent-encoding');
+    return null;
+  }
+  url.username = '';
+  url.password = '';
+  const headers = { ...webhook.headers, Authorization: `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}` };
+  return { ...webhook, url: url.toString().replace(/\/+$/, webhook.url.endsWith('/') ? '/' : ''), headers };
 }
 
 function readSlack(p: Problems, node: TreeNode | undefined): SlackConfig | null {
   const at = ['notify', 'slack'];
   if (isEmpty(node)) return null;
   if (node.kind === 'scalar') {
-    const url = readHttpUrl(p, at, node);
+    const url = readHttpUrl(p, at, node, true);
     return url === null ? null : { webhookUrl: url, timeoutMs: DEFAULT_NOTIFY_TIMEOUT_MS };
   }
   const s = readMap(p, at, node, CONFIG_KEYS.slack);
   if (!s.has('webhook_url')) requireKey(p, at, s, 'webhook_url');
-  const webhookUrl = readHttpUrl(p, [...at, 'webhook_url'], s.get('webhook_url'));
+  const webhookUrl = readHttpUrl(p, [...at, 'webhook_url'], s.get('webhook_url'), true);
   const timeoutMs = readDuration(p, [...at, 'timeout'], s.get('timeout'), DEFAULT_NOTIFY_TIMEOUT_MS, { positive: true });
   return webhookUrl === null ? null : { webhookUrl, timeoutMs };
 }
@@ -83,6 +107,8 @@ function readEmail(p: Problems, node: TreeNode | undefined): EmailConfig | null 
   const to = readOneOrMany([...at, 'to'], s.get('to'), (itemPath, item) => readAddress(p, itemPath, item));
   const port = readNumber(p, [...at, 'port'], s.get('port'), DEFAULT_SMTP_PORT, { integer: true, min: 1, max: 65_535 });
   const secure = readBoolean(p, [...at, 'secure'], s.get('secure'), false);
+  const insecure = readBoolean(p, [...at, 'insecure'], s.get('insecure'), false);
+  if (secure && insecure) p.add([...at, 'insecure'], 'contradicts secure: true (insecure only allows a session without STARTTLS)');
   const user = readString(p, [...at, 'user'], s.get('user'));
   const password = readString(p, [...at, 'password'], s.get('password'));
   const timeoutMs = readDuration(p, [...at, 'timeout'], s.get('timeout'), DEFAULT_NOTIFY_TIMEOUT_MS, { positive: true });
@@ -91,7 +117,7 @@ function readEmail(p: Problems, node: TreeNode | undefined): EmailConfig | null 
   if (s.has('from') && isEmpty(s.get('from'))) requireKey(p, at, s, 'from');
   if (s.has('to') && isEmpty(s.get('to'))) requireKey(p, at, s, 'to');
   if (from === null || to.length === 0) return null;
-  return { host, port, secure, user, password, from, to, timeoutMs };
+  return { host, port, secure, ...(insecure && !secure ? { insecure: true } : {}), user, password, from, to, timeoutMs };
 }
 
 function readCommand(p: Problems, at: KeyPath, node: TreeNode): CommandNotifierConfig | null {
@@ -103,7 +129,17 @@ function readCommand(p: Problems, at: KeyPath, node: TreeNode): CommandNotifierC
   if (!s.has('run')) requireKey(p, at, s, 'run');
   const run = readString(p, [...at, 'run'], s.get('run'));
   const timeoutMs = readDuration(p, [...at, 'timeout'], s.get('timeout'), DEFAULT_COMMAND_TIMEOUT_MS, { positive: true });
-  return run === null ? null : { run, timeoutMs };
+  const env: Record<string, string> = {};
+  for (const [name, value] of readMap(p, [...at, 'env'], s.get('env'), null)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      p.add([...at, 'env', name], `'${name}' is not a valid environment variable name`);
+      continue;
+    }
+    const text = readString(p, [...at, 'env', name], value);
+    setOwn(env, name, text ?? '');
+  }
+  if (run === null) return null;
+  return Object.keys(env).length > 0 ? { run, timeoutMs, env } : { run, timeoutMs };
 }
 
 export function readNotify(p: Problems, node: TreeNode | undefined): NotifyConfig {

@@ -17,16 +17,16 @@ import { ACTS, DEMO_HOSTS, demoReport, minuteAt } from './scenario.js';
 import { Narrator } from './narrator.js';
 import { printDemoSql } from './sql-hints.js';
 import { describeForeignData, foreignData, markDemoHost, removeDemoHosts } from './own-data.js';
-import { redact } from '../store/database-url.js';
+import type { DatabaseTarget } from '../database-target/types.js';
 
 /** Where the story is written, and how the user looks at it afterwards. */
 export interface DemoTarget {
-  url: string;
+  target: DatabaseTarget;
   /** A fresh embedded file was made for this run. */
   fresh: boolean;
   /** `monitor --database URL` to look at it; null when plain `monitor` commands already do. */
   next: string | null;
-  /** The database the user's own commands use, when the demo kept out of it. */
+  /** The database the user's own commands use (its location, no password), when the demo kept out of it. */
   elsewhere?: string;
 }
 
@@ -97,7 +97,7 @@ export async function runDemo(ctx: Context, options: RunDemoOptions): Promise<vo
     await narrator.heading('The alert history');
     narrator.command('monitor alerts list');
     await alertsList(demoCtx, { status: 'all', host: undefined, check: undefined, since: undefined, limit: undefined, json: undefined });
-    printDemoSql(narrator, config.database.url);
+    printDemoSql(narrator, config.database.target);
     narrator.say(`\n${chalk.green('Done')} in ${((Date.now() - startedAt) / 1000).toFixed(1)}s.`);
     narrator.say(lookAtIt(options.target, store.location));
     narrator.say('Then: `monitor hosts add NAME` for a real server, and `monitor collect` from cron (see README).');
@@ -127,7 +127,7 @@ function lookAtIt(target: DemoTarget, location: string): string {
   if (target.next === null) {
     return `The story is in your default database (${location}): ${commands.map((command) => `\`monitor ${command}\``).join(', ')} show it. The next \`monitor demo\` replaces it.`;
   }
-  const kept = target.elsewhere ? ` Your own database (${redact(target.elsewhere)}) was left alone.` : '';
+  const kept = target.elsewhere ? ` Your own database (${target.elsewhere}) was left alone.` : '';
   return `Look at it with: ${target.next} ${commands[0]}   (also ${commands.slice(1).join(', ')}).${kept}`;
 }
 

@@ -1,5 +1,6 @@
 // After the story: the same facts in plain SQL, with the command that runs it on this database.
 
+import type { DatabaseTarget } from '../database-target/types.js';
 import type { Narrator } from './narrator.js';
 
 const LATEST_SAMPLES = `SELECT h.host_name, d.collected_at, d.cpu_pct, d.mem_pct, d.disk_pct
@@ -19,17 +20,15 @@ const HOST_CHECKS = `SELECT h.host_name, t.check_name, c.params_json
   JOIN alert_types t ON t.check_id = c.check_id
  WHERE c.enabled = 1 ORDER BY h.host_name, t.check_key;`;
 
-function clientCommand(url: string): string {
-  if (url.startsWith('sqlite:')) return `sqlite3 ${url.slice('sqlite:'.length)}`;
-  const parsed = new URL(url);
-  const user = decodeURIComponent(parsed.username || 'root');
-  const password = parsed.password ? ' -p' : '';
-  return `mysql -h ${parsed.hostname} -P ${parsed.port || '3306'} -u ${user}${password} ${parsed.pathname.slice(1)}`;
+function clientCommand(target: DatabaseTarget): string {
+  if (target.kind === 'sqlite') return `sqlite3 ${target.path}`;
+  const password = target.password ? ' -p' : '';
+  return `mysql -h ${target.host} -P ${target.port} -u ${target.user || 'root'}${password} ${target.database}`;
 }
 
-export function printDemoSql(narrator: Narrator, databaseUrl: string): void {
+export function printDemoSql(narrator: Narrator, target: DatabaseTarget): void {
   const { chalk } = narrator;
-  narrator.say(`\n  The same, in plain SQL (${chalk.bold(clientCommand(databaseUrl))}):`);
+  narrator.say(`\n  The same, in plain SQL (${chalk.bold(clientCommand(target))}):`);
   for (const [title, sql] of [
     ['the alert history', ALERT_HISTORY],
     ['the latest five samples', LATEST_SAMPLES],

@@ -1,5 +1,7 @@
 // Run-a-command notifier: `/bin/sh -c <run>` with the payload as JSON on stdin and the fields people
-// script most in the environment. Exit 0 is delivered.
+// script most in the environment. Exit 0 is delivered. The command does not inherit this process's
+// environment (it holds MONITOR_DATABASE_PASSWORD, MONITOR_HOST_KEY and whatever cron or systemd
+// set): only PATH, LANG and HOME, the MONITOR_* event variables, and what its `env:` names.
 
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
@@ -19,7 +21,7 @@ export function createCommandNotifier(
   channel: string,
   options: { env?: NodeJS.ProcessEnv } = {},
 ): Notifier {
-  const baseEnv = options.env ?? process.env;
+  const baseEnv = minimalEnv(options.env ?? process.env, config.env ?? {});
   return {
     channel,
     send: (payload) => runCommand(config, channel, payload, baseEnv),
@@ -109,6 +111,16 @@ function runCommand(
     child.stdin.on('error', () => {});
     child.stdin.end(`${JSON.stringify(payload)}\n`);
   });
+}
+
+/** What every command gets: enough to find programs and print text, nothing secret. */
+const PASSED_THROUGH = ['PATH', 'LANG', 'HOME'] as const;
+const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin';
+
+function minimalEnv(from: NodeJS.ProcessEnv, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: DEFAULT_PATH };
+  for (const name of PASSED_THROUGH) if (from[name] !== undefined) env[name] = from[name];
+  return { ...env, ...extra };
 }
 
 function killGroup(pid: number | undefined): void {

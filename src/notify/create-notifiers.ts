@@ -8,10 +8,16 @@ import { createEmailNotifier } from './email.js';
 import { createSlackNotifier } from './slack.js';
 import type { Notifier } from './types.js';
 import { createWebhookNotifier } from './webhook.js';
+import { redactText } from '../text/redact.js';
 
 export interface CreateNotifiersOptions {
   /** The environment commands inherit (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Masked in every error a notifier throws (the text is logged and stored in notifications.last_error):
+   * a receiver may echo its URL, token or Authorization header back in its answer.
+   */
+  secrets?: readonly string[];
 }
 
 /** `webhook:0`, `webhook:1`…, `slack`, `email`, `command:0`… — in that order. */
@@ -22,6 +28,21 @@ export function createNotifiers(notify: NotifyConfig, options: CreateNotifiersOp
   notify.commands.forEach((config, i) => {
     notifiers.push(createCommandNotifier(config, `command:${i}`, options.env ? { env: options.env } : {}));
   });
-  return notifiers;
+  return notifiers.map((notifier) => scrubbed(notifier, options.secrets ?? []));
 }
 
+
+function scrubbed(notifier: Notifier, secrets: readonly string[]): Notifier {
+  return {
+    channel: notifier.channel,
+    async send(payload) {
+      try {
+        await notifier.send(payload);
+      } catch (error) {
+        // The same error (its class decides retrying), with the message scrubbed.
+        if (error instanceof Error) error.message = redactText(error.message, secrets);
+        throw error;
+      }
+    },
+  };
+}

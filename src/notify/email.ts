@@ -50,6 +50,9 @@ async function openTransport(config: EmailConfig) {
     host: config.host,
     port: config.port,
     secure: config.secure,
+    // Without TLS from the start, STARTTLS is required: a server that does not offer it (or a
+    // man in the middle who strips the offer) must not get the password or the mail in the clear.
+    requireTLS: !config.secure && !config.insecure,
     ...(config.user ? { auth: { user: config.user, pass: config.password ?? '' } } : {}),
     connectionTimeout: config.timeoutMs,
     greetingTimeout: config.timeoutMs,
@@ -89,6 +92,9 @@ export function emailBody(payload: NotificationPayload): string {
 function describeSmtpError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const { code, response } = error as Error & { code?: string; response?: string };
+  if (code === 'ETLS' || /STARTTLS/i.test(error.message)) {
+    return `${error.message} (STARTTLS is required unless notify.email.secure or notify.email.insecure is set; nothing was sent)`;
+  }
   const parts = [error.message];
   if (response && !error.message.includes(response)) parts.push(response);
   if (code) parts.push(`(${code})`);

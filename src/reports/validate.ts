@@ -31,6 +31,11 @@ const DATASET_NAME = /^[A-Za-z0-9._:/-]+$/;
 // Control characters (and DEL) have no business in a partition key and break logs and terminals.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 const MAX_FILES_COUNT = 2_147_483_647; // INT column
+/**
+ * A load average above this is a broken agent or an attack, not a machine: even 10,000 cores each
+ * with 100 runnable tasks stay below it. Without a bound, 1e308 is stored and sums to Infinity.
+ */
+export const MAX_LOAD = 1_000_000;
 
 const METRIC_FIELDS = ['cpu_pct', 'mem_pct', 'disk_pct', 'load_1'] as const;
 const PIPELINE_DETAIL_FIELDS = ['partition_key', 'files_count', 'first_event_at', 'last_event_at'] as const;
@@ -152,6 +157,7 @@ function load(value: unknown, path: string, name: string): number | null {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new InvalidReportError(fieldName(path, name), `must be a number of 0 or more, got ${describe(value)}`);
   }
+  if (value > MAX_LOAD) throw new InvalidReportError(fieldName(path, name), `must be at most ${MAX_LOAD}, got ${describe(value)}`);
   return value;
 }
 

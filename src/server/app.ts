@@ -2,10 +2,12 @@
 // close that stops accepting, lets in-flight requests finish (their batch commits), and closes idle
 // keep-alive sockets. The caller owns the store (and closes it after close()) and wires signals.
 
-import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock, type Logger } from '../context.js';
-import { UnavailableError } from '../errors.js';
+import { ConfigError, UnavailableError } from '../errors.js';
 import type { ServerConfig } from '../config/types.js';
 import type { Store } from '../store/store.js';
 import type { HostSummary } from '../store/types.js';
@@ -14,7 +16,7 @@ import { BatchWriter } from './batch-writer.js';
 import { DatabaseStatus } from './database-status.js';
 import { LastSeenRefresher } from './last-seen.js';
 import { ServerMetrics } from './metrics.js';
-import { createRequestHandler } from './routes.js';
+import { createRequestHandler, INGEST_PATHS, READ_PATHS } from './routes.js';
 
 export interface StartServerOptions {
   store: Store;
@@ -28,9 +30,16 @@ export interface StartServerOptions {
 }
 
 export interface RunningServer {
-  /** e.g. http://127.0.0.1:8080 */
+  /** e.g. http://127.0.0.1:8080 (https:// with server.tls) */
   url: string;
   port: number;
+  /** Where /metrics is served when server.metrics_listen moves it, else null (it is on `url`). */
+  metricsUrl: string | null;
+  /**
+   * Re-reads server.tls's certificate and key (SIGHUP): new connections get the new certificate.
+   * A file that cannot be read or does not match keeps the old one, and is logged. No-op without TLS.
+   */
+  reloadTls(): boolean;
   metrics: ServerMetrics;
   /** Call `auth.invalidate()` after rotating or removing a key in this process. */
   auth: KeyAuth;
@@ -78,7 +87,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let closing = false;
   let active = 0;
   let onIdle: (() => void) | null = null;
-  const handle = createRequestHandler({
+  const routeDeps = {
     store,
     log,
     clock,
@@ -91,43 +100,78 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     databaseTimeoutMs,
     hostGauges,
     closing: () => closing,
-  });
+    metricsToken: config.metricsToken,
+  };
+  const split = config.metricsListen !== null;
+  const handle = createRequestHandler({ ...routeDeps, ...(split ? { paths: new Set(INGEST_PATHS) } : {}) });
+  const handleRead = split ? createRequestHandler({ ...routeDeps, paths: new Set(READ_PATHS) }) : null;
 
-  const server = createServer({
-    // Our own body timer answers 408 at requestTimeoutMs; node's request timeout is the backstop, and
-    // its headers timeout cuts off clients that dribble headers (checked every connectionsCheckingInterval).
-    headersTimeout: config.requestTimeoutMs,
-    requestTimeout: config.requestTimeoutMs + 2_000,
-    connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(config.requestTimeoutMs / 4))),
-    noDelay: true,
-  });
-  server.keepAliveTimeout = 5_000;
-  server.on('request', (req, res) => {
-    active++;
-    void handle(req, res).finally(() => {
-      active--;
-      if (active === 0) onIdle?.();
+  const tls = config.tls;
+  const makeServer = (handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>): Server | HttpsServer => {
+    const options: ServerOptions = {
+      // Our own body timer answers 408 at requestTimeoutMs; node's request timeout is the backstop, and
+      // its headers timeout cuts off clients that dribble headers (checked every connectionsCheckingInterval).
+      headersTimeout: config.requestTimeoutMs,
+      requestTimeout: config.requestTimeoutMs + 2_000,
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(config.requestTimeoutMs / 4))),
+      noDelay: true,
+    };
+    const server = tls ? httpsServer(options, tls) : createServer(options);
+    server.keepAliveTimeout = 5_000;
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      active++;
+      void handler(req, res).finally(() => {
+        active--;
+        if (active === 0) onIdle?.();
+      });
     });
-  });
+    return server;
+  };
 
+  const server = makeServer(handle);
+  const readServer = handleRead ? makeServer(handleRead) : null;
+  const servers = readServer ? [server, readServer] : [server];
   await listenOn(server, listen);
-  const address = server.address() as AddressInfo;
-  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  log.info('monitor serve listening', { url, database: store.location });
+  if (readServer) {
+    try {
+      await listenOn(readServer, config.metricsListen!, 'server.metrics_listen');
+    } catch (error) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw error;
+    }
+  }
+  const url = urlOf(server, tls !== null);
+  const metricsUrl = readServer ? urlOf(readServer, tls !== null) : null;
+  log.info('monitor serve listening', { url, ...(metricsUrl ? { metrics: metricsUrl } : {}), database: store.location });
+
+  const reloadTls = (): boolean => {
+    if (!tls) return false;
+    try {
+      const files = readTlsFiles(tls);
+      for (const each of servers) (each as HttpsServer).setSecureContext(files);
+      log.info('TLS certificate reloaded', { cert: tls.certFile });
+      return true;
+    } catch (error) {
+      log.error('TLS certificate not reloaded; the old one stays in use', { error: error instanceof Error ? error.message : String(error) });
+      return false;
+    }
+  };
 
   let closed: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closed ??= (async () => {
       closing = true;
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      const stopped = Promise.all(servers.map((each) => new Promise<void>((resolve) => each.close(() => resolve()))));
+      for (const each of servers) each.closeIdleConnections();
       // Past this, a client that keeps a request open is cut off: shutdown must finish.
-      const force = setTimeout(() => server.closeAllConnections(), config.requestTimeoutMs + databaseTimeoutMs + 1_000);
+      const force = setTimeout(() => {
+        for (const each of servers) each.closeAllConnections();
+      }, config.requestTimeoutMs + databaseTimeoutMs + 1_000);
       if (active > 0) await new Promise<void>((resolve) => (onIdle = resolve));
       await writer.drain();
       await lastSeen.close();
       // Sockets that answered their last request since close() began are idle now.
-      server.closeIdleConnections();
+      for (const each of servers) each.closeIdleConnections();
       await stopped;
       clearTimeout(force);
       log.info('monitor serve stopped', { url });
@@ -137,7 +181,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
   return {
     url,
-    port: address.port,
+    port: (server.address() as AddressInfo).port,
+    metricsUrl,
+    reloadTls,
     metrics,
     auth,
     get activeRequests() {
@@ -147,7 +193,36 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
 }
 
-function listenOn(server: Server, listen: { host: string; port: number }): Promise<void> {
+function urlOf(server: Server | HttpsServer, https: boolean): string {
+  const address = server.address() as AddressInfo;
+  return `${https ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+}
+
+function httpsServer(options: ServerOptions, tls: { certFile: string; keyFile: string }): HttpsServer {
+  const files = readTlsFiles(tls);
+  try {
+    return createHttpsServer({ ...options, ...files });
+  } catch (error) {
+    // Not PEM, or a key that does not belong to the certificate.
+    const message = `${tls.certFile} and ${tls.keyFile} are not a usable certificate and key (${(error as Error).message})`;
+    throw new ConfigError([{ key: 'server.tls', message, file: null, line: null }], { cause: error });
+  }
+}
+
+/** The PEM files of server.tls; a missing or unreadable one is a config problem (exit 2). */
+function readTlsFiles(tls: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
+  const read = (file: string, key: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new ConfigError([{ key, message: `cannot read ${file} (${code})`, file: null, line: null }], { cause: error });
+    }
+  };
+  return { cert: read(tls.certFile, 'server.tls.cert'), key: read(tls.keyFile, 'server.tls.key') };
+}
+
+function listenOn(server: Server | HttpsServer, listen: { host: string; port: number }, setting = 'server.listen'): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
@@ -155,7 +230,7 @@ function listenOn(server: Server, listen: { host: string; port: number }): Promi
       const reason = error.code === 'EADDRINUSE' ? 'address already in use' : error.code === 'EACCES' ? 'permission denied' : error.message;
       reject(
         new UnavailableError(`cannot listen on ${where}: ${reason}`, {
-          hint: 'choose another address with --listen HOST:PORT or server.listen in the config',
+          hint: setting === 'server.listen' ? 'choose another address with --listen HOST:PORT or server.listen in the config' : `choose another address in ${setting}`,
           cause: error,
         }),
       );

@@ -117,7 +117,8 @@ function renderHostGauges(hosts: HostSummary[]): string[] {
     lines.push(`# HELP ${gauge.name} ${gauge.help}`, `# TYPE ${gauge.name} gauge`);
     for (const host of hosts) {
       const value = gauge.value(host);
-      if (value !== null) lines.push(`${gauge.name}{host="${escapeLabel(host.hostName)}"} ${round(value)}`);
+      // Prometheus would take NaN or +Inf, but they only ever mean a bad row: leave the host's gauge out.
+      if (value !== null && Number.isFinite(value)) lines.push(`${gauge.name}{host="${escapeLabel(host.hostName)}"} ${round(value)}`);
     }
   }
   return lines;
@@ -127,6 +128,8 @@ function escapeLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
+/** Six decimals; large values as they are (value * 1e6 would overflow to Infinity near 1e303). */
 function round(value: number): number {
+  if (!Number.isFinite(value) || Math.abs(value) >= 1e9) return value;
   return Math.round(value * 1e6) / 1e6;
 }

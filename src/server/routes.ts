@@ -17,6 +17,7 @@ import { checkDeclaredSize, readBody } from './body.js';
 import { DatabaseStatus, isConflict, isUnavailable } from './database-status.js';
 import { HttpError } from './http-error.js';
 import { METRICS_CONTENT_TYPE, type ServerMetrics } from './metrics.js';
+import { requireReadToken } from './read-token.js';
 
 /** Seconds an agent is told to wait before retrying when the database is down. */
 const RETRY_AFTER_SECONDS = 5;
@@ -38,7 +39,16 @@ export interface RouteDeps {
   /** The latest host list for the gauges (cached by the caller), or null when the database did not answer. */
   hostGauges(): Promise<HostSummary[] | null>;
   closing(): boolean;
+  /** Paths this listener answers (server.metrics_listen splits them over two); default all. */
+  paths?: ReadonlySet<string>;
+  /** server.metrics_token: the bearer token /metrics requires, or null. */
+  metricsToken?: string | null;
 }
+
+/** The read endpoints, which server.metrics_listen moves to their own address. */
+export const READ_PATHS: readonly string[] = ['/metrics', '/healthz'];
+/** What the main listener keeps when they move (/healthz stays too: load balancers probe it there). */
+export const INGEST_PATHS: readonly string[] = [REPORTS_PATH, '/healthz'];
 
 const ROUTES: Record<string, string[]> = {
   [REPORTS_PATH]: ['POST'],
@@ -51,7 +61,7 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
     try {
       const path = (req.url ?? '/').split('?', 1)[0]!;
       const methods = ROUTES[path];
-      if (!methods) throw new HttpError(404, `no such endpoint: ${path.slice(0, 100)}`);
+      if (!methods || (deps.paths !== undefined && !deps.paths.has(path))) throw new HttpError(404, `no such endpoint: ${path.slice(0, 100)}`);
       if (!methods.includes(req.method ?? '')) {
         throw new HttpError(405, `${path} accepts ${methods.join(', ')}`, { headers: { allow: methods.join(', ') } });
       }
@@ -95,6 +105,7 @@ async function healthz(deps: RouteDeps, req: IncomingMessage, res: ServerRespons
 }
 
 async function metrics(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  requireReadToken(req.headers, deps.metricsToken ?? null);
   // Count this scrape before rendering so the numbers it shows include it, like every later scrape will.
   const status = 200;
   deps.metrics.countRequest(status);

@@ -2,27 +2,22 @@
 // runs never load mysql2, and MySQL runs never load better-sqlite3.
 
 import type { DatabaseConfig } from '../config/types.js';
-import { parseDatabaseUrl } from './database-url.js';
 import type { Store } from './store.js';
 
 export interface OpenStoreOptions {
-  /** Used when database.url is empty. */
-  defaultSqlitePath?: string;
   /**
    * 'auto' (default): SQLite applies pending migrations; MySQL creates the schema on first use and
    * throws SchemaVersionError when it is behind. 'never': no schema check (`monitor db migrate`).
    */
   migrate?: 'auto' | 'never';
-  /** Relative SQLite paths resolve against this; default process.cwd(). */
-  cwd?: string;
 }
 
 /**
- * `database.url` comes here already checked and made absolute by config loading (which names the
- * file and line of a bad one); what is left to fail is, e.g., an ssl-ca file that cannot be read.
+ * The target comes typed from config loading (src/database-target parses database.url once, and
+ * names the file and line of a bad one): the store never parses a URL.
  */
 export async function openStore(database: DatabaseConfig, options: OpenStoreOptions = {}): Promise<Store> {
-  const target = parseDatabaseUrl(database.url, { cwd: options.cwd ?? process.cwd(), defaultSqlitePath: options.defaultSqlitePath });
+  const { target } = database;
   const migrate = options.migrate ?? 'auto';
   if (target.kind === 'sqlite') {
     const { openSqliteStore } = await import('./sqlite/open.js');

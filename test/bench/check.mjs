@@ -30,6 +30,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { seedMysql, seedSqlite, SAMPLES_PER_HOST } from './check-seed.mjs';
 import { startStatementCounter } from './statement-counter.mjs';
+import { databaseConfig } from './database-config.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const args = process.argv.slice(2);
@@ -128,7 +129,7 @@ async function mysqlDatabase(label, hosts, end) {
   const name = `monitor_bench_check_${label}_${randomBytes(3).toString('hex')}`;
   databases.push(name);
   const url = `${mysqlBase}/${name}`;
-  const store = await openStore({ url, poolSize: 1, connectTimeoutMs: 5_000 });
+  const store = await openStore(databaseConfig(url, { poolSize: 1, connectTimeoutMs: 5_000 }));
   await store.close();
   const pools = [0, 1].map(() => mysql.createPool({ uri: url, connectionLimit: 1 }));
   const started = performance.now();
@@ -209,7 +210,7 @@ async function benchSqlite() {
   log('SQLite');
   const file = join(home, 'bench.db');
   const url = `sqlite:${file}`;
-  const store = await openStore({ url, poolSize: 1, connectTimeoutMs: 5_000 });
+  const store = await openStore(databaseConfig(url, { poolSize: 1, connectTimeoutMs: 5_000 }));
   await store.close();
   const Database = (await import('better-sqlite3')).default;
   const db = new Database(file);

@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
+import { databaseConfig, databaseTarget } from './database-config.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -22,15 +23,14 @@ const rowsPerGroup = option('rows', 1);
 const base = (process.env.MONITOR_BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
 
 const { openStore } = await import('../../dist/store/open-store.js');
-const { parseDatabaseUrl } = await import('../../dist/store/database-url.js');
 const { MysqlSampleWriter } = await import('../../dist/store/mysql/sample-writer.js');
 
 const database = `monitor_bench_paths_${randomBytes(4).toString('hex')}`;
 const url = `${base}/${database}`;
-const store = await openStore({ url, poolSize: 2, connectTimeoutMs: 5000 });
+const store = await openStore(databaseConfig(url, { poolSize: 2, connectTimeoutMs: 5000 }));
 const hostIds = [];
 for (let i = 0; i < groups; i++) hostIds.push((await store.addHost({ hostName: `bench-${i}`, keyHash: randomBytes(32).toString('hex'), description: null, createdAt: new Date() })).hostId);
-const target = parseDatabaseUrl(url, { cwd: process.cwd() });
+const target = databaseTarget(url);
 const paths = {
   script: new MysqlSampleWriter(target, { poolSize: 1, connectTimeoutMs: 5000 }),
   statements: new MysqlSampleWriter(target, { poolSize: 1, connectTimeoutMs: 5000 }, 30_000, true),

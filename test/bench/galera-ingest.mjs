@@ -24,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import { galeraUnavailableReason, startGaleraCluster } from '../support/galera-cluster.mjs';
+import { databaseConfig } from './database-config.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const args = process.argv.slice(2);
@@ -162,7 +163,7 @@ function startServe(databaseUrl) {
 }
 
 async function registerHosts(url) {
-  const store = await openStore({ url, poolSize: 2, connectTimeoutMs: 5000 });
+  const store = await openStore(databaseConfig(url, { poolSize: 2, connectTimeoutMs: 5000 }));
   try {
     const agents = [];
     for (let i = 0; i < connections; i++) {

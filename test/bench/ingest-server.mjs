@@ -5,6 +5,7 @@
 // acknowledged report committed) and exits 0.
 
 import { createServer } from 'node:http';
+import { databaseConfig } from './database-config.mjs';
 
 const [mode, databaseUrl] = process.argv.slice(2);
 const cpuSeconds = () => {
@@ -39,7 +40,7 @@ if (mode === 'bare') {
 } else if (mode === 'serve') {
   const { openStore } = await import('../../dist/store/open-store.js');
   const { startServer } = await import('../../dist/server/app.js');
-  const store = await openStore({ url: databaseUrl, poolSize: 8, connectTimeoutMs: 5000 }, { defaultSqlitePath: databaseUrl });
+  const store = await openStore(databaseConfig(databaseUrl, { poolSize: 8, connectTimeoutMs: 5000 }));
   const quiet = () => {};
   const log = {
     debug: quiet,

@@ -29,6 +29,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { databaseConfig } from './database-config.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const args = process.argv.slice(2);
@@ -324,7 +325,7 @@ async function sqliteDatabase() {
 
 /** Creates the schema and the hosts (their keys) before serve starts, as `monitor hosts add` would. */
 async function withHosts(database) {
-  const store = await openStore({ url: database.url, poolSize: 2, connectTimeoutMs: 5000 }, { defaultSqlitePath: database.url });
+  const store = await openStore(databaseConfig(database.url, { poolSize: 2, connectTimeoutMs: 5000 }));
   try {
     await store.migrate();
     return await prepareHosts(store, connections);

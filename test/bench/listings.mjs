@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { databaseConfig } from './database-config.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const args = process.argv.slice(2);
@@ -106,7 +107,7 @@ try {
   // MariaDB
   mysqlName = `monitor_bench_list_${randomBytes(3).toString('hex')}`;
   const url = `${mysqlBase}/${mysqlName}`;
-  const store = await openStore({ url, poolSize: 2, connectTimeoutMs: 5_000 });
+  const store = await openStore(databaseConfig(url, { poolSize: 2, connectTimeoutMs: 5_000 }));
   const mysql = (await import('mysql2/promise')).default;
   const connection = await mysql.createConnection(url);
   await seed(store, async (sql, rows) => {
@@ -118,7 +119,7 @@ try {
 
   // SQLite
   const file = join(home, 'bench.db');
-  const sqliteStore = await openStore({ url: `sqlite:${file}`, poolSize: 1, connectTimeoutMs: 5_000 });
+  const sqliteStore = await openStore(databaseConfig(`sqlite:${file}`, { poolSize: 1, connectTimeoutMs: 5_000 }));
   const Database = (await import('better-sqlite3')).default;
   const db = new Database(file);
   await seed(sqliteStore, async (sql, rows) => {

@@ -40,6 +40,7 @@ notify:
   email:
     host: 127.0.0.1
     port: ${smtp.port}
+    insecure: true
     from: monitor@example.com
     to: ops@example.com
     timeout: 3s

@@ -19,13 +19,13 @@ describe('examples/monitor.yaml', () => {
   it('loads without problems in an empty environment', async () => {
     const config = await loadExample();
     expect(config.file).toBe(EXAMPLE);
-    expect(config.database.url).toBe('mysql://monitor:@127.0.0.1:3306/monitor');
+    expect(config.database.target).toMatchObject({ kind: 'mysql', user: 'monitor', password: '', host: '127.0.0.1', database: 'monitor' });
     expect(config.agent.hostName).toBe('this-box');
     // Channels whose address comes from an unset variable are off; the command channel is on.
     expect(config.notify.webhooks).toEqual([]);
     expect(config.notify.slack).toBeNull();
     expect(config.notify.email).toBeNull();
-    expect(config.notify.commands).toEqual([{ run: 'logger -t monitor', timeoutMs: 30_000 }]);
+    expect(config.notify.commands).toEqual([{ run: 'logger -t monitor', timeoutMs: 30_000, env: { SYSLOG_TAG: 'monitor' } }]);
   });
 
   it('shows the hosts the docs talk about: stricter memory on db-server-03, storage-server-04 with a dataset check', async () => {
@@ -43,14 +43,14 @@ describe('examples/monitor.yaml', () => {
 
   it('turns the channels on from the environment', async () => {
     const config = await loadExample({
-      MONITOR_DB_PASSWORD: 'pw',
+      MONITOR_DATABASE_PASSWORD: 'pw',
       ALERT_WEBHOOK_URL: 'https://hooks.example.com/monitor',
       ALERT_WEBHOOK_TOKEN: 't0ken',
       SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x',
       SMTP_HOST: 'smtp.example.com',
       SMTP_PASSWORD: 'smtp-secret',
     });
-    expect(config.database.url).toBe('mysql://monitor:pw@127.0.0.1:3306/monitor');
+    expect(config.database.target).toMatchObject({ user: 'monitor', password: 'pw' });
     expect(config.notify.webhooks).toEqual([
       { url: 'https://hooks.example.com/monitor', headers: { Authorization: 'Bearer t0ken' }, timeoutMs: 10_000 },
     ]);
@@ -75,6 +75,7 @@ describe('examples/monitor.yaml', () => {
       top: Object.keys(data),
       database: keysOf(data.database),
       server: keysOf(data.server),
+      tls: keysOf(data.server!.tls),
       agent: keysOf(data.agent),
       alerting: keysOf(data.alerting),
       checkType: keysOf(data.check_types!.disk_space),

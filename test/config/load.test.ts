@@ -7,8 +7,16 @@ describe('defaults', () => {
   it('runs with built-in defaults when there is no file, under the XDG directories', () => {
     const config = defaultConfig({ ...options(), env: { XDG_DATA_HOME: '/data', XDG_STATE_HOME: '/state' } });
     expect(config.file).toBeNull();
-    expect(config.database).toEqual({ url: 'sqlite:/data/monitor/monitor.db', poolSize: 10, connectTimeoutMs: 5_000 });
-    expect(config.server).toEqual({ listen: { host: '0.0.0.0', port: 8080 }, url: null, maxBodyBytes: 1_048_576, requestTimeoutMs: 10_000 });
+    expect(config.database).toEqual({ target: { kind: 'sqlite', path: '/data/monitor/monitor.db' }, poolSize: 10, connectTimeoutMs: 5_000 });
+    expect(config.server).toEqual({
+      listen: { host: '0.0.0.0', port: 8080 },
+      url: null,
+      maxBodyBytes: 1_048_576,
+      requestTimeoutMs: 10_000,
+      tls: null,
+      metricsToken: null,
+      metricsListen: null,
+    });
     expect(config.agent).toEqual({
       hostName: 'this-box',
       hostKey: null,
@@ -19,6 +27,7 @@ describe('defaults', () => {
       spoolMaxAgeMs: 7 * 86_400_000,
       timeoutMs: 10_000,
       batchSize: 500,
+      caFile: null,
     });
     expect(config.alerting).toEqual({
       flapWindow: 21,
@@ -85,23 +94,32 @@ alerting: { lease_ttl: 1h, sample_max_age: 2.5m }
   });
 
   it('keeps mysql URLs, and makes SQLite paths absolute relative to the config file', () => {
-    expect(parse('database:\n  url: mysql://u:p@db:3306/monitor\n').database.url).toBe('mysql://u:p@db:3306/monitor');
-    expect(parse('database:\n  url: mariadb://u@db/monitor\n').database.url).toBe('mysql://u@db/monitor');
-    expect(parse('database:\n  url: sqlite:data/m.db\n').database.url).toBe('sqlite:/srv/monitor/data/m.db');
-    expect(parse('database:\n  url: sqlite:///var/lib/m.db\n').database.url).toBe('sqlite:/var/lib/m.db');
-    expect(parse('database:\n  url: ./m.db\n').database.url).toBe('sqlite:/srv/monitor/m.db');
-    expect(parse('database:\n  url: ~/m.db\n').database.url).toBe('sqlite:/home/ops/m.db');
-    expect(parse('database:\n  url: "sqlite::memory:"\n').database.url).toBe('sqlite::memory:');
+    expect(parse('database:\n  url: mysql://u:p@db:3306/monitor\n').database.target).toEqual({
+      kind: 'mysql',
+      host: 'db',
+      port: 3306,
+      user: 'u',
+      password: 'p',
+      database: 'monitor',
+      tls: null,
+    });
+    expect(parse('database:\n  url: mariadb://u@db/monitor\n').database.target).toMatchObject({ kind: 'mysql', user: 'u', password: '', port: 3306 });
+    const sqlite = (path: string) => ({ kind: 'sqlite', path });
+    expect(parse('database:\n  url: sqlite:data/m.db\n').database.target).toEqual(sqlite('/srv/monitor/data/m.db'));
+    expect(parse('database:\n  url: sqlite:///var/lib/m.db\n').database.target).toEqual(sqlite('/var/lib/m.db'));
+    expect(parse('database:\n  url: ./m.db\n').database.target).toEqual(sqlite('/srv/monitor/m.db'));
+    expect(parse('database:\n  url: ~/m.db\n').database.target).toEqual(sqlite('/home/ops/m.db'));
+    expect(parse('database:\n  url: "sqlite::memory:"\n').database.target).toEqual(sqlite(':memory:'));
   });
 
   it('resolves a relative ssl-ca of a mysql URL against the config file, and reports a bad TLS parameter at its line', () => {
-    expect(parse('database:\n  url: mysql://u:p@db:3306/monitor?ssl-ca=certs/ca.pem\n').database.url).toBe(
-      'mysql://u:p@db:3306/monitor?ssl-ca=%2Fsrv%2Fmonitor%2Fcerts%2Fca.pem',
+    expect(issuesOf(() => parse('database:\n  url: mysql://u:p@db:3306/monitor?ssl-ca=certs/ca.pem\n'))[0]!.message).toBe(
+      'ssl-ca: cannot read /srv/monitor/certs/ca.pem (ENOENT)',
     );
-    expect(parse('database:\n  url: mysql://u@db/monitor?ssl=true&ssl-ca=~/ca.pem\n').database.url).toBe(
-      'mysql://u@db/monitor?ssl=true&ssl-ca=%2Fhome%2Fops%2Fca.pem',
+    expect(issuesOf(() => parse('database:\n  url: mysql://u@db/monitor?ssl=true&ssl-ca=~/ca.pem\n'))[0]!.message).toBe(
+      'ssl-ca: cannot read /home/ops/ca.pem (ENOENT)',
     );
-    expect(parse('database:\n  url: mysql://u@db/monitor?ssl=no-verify\n').database.url).toBe('mysql://u@db/monitor?ssl=no-verify');
+    expect(parse('database:\n  url: mysql://u@db/monitor?ssl=no-verify\n').database.target).toMatchObject({ tls: { verify: false, ca: null } });
     expect(issuesOf(() => parse('# TLS\ndatabase:\n  url: mysql://u@db/monitor?sslmode=require\n'))).toEqual([
       {
         key: 'database.url',
@@ -309,7 +327,7 @@ hosts:
 `,
       { DB_PASSWORD: 's3cret', DC: 'fra1' },
     );
-    expect(config.database.url).toBe('mysql://monitor:s3cret@localhost:3306/monitor');
+    expect(config.database.target).toMatchObject({ user: 'monitor', password: 's3cret', host: 'localhost', database: 'monitor' });
     expect(config.hosts['web-01']!.description).toBe('web server in fra1');
   });
 
@@ -371,7 +389,7 @@ agent:
       MONITOR_HOST_KEY: 'env-key',
     });
     // A relative path from the environment is relative to where the command runs, not to the file.
-    expect(config.database.url).toBe('sqlite:/work/dir/data/override.db');
+    expect(config.database.target).toEqual({ kind: 'sqlite', path: '/work/dir/data/override.db' });
     expect(config.server.url).toBe('https://env-server:8443');
     expect(config.agent.hostName).toBe('env-name');
     expect(config.agent.hostKey).toBe('env-key');
@@ -380,7 +398,7 @@ agent:
 
   it('applies the environment overrides without any config file too', () => {
     const config = defaultConfig({ ...options(), env: { MONITOR_DATABASE_URL: 'mysql://root@127.0.0.1:3306/test' } });
-    expect(config.database.url).toBe('mysql://root@127.0.0.1:3306/test');
+    expect(config.database.target).toMatchObject({ kind: 'mysql', host: '127.0.0.1', user: 'root', database: 'test' });
   });
 
   it('reports a bad override by the variable that holds it', () => {

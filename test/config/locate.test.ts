@@ -96,7 +96,7 @@ describe('finding the config file', () => {
     const config = await loadConfig({ ...m.base(), hostname: 'box' });
     expect(config.file).toBeNull();
     expect(config.lineOf(['database'])).toBeNull();
-    expect(config.database.url).toBe(`sqlite:${join(m.home, '.local/share/monitor/monitor.db')}`);
+    expect(config.database.target).toEqual({ kind: 'sqlite', path: join(m.home, '.local/share/monitor/monitor.db') });
   });
 
   it('loads the file it finds and records its path', async () => {

@@ -77,7 +77,7 @@ hosts:
 
   it('rejects wrong shapes: a list for a section, a map for a number, a value for the whole file', () => {
     expect(issuesOf(() => parse('database:\n  - url\n'))).toEqual([
-      { key: 'database', message: "expected a map with keys url, pool_size, connect_timeout; got a list", file: FILE, line: 1 },
+      { key: 'database', message: "expected a map with keys url, password, password_file, pool_size, connect_timeout; got a list", file: FILE, line: 1 },
     ]);
     expect(issuesOf(() => parse('agent:\n  batch_size:\n    a: 1\n'))).toEqual([
       { key: 'agent.batch_size', message: 'expected a whole number, got a map', file: FILE, line: 2 },
@@ -165,7 +165,7 @@ hosts:
 `),
     );
     expect(issues.map((issue) => [issue.key, issue.line, issue.message])).toEqual([
-      ['notify.webhook[0].url', 3, "expected an http(s) URL like http://monitor.example.com:8080, got 'not a url'"],
+      ['notify.webhook[0].url', 3, "expected an http(s) URL like http://monitor.example.com:8080, got '***'"],
       ['notify.webhook[1]', 4, "missing required key 'url'"],
       ['notify.webhook[1].headers.Bad Header', 4, "'Bad Header' is not a valid HTTP header name"],
       ['notify.slack', 5, "missing required key 'webhook_url'"],

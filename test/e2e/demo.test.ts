@@ -10,6 +10,7 @@ import { ANSI_ESCAPE, BIN, isolatedEnv, runCli, spawnCli } from '../support/cli.
 import { openStore } from '../../src/store/open-store.js';
 import { describeMysql } from '../support/mysql.js';
 import { useTempDir } from '../support/temp-dir.js';
+import { databaseConfig } from '../support/database-config.js';
 
 const STORY = [
   "🚨 NEW ALERT #1: Memory Usage - Host 'db-server-03' memory usage critical: 88%",
@@ -113,7 +114,7 @@ describe('monitor demo on a fresh machine', () => {
 
 /** Hosts (with their newest metrics and open alert counts) and alerts: what the demo must not touch. */
 async function contents(url: string): Promise<{ hosts: unknown[]; alerts: unknown[] }> {
-  const store = await openStore({ url, poolSize: 1, connectTimeoutMs: 5000 });
+  const store = await openStore(databaseConfig(url, { poolSize: 1, connectTimeoutMs: 5000 }));
   try {
     return { hosts: await store.listHosts(), alerts: await store.listAlerts({ status: 'all', limit: 0 }) };
   } finally {

@@ -27,6 +27,7 @@ import { listenOnLoopback } from '../support/network.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { startGaleraCluster, type GaleraCluster } from '../support/galera-cluster.mjs';
 import { describeGalera, formatStatuses, runLoad, startServe, storedReports, uniqueDatabase, type AgentHost, type ServeProcess, type StatusLog } from './support.js';
+import { databaseConfig } from '../support/database-config.js';
 
 const report = (line: string): void => void process.stdout.write(`  [galera] ${line}\n`);
 
@@ -47,7 +48,7 @@ describeGalera('scale-out on a 3-node Galera cluster', () => {
 
   /** A migrated database with `count` hosts and their keys, made through node 1. */
   async function fleet(database: string, count: number): Promise<AgentHost[]> {
-    const store = await openStore({ url: cluster.nodes[0]!.url(database), poolSize: 2, connectTimeoutMs: 5_000 });
+    const store = await openStore(databaseConfig(cluster.nodes[0]!.url(database), { poolSize: 2, connectTimeoutMs: 5_000 }));
     try {
       const hosts: AgentHost[] = [];
       for (let i = 0; i < count; i++) {
@@ -273,7 +274,7 @@ describeGalera('scale-out on a 3-node Galera cluster', () => {
     let failures = 0;
     // In-process (what `db migrate` runs: open without migrating, then migrate), so 30 rounds fit.
     const migrate = async (node: number, database: string): Promise<void> => {
-      const store = await openStore({ url: cluster.nodes[node]!.url(database), poolSize: 2, connectTimeoutMs: 5_000 }, { migrate: 'never' });
+      const store = await openStore(databaseConfig(cluster.nodes[node]!.url(database), { poolSize: 2, connectTimeoutMs: 5_000 }), { migrate: 'never' });
       try {
         await store.migrate();
       } finally {
@@ -309,7 +310,7 @@ describeGalera('scale-out on a 3-node Galera cluster', () => {
     const node = cluster.nodes[0]!;
     await node.admin('SET GLOBAL wsrep_max_ws_rows = 8000');
     try {
-      store = await openStore({ url: node.url(database), poolSize: 2, connectTimeoutMs: 5_000 });
+      store = await openStore(databaseConfig(node.url(database), { poolSize: 2, connectTimeoutMs: 5_000 }));
       const found = await store.findHostByName(host!.name);
       const start = Date.now() - 30 * 86_400_000;
       for (let part = 0; part < 4; part++) {

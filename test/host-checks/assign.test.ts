@@ -11,6 +11,7 @@ import { assignCheck, type AssignRequest } from '../../src/host-checks/assign.js
 import { openStore } from '../../src/store/open-store.js';
 import { useCleanups } from '../support/cleanups.js';
 import { useTempDir } from '../support/temp-dir.js';
+import { databaseConfig } from '../support/database-config.js';
 
 const dir = useTempDir('monitor-assign-');
 const defer = useCleanups();
@@ -21,7 +22,7 @@ async function setUp() {
   const file = join(dir.path, 'monitor.yaml');
   await writeFile(file, YAML);
   const options = { env: {}, cwd: dir.path, homedir: dir.path, hostname: 'here' };
-  const store = await openStore({ url: `sqlite:${join(dir.path, 'monitor.db')}`, poolSize: 1, connectTimeoutMs: 2000 });
+  const store = await openStore(databaseConfig(`sqlite:${join(dir.path, 'monitor.db')}`, { poolSize: 1, connectTimeoutMs: 2000 }));
   defer(() => store.close());
   await store.addHost({ hostName: 'web-01', keyHash: 'x'.repeat(64), description: null, createdAt: new Date() });
   const reloadConfig = async () => parseConfig(await readFile(file, 'utf8'), file, options);

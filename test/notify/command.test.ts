@@ -30,9 +30,10 @@ describe('command notifier', () => {
       {
         run: `cat > "$DIR/stdin.json"; printf '%s\\n' "$MONITOR_EVENT" "$MONITOR_HOST" "$MONITOR_CHECK" "$MONITOR_SEVERITY" "$MONITOR_MESSAGE" > "$DIR/env.txt"`,
         timeoutMs: 5000,
+        env: { DIR: dir },
       },
       'command:0',
-      { env: { ...process.env, DIR: dir } },
+      { env: process.env },
     );
 
     await notifier.send(samplePayload());
@@ -51,9 +52,9 @@ describe('command notifier', () => {
 
   it('sets MONITOR_SEVERITY empty for events without a severity', async () => {
     const notifier = createCommandNotifier(
-      { run: `printf '[%s]' "$MONITOR_SEVERITY" > "$DIR/severity.txt"`, timeoutMs: 5000 },
+      { run: `printf '[%s]' "$MONITOR_SEVERITY" > "$DIR/severity.txt"`, timeoutMs: 5000, env: { DIR: dir } },
       'command:0',
-      { env: { ...process.env, DIR: dir } },
+      { env: process.env },
     );
 
     await notifier.send(samplePayload({ event: 'flapping', severity: null }));
@@ -63,7 +64,7 @@ describe('command notifier', () => {
 
   it('fails with the exit code and the last line of stderr when the command exits non-zero', async () => {
     const notifier = createCommandNotifier(
-      { run: `echo 'starting' >&2; echo 'pager API said: quota exceeded' >&2; exit 3`, timeoutMs: 5000 },
+      { run: `echo 'starting' >&2; echo 'pager API said: quota exceeded' >&2; exit 3`, timeoutMs: 5000, env: { DIR: dir } },
       'command:1',
     );
 
@@ -74,15 +75,15 @@ describe('command notifier', () => {
   });
 
   it('delivers when the command exits 0 without reading a large payload from stdin', async () => {
-    const notifier = createCommandNotifier({ run: 'exit 0', timeoutMs: 5000 }, 'command:0');
+    const notifier = createCommandNotifier({ run: 'exit 0', timeoutMs: 5000, env: { DIR: dir } }, 'command:0');
     await expect(notifier.send(samplePayload({ message: 'x'.repeat(200_000) }))).resolves.toBeUndefined();
   });
 
   it('kills a command that outlives timeoutMs, with what it started, and fails', async () => {
     const notifier = createCommandNotifier(
-      { run: `sleep 30 & echo $! > "$DIR/child.pid"; wait`, timeoutMs: 400 },
+      { run: `sleep 30 & echo $! > "$DIR/child.pid"; wait`, timeoutMs: 400, env: { DIR: dir } },
       'command:0',
-      { env: { ...process.env, DIR: dir } },
+      { env: process.env },
     );
 
     const started = Date.now();
@@ -96,15 +97,15 @@ describe('command notifier', () => {
   });
 
   it('reports the signal when the command is killed by one', async () => {
-    const notifier = createCommandNotifier({ run: 'kill -TERM $$', timeoutMs: 5000 }, 'command:0');
+    const notifier = createCommandNotifier({ run: 'kill -TERM $$', timeoutMs: 5000, env: { DIR: dir } }, 'command:0');
     await expect(notifier.send(samplePayload())).rejects.toThrow('command:0 was killed by SIGTERM');
   });
 
   it('does not wait for a background process the command leaves running', async () => {
     const notifier = createCommandNotifier(
-      { run: `sleep 30 & echo $! > "$DIR/bg.pid"; exit 0`, timeoutMs: 10_000 },
+      { run: `sleep 30 & echo $! > "$DIR/bg.pid"; exit 0`, timeoutMs: 10_000, env: { DIR: dir } },
       'command:0',
-      { env: { ...process.env, DIR: dir } },
+      { env: process.env },
     );
 
     const started = Date.now();
@@ -115,7 +116,40 @@ describe('command notifier', () => {
   });
 
   it('fails when the command cannot be found', async () => {
-    const notifier = createCommandNotifier({ run: 'no-such-notifier-command-xyz', timeoutMs: 5000 }, 'command:0');
+    const notifier = createCommandNotifier({ run: 'no-such-notifier-command-xyz', timeoutMs: 5000, env: { DIR: dir } }, 'command:0');
     await expect(notifier.send(samplePayload())).rejects.toThrow(/command:0 exited with code 127: .*not found/);
+  });
+
+  it("runs with a minimal environment: PATH, LANG, HOME, the MONITOR_* event variables and the config's env, nothing else", async () => {
+    const notifier = createCommandNotifier(
+      { run: 'env > "$DIR/env.txt"', timeoutMs: 5000, env: { DIR: dir, PAGER_ROUTE: 'db-team' } },
+      'command:0',
+      {
+        env: {
+          PATH: process.env.PATH,
+          LANG: 'C.UTF-8',
+          HOME: '/home/monitor',
+          MONITOR_DATABASE_PASSWORD: 'db-canary-1',
+          MONITOR_DB_PASSWORD: 'db-canary-2',
+          MONITOR_HOST_KEY: 'key-canary-3',
+          AWS_SECRET_ACCESS_KEY: 'aws-canary-4',
+        },
+      },
+    );
+
+    await notifier.send(samplePayload());
+
+    const text = await readFile(join(dir, 'env.txt'), 'utf8');
+    expect(text).not.toMatch(/canary/);
+    const names = text
+      .split('\n')
+      .map((line) => line.split('=')[0]!)
+      // sh itself sets these.
+      .filter((name) => name !== '' && !['PWD', 'SHLVL', 'OLDPWD', '_'].includes(name));
+    expect(names.sort()).toEqual(
+      ['DIR', 'HOME', 'LANG', 'MONITOR_CHECK', 'MONITOR_EVENT', 'MONITOR_HOST', 'MONITOR_MESSAGE', 'MONITOR_SEVERITY', 'PAGER_ROUTE', 'PATH'].sort(),
+    );
+    expect(text).toContain('HOME=/home/monitor\n');
+    expect(text).toContain('PAGER_ROUTE=db-team\n');
   });
 });

@@ -19,6 +19,8 @@ function emailConfig(port: number, overrides: Partial<EmailConfig> = {}): EmailC
     host: '127.0.0.1',
     port,
     secure: false,
+    // The fixture is a plaintext local relay (no STARTTLS), which only insecure: true may use.
+    insecure: true,
     user: null,
     password: null,
     from: 'monitor@example.com',
@@ -29,6 +31,26 @@ function emailConfig(port: number, overrides: Partial<EmailConfig> = {}): EmailC
 }
 
 describe('email notifier', () => {
+  it('requires STARTTLS without secure or insecure: a server that withholds it never receives the password, nor the mail', async () => {
+    smtp = await startSmtp({ auth: { user: 'monitor', pass: 'smtp-canary-4711' } });
+    const notifier = createEmailNotifier(emailConfig(smtp.port, { insecure: false, user: 'monitor', password: 'smtp-canary-4711' }));
+
+    const error = await notifier.send(samplePayload()).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as Error).message).toMatch(/STARTTLS is required unless notify\.email\.secure or notify\.email\.insecure is set/);
+    expect((error as Error).message).not.toContain('smtp-canary-4711');
+    expect(smtp.auths).toEqual([]);
+    expect(smtp.messages).toEqual([]);
+  });
+
+  it('with insecure: true logs in over plaintext (the old behaviour, now explicit)', async () => {
+    smtp = await startSmtp({ auth: { user: 'monitor', pass: 'hunter2' } });
+    await createEmailNotifier(emailConfig(smtp.port, { insecure: true, user: 'monitor', password: 'hunter2' })).send(samplePayload());
+    expect(smtp.auths).toEqual([{ user: 'monitor', pass: 'hunter2' }]);
+    expect(smtp.messages).toHaveLength(1);
+  });
+
   it('sends one mail to every recipient with the console line as subject and the fields in the body', async () => {
     smtp = await startSmtp();
     const notifier = createEmailNotifier(emailConfig(smtp.port));

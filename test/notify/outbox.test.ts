@@ -15,6 +15,7 @@ import { startEndpoint, type HttpEndpoint } from './fixtures/http-endpoint.js';
 import { samplePayload } from './fixtures/payload.js';
 import { startSmtp, type SmtpEndpoint } from './fixtures/smtp.js';
 import { memoryLog } from '../support/memory-log.js';
+import { databaseConfig } from '../support/database-config.js';
 
 let dir: string;
 let store: Store;
@@ -24,10 +25,7 @@ const cleanups: (() => Promise<void>)[] = [];
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'monitor-outbox-'));
-  store = await openStore(
-    { url: `sqlite:${join(dir, 'monitor.db')}`, poolSize: 1, connectTimeoutMs: 2000 },
-    { defaultSqlitePath: join(dir, 'default.db') },
-  );
+  store = await openStore(databaseConfig(`sqlite:${join(dir, 'monitor.db')}`, { poolSize: 1 }));
   clock = new Date('2025-03-01T10:00:00.000Z');
 });
 
@@ -81,6 +79,7 @@ describe('notification outbox', () => {
           host: '127.0.0.1',
           port: smtp.port,
           secure: false,
+          insecure: true,
           user: null,
           password: null,
           from: 'monitor@example.com',

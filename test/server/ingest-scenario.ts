@@ -23,6 +23,9 @@ export const serverConfig = (overrides: Partial<ServerConfig> = {}): ServerConfi
   url: null,
   maxBodyBytes: 1024 * 1024,
   requestTimeoutMs: 2_000,
+  tls: null,
+  metricsToken: null,
+  metricsListen: null,
   ...overrides,
 });
 

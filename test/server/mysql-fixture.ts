@@ -6,6 +6,7 @@ import mysql from 'mysql2/promise';
 import { openStore } from '../../src/store/open-store.js';
 import { mysqlTestDatabase, type MysqlTestDatabase } from '../support/mysql.js';
 import type { IngestFixture } from './ingest-scenario.js';
+import { databaseConfig } from '../support/database-config.js';
 
 export interface MysqlFixture extends IngestFixture {
   database: MysqlTestDatabase;
@@ -17,9 +18,9 @@ export async function mysqlFixture(label: string, storeUrl?: (databaseUrl: strin
   const database = await mysqlTestDatabase(label);
   if (!database) return null;
   // Create the schema directly; the store under test may go through a proxy.
-  const setup = await openStore({ url: database.url, poolSize: 1, connectTimeoutMs: 2_000 });
+  const setup = await openStore(databaseConfig(database.url, { poolSize: 1, connectTimeoutMs: 2_000 }));
   await setup.close();
-  const store = await openStore({ url: storeUrl ? storeUrl(database.url) : database.url, poolSize: 4, connectTimeoutMs: 2_000 });
+  const store = await openStore(databaseConfig(storeUrl ? storeUrl(database.url) : database.url, { poolSize: 4, connectTimeoutMs: 2_000 }));
   const sql = await mysql.createConnection(database.url);
   const query = async <T>(text: string, params: unknown[] = []): Promise<T[]> => (await sql.query(text, params))[0] as T[];
   return {

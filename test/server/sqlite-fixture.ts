@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/open-store.js';
 import type { IngestFixture } from './ingest-scenario.js';
+import { databaseConfig } from '../support/database-config.js';
 
 export async function sqliteFixture(): Promise<IngestFixture & { file: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'monitor-server-test-'));
   const file = join(dir, 'monitor.db');
-  const store = await openStore({ url: `sqlite:${file}`, poolSize: 1, connectTimeoutMs: 2_000 }, { defaultSqlitePath: file });
+  const store = await openStore(databaseConfig(`sqlite:${file}`, { poolSize: 1 }));
   return {
     file,
     store,

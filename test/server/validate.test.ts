@@ -64,6 +64,7 @@ describe('report body validation', () => {
     ['a number sent as a string', { ...good, mem_pct: '50' }, 'mem_pct: must be a number from 0 to 100, got "50"'],
     ['a number too large for a double', JSON.parse('{"host_name":"a","collected_at":"2025-03-10T11:00:00Z","load_1":1e400}'), 'load_1: must be a number of 0 or more, got a number too large'],
     ['a negative load', { ...good, load_1: -1 }, 'load_1: must be a number of 0 or more'],
+    ['an absurd load that is still a finite double', { ...good, load_1: 1e308 }, 'load_1: must be at most 1000000, got 1e+308'],
     ['an unknown field', { ...good, cpu: 5 }, 'cpu: unknown field'],
     ['a __proto__ key', JSON.parse('{"host_name":"a","collected_at":"2025-03-10T11:00:00Z","cpu_pct":1,"__proto__":{"x":1}}'), '__proto__: unknown field'],
     ['a time without a zone', { ...good, collected_at: '2025-03-10T11:00:00' }, 'collected_at: must be an ISO-8601 time with a zone'],

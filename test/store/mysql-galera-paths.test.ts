@@ -6,7 +6,7 @@
 
 import mysql from 'mysql2/promise';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { parseDatabaseUrl } from '../../src/store/database-url.js';
+import { parseDatabaseUrl } from '../../src/database-target/parse-url.js';
 import type { MysqlTarget } from '../../src/store/mysql/errors.js';
 import { openMysqlStore } from '../../src/store/mysql/open.js';
 import type { MysqlStore } from '../../src/store/mysql/mysql-store.js';
@@ -28,8 +28,8 @@ describeMysql('MySQL adapter paths for Galera, on a plain server', (db) => {
 
   beforeEach(async () => {
     const { url } = await db.fresh('paths');
-    const parsed = parseDatabaseUrl(url, { cwd: process.cwd() });
-    if (parsed.kind !== 'mysql') throw new Error('not a MySQL url');
+    const parsed = parseDatabaseUrl(url, { baseDir: process.cwd(), homedir: process.cwd() });
+    if ('error' in parsed || parsed.kind !== 'mysql') throw new Error('not a MySQL url');
     target = parsed;
     // A short lock wait, so the test below waits one second, not fifty.
     store = await openMysqlStore(target, { poolSize: 2, connectTimeoutMs: 2000, migrate: 'auto', sessionSql: ['SET SESSION innodb_lock_wait_timeout = 1'] });

@@ -5,7 +5,7 @@
 import mysql from 'mysql2/promise';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { UnavailableError } from '../../src/errors.js';
-import { parseDatabaseUrl } from '../../src/store/database-url.js';
+import { databaseConfig } from '../support/database-config.js';
 import { openMysqlStore } from '../../src/store/mysql/open.js';
 import { MysqlSampleWriter } from '../../src/store/mysql/sample-writer.js';
 import type { MysqlStore } from '../../src/store/mysql/mysql-store.js';
@@ -28,7 +28,7 @@ describeMysql('MySQL group commit (insertSampleGroups)', (db) => {
 
   beforeEach(async () => {
     const { url } = await db.fresh('groups');
-    const target = parseDatabaseUrl(url, { cwd: process.cwd() });
+    const { target } = databaseConfig(url);
     if (target.kind !== 'mysql') throw new Error('not a MySQL url');
     // A session time zone far from UTC, as in the store contract: times must not shift.
     store = await openMysqlStore(target, { poolSize: 2, connectTimeoutMs: 2000, migrate: 'auto', sessionSql: ["SET time_zone = '+05:00'"] });
@@ -152,7 +152,7 @@ describeMysql('MySQL group commit (insertSampleGroups)', (db) => {
 describeMysql('MySQL group commit when the server stops answering', (db) => {
   it('gives up the stalled connection after the write timeout, then writes on a fresh one', async () => {
     const { url } = await db.fresh('stalled');
-    const target = parseDatabaseUrl(url, { cwd: process.cwd() });
+    const { target } = databaseConfig(url);
     if (target.kind !== 'mysql') throw new Error('not a MySQL url');
     const store = await openMysqlStore(target, { poolSize: 1, connectTimeoutMs: 2000, migrate: 'auto' });
     const proxy = await startTcpProxy({ host: target.host, port: target.port });

@@ -12,8 +12,9 @@ import { runCli } from '../support/cli.js';
 import { newSample } from '../support/samples.js';
 import { useTempDir } from '../support/temp-dir.js';
 import { describeThrowawayMariadb, startThrowawayMariadb, type ThrowawayMariadb } from '../support/tls-mariadb.js';
+import { databaseConfig } from '../support/database-config.js';
 
-const open = (url: string): Promise<Store> => openStore({ url, poolSize: 2, connectTimeoutMs: 5000 });
+const open = (url: string): Promise<Store> => openStore(databaseConfig(url));
 
 async function openFailure(url: string): Promise<UnavailableError> {
   const error = await open(url).then(

@@ -1,7 +1,6 @@
 import mysql from 'mysql2/promise';
 import { expect, it } from 'vitest';
 import { RetryableTransactionError, UnavailableError } from '../../src/errors.js';
-import { parseDatabaseUrl } from '../../src/store/database-url.js';
 import { SchemaVersionError } from '../../src/store/migrations.js';
 import { openMysqlStore } from '../../src/store/mysql/open.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -12,12 +11,13 @@ import type { Store } from '../../src/store/store.js';
 import { describeMysql, type MysqlSuiteDatabase } from '../support/mysql.js';
 import { storeContract, type StoreFixture } from './contract.js';
 import { T0, at, keyHash } from './contract/helpers.js';
+import { databaseConfig } from '../support/database-config.js';
 
 // The store under test runs with a session time zone far from UTC: DATETIME values must not shift.
 const SESSION_SQL = ["SET time_zone = '+05:00'"];
 
 async function openTestStore(url: string, migrate: 'auto' | 'never'): Promise<SqlStore> {
-  const target = parseDatabaseUrl(url, { cwd: process.cwd() });
+  const { target } = databaseConfig(url);
   if (target.kind !== 'mysql') throw new Error('not a MySQL url');
   return openMysqlStore(target, { poolSize: 4, connectTimeoutMs: 2000, migrate, sessionSql: SESSION_SQL });
 }
@@ -51,7 +51,7 @@ async function mysqlFixture(db: MysqlSuiteDatabase, options: { migrate: 'auto' |
   };
 }
 
-const database = (url: string, connectTimeoutMs = 2000) => ({ url, poolSize: 2, connectTimeoutMs });
+const database = (url: string, connectTimeoutMs = 2000) => databaseConfig(url, { connectTimeoutMs });
 
 // Needs no MySQL server at all, so it runs where the suites below are skipped too.
 it('reports a MySQL server that is not listening as unavailable, naming host:port, within seconds', async () => {

@@ -8,8 +8,9 @@ import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { makeTempDir, removeTempDir, useTempDir } from '../support/temp-dir.js';
 import { storeContract, type StoreFixture } from './contract.js';
+import { databaseConfig } from '../support/database-config.js';
 
-const database = (url: string) => ({ url, poolSize: 1, connectTimeoutMs: 2000 });
+const database = (url: string, cwd?: string) => databaseConfig(url, { poolSize: 1, ...(cwd ? { cwd } : {}) });
 
 async function sqliteFixture(options: { migrate: 'auto' | 'never' }): Promise<StoreFixture> {
   const dir = await makeTempDir('monitor-store-sqlite-');
@@ -46,8 +47,8 @@ storeContract('SQLite', sqliteFixture);
 describe('SQLite store', () => {
   const tmp = useTempDir('monitor-store-sqlite-');
   const opened: Store[] = [];
-  const open = async (url: string, options: Parameters<typeof openStore>[1] = {}) => {
-    const store = await openStore(database(url), options);
+  const open = async (url: string, options: Parameters<typeof openStore>[1] & { cwd?: string } = {}) => {
+    const store = await openStore(database(url, options.cwd), options);
     opened.push(store);
     return store;
   };
@@ -76,11 +77,6 @@ describe('SQLite store', () => {
     const bare = await open('bare.sqlite', { cwd: tmp.path });
     expect(bare.location).toBe(join(tmp.path, 'bare.sqlite'));
     expect(await bare.listCheckTypes()).toHaveLength(6);
-  });
-
-  it('uses the default path when database.url is empty', async () => {
-    const store = await open('', { defaultSqlitePath: join(tmp.path, 'xdg', 'monitor.db') });
-    expect(store.location).toBe(join(tmp.path, 'xdg', 'monitor.db'));
   });
 
   it('runs in memory with sqlite::memory:', async () => {

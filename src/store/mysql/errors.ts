@@ -5,24 +5,8 @@
 import { DuplicateOpenAlertError, MonitorError, NodeNotReadyError, RetryableTransactionError, UnavailableError } from '../../errors.js';
 import { DuplicateKeyError } from '../sql/errors.js';
 
-export interface MysqlTarget {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-  /** TLS for the connection (`?ssl=…` / `?ssl-ca=…` in the URL); absent or null: plain TCP. */
-  tls?: MysqlTls | null;
-}
-
-export interface MysqlTls {
-  /** Check the server's certificate chain and name (false: encrypt without checking, `ssl=no-verify`). */
-  verify: boolean;
-  /** PEM text of the CA to trust instead of the system's (`ssl-ca=PATH`), or null. */
-  ca: string | null;
-  /** Where `ca` was read from, for messages. */
-  caPath: string | null;
-}
+import type { MysqlTarget } from '../../database-target/types.js';
+export type { MysqlTarget, MysqlTls } from '../../database-target/types.js';
 
 interface MysqlErrorLike extends Error {
   code?: string;

@@ -2,7 +2,7 @@
 
 import mysql from 'mysql2/promise';
 import { UnavailableError } from '../../errors.js';
-import { mysqlLocation } from '../database-url.js';
+import { mysqlLocation } from '../../database-target/parse-url.js';
 import { loadMigrations, schemaBehindError, schemaStatus } from '../migrations.js';
 import { createMysqlPool, MysqlDriver, type MysqlPoolOptions } from './connection.js';
 import { describeTarget, type MysqlTarget, toStoreError } from './errors.js';

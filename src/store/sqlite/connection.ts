@@ -1,10 +1,10 @@
 // One better-sqlite3 connection per store: WAL (readers never wait for the writer), a 5 s busy
 // timeout for other processes holding the write lock, prepared statements cached by text.
 
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { UnavailableError } from '../../errors.js';
+import { createPrivateFileSync, makePrivateDirSync } from '../../fs/private-dir.js';
 import type { RunResult, SqlDriver, SqlValue } from '../sql/driver.js';
 import { toStoreError } from './errors.js';
 import { Mutex } from '../mutex.js';
@@ -123,12 +123,24 @@ export class SqliteDriver implements SqlDriver {
 export function openSqliteDriver(path: string): SqliteDriver {
   if (path !== ':memory:') {
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      makePrivateDirSync(dirname(path));
     } catch (error) {
       throw new UnavailableError(`cannot create the directory for the SQLite database ${path}`, {
         hint: 'check the path and its permissions in database.url / MONITOR_DATABASE_URL',
         cause: error,
       });
+    }
+    try {
+      createPrivateFileSync(path);
+    } catch (error) {
+      // EISDIR and friends are explained by the open below; only a refused creation stops here.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EROFS') {
+        throw new UnavailableError(`cannot create the SQLite database ${path}`, {
+          hint: 'check the path and its permissions in database.url / MONITOR_DATABASE_URL',
+          cause: error,
+        });
+      }
     }
   }
   let db: Database.Database | undefined;

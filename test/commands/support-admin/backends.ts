@@ -15,6 +15,7 @@ import { runCli, type CliOptions, type CliResult } from '../../support/cli.js';
 import { describeMysql, MYSQL_SERVER_URL, type MysqlSuiteDatabase } from '../../support/mysql.js';
 import { freshPerTest } from '../../support/temp-dir.js';
 import { mysqlRows, sqliteRows, type SqlParam } from '../../support/raw-sql.js';
+import { databaseConfig } from '../../support/database-config.js';
 
 export type { SqlParam } from '../../support/raw-sql.js';
 
@@ -75,7 +76,7 @@ async function mysqlBackend(home: string, database: { name: string; url: string 
 }
 
 async function withOpenStore<T>(url: string, body: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ url, poolSize: 1, connectTimeoutMs: 5_000 });
+  const store = await openStore(databaseConfig(url, { poolSize: 1 }));
   try {
     return await body(store);
   } finally {

@@ -13,6 +13,7 @@ import { runCli, spawnCli, type CliOptions, type CliResult } from '../../support
 import { describeMysql, type MysqlSuiteDatabase } from '../../support/mysql.js';
 import { freshPerTest } from '../../support/temp-dir.js';
 import { mysqlRows, sqliteRows, type SqlParam } from '../../support/raw-sql.js';
+import { databaseConfig } from '../../support/database-config.js';
 
 export type { SqlParam } from '../../support/raw-sql.js';
 
@@ -49,7 +50,7 @@ function makeBackend(kind: 'sqlite' | 'mysql', home: string, url: string): Check
     spawn: (argv, options = {}) => spawnCli(argv, { ...options, home, env: { ...env, ...options.env } }),
     sql: async <T>(text: string, params: SqlParam[] = []): Promise<T[]> =>
       kind === 'sqlite' ? sqliteRows<T>(sqliteFile, text, params) : mysqlRows<T>(url, text, params),
-    openStore: () => openStore({ url, poolSize: 4, connectTimeoutMs: 5_000 }),
+    openStore: () => openStore(databaseConfig(url, { poolSize: 4 })),
   };
 }
 

@@ -53,7 +53,7 @@ export async function startFleet(backend: CheckBackend, start: Date = T0): Promi
     store ??= await backend.openStore();
     server ??= await startServer({
       store,
-      config: { listen: { host: '127.0.0.1', port: 0 }, url: null, maxBodyBytes: 1024 * 1024, requestTimeoutMs: 5_000 },
+      config: { listen: { host: '127.0.0.1', port: 0 }, url: null, maxBodyBytes: 1024 * 1024, requestTimeoutMs: 5_000, tls: null, metricsToken: null, metricsListen: null },
       log: silentLog,
       clock,
       listen: { host: '127.0.0.1', port: 0 },

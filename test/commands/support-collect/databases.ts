@@ -14,6 +14,7 @@ import { openStore } from '../../../src/store/open-store.js';
 import type { Store } from '../../../src/store/store.js';
 import { mysqlTestDatabase } from '../../support/mysql.js';
 import { silentLog } from '../../support/quiet.js';
+import { databaseConfig } from '../../support/database-config.js';
 
 export { silentLog };
 
@@ -118,13 +119,13 @@ export interface ServeFixture {
 
 /** `monitor serve`'s server on a real socket over `db`, with `hostName` registered. */
 export async function serveOn(db: TestDatabase, hostName: string): Promise<ServeFixture> {
-  const store = await openStore({ url: db.url, poolSize: 4, connectTimeoutMs: 2_000 });
+  const store = await openStore(databaseConfig(db.url, { poolSize: 4, connectTimeoutMs: 2_000 }));
   const hostKey = generateHostKey();
   await store.addHost({ hostName, keyHash: hashHostKey(hostKey), description: null, createdAt: new Date() });
   const server = await startServer({
     store,
     log: silentLog,
-    config: { listen: { host: '127.0.0.1', port: 0 }, url: null, maxBodyBytes: 1024 * 1024, requestTimeoutMs: 10_000 },
+    config: { listen: { host: '127.0.0.1', port: 0 }, url: null, maxBodyBytes: 1024 * 1024, requestTimeoutMs: 10_000, tls: null, metricsToken: null, metricsListen: null },
   });
   return {
     url: server.url,
