@@ -35,7 +35,7 @@ describe('assignCheck', () => {
   it('edits the host layer keeping comments, syncs it, and returns the effective params', async () => {
     const { file, store, deps } = await setUp();
     const outcome = await assignCheck(deps, request({ set: [['crit', 85]] }));
-    expect(outcome).toEqual({ enabled: true, overrides: { warn: 70, crit: 85 }, params: { metric: 'disk', warn: 70, crit: 85, for: '0s' }, hostRegistered: true });
+    expect(outcome).toEqual({ enabled: true, overrides: { warn: 70, crit: 85 }, params: { metric: 'disk', warn: 70, crit: 85, for: '0s' }, hostRegistered: true, closed: [] });
     const text = await readFile(file, 'utf8');
     expect(text).toContain('# the team keeps its thresholds here');
     expect(text).toMatch(/disk_space:\s*\n?\s*crit: 85/);
