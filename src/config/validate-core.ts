@@ -15,6 +15,7 @@ import {
 } from './fields.js';
 import type { Problems } from './fields.js';
 import { parseListen } from './listen.js';
+import { readDashboardSettings } from './validate-dashboard.js';
 import type { KeyPath, TreeNode } from './key-path.js';
 import { CONFIG_KEYS } from './keys.js';
 import { hostNameProblem } from '../hosts/host-name.js';
@@ -134,6 +135,7 @@ export function readServer(p: Problems, node: TreeNode | undefined, fallback: Se
     url: readHttpUrl(p, [...at, 'url'], s.get('url')) ?? fallback.url,
     maxBodyBytes: readSize(p, [...at, 'max_body'], s.get('max_body'), fallback.maxBodyBytes, { min: 1 }),
     requestTimeoutMs: readDuration(p, [...at, 'request_timeout'], s.get('request_timeout'), fallback.requestTimeoutMs, { positive: true }),
+    ...readDashboardSettings(p, at, s, fallback),
   };
 }
 

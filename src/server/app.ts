@@ -2,7 +2,7 @@
 // close that stops accepting, lets in-flight requests finish (their batch commits), and closes idle
 // keep-alive sockets. The caller owns the store (and closes it after close()) and wires signals.
 
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock, type Logger } from '../context.js';
 import { UnavailableError } from '../errors.js';
@@ -22,6 +22,8 @@ export interface StartServerOptions {
   clock?: Clock;
   /** Overrides config.listen (e.g. `serve --listen`); port 0 picks a free port. */
   listen?: { host: string; port: number };
+  /** Overrides config.dashboardListen (tests: port 0). */
+  dashboardListen?: { host: string; port: number };
   /** How long a request waits for the database before a 503. Default: max(config.requestTimeoutMs, 5 s). */
   databaseTimeoutMs?: number;
 }
@@ -29,6 +31,8 @@ export interface StartServerOptions {
 export interface RunningServer {
   /** e.g. http://127.0.0.1:8080 */
   url: string;
+  /** Where the dashboard answers (url, or server.dashboard_listen's), or null with server.dashboard: false. */
+  dashboardUrl: string | null;
   port: number;
   metrics: ServerMetrics;
   /** Call `auth.invalidate()` after rotating or removing a key in this process. */
@@ -69,6 +73,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }
   };
 
+  // ---- the web dashboard (src/web), on the same address or on server.dashboard_listen ----
+  const dashboard = config.dashboard !== false;
+  const dashboardListen = dashboard ? (options.dashboardListen ?? config.dashboardListen ?? null) : null;
+  const dashboardHandler = async (host: string): Promise<(req: IncomingMessage, res: ServerResponse) => Promise<void>> => {
+    const { createWebHandler } = await import('../web/handler.js');
+    // `server.tls` (when serve speaks TLS) makes the session cookie Secure.
+    const secure = Boolean((config as { tls?: unknown }).tls);
+    return createWebHandler({ store, log, clock, config, listenHost: host, secure, databaseTimeoutMs });
+  };
+
   let closing = false;
   let active = 0;
   let onIdle: (() => void) | null = null;
@@ -85,6 +99,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     databaseTimeoutMs,
     hostGauges,
     closing: () => closing,
+    web: dashboard && !dashboardListen ? await dashboardHandler(listen.host) : undefined,
   });
 
   const server = createServer({
@@ -109,10 +124,35 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   log.info('monitor serve listening', { url, database: store.location });
 
+  let dashboardServer: Server | null = null;
+  let dashboardUrl = dashboard ? url : null;
+  if (dashboardListen) {
+    const web = await dashboardHandler(dashboardListen.host);
+    dashboardServer = createServer({ headersTimeout: config.requestTimeoutMs, requestTimeout: config.requestTimeoutMs + 2_000 });
+    dashboardServer.on('request', (req, res) => void web(req, res));
+    try {
+      await listenOn(dashboardServer, dashboardListen);
+    } catch (error) {
+      server.close();
+      server.closeAllConnections();
+      throw error;
+    }
+    const at = dashboardServer.address() as AddressInfo;
+    dashboardUrl = `http://${at.family === 'IPv6' ? `[${at.address}]` : at.address}:${at.port}`;
+    log.info('monitor serve dashboard listening', { url: dashboardUrl });
+  }
+
   let closed: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closed ??= (async () => {
       closing = true;
+      if (dashboardServer) {
+        const web = dashboardServer;
+        await new Promise<void>((resolve) => {
+          web.close(() => resolve());
+          web.closeAllConnections();
+        });
+      }
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // Past this, a client that keeps a request open is cut off: shutdown must finish.
@@ -130,6 +170,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
   return {
     url,
+    dashboardUrl,
     port: address.port,
     metrics,
     auth,

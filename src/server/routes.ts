@@ -36,6 +36,8 @@ export interface RouteDeps {
   /** The latest host list for the gauges (cached by the caller), or null when the database did not answer. */
   hostGauges(): Promise<HostSummary[] | null>;
   closing(): boolean;
+  /** The web dashboard (src/web): answers every path the ingest API does not own. Absent: 404 as before. */
+  web?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 const ROUTES: Record<string, string[]> = {
@@ -49,6 +51,7 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
     try {
       const path = (req.url ?? '/').split('?', 1)[0]!;
       const methods = ROUTES[path];
+      if (!methods && deps.web) return await deps.web(req, res);
       if (!methods) throw new HttpError(404, `no such endpoint: ${path.slice(0, 100)}`);
       if (!methods.includes(req.method ?? '')) {
         throw new HttpError(405, `${path} accepts ${methods.join(', ')}`, { headers: { allow: methods.join(', ') } });
