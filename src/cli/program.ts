@@ -180,6 +180,24 @@ export function buildProgram(version: string, execute: Execute): Command {
       execute(cmd, async (ctx) => (await import('../commands/db/prune.js')).dbPrune(ctx, opts)),
     );
 
+  const users = program.command('users').description('who may open the web dashboard, and read-only API tokens');
+  users
+    .command('add')
+    .description('add a dashboard user (or change their password): asks for the password, writes its scrypt hash to the config')
+    .argument('<name>', 'user name')
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/users/add.js')).usersAdd(ctx, name, opts)),
+    );
+  users
+    .command('token')
+    .description('a new read-only API token for scripts (GET /api/v1/...): printed once, its hash written to the config')
+    .argument('<name>', 'what the token is for, e.g. grafana')
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/users/token.js')).usersToken(ctx, name, opts)),
+    );
+
   program
     .command('demo')
     .description('the whole story in one command: four simulated servers report through the real API, alerts open and resolve')
