@@ -77,7 +77,7 @@
         ctx.moveTo(left, y);
         ctx.lineTo(left + width, y);
         ctx.stroke();
-        u.root.parentNode.setAttribute('data-' + pair[0] + '-y', String(y / devicePixelRatio));
+        u.root.closest('figure').setAttribute('data-' + pair[0] + '-y', String(y / devicePixelRatio));
       });
       ctx.restore();
     };

@@ -2,7 +2,7 @@
 // for whoever may act (a signed-in user, or "local" on a loopback-only server).
 
 import type { AlertJson } from '../../output/alert-view.js';
-import { formatDurationCompact } from '../../time/duration.js';
+import { formatDuration } from '../../time/duration.js';
 import type { Principal } from '../access.js';
 import { iso, when } from '../format.js';
 import { html, type Html } from '../html.js';
@@ -28,7 +28,7 @@ ${options.showHost ? html`<td><a href="/hosts/${encodeURIComponent(a.host_name)}
 <td><span class="chip sev-${a.severity}">${a.severity}</span></td>
 <td>${a.status}${a.acknowledged_at ? html` <span class="acked" title="acknowledged ${iso(a.acknowledged_at)}">acked</span>` : ''}</td>
 <td><time datetime="${iso(a.triggered_at)}">${when(a.triggered_at)}</time></td>
-<td>${formatDurationCompact(a.duration_seconds * 1000)}</td>
+<td>${formatDuration(a.duration_seconds * 1000)}</td>
 <td class="n">${a.value === null ? '—' : String(a.value)}</td>
 <td class="msg">${a.status === 'resolved' && a.resolve_message ? a.resolve_message : a.message}</td>
 <td>${

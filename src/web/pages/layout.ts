@@ -31,6 +31,7 @@ export function page(frame: PageFrame): Html {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
+<link rel="icon" href="data:,">
 <title>${frame.title} · monitor</title>
 <link rel="stylesheet" href="/assets/app.css">
 ${frame.head ?? ''}
