@@ -203,6 +203,7 @@ export function buildProgram(version: string, execute: Execute): Command {
     .description('the whole story in one command: four simulated servers report through the real API, alerts open and resolve')
     .option('--database <url>', 'use this database instead of a fresh embedded one (e.g. mysql://root@127.0.0.1:3306/monitor_demo)')
     .option('--pause', 'wait for Enter between steps (for a live presentation)')
+    .option('--serve', 'then keep the server running and print the dashboard URL (Ctrl-C stops)')
     .action(async (opts, cmd: Command) =>
       execute(cmd, async (ctx) => (await import('../commands/demo.js')).demo(ctx, opts)),
     );

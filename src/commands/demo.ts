@@ -10,6 +10,8 @@ import { runDemo } from '../demo/run-demo.js';
 export interface DemoOptions {
   database?: string;
   pause?: boolean;
+  /** Keep the demo's server and dashboard running after the story (until Ctrl-C). */
+  serve?: boolean;
 }
 
 /**
@@ -32,5 +34,5 @@ export async function demo(ctx: Context, options: DemoOptions): Promise<void> {
   const { DEMO_CONFIG_YAML } = await import('../demo/scenario.js');
   const config = parseConfig(DEMO_CONFIG_YAML, null, { env: {}, cwd: ctx.cwd, homedir: ctx.homedir });
   config.database.url = url;
-  await runDemo({ ...ctx, config }, { fresh, pause: Boolean(options.pause) });
+  await runDemo({ ...ctx, config }, { fresh, pause: Boolean(options.pause), serve: Boolean(options.serve) });
 }

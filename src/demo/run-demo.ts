@@ -21,6 +21,8 @@ export interface RunDemoOptions {
   /** A fresh embedded file was made for this run. */
   fresh: boolean;
   pause: boolean;
+  /** After the story, keep the server (and its dashboard) running until Ctrl-C. */
+  serve?: boolean;
 }
 
 const STEPS = 5;
@@ -81,9 +83,34 @@ export async function runDemo(ctx: Context, options: RunDemoOptions): Promise<vo
     await alertsList(demoCtx, { status: 'all' });
     printDemoSql(narrator, config.database.url);
     narrator.say(`\n${chalk.green('Done')} in ${((Date.now() - startedAt) / 1000).toFixed(1)}s. Next: \`monitor hosts add NAME\` for a real server, then \`monitor collect\` from cron (see README).`);
+    if (options.serve) await keepServing(ctx, narrator, server.url, keys, start, config.agent.timeoutMs);
   } finally {
     await server.close();
     await store.close();
+  }
+}
+
+/**
+ * `demo --serve`: the dashboard stays up on the demo's server until Ctrl-C, and the four hosts keep
+ * reporting their normal load once a minute, so the fleet page does not go SILENT while you look.
+ */
+async function keepServing(ctx: Context, narrator: Narrator, url: string, keys: Map<string, string>, start: Date, timeoutMs: number): Promise<void> {
+  narrator.say(`\nDashboard: ${narrator.chalk.bold(`${url}/`)}  (the hosts keep reporting every minute; Ctrl-C stops)`);
+  const tick = async (): Promise<void> => {
+    const minute = Math.floor((ctx.clock.now().getTime() - start.getTime()) / 60_000);
+    await Promise.all(
+      DEMO_HOSTS.map((host) => sendReports({ serverUrl: url, hostKey: keys.get(host.name)!, reports: [demoReport(host, minute, start)], timeoutMs }).catch(() => undefined)),
+    );
+  };
+  await tick();
+  const timer = setInterval(() => void tick(), 60_000);
+  try {
+    await new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) resolve();
+      else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  } finally {
+    clearInterval(timer);
   }
 }
 
