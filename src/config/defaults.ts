@@ -37,16 +37,7 @@ export function defaultSettings(context: DefaultsContext): Settings {
   const dirs = defaultDirs(context.env, context.homedir);
   return {
     database: { url: `sqlite:${dirs.databaseFile}`, poolSize: 10, connectTimeoutMs: 5_000 },
-    server: {
-      listen: { host: ANY_HOST, port: 8080 },
-      url: null,
-      maxBodyBytes: MIB,
-      requestTimeoutMs: 10_000,
-      dashboard: true,
-      dashboardListen: null,
-      users: {},
-      apiTokens: {},
-    },
+    server: { listen: { host: ANY_HOST, port: 8080 }, url: null, maxBodyBytes: MIB, requestTimeoutMs: 10_000 },
     agent: {
       hostName: context.hostname,
       hostKey: null,

@@ -15,7 +15,7 @@ export function readDashboardSettings(
   at: KeyPath,
   s: Section,
   fallback: ServerConfig,
-): Required<Pick<ServerConfig, 'dashboard' | 'dashboardListen' | 'users' | 'apiTokens'>> {
+): Pick<ServerConfig, 'dashboard' | 'dashboardListen' | 'users' | 'apiTokens'> {
   let dashboardListen = fallback.dashboardListen ?? null;
   const listenNode = s.get('dashboard_listen');
   if (!isEmpty(listenNode)) {
@@ -52,10 +52,11 @@ export function readDashboardSettings(
     if (problem !== null) p.add([...at, 'api_tokens', name], problem);
     else apiTokens[name] = hash;
   }
-  return {
-    dashboard: readBoolean(p, [...at, 'dashboard'], s.get('dashboard'), fallback.dashboard ?? true),
-    dashboardListen,
-    users,
-    apiTokens,
-  };
+  // Only what the file sets: absent keys stay absent (their defaults apply where they are used).
+  const out: Pick<ServerConfig, 'dashboard' | 'dashboardListen' | 'users' | 'apiTokens'> = {};
+  if (!isEmpty(s.get('dashboard')) || fallback.dashboard !== undefined) out.dashboard = readBoolean(p, [...at, 'dashboard'], s.get('dashboard'), fallback.dashboard ?? true);
+  if (dashboardListen !== null) out.dashboardListen = dashboardListen;
+  if (Object.keys(users).length > 0) out.users = users;
+  if (Object.keys(apiTokens).length > 0) out.apiTokens = apiTokens;
+  return out;
 }

@@ -67,6 +67,14 @@ describe('monitor users', () => {
     expect(await readFile(file, 'utf8')).toBe('server:\n  listen: 127.0.0.1:0\n');
   });
 
+  it('reads server.dashboard, dashboard_listen and api_tokens, and names a bad one', () => {
+    const parse = (text: string) => parseConfig(text, '/etc/monitor.yaml', { env: {}, cwd: '/', homedir: '/root' });
+    const config = parse(`server:\n  dashboard: false\n  dashboard_listen: 127.0.0.1:8081\n  api_tokens:\n    grafana: sha256:${'ab'.repeat(32)}\n`);
+    expect(config.server).toMatchObject({ dashboard: false, dashboardListen: { host: '127.0.0.1', port: 8081 }, apiTokens: { grafana: `sha256:${'ab'.repeat(32)}` } });
+    expect(parse('server:\n  listen: 0.0.0.0:8080\n').server.dashboard).toBeUndefined();
+    expect(() => parse('server:\n  dashboard: maybe\n  api_tokens:\n    grafana: mt_plaintexttoken\n')).toThrow(/server\.dashboard.*expected true or false.*server\.api_tokens\.grafana.*sha256/s);
+  });
+
   it('a hand-written hash that is not scrypt is a config error naming the key', () => {
     expect(() => parseConfig('server:\n  users:\n    alice:\n      password_hash: hunter2\n', '/etc/monitor.yaml', { env: {}, cwd: '/', homedir: '/root' })).toThrow(
       /server\.users\.alice\.password_hash.*scrypt hash/s,
