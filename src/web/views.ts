@@ -7,8 +7,8 @@ import { normaliseParams } from '../checks/params.js';
 import { effectiveRawParams } from '../host-checks/desired.js';
 import { toAlertJson, type AlertJson } from '../output/alert-view.js';
 import type { Store } from '../store/store.js';
-import type { Alert, AlertFilter, CheckType, Host, MetricSample } from '../store/types.js';
-import { downsample, effectiveStepMs, METRICS, type MetricName, type Series } from './downsample.js';
+import type { Alert, AlertFilter, CheckType, Host, LatestMetrics, MetricBucket } from '../store/types.js';
+import { effectiveStepMs, METRICS, toSeries, type MetricName, type Series } from './downsample.js';
 import { HOST_STATES, hostState, stateRank, type HostState } from './host-state.js';
 
 const HOUR = 3_600_000;
@@ -70,24 +70,16 @@ function groupOpen(open: Alert[]): Map<number, Alert[]> {
   return byHost;
 }
 
-function latestOf(samples: readonly MetricSample[] | undefined): LatestJson | null {
-  if (!samples || samples.length === 0) return null;
-  const newest = samples[samples.length - 1]!;
-  const pick = (field: 'cpuPct' | 'memPct' | 'diskPct' | 'load1'): number | null => {
-    for (let i = samples.length - 1; i >= 0; i--) {
-      const value = samples[i]![field];
-      if (value !== null) return value;
-    }
-    return null;
-  };
-  return { collected_at: newest.collectedAt, cpu_pct: pick('cpuPct'), mem_pct: pick('memPct'), disk_pct: pick('diskPct'), load_1: pick('load1') };
+function latestJson(latest: LatestMetrics | undefined): LatestJson | null {
+  if (!latest) return null;
+  return { collected_at: latest.collectedAt, cpu_pct: latest.cpuPct, mem_pct: latest.memPct, disk_pct: latest.diskPct, load_1: latest.load1 };
 }
 
 function openAlertJson(alert: Alert): FleetHostJson['open_alerts'][number] {
   return { alert_id: alert.alertId, check_key: alert.checkKey, severity: alert.severity, message: alert.message, acknowledged: alert.acknowledgedAt !== null };
 }
 
-/** The fleet page and GET /api/v1/hosts: worst first, then by name; counts over all hosts. Four statements. */
+/** The fleet page and GET /api/v1/hosts: worst first, then by name; counts over all hosts. Five statements. */
 export async function loadFleet(store: Store, query: FleetQuery, now: Date): Promise<FleetJson> {
   const [hosts, open, types] = await Promise.all([store.listHostRecords(), store.listOpenAlerts(), store.listCheckTypes()]);
   const silentMs = await silenceThresholdMs(types);
@@ -107,40 +99,40 @@ export async function loadFleet(store: Store, query: FleetQuery, now: Date): Pro
   rows.sort((a, b) => stateRank(a.state) - stateRank(b.state) || (a.host.hostName < b.host.hostName ? -1 : a.host.hostName > b.host.hostName ? 1 : 0));
   const page = rows.slice(query.offset, query.offset + query.limit);
   const from = new Date(now.getTime() - SPARK_WINDOW_MS);
-  const samples = await store.loadMetricSamples({ from, to: now, hostIds: page.map((row) => row.host.hostId) });
   const step = SPARK_WINDOW_MS / SPARK_POINTS;
+  const pageIds = page.map((row) => row.host.hostId);
+  const [latest, buckets] = await Promise.all([
+    store.latestMetrics(pageIds),
+    store.loadMetricBuckets({ from, to: now, stepSeconds: step / 1000, hostIds: pageIds }),
+  ]);
   return {
     generated_at: now,
     counts,
     total: rows.length,
     offset: query.offset,
     limit: query.limit,
-    hosts: page.map(({ host, state, alerts }) => {
-      const own = samples.get(host.hostId);
-      return {
-        host_name: host.hostName,
-        description: host.description,
-        state,
-        last_seen: host.lastSeen,
-        latest: latestOf(own),
-        open_alerts: alerts.map(openAlertJson),
-        spark: sparkOf(own ?? [], from.getTime(), step),
-      };
-    }),
+    hosts: page.map(({ host, state, alerts }) => ({
+      host_name: host.hostName,
+      description: host.description,
+      state,
+      last_seen: host.lastSeen,
+      latest: latestJson(latest.get(host.hostId)),
+      open_alerts: alerts.map(openAlertJson),
+      spark: sparkOf(buckets.get(host.hostId) ?? []),
+    })),
   };
 }
 
-function sparkOf(samples: readonly MetricSample[], fromMs: number, stepMs: number): FleetHostJson['spark'] {
-  const series = downsample(samples, fromMs, stepMs);
-  const dense = (metric: 'cpu_pct' | 'mem_pct' | 'disk_pct'): (number | null)[] => {
-    const out: (number | null)[] = new Array<number | null>(SPARK_POINTS).fill(null);
-    series.t.forEach((t, i) => {
-      const k = Math.floor((t * 1000 - fromMs) / stepMs);
-      if (k >= 0 && k < SPARK_POINTS) out[k] = series.metrics[metric].avg[i] ?? null;
-    });
+function sparkOf(buckets: readonly MetricBucket[]): FleetHostJson['spark'] {
+  const dense = (field: 'cpuPct' | 'memPct' | 'diskPct'): (number | null)[] => {
+    const out = new Array<number | null>(SPARK_POINTS).fill(null);
+    for (const bucket of buckets) {
+      const value = bucket.avg[field];
+      if (bucket.index >= 0 && bucket.index < SPARK_POINTS && value !== null) out[bucket.index] = Math.round(value * 10) / 10;
+    }
     return out;
   };
-  return { cpu_pct: dense('cpu_pct'), mem_pct: dense('mem_pct'), disk_pct: dense('disk_pct') };
+  return { cpu_pct: dense('cpuPct'), mem_pct: dense('memPct'), disk_pct: dense('diskPct') };
 }
 
 export interface HostCheckJson {
@@ -181,7 +173,7 @@ export async function loadHost(store: Store, hostName: string, now: Date): Promi
     store.listHostChecks({ hostId: host.hostId }),
     store.listAlerts({ hostName: host.hostName, status: 'all', limit: 100 }),
     store.latestDatasetReports(now),
-    store.loadMetricSamples({ from: new Date(now.getTime() - SPARK_WINDOW_MS), to: now, hostIds: [host.hostId] }),
+    store.latestMetrics([host.hostId]),
   ]);
   const typeByKey = new Map(types.map((type) => [type.checkKey, type]));
   const open = alerts.filter((alert) => alert.status === 'open');
@@ -212,7 +204,7 @@ export async function loadHost(store: Store, hostName: string, now: Date): Promi
     created_at: host.createdAt,
     last_seen: host.lastSeen,
     state: hostState({ lastSeen: host.lastSeen, openAlerts: open, now, silentAfterMs: await silenceThresholdMs(types) }),
-    latest: latestOf(recent.get(host.hostId)),
+    latest: latestJson(recent.get(host.hostId)),
     thresholds,
     checks: checkJson,
     datasets: datasets
@@ -243,8 +235,8 @@ export interface SeriesJson {
 /** GET /api/v1/hosts/NAME/samples: min/avg/max per bucket, never more than MAX_POINTS buckets. */
 export async function loadSeries(store: Store, host: Host, range: { from: Date; to: Date; stepMs: number | null }): Promise<SeriesJson> {
   const stepMs = effectiveStepMs(range.from.getTime(), range.to.getTime(), range.stepMs);
-  const samples = await store.loadMetricSamples({ from: range.from, to: range.to, hostIds: [host.hostId] });
-  const series = downsample(samples.get(host.hostId) ?? [], range.from.getTime(), stepMs);
+  const buckets = await store.loadMetricBuckets({ from: range.from, to: range.to, stepSeconds: stepMs / 1000, hostIds: [host.hostId] });
+  const series = toSeries(buckets.get(host.hostId) ?? [], range.from.getTime(), stepMs);
   return { host_name: host.hostName, from: range.from, to: range.to, step_seconds: stepMs / 1000, points: series.t.length, t: series.t, metrics: series.metrics };
 }
 
