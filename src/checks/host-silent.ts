@@ -10,7 +10,7 @@ import { checkResult } from './result.js';
 const DEFAULT_CRIT_MS = 5 * 60_000;
 
 /** How long without a report before the check calls a host silent (critical): its crit, default 5 minutes. */
-function silentAfterMs(params: Record<string, unknown>): number {
+export function silentAfterMs(params: Record<string, unknown>): number {
   return numberParam(params, 'crit') ?? DEFAULT_CRIT_MS;
 }
 

@@ -199,10 +199,29 @@ export function buildProgram(version: string, execute: Execute): CommandUnknownO
       execute(cmd, async (ctx) => (await import('../commands/db/prune.js')).dbPrune(ctx, declared(opts))),
     );
 
+  const users = program.command('users').description('who may open the web dashboard, and read-only API tokens');
+  users
+    .command('add')
+    .description('add a dashboard user (or change their password): asks for the password, writes its scrypt hash to the config')
+    .argument('<name>', 'user name')
+    .option('--json', 'print JSON')
+    .action(async (name, opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/users/add.js')).usersAdd(ctx, name, declared(opts))),
+    );
+  users
+    .command('token')
+    .description('a new read-only API token for scripts (GET /api/v1/...): printed once, its hash written to the config')
+    .argument('<name>', 'what the token is for, e.g. grafana')
+    .option('--json', 'print JSON')
+    .action(async (name, opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/users/token.js')).usersToken(ctx, name, declared(opts))),
+    );
+
   program
     .command('demo')
     .description('the whole story in one command: four simulated servers report through the real API, alerts open and resolve')
     .option('--pause', 'wait for Enter between steps (for a live presentation)')
+    .option('--serve', 'then keep the server running and print the dashboard URL (Ctrl-C stops)')
     .addHelpText('after', '\nWrites to the default embedded database when it holds nothing but an earlier demo (so `monitor alerts list` shows the story), else to its own file.\nWith --database URL it writes there, and refuses a database holding hosts or alerts it did not make.')
     .action(async (opts, cmd) =>
       // The demo tells a --database given on its command line apart from the configured database.

@@ -14,6 +14,8 @@ export interface DemoOptions {
   /** The global --database, when given on the command line. */
   database: string | undefined;
   pause: boolean | undefined;
+  /** Keep the demo's server and dashboard running after the story (until Ctrl-C). */
+  serve: boolean | undefined;
 }
 
 /**
@@ -27,7 +29,7 @@ export async function demo(ctx: Context, options: DemoOptions): Promise<void> {
   const { DEMO_CONFIG_YAML } = await import('../demo/scenario.js');
   const config = parseConfig(DEMO_CONFIG_YAML, null, { env: {}, cwd: ctx.cwd, homedir: ctx.homedir });
   config.database.target = target.target;
-  await runDemo({ ...ctx, config }, { target, pause: Boolean(options.pause) });
+  await runDemo({ ...ctx, config }, { target, pause: Boolean(options.pause), serve: Boolean(options.serve) });
 }
 
 /**

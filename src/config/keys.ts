@@ -4,7 +4,7 @@
 export const CONFIG_KEYS = {
   top: ['database', 'server', 'agent', 'alerting', 'check_types', 'default_checks', 'hosts', 'notify', 'plugins'],
   database: ['url', 'password', 'password_file', 'pool_size', 'connect_timeout'],
-  server: ['listen', 'url', 'max_body', 'request_timeout', 'tls', 'metrics_token', 'metrics_listen'],
+  server: ['listen', 'url', 'max_body', 'request_timeout', 'tls', 'metrics_token', 'metrics_listen', 'dashboard', 'dashboard_listen', 'users', 'api_tokens'],
   tls: ['cert', 'key'],
   agent: ['host_name', 'host_key', 'sample_window', 'mounts', 'state_dir', 'spool_max_size', 'spool_max_age', 'timeout', 'batch_size', 'ca_file'],
   alerting: ['flap_window', 'flap_high', 'flap_low', 'lease_ttl', 'notify_max_attempts', 'sample_max_age', 'repeat_interval'],

@@ -49,6 +49,15 @@ export interface ServerConfig {
   metricsToken: string | null;
   /** /metrics (and /healthz) on an address of its own, and not on `listen`; null: on `listen`. */
   metricsListen: { host: string; port: number } | null;
+  // The dashboard's settings are optional here (absent = the defaults: on, same address, no users).
+  /** Whether serve serves the web dashboard and the read API (default true). */
+  dashboard?: boolean;
+  /** Serve the dashboard on this address instead of `listen` (then `listen` serves only the ingest API). */
+  dashboardListen?: { host: string; port: number } | null;
+  /** Dashboard users by name, with scrypt password hashes (`monitor users add`). */
+  users?: Record<string, { passwordHash: string }>;
+  /** Read-only API tokens by name: `sha256:<hex>` of the token (`monitor users token`). */
+  apiTokens?: Record<string, string>;
 }
 
 export interface AgentConfig {

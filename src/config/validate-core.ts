@@ -16,6 +16,7 @@ import {
 import type { Problems } from './fields.js';
 import { parseListen } from './listen.js';
 import { formatDurationCompact } from '../time/duration.js';
+import { readDashboardSettings } from './validate-dashboard.js';
 import type { KeyPath, TreeNode } from './key-path.js';
 import { CONFIG_KEYS } from './keys.js';
 import { hostNameProblem } from '../hosts/host-name.js';
@@ -135,6 +136,7 @@ export function readServer(p: Problems, node: TreeNode | undefined, fallback: Se
     tls: readServerTls(p, s.get('tls'), base) ?? fallback.tls,
     metricsToken: token ?? fallback.metricsToken,
     metricsListen: readListen('metrics_listen', fallback.metricsListen),
+    ...readDashboardSettings(p, at, s, fallback),
   };
 }
 

@@ -33,6 +33,8 @@ export interface DemoTarget {
 export interface RunDemoOptions {
   target: DemoTarget;
   pause: boolean;
+  /** After the story, keep the server (and its dashboard) running until Ctrl-C. */
+  serve?: boolean;
 }
 
 const STEPS = 5;
@@ -101,6 +103,7 @@ export async function runDemo(ctx: Context, options: RunDemoOptions): Promise<vo
     narrator.say(`\n${chalk.green('Done')} in ${((Date.now() - startedAt) / 1000).toFixed(1)}s.`);
     narrator.say(lookAtIt(options.target, store.location));
     narrator.say('Then: `monitor hosts add NAME` for a real server, and `monitor collect` from cron (see README).');
+    if (options.serve) await keepServing(ctx, narrator, server.url, keys, start, config.agent.timeoutMs);
   } finally {
     narrator.close();
     await server.close();
@@ -129,6 +132,30 @@ function lookAtIt(target: DemoTarget, location: string): string {
   }
   const kept = target.elsewhere ? ` Your own database (${target.elsewhere}) was left alone.` : '';
   return `Look at it with: ${target.next} ${commands[0]}   (also ${commands.slice(1).join(', ')}).${kept}`;
+}
+
+/**
+ * `demo --serve`: the dashboard stays up on the demo's server until Ctrl-C, and the four hosts keep
+ * reporting their normal load once a minute, so the fleet page does not go SILENT while you look.
+ */
+async function keepServing(ctx: Context, narrator: Narrator, url: string, keys: Map<string, string>, start: Date, timeoutMs: number): Promise<void> {
+  narrator.say(`\nDashboard: ${narrator.chalk.bold(`${url}/`)}  (the hosts keep reporting every minute; Ctrl-C stops)`);
+  const tick = async (): Promise<void> => {
+    const minute = Math.floor((ctx.clock.now().getTime() - start.getTime()) / 60_000);
+    await Promise.all(
+      DEMO_HOSTS.map((host) => sendReports({ serverUrl: url, hostKey: keys.get(host.name)!, reports: [demoReport(host, minute, start)], timeoutMs }).catch(() => undefined)),
+    );
+  };
+  await tick();
+  const timer = setInterval(() => void tick(), 60_000);
+  try {
+    await new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) resolve();
+      else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 function indent(text: string): string {

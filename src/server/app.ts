@@ -25,6 +25,8 @@ export interface StartServerOptions {
   clock?: Clock;
   /** Overrides config.listen (e.g. `serve --listen`); port 0 picks a free port. */
   listen?: { host: string; port: number };
+  /** Overrides config.dashboardListen (tests: port 0). */
+  dashboardListen?: { host: string; port: number };
   /** How long a request waits for the database before a 503. Default: max(config.requestTimeoutMs, 5 s). */
   databaseTimeoutMs?: number;
 }
@@ -32,6 +34,8 @@ export interface StartServerOptions {
 export interface RunningServer {
   /** e.g. http://127.0.0.1:8080 (https:// with server.tls) */
   url: string;
+  /** Where the dashboard answers (url, or server.dashboard_listen's), or null with server.dashboard: false. */
+  dashboardUrl: string | null;
   port: number;
   /** Where /metrics is served when server.metrics_listen moves it, else null (it is on `url`). */
   metricsUrl: string | null;
@@ -84,6 +88,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }
   };
 
+  // ---- the web dashboard (src/web), on the same address or on server.dashboard_listen ----
+  const dashboard = config.dashboard !== false;
+  const dashboardListen = dashboard ? (options.dashboardListen ?? config.dashboardListen ?? null) : null;
+  const dashboardHandler = async (host: string): Promise<(req: IncomingMessage, res: ServerResponse) => Promise<void>> => {
+    const { createWebHandler } = await import('../web/handler.js');
+    // `server.tls` (when serve speaks TLS) makes the session cookie Secure.
+    const secure = config.tls !== null;
+    return createWebHandler({ store, log, clock, config, listenHost: host, secure, databaseTimeoutMs });
+  };
+
   let closing = false;
   let active = 0;
   let onIdle: (() => void) | null = null;
@@ -103,7 +117,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     metricsToken: config.metricsToken,
   };
   const split = config.metricsListen !== null;
-  const handle = createRequestHandler({ ...routeDeps, ...(split ? { paths: new Set(INGEST_PATHS) } : {}) });
+  const web = dashboard && !dashboardListen ? await dashboardHandler(listen.host) : undefined;
+  const handle = createRequestHandler({ ...routeDeps, ...(web ? { web } : {}), ...(split ? { paths: new Set(INGEST_PATHS) } : {}) });
   const handleRead = split ? createRequestHandler({ ...routeDeps, paths: new Set(READ_PATHS) }) : null;
 
   const tls = config.tls;
@@ -157,10 +172,34 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     }
   };
 
+  let dashboardServer: Server | HttpsServer | null = null;
+  let dashboardUrl = dashboard ? url : null;
+  if (dashboardListen) {
+    // Its own listener, with serve's timeouts and TLS; requests are counted so close() waits for them.
+    dashboardServer = makeServer(await dashboardHandler(dashboardListen.host));
+    try {
+      await listenOn(dashboardServer, dashboardListen);
+    } catch (error) {
+      server.close();
+      server.closeAllConnections();
+      throw error;
+    }
+    const at = dashboardServer.address() as AddressInfo;
+    dashboardUrl = `http://${at.family === 'IPv6' ? `[${at.address}]` : at.address}:${at.port}`;
+    log.info('monitor serve dashboard listening', { url: dashboardUrl });
+  }
+
   let closed: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closed ??= (async () => {
       closing = true;
+      if (dashboardServer) {
+        const web = dashboardServer;
+        await new Promise<void>((resolve) => {
+          web.close(() => resolve());
+          web.closeAllConnections();
+        });
+      }
       const stopped = Promise.all(servers.map((each) => new Promise<void>((resolve) => each.close(() => resolve()))));
       for (const each of servers) each.closeIdleConnections();
       // Past this, a client that keeps a request open is cut off: shutdown must finish.
@@ -181,6 +220,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
   return {
     url,
+    dashboardUrl,
     port: (server.address() as AddressInfo).port,
     metricsUrl,
     reloadTls,

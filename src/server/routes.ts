@@ -43,6 +43,8 @@ export interface RouteDeps {
   paths?: ReadonlySet<string>;
   /** server.metrics_token: the bearer token /metrics requires, or null. */
   metricsToken?: string | null;
+  /** The web dashboard (src/web): answers every path the ingest API does not own. Absent: 404 as before. */
+  web?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 }
 
 /** The read endpoints, which server.metrics_listen moves to their own address. */
@@ -61,6 +63,7 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
     try {
       const path = (req.url ?? '/').split('?', 1)[0]!;
       const methods = ROUTES[path];
+      if (!methods && deps.web) return await deps.web(req, res);
       if (!methods || (deps.paths !== undefined && !deps.paths.has(path))) throw new HttpError(404, `no such endpoint: ${path.slice(0, 100)}`);
       if (!methods.includes(req.method ?? '')) {
         throw new HttpError(405, `${path} accepts ${methods.join(', ')}`, { headers: { allow: methods.join(', ') } });

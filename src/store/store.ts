@@ -20,6 +20,8 @@ import type {
   HostCheckInput,
   HostSummary,
   InsertResult,
+  LatestMetrics,
+  MetricBucket,
   MetricSample,
   NewAlert,
   NewNotification,
@@ -94,6 +96,14 @@ export interface Store {
    * before their `for` window, and most of a 10,000-host window.
    */
   loadMetricSamples(range: { from: Date; to: Date; hostIds?: number[]; thinBefore?: Date }): Promise<Map<number, MetricSample[]>>;
+  /**
+   * Per listed host, min/avg/max of each metric per bucket of `stepSeconds` after `from` (bucket k
+   * holds from + k*step < collected_at <= …, within from < collected_at <= to), by bucket index;
+   * only buckets holding a sample. Computed by the database. One statement.
+   */
+  loadMetricBuckets(range: { from: Date; to: Date; stepSeconds: number; hostIds: readonly number[] }): Promise<Map<number, MetricBucket[]>>;
+  /** Per listed host, its newest sample carrying metrics (hosts that never sent one are absent). One statement. */
+  latestMetrics(hostIds: readonly number[]): Promise<Map<number, LatestMetrics>>;
   /** Per host, the newest collected_at at or before `until`. One statement. */
   latestSampleTimes(until: Date): Promise<Map<number, Date>>;
   /** Per host and dataset, the newest report at or before `until`. One statement. */

@@ -56,6 +56,21 @@ export interface MetricSample {
   load1: number | null;
 }
 
+export interface MetricValues {
+  cpuPct: number | null;
+  memPct: number | null;
+  diskPct: number | null;
+  load1: number | null;
+}
+
+/** One time bucket of one host's samples (the dashboard's charts): bucket `index` after the start. */
+export interface MetricBucket {
+  index: number;
+  min: MetricValues;
+  avg: MetricValues;
+  max: MetricValues;
+}
+
 /** The newest report of one dataset on one host. */
 export interface DatasetReport {
   hostId: number;

@@ -18,6 +18,8 @@ export const mysqlSyntax: SqlSyntax = {
     'CREATE TABLE IF NOT EXISTS schema_migrations (version VARCHAR(32) NOT NULL, applied_at DATETIME(3) NOT NULL, PRIMARY KEY (version)) ' +
     'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin',
   looseIndexScan: true,
+  // Integer arithmetic (DIV): a decimal division per row costs several times more.
+  bucketIndex: (column) => `TIMESTAMPDIFF(SECOND, CAST(? AS DATETIME(3)), ${column}) DIV ?`,
   transactionalDdl: false,
   // 1060 duplicate column name (ADD COLUMN done), 1061 duplicate key name (ADD KEY done), 1091
   // can't drop a key that is not there (DROP KEY done).

@@ -65,6 +65,12 @@ export interface SqlSyntax {
    * every entry (SQLite, where one correlated lookup per host is the fast form instead).
    */
   readonly looseIndexScan: boolean;
+  /**
+   * Which bucket of `step` seconds after a start time a DATETIME column falls in (0, 1, …); the
+   * expression takes two parameters, the start (as stored text) and the step in whole seconds.
+   * Differences of two stored times only: no time zone is involved.
+   */
+  bucketIndex(column: string): string;
 }
 
 /** "(?, ?, ?), (?, ?, ?)" for a multi-row VALUES list. */

@@ -19,6 +19,8 @@ import type {
   HostCheckInput,
   HostSummary,
   InsertResult,
+  LatestMetrics,
+  MetricBucket,
   MetricSample,
   NewAlert,
   NewNotification,
@@ -31,6 +33,7 @@ import * as catalogue from './check-catalogue.js';
 import * as state from './check-state.js';
 import type { SqlDriver } from './driver.js';
 import * as hosts from './hosts.js';
+import * as buckets from './metric-buckets.js';
 import * as outbox from './outbox.js';
 import * as samples from './samples.js';
 import * as settings from './settings.js';
@@ -155,6 +158,12 @@ export class SqlStore implements Store {
   }
   latestSampleTimes(until: Date): Promise<Map<number, Date>> {
     return samples.latestSampleTimes(this.db, until);
+  }
+  loadMetricBuckets(range: { from: Date; to: Date; stepSeconds: number; hostIds: readonly number[] }): Promise<Map<number, MetricBucket[]>> {
+    return buckets.loadMetricBuckets(this.db, range);
+  }
+  latestMetrics(hostIds: readonly number[]): Promise<Map<number, LatestMetrics>> {
+    return buckets.latestMetrics(this.db, hostIds);
   }
   latestDatasetReports(until: Date): Promise<DatasetReport[]> {
     return samples.latestDatasetReports(this.db, until);

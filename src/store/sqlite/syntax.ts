@@ -15,6 +15,8 @@ export const sqliteSyntax: SqlSyntax = {
   tableExists: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
   createMigrationsTable: 'CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)',
   looseIndexScan: false,
+  // julianday() is a float of days: the half-millisecond keeps a sample on a bucket's edge inside it.
+  bucketIndex: (column) => `CAST(((julianday(${column}) - julianday(?)) * 86400.0 + 0.0005) / ? AS INTEGER)`,
   transactionalDdl: true,
   ddlAlreadyApplied: () => false,
 };

@@ -125,6 +125,46 @@ export function sampleTests(ctx: ContractContext): void {
     expect(loaded.get(hosts[0]!.hostId)?.map((s) => s.collectedAt)).toEqual([at(10), at(20)]);
   });
 
+  it('computes min/avg/max per time bucket in the database, for the listed hosts only', async () => {
+    const web = await addHost(ctx.store, 'web-01');
+    const db = await addHost(ctx.store, 'db-01');
+    await ctx.store.insertSamples([
+      sample(web.hostId, at(0), { cpuPct: 99 }), // at `from`: outside (from < collected_at)
+      sample(web.hostId, at(10), { cpuPct: 10, diskPct: 50 }),
+      sample(web.hostId, at(59.999), { cpuPct: 30, diskPct: null }),
+      sample(web.hostId, at(60), { cpuPct: 5, diskPct: 70 }), // on a bucket's edge: the next bucket
+      sample(web.hostId, at(200), { cpuPct: 40 }),
+      datasetReport(web.hostId, at(30), 'orders'), // no metrics: not counted
+      sample(db.hostId, at(30), { cpuPct: 77 }),
+    ]);
+    const buckets = await ctx.store.loadMetricBuckets({ from: at(0), to: at(240), stepSeconds: 60, hostIds: [web.hostId] });
+    expect([...buckets.keys()]).toEqual([web.hostId]);
+    const rows = buckets.get(web.hostId)!;
+    expect(rows.map((b) => b.index)).toEqual([0, 1, 3]);
+    expect(rows[0]!.min.cpuPct).toBe(10);
+    expect(rows[0]!.max.cpuPct).toBe(30);
+    expect(rows[0]!.avg.cpuPct).toBeCloseTo(20);
+    expect(rows[0]!.avg.diskPct).toBeCloseTo(50); // a null is left out of the average
+    expect(rows[1]).toMatchObject({ min: { cpuPct: 5, diskPct: 70 }, max: { cpuPct: 5, diskPct: 70 } });
+    expect(rows[2]!.avg.cpuPct).toBeCloseTo(40);
+    expect(await ctx.store.loadMetricBuckets({ from: at(0), to: at(240), stepSeconds: 60, hostIds: [] })).toEqual(new Map());
+  });
+
+  it("gives the listed hosts' newest metrics, skipping pipeline-only reports", async () => {
+    const web = await addHost(ctx.store, 'web-01');
+    const db = await addHost(ctx.store, 'db-01');
+    const idle = await addHost(ctx.store, 'idle-01');
+    await ctx.store.insertSamples([
+      sample(web.hostId, at(0), { cpuPct: 10 }),
+      sample(web.hostId, at(60), { cpuPct: 20, load1: 1.5 }),
+      datasetReport(web.hostId, at(90), 'orders'),
+      sample(db.hostId, at(30), { memPct: 66 }),
+    ]);
+    const latest = await ctx.store.latestMetrics([web.hostId, idle.hostId]);
+    expect([...latest.keys()]).toEqual([web.hostId]);
+    expect(latest.get(web.hostId)).toMatchObject({ collectedAt: at(60), cpuPct: 20, load1: 1.5 });
+  });
+
   it("gives each host's newest report time at or before `until`, any dataset", async () => {
     const web = await addHost(ctx.store, 'web-01');
     const etl = await addHost(ctx.store, 'etl-01');

@@ -1,0 +1,4 @@
+import { mysqlFixture } from '../server/mysql-fixture.js';
+import { readApiScenario } from './read-api-scenario.js';
+
+readApiScenario('MariaDB', () => mysqlFixture('dashboard_api'));
