@@ -170,7 +170,7 @@ export function settled(
   if (previous.flapping || !(flap.lowPct >= 0) || !(flap.highPct > 0)) return false;
   const letter = historyLetter(result.status);
   if (letter === null || !flatHistory(previous.history, letter)) return false;
-  if (result.status === 'ok') return open === null && !previous.openNotified;
+  if (result.status === 'ok') return open === null && !previous.openNotified && (previous.lastNotifiedAt ?? null) === null;
   if (open === null || open.severity !== result.status) return false;
   // A quietly opened alert may be due for its late announcement, an announced one for a repeat,
   // and a worse value is a new peak.

@@ -83,11 +83,13 @@ export function evaluate(input: EvaluationInput): EvaluationOutcome {
     }
   }
 
-  // The worst value while open: a severity change carries it, otherwise it is written on its own.
+  // The worst value while open: a severity change carries it (the store cannot tell which way is
+  // worse), otherwise a new worst is written on its own.
   let peak: EvaluationOutcome['peak'] = null;
-  if (openAlert && openAfter && result.value !== null && openAlert.peakValue !== undefined && isWorse(result.value, openAlert.peakValue, input.check.lowerIsWorse ?? false)) {
-    if (action?.kind === 'change_severity') action.peakValue = result.value;
-    else peak = { alertId: openAlert.alertId, peakValue: result.value };
+  if (openAlert && openAfter && openAlert.peakValue !== undefined) {
+    const worse = result.value !== null && isWorse(result.value, openAlert.peakValue, input.check.lowerIsWorse ?? false);
+    if (action?.kind === 'change_severity') action.peakValue = worse ? result.value : openAlert.peakValue;
+    else if (worse) peak = { alertId: openAlert.alertId, peakValue: result.value! };
   }
 
   const state: CheckState = {

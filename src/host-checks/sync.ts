@@ -115,9 +115,10 @@ function parseKeys(stored: string | null): string[] {
 }
 
 /**
- * Writes a plan in one transaction (callers pass the store or an open transaction). With `closing`,
- * the open alerts of the host checks it disables are closed in the same transaction ("check
- * disabled", announced on those channels); returns them.
+ * Writes a plan in one transaction (callers pass the store or an open transaction). With `closing`
+ * (a full sync), the open alerts of host checks that are not enabled — disabled by this plan, or
+ * stranded by an older version — are closed in the same transaction ("check disabled", announced
+ * on those channels); returns them.
  */
 export async function applySync(store: Store, plan: SyncPlan, closing?: CloseOptions): Promise<TransitionRecord[]> {
   return store.transaction(async (tx) => {
@@ -126,19 +127,23 @@ export async function applySync(store: Store, plan: SyncPlan, closing?: CloseOpt
     }
     if (plan.fingerprint !== null) await tx.setSetting(CHECKS_FINGERPRINT_SETTING, plan.fingerprint);
     if (plan.catalogue.length > 0) await tx.upsertCheckTypes(plan.catalogue);
-    if (plan.changes.length === 0) return [];
-    const ids = new Map((await tx.listCheckTypes()).map((type) => [type.checkKey, type.checkId]));
-    const rows: HostCheckInput[] = plan.changes.map((change) => ({
-      hostId: change.hostId,
-      checkId: ids.get(change.checkKey)!,
-      params: change.params,
-      enabled: change.enabled,
-    }));
-    await tx.upsertHostChecks(rows);
+    if (plan.changes.length > 0) {
+      const ids = new Map((await tx.listCheckTypes()).map((type) => [type.checkKey, type.checkId]));
+      const rows: HostCheckInput[] = plan.changes.map((change) => ({
+        hostId: change.hostId,
+        checkId: ids.get(change.checkKey)!,
+        params: change.params,
+        enabled: change.enabled,
+      }));
+      await tx.upsertHostChecks(rows);
+    }
     if (!closing) return [];
-    const disabled = new Set(rows.filter((row) => !row.enabled).map((row) => `${row.hostId}:${row.checkId}`));
-    if (disabled.size === 0) return [];
-    const stranded = (await tx.listOpenAlerts()).filter((alert) => disabled.has(`${alert.hostId}:${alert.checkId}`));
+    // Every open alert whose host check is not enabled (now, or since an older version that left it
+    // open): nothing would ever resolve it.
+    const open = await tx.listOpenAlerts();
+    if (open.length === 0) return [];
+    const enabled = new Set((await tx.listEnabledHostChecks()).map((row) => `${row.hostId}:${row.checkId}`));
+    const stranded = open.filter((alert) => !enabled.has(`${alert.hostId}:${alert.checkId}`));
     return closeAlerts(tx, stranded, { kind: 'check_disabled' }, closing);
   });
 }

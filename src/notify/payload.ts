@@ -21,6 +21,8 @@ export function toNotificationPayload(record: TransitionRecord, text: string): N
     params: { ...record.params },
     triggered_at: record.triggeredAt ? record.triggeredAt.toISOString() : null,
     resolved_at: record.resolvedAt ? record.resolvedAt.toISOString() : null,
+    ...(record.reopenedAt ? { reopened_at: record.reopenedAt.toISOString() } : {}),
+    ...(record.openForMs != null ? { open_for_seconds: Math.round(record.openForMs / 1000) } : {}),
     text,
   };
 }
@@ -81,6 +83,8 @@ export function parseNotificationPayload(stored: Record<string, unknown>): Notif
     params: paramsOf(stored.params),
     triggered_at: typeof stored.triggered_at === 'string' ? stored.triggered_at : null,
     resolved_at: typeof stored.resolved_at === 'string' ? stored.resolved_at : null,
+    ...(typeof stored.reopened_at === 'string' ? { reopened_at: stored.reopened_at } : {}),
+    ...(typeof stored.open_for_seconds === 'number' ? { open_for_seconds: stored.open_for_seconds } : {}),
     text,
   };
 }

@@ -23,6 +23,10 @@ export interface NotificationPayload {
   /** ISO-8601 UTC. */
   triggered_at: string | null;
   resolved_at: string | null;
+  /** On the late announcement of an alert re-opened inside its cooldown: when it re-opened (ISO-8601 UTC). */
+  reopened_at?: string;
+  /** On a repeat notification: how long the alert has been open, in seconds. */
+  open_for_seconds?: number;
   /** The console line, e.g. "🚨 NEW ALERT #15: Disk Space - Host 'storage-server-04' disk usage critical: 92%". */
   text: string;
 }

@@ -185,3 +185,56 @@ describe('evaluator: acknowledgement', () => {
     expect(run.status(at(3), 'ok')).toEqual([expect.objectContaining({ event: 'resolve', notify: true, quietReason: null })]);
   });
 });
+
+describe('evaluator: the worst value while open (peak_value)', () => {
+  const open = (peakValue: number | null, severity: 'warning' | 'critical' = 'critical') => ({ alertId: 15, severity, acknowledged: false, triggeredAt: at(0), peakValue });
+  const previous: CheckState = {
+    hostId: 7, checkId: 3, status: 'critical', since: at(0), history: 'c', flapping: false, evaluatedAt: at(0), lastResolvedAt: null, openNotified: true,
+  };
+
+  it('writes a new peak when the value gets worse, and none when it does not', () => {
+    const worse = evaluate({ check, result: { status: 'critical', value: 97, message: 'm' }, previous, openAlert: open(93), now: at(1), flap: noFlap });
+    expect(worse.peak).toEqual({ alertId: 15, peakValue: 97 });
+    expect(worse.transitions).toEqual([]);
+    const better = evaluate({ check, result: { status: 'critical', value: 91, message: 'm' }, previous, openAlert: open(93), now: at(1), flap: noFlap });
+    expect(better.peak).toBeNull();
+  });
+
+  it('for a minimum check the lowest value is the peak, also across a severity change', () => {
+    const minimum = { ...check, lowerIsWorse: true };
+    expect(evaluate({ check: minimum, result: { status: 'critical', value: 0, message: 'm' }, previous, openAlert: open(1), now: at(1), flap: noFlap }).peak).toEqual({ alertId: 15, peakValue: 0 });
+    const eased = evaluate({ check: minimum, result: { status: 'warning', value: 3, message: 'm' }, previous, openAlert: open(0), now: at(1), flap: noFlap });
+    expect(eased.transitions[0]!.action).toMatchObject({ kind: 'change_severity', value: 3, peakValue: 0 });
+  });
+});
+
+describe('evaluator: repeats and late announcements', () => {
+  const base: CheckState = {
+    hostId: 7, checkId: 3, status: 'critical', since: at(0), history: 'c', flapping: false, evaluatedAt: at(0), lastResolvedAt: null, openNotified: true, lastNotifiedAt: at(0),
+  };
+  const repeating = { ...check, repeatMs: 60 * MIN };
+  const critical = { status: 'critical' as const, value: 97, message: 'm' };
+  const openAlert = { alertId: 15, severity: 'critical' as const, acknowledged: false, triggeredAt: at(0) };
+
+  it('repeats after repeat_interval from the last announcement, not before, and never when acknowledged or off', () => {
+    expect(evaluate({ check: repeating, result: critical, previous: base, openAlert, now: at(59), flap: noFlap }).transitions).toEqual([]);
+    const due = evaluate({ check: repeating, result: critical, previous: base, openAlert, now: at(60), flap: noFlap });
+    expect(due.transitions).toEqual([{ event: 'repeat', action: null, notify: true, quietReason: null, openForMs: 60 * MIN }]);
+    expect(due.state.lastNotifiedAt).toEqual(at(60));
+    expect(evaluate({ check: repeating, result: critical, previous: base, openAlert: { ...openAlert, acknowledged: true }, now: at(90), flap: noFlap }).transitions).toEqual([]);
+    expect(evaluate({ check, result: critical, previous: base, openAlert, now: at(900), flap: noFlap }).transitions).toEqual([]);
+    // Unknown data: the repeat waits for a result.
+    expect(evaluate({ check: repeating, result: { status: 'unknown', value: null, message: 'u' }, previous: base, openAlert, now: at(90), flap: noFlap }).transitions).toEqual([]);
+  });
+
+  it('announces an alert re-opened quietly in its cooldown once the cooldown is over, only then, and not an acknowledged one', () => {
+    const quiet: CheckState = { ...base, openNotified: false, lastNotifiedAt: null, lastResolvedAt: at(0) };
+    const reopened = { ...openAlert, triggeredAt: at(2) };
+    const cooling = { ...check, cooldownMs: 5 * MIN };
+    expect(evaluate({ check: cooling, result: critical, previous: quiet, openAlert: reopened, now: at(4), flap: noFlap }).transitions).toEqual([]);
+    const late = evaluate({ check: cooling, result: critical, previous: quiet, openAlert: reopened, now: at(5), flap: noFlap });
+    expect(late.transitions).toEqual([{ event: 'open', action: null, notify: true, quietReason: null, reopenedAt: at(2) }]);
+    expect(late.state.openNotified).toBe(true);
+    expect(evaluate({ check: cooling, result: critical, previous: quiet, openAlert: { ...reopened, acknowledged: true }, now: at(5), flap: noFlap }).transitions).toEqual([]);
+  });
+});

@@ -62,6 +62,18 @@ eachCheckBackend('closing alerts whose check is gone, and by hand', (backend) =>
     ]);
   });
 
+  it('`checks sync` closes an alert stranded by an older version (its check disabled, the alert still open)', async () => {
+    const { f, alertId } = await openDiskAlert();
+    // What earlier versions left behind: the check dropped from the config, its host check row
+    // disabled by their sync, its alert open.
+    await backend().writeConfig(`${notify()}default_checks: [cpu_usage, memory_usage, host_silent]\n`);
+    await backend().sql('UPDATE host_alert_checks SET enabled = 0 WHERE check_id = (SELECT check_id FROM alert_types WHERE check_key = ?)', ['disk_space']);
+    const synced = await backend().cli(['checks', 'sync'], { now: f.clock.now() });
+    expect(synced.code, synced.stderr).toBe(0);
+    expect(lines(synced)).toContain(`✅ RESOLVED: Disk Space - Host '${HOST}' check disabled`);
+    expect(await alertRows(backend())).toEqual([expect.objectContaining({ alert_id: alertId, status: 'resolved', resolve_message: 'check disabled' })]);
+  });
+
   it('`monitor alerts close ID --reason TEXT` closes an open alert by hand, announced, keeping its firing value', async () => {
     const { f, alertId } = await openDiskAlert();
     const closed = await backend().cli(['alerts', 'close', String(alertId), '--reason', 'disk replaced'], { now: f.clock.now() });

@@ -18,6 +18,8 @@ interface Sent {
   message: string;
   value: number | null;
   params: Record<string, unknown>;
+  reopened_at?: string;
+  open_for_seconds?: number;
 }
 
 eachCheckBackend('monitor check keeps its alerting promises', (backend) => {
@@ -54,6 +56,7 @@ eachCheckBackend('monitor check keeps its alerting promises', (backend) => {
     expect(lines(await f.tick(disk(93)))).toEqual([]);
     // ... so its resolve is announced too: two announced opens, two announced closes.
     expect(lines(await f.tick(disk(40)))).toEqual([`✅ RESOLVED: Disk Space - Host '${HOST}' disk usage normal: 40%`]);
+    expect(sent()[2]).toMatchObject({ event: 'open', alert_id: second!.alert_id, reopened_at: '2026-05-04T09:03:00.000Z' });
     const [first] = await alertRows(backend());
     expect(sent().map((payload) => [payload.event, payload.alert_id])).toEqual([
       ['open', first!.alert_id],
@@ -100,6 +103,7 @@ eachCheckBackend('monitor check keeps its alerting promises', (backend) => {
       `🔔 STILL CRITICAL #${alert!.alert_id}: Disk Space - Host '${HOST}' disk usage critical: 97% (still critical for 10m)`,
       `🔔 STILL CRITICAL #${alert!.alert_id}: Disk Space - Host '${HOST}' disk usage critical: 92% (still critical for 20m)`,
     ]);
+    expect(sent().filter((payload) => payload.event === 'repeat').map((payload) => payload.open_for_seconds)).toEqual([600, 1200]);
     expect(sent().filter((payload) => payload.event === 'repeat').map((payload) => payload.message)).toEqual([
       `Host '${HOST}' disk usage critical: 97% (still critical for 10m)`,
       `Host '${HOST}' disk usage critical: 92% (still critical for 20m)`,

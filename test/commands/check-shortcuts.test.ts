@@ -126,15 +126,26 @@ describe('settled(): the evaluator would do nothing and write nothing', () => {
               evaluatedAt: new Date(NOW - MIN),
               lastResolvedAt: random.next() < 0.5 ? null : new Date(NOW - random.int(20) * MIN),
               openNotified: random.next() < 0.5,
+              lastNotifiedAt: random.next() < 0.3 ? null : new Date(NOW - random.int(300) * MIN),
             };
       const open: OpenAlertRef | null =
-        random.next() < 0.5 ? null : { alertId: 7, severity: random.pick(['warning', 'critical'] as const), acknowledged: random.next() < 0.2 };
-      const result: CheckResult = { status, value: 1, message: status };
+        random.next() < 0.5
+          ? null
+          : {
+              alertId: 7,
+              severity: random.pick(['warning', 'critical'] as const),
+              acknowledged: random.next() < 0.2,
+              triggeredAt: new Date(NOW - random.int(300) * MIN),
+              peakValue: random.pick([null, 0, 1, 2]),
+            };
+      const result: CheckResult = { status, value: random.pick([0, 1, 2]), message: status };
+      const repeatMs = random.pick([0, 60 * MIN, 240 * MIN]);
+      const lowerIsWorse = random.next() < 0.2;
       const flap = random.next() < 0.9 ? FLAP : { window: random.pick([1, 5, 21]), highPct: random.pick([0, 20, 50]), lowPct: random.pick([-1, 0, 5]) };
-      if (!settled(previous, result, open, flap)) continue;
+      if (!settled(previous, result, open, flap, { nowMs: NOW, repeatMs, lowerIsWorse })) continue;
       settledCount++;
       const outcome = evaluate({
-        check: { hostId: 1, hostName: 'h', checkId: 2, checkKey: 'disk_space', checkName: 'Disk Space', cooldownMs: 300_000 },
+        check: { hostId: 1, hostName: 'h', checkId: 2, checkKey: 'disk_space', checkName: 'Disk Space', cooldownMs: 300_000, repeatMs, lowerIsWorse },
         result,
         previous,
         openAlert: open,
@@ -142,6 +153,7 @@ describe('settled(): the evaluator would do nothing and write nothing', () => {
         flap,
       });
       expect(outcome.transitions).toEqual([]);
+      expect(outcome.peak ?? null).toBeNull();
       expect(stateChanged(previous, outcome.state)).toBe(false);
     }
     // The generator must reach the fast path often, or this proves nothing.

@@ -76,15 +76,16 @@ eachCheckBackend('monitor check: a disk fills up and recovers', (backend) => {
         `SELECT t.check_key, s.status, s.evaluated_at FROM check_state s JOIN alert_types t ON t.check_id = s.check_id ORDER BY t.check_key`,
       );
 
-    await fleet.tick({ 'storage-server-04': { disk: 45 } });
+    await fleet.tick({ 'storage-server-04': { disk: 45, cpu: 90 } });
     const first = await states();
     const firstAt = storedTime(fleet.clock.now());
-    // cpu_usage needs five minutes of samples before it knows anything. The other checks are plainly
-    // OK, which is what a missing row means: nothing to remember, nothing stored.
+    // cpu_usage at 90% needs five minutes of samples to know whether it held above 85 (one below 85
+    // would have decided at once). The other checks are plainly OK, which is what a missing row
+    // means: nothing to remember, nothing stored.
     expect(first).toEqual([{ check_key: 'cpu_usage', status: 'unknown', evaluated_at: firstAt }]);
 
     // Same results a minute later: nothing to write.
-    await fleet.tick({ 'storage-server-04': { disk: 46 } });
+    await fleet.tick({ 'storage-server-04': { disk: 46, cpu: 90 } });
     expect(await states()).toEqual(first);
 
     await fleet.tick({ 'storage-server-04': { disk: 93 } });
