@@ -24,6 +24,7 @@ import type { SqlStore } from '../../src/store/sql/sql-store.js';
 import type { Store } from '../../src/store/store.js';
 import { describeMysql } from '../support/mysql.js';
 import { memoryLog } from '../support/memory-log.js';
+import { databaseConfig } from '../support/database-config.js';
 
 const HOSTS = Array.from({ length: 20 }, (_, i) => `h${i + 1}`);
 const CHECKS = ['disk_space', 'cpu_usage', 'host_silent'] as const;
@@ -227,9 +228,9 @@ function suite(open: () => Promise<Store>, options: { maxRuns: number; minRuns: 
 const seconds = Number(process.env.MONITOR_INVARIANT_SECONDS ?? 15);
 
 describe('alerting invariants — SQLite', () => {
-  suite(() => openStore({ url: 'sqlite::memory:', poolSize: 1, connectTimeoutMs: 5_000 }), { maxRuns: 5000, minRuns: 20, seconds });
+  suite(() => openStore(databaseConfig('sqlite::memory:', { poolSize: 1, connectTimeoutMs: 5_000 })), { maxRuns: 5000, minRuns: 20, seconds });
 });
 
 describeMysql('alerting invariants — MariaDB', (db) => {
-  suite(() => openStore({ url: db.url, poolSize: 4, connectTimeoutMs: 5_000 }), { maxRuns: 500, minRuns: 1, seconds: Math.min(seconds, 12) });
+  suite(() => openStore(databaseConfig(db.url, { poolSize: 4, connectTimeoutMs: 5_000 })), { maxRuns: 500, minRuns: 1, seconds: Math.min(seconds, 12) });
 });
