@@ -1,10 +1,13 @@
-// One `monitor check` run: take the lease, re-sync host checks if the config changed, load with a
-// fixed number of statements, evaluate (pure), write the transitions in one transaction, then
-// deliver the outbox. Two runs at once (a slow cron run overlapping the next, or two boxes): the
-// second finds the lease taken and leaves; the unique open-alert key guards the rest.
+// One `monitor check` run: take the lease (renewed by a heartbeat while the run works), re-sync host
+// checks if the config changed, load with a fixed number of statements, evaluate (pure), write the
+// transitions in one transaction, then deliver the outbox. Two runs at once (a slow cron run
+// overlapping the next, or two boxes): the second finds the lease held by a working run and leaves;
+// the unique open-alert key and the outbox claims guard the rest (check-lease.ts).
 
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { ConflictError } from '../errors.js';
+import { isProcessAlive } from '../system/process-alive.js';
 import type { Config } from '../config/types.js';
 import type { Logger } from '../context.js';
 import type { CheckRegistry } from '../checks/registry.js';
@@ -16,13 +19,12 @@ import type { Store } from '../store/store.js';
 import type { Host } from '../store/types.js';
 import { withTransactionRetry } from '../store/retry.js';
 import { applyEvaluations, transitionRecords, type AlertWrites } from './apply-transitions.js';
+import { describeHolder, takeCheckLease, type HeldLease } from './check-lease.js';
 import { evaluateAll } from './evaluate-all.js';
 import { formatTransitionLine } from './lines.js';
 import { loadCheckInputs } from './load-inputs.js';
 import type { CheckProblem } from './prepare-checks.js';
 import type { TransitionRecord } from './types.js';
-
-const CHECK_LEASE = 'check';
 
 export interface CheckRunOptions {
   store: Store;
@@ -36,6 +38,8 @@ export interface CheckRunOptions {
   wallClock: () => Date;
   host: Host | null;
   dryRun: boolean;
+  /** This machine and process (tests pass others); default hostname() and process.pid. */
+  holder?: { host: string; pid: number };
 }
 
 export interface CheckRunResult {
@@ -51,21 +55,33 @@ export interface CheckRunResult {
 
 export async function runCheck(options: CheckRunOptions): Promise<CheckRunResult> {
   const { store, config, dryRun } = options;
-  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  if (!dryRun) {
-    const held = await store.acquireLease(CHECK_LEASE, owner, options.wallClock(), config.alerting.leaseTtlMs);
-    if (!held) {
-      return { skipped: 'another `monitor check` run holds the lease', evaluated: 0, transitions: [], problems: [], synced: false, conflicts: 0, delivery: null };
-    }
+  if (dryRun) return evaluateAndApply(options, null);
+  const holder = options.holder ?? { host: hostname(), pid: process.pid };
+  const taken = await takeCheckLease({
+    store,
+    ttlMs: config.alerting.leaseTtlMs,
+    clock: options.wallClock,
+    log: options.log,
+    holder,
+    owner: `${holder.host}:${holder.pid}:${randomBytes(4).toString('hex')}`,
+    isAlive: isProcessAlive,
+  });
+  if (taken.kind === 'busy') {
+    return { skipped: 'another `monitor check` run holds the lease', evaluated: 0, transitions: [], problems: [], synced: false, conflicts: 0, delivery: null };
+  }
+  if (taken.kind === 'stuck') {
+    throw new ConflictError(`the check lease is ${describeHolder(taken.holder, options.wallClock())}, and its holder is not renewing it`, {
+      hint: 'if that run is gone, delete the row: DELETE FROM leases WHERE lease_name = \'check\'',
+    });
   }
   try {
-    return await evaluateAndApply(options);
+    return await evaluateAndApply(options, taken.lease);
   } finally {
-    if (!dryRun) await store.releaseLease(CHECK_LEASE, owner);
+    await taken.lease.release();
   }
 }
 
-async function evaluateAndApply(options: CheckRunOptions): Promise<CheckRunResult> {
+async function evaluateAndApply(options: CheckRunOptions, lease: HeldLease | null): Promise<CheckRunResult> {
   const { store, config, registry, now, dryRun } = options;
   const synced = await syncIfConfigChanged(options);
   const inputs = await loadCheckInputs(store, registry, { now, host: options.host, sampleMaxAgeMs: config.alerting.sampleMaxAgeMs });
@@ -101,9 +117,22 @@ async function evaluateAndApply(options: CheckRunOptions): Promise<CheckRunResul
           now: options.wallClock,
           maxAttempts: config.alerting.maxNotifyAttempts,
           log: options.log,
+          claimToken: lease!.owner,
+          claimMs: claimDurationMs(config),
         })
       : null;
   return { skipped: null, evaluated, transitions: applied.records, problems, synced, conflicts: applied.conflicts, delivery };
+}
+
+/**
+ * How long a claimed outbox row stays ours: the slowest channel's timeout and a minute more, so a
+ * send that is still within its timeout is never claimed by another run (a duplicate), while a claim
+ * left by a run that died on another machine frees its row within a few minutes.
+ */
+export function claimDurationMs(config: Config): number {
+  const { webhooks, slack, email, commands } = config.notify;
+  const timeouts = [...webhooks, ...commands, ...(slack ? [slack] : []), ...(email ? [email] : [])].map((channel) => channel.timeoutMs);
+  return Math.max(0, ...timeouts) + 60_000;
 }
 
 /** `check` applies config edits by itself: re-sync when the checks part of the config changed. */

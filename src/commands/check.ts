@@ -24,24 +24,26 @@ export interface CheckOptions {
 export async function check(ctx: Context, options: CheckOptions): Promise<CheckRunResult> {
   const registry = await loadRegistry(ctx.config, ctx.cwd);
   const now = options.at ? resolveMoment(options.at, ctx.clock.now()) : ctx.clock.now();
+  // A replay is read-only: evaluating the past must never resolve, open or announce anything now.
+  const dryRun = Boolean(options.dryRun) || options.at !== undefined;
   const result = await withStore(ctx, async (store) =>
     runCheck({
       store,
       config: ctx.config,
       registry,
-      notifiers: options.dryRun ? [] : createNotifiers(ctx.config.notify),
+      notifiers: dryRun ? [] : createNotifiers(ctx.config.notify),
       log: ctx.log,
       now,
       wallClock: () => ctx.clock.now(),
       host: options.host === undefined ? null : await requireHost(store, options.host),
-      dryRun: Boolean(options.dryRun),
+      dryRun,
     }),
   );
 
   if (options.json) {
     printJson(ctx.out, {
       evaluated_at: now,
-      dry_run: Boolean(options.dryRun),
+      dry_run: dryRun,
       skipped: result.skipped,
       checks_evaluated: result.evaluated,
       // Each transition as notifiers receive it (webhook JSON), plus whether it was announced.
@@ -61,11 +63,11 @@ export async function check(ctx: Context, options: CheckOptions): Promise<CheckR
     return result;
   }
   const chalk = makeChalk(ctx.out.color);
-  const prefix = options.dryRun ? chalk.dim('[dry run] ') : '';
+  const prefix = dryRun ? chalk.dim('[dry run] ') : '';
   for (const record of result.transitions) {
     const line = formatTransitionLine(record);
     if (record.notify) ctx.out.write(`${prefix}${line}\n`);
-    else if (ctx.verbose || options.dryRun) ctx.out.write(`${prefix}${chalk.dim(line)}\n`);
+    else if (ctx.verbose || dryRun) ctx.out.write(`${prefix}${chalk.dim(line)}\n`);
   }
   for (const problem of result.problems) ctx.log.warn(`${problem.checkKey} on '${problem.hostName}' did not run: ${problem.message}`);
   if (result.delivery && result.delivery.failed > 0) {

@@ -169,6 +169,23 @@ export interface CheckState {
   openNotified: boolean;
 }
 
+/** Who holds a lease: the machine and process, so a run on the same machine can see it is gone. */
+export interface LeaseHolder {
+  host: string;
+  pid: number;
+}
+
+/** A `leases` row. Holder fields are null on rows written before migration 005. */
+export interface Lease {
+  name: string;
+  owner: string;
+  expiresAt: Date;
+  host: string | null;
+  pid: number | null;
+  acquiredAt: Date | null;
+  renewedAt: Date | null;
+}
+
 export type NotificationEvent = 'open' | 'escalate' | 'deescalate' | 'resolve' | 'flapping' | 'flapping_end';
 
 export interface NewNotification {

@@ -18,6 +18,8 @@ import type {
   HostCheckInput,
   HostSummary,
   InsertResult,
+  Lease,
+  LeaseHolder,
   MetricSample,
   NewAlert,
   NewNotification,
@@ -203,8 +205,17 @@ export class SqlStore implements Store {
     if (keys.length === 0) return Promise.resolve();
     return this.atomically((db) => state.deleteCheckStates(db, keys));
   }
-  acquireLease(name: string, owner: string, now: Date, ttlMs: number): Promise<boolean> {
-    return state.acquireLease(this.db, name, owner, now, ttlMs);
+  acquireLease(name: string, owner: string, now: Date, ttlMs: number, holder?: LeaseHolder): Promise<boolean> {
+    return state.acquireLease(this.db, name, owner, now, ttlMs, holder);
+  }
+  renewLease(name: string, owner: string, now: Date, ttlMs: number): Promise<boolean> {
+    return state.renewLease(this.db, name, owner, now, ttlMs);
+  }
+  takeOverLease(name: string, from: string, owner: string, now: Date, ttlMs: number, holder?: LeaseHolder): Promise<boolean> {
+    return state.takeOverLease(this.db, name, from, owner, now, ttlMs, holder);
+  }
+  getLease(name: string): Promise<Lease | null> {
+    return state.getLease(this.db, name);
   }
   releaseLease(name: string, owner: string): Promise<void> {
     return state.releaseLease(this.db, name, owner);
@@ -225,6 +236,12 @@ export class SqlStore implements Store {
   }
   pendingNotifications(channels: readonly string[], maxAttempts: number, limitPerChannel: number): Promise<Notification[]> {
     return outbox.pendingNotifications(this.db, channels, maxAttempts, limitPerChannel);
+  }
+  claimNotification(notificationId: number, token: string, now: Date, until: Date): Promise<boolean> {
+    return outbox.claimNotification(this.db, notificationId, token, now, until);
+  }
+  releaseNotificationClaims(token: string): Promise<number> {
+    return outbox.releaseNotificationClaims(this.db, token);
   }
   markNotificationDelivered(notificationId: number, at: Date): Promise<void> {
     return outbox.markNotificationDelivered(this.db, notificationId, at);
