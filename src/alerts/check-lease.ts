@@ -43,9 +43,12 @@ export type LeaseOutcome = { kind: 'held'; lease: HeldLease } | { kind: 'busy'; 
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** How often the holder renews: a third of the ttl, so one late renewal never loses the lease. */
+/**
+ * How often the holder renews: a third of the ttl, so one late renewal never loses the lease (not
+ * more often than every 50 ms, whatever tiny ttl a test configures).
+ */
 export function renewalIntervalMs(ttlMs: number): number {
-  return Math.max(1, Math.floor(ttlMs / 3));
+  return Math.max(50, Math.floor(ttlMs / 3));
 }
 
 export async function takeCheckLease(options: CheckLeaseOptions): Promise<LeaseOutcome> {

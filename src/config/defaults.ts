@@ -24,7 +24,8 @@ export const DEFAULT_ALERTING: AlertingConfig = {
   flapWindow: 21,
   flapHighPct: 20,
   flapLowPct: 5,
-  leaseTtlMs: 5 * 60_000,
+  // Renewed every third of it while a run works: a run that died elsewhere is taken over within a minute.
+  leaseTtlMs: 60_000,
   maxNotifyAttempts: 10,
   sampleMaxAgeMs: 10 * 60_000,
 };

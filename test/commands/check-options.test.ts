@@ -7,7 +7,7 @@ import { useTempDir } from '../support/temp-dir.js';
 import { closedPort } from '../support/network.js';
 import { startWebhookRecorder } from '../support/webhook-recorder.js';
 import { eachCheckBackend } from './support-check/backend.js';
-import { alertRows, lines, MINUTE, startFleet, storedTime, T0, type Fleet } from './support-check/ingest.js';
+import { alertRows, lines, MINUTE, startFleet, T0, type Fleet } from './support-check/ingest.js';
 
 interface CheckJson {
   evaluated_at: string;
@@ -180,6 +180,8 @@ eachCheckBackend('monitor check options', (backend) => {
     fleet.advance(60 * MINUTE);
     const t1 = new Date(T0.getTime() + 3.5 * MINUTE);
     const t2 = new Date(T0.getTime() + 5.5 * MINUTE);
+    // As of T2 the disk was back to normal: nothing open, nothing to resolve.
+    expect(parse((await fleet.check(['--json', '--at', t2.toISOString()])).stdout)).toMatchObject({ evaluated_at: t2.toISOString(), transitions: [] });
 
     const replay = await fleet.check(['--json', '--at', t1.toISOString()]);
     const replayAgain = await fleet.check(['--json', '--at', t1.toISOString()]);

@@ -24,7 +24,7 @@ describe('defaults', () => {
       flapWindow: 21,
       flapHighPct: 20,
       flapLowPct: 5,
-      leaseTtlMs: 300_000,
+      leaseTtlMs: 60_000,
       maxNotifyAttempts: 10,
       sampleMaxAgeMs: 600_000,
     });
