@@ -102,12 +102,17 @@ async function evaluateAndApply(options: CheckRunOptions, lease: HeldLease | nul
   const applied =
     changed.length === 0 && forget.length === 0
       ? { records: [], conflicts: 0 }
-      : await withTransactionRetry(store, (tx) =>
-          applyEvaluations(tx, changed, {
-            now,
-            forget,
-            notifications: (records) => outboxRows(records, channels, formatTransitionLine, options.wallClock()),
-          }),
+      : await withTransactionRetry(
+          store,
+          (tx) =>
+            applyEvaluations(tx, changed, {
+              now,
+              forget,
+              notifications: (records) => outboxRows(records, channels, formatTransitionLine, options.wallClock()),
+            }),
+          5,
+          // The set-based writes read what is open, then write: on SQLite the write lock is taken first.
+          { immediate: true },
         );
   const delivery =
     options.notifiers.length > 0

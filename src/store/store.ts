@@ -10,6 +10,8 @@
 import type {
   Alert,
   AlertFilter,
+  AlertResolve,
+  AlertSeverityChange,
   CheckState,
   CheckType,
   CheckTypeInput,
@@ -116,6 +118,16 @@ export interface Store {
   updateAlertSeverity(alertId: number, update: { severity: Severity; message: string; value: number | null }): Promise<void>;
   /** Only an open alert is resolved; returns false when it was not open (someone else resolved it). */
   resolveAlert(alertId: number, update: { resolvedAt: Date; resolveMessage: string; value: number | null }): Promise<boolean>;
+  /**
+   * Set-based forms of the three above for one run's many transitions, a few statements each
+   * whatever the count; call them inside a transaction. openAlerts returns each new alert_id in
+   * order, or null where an alert was already open for that host and check; resolveAlerts returns
+   * whether each was resolved by this call. When another writer gets in between their read and
+   * their write, they throw RetryableTransactionError: run the transaction again.
+   */
+  openAlerts(alerts: NewAlert[]): Promise<(number | null)[]>;
+  resolveAlerts(updates: AlertResolve[]): Promise<boolean[]>;
+  updateAlertSeverities(updates: AlertSeverityChange[]): Promise<void>;
   /** Sets acknowledged_at once; returns the alert, or null when there is no such alert. */
   acknowledgeAlert(alertId: number, at: Date): Promise<Alert | null>;
   getAlert(alertId: number): Promise<Alert | null>;

@@ -134,6 +134,22 @@ export interface NewAlert {
   value: number | null;
 }
 
+/** One resolve of a set-based write (Store.resolveAlerts). */
+export interface AlertResolve {
+  alertId: number;
+  resolvedAt: Date;
+  resolveMessage: string;
+  value: number | null;
+}
+
+/** One severity change of a set-based write (Store.updateAlertSeverities). */
+export interface AlertSeverityChange {
+  alertId: number;
+  severity: Severity;
+  message: string;
+  value: number | null;
+}
+
 export interface AlertFilter {
   status?: AlertStatus | 'all';
   hostName?: string;

@@ -8,6 +8,8 @@ import type { Dialect, Store } from '../store.js';
 import type {
   Alert,
   AlertFilter,
+  AlertResolve,
+  AlertSeverityChange,
   CheckState,
   CheckType,
   CheckTypeInput,
@@ -27,6 +29,7 @@ import type {
   Notification,
   Severity,
 } from '../types.js';
+import * as alertBatch from './alert-batch.js';
 import * as alerts from './alerts.js';
 import * as catalogue from './check-catalogue.js';
 import * as state from './check-state.js';
@@ -176,6 +179,15 @@ export class SqlStore implements Store {
   }
   resolveAlert(alertId: number, update: { resolvedAt: Date; resolveMessage: string; value: number | null }): Promise<boolean> {
     return alerts.resolveAlert(this.db, alertId, update);
+  }
+  openAlerts(rows: NewAlert[]): Promise<(number | null)[]> {
+    return this.atomically((db) => alertBatch.openAlerts(db, rows));
+  }
+  resolveAlerts(updates: AlertResolve[]): Promise<boolean[]> {
+    return this.atomically((db) => alertBatch.resolveAlerts(db, updates));
+  }
+  updateAlertSeverities(updates: AlertSeverityChange[]): Promise<void> {
+    return this.atomically((db) => alertBatch.updateAlertSeverities(db, updates));
   }
   acknowledgeAlert(alertId: number, at: Date): Promise<Alert | null> {
     return alerts.acknowledgeAlert(this.db, alertId, at);
