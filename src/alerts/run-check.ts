@@ -21,6 +21,7 @@ import { withTransactionRetry } from '../store/retry.js';
 import { applyEvaluations, transitionRecords, type AlertWrites } from './apply-transitions.js';
 import { describeHolder, takeCheckLease, type HeldLease } from './check-lease.js';
 import { evaluateAll } from './evaluate-all.js';
+import { holdBackFleetSilence } from './fleet-silence.js';
 import { formatTransitionLine } from './lines.js';
 import { loadCheckInputs } from './load-inputs.js';
 import type { CheckProblem } from './prepare-checks.js';
@@ -49,6 +50,8 @@ export interface CheckRunResult {
   transitions: TransitionRecord[];
   problems: CheckProblem[];
   synced: boolean;
+  /** "no reports from any host …": set when every host is silent (fleet-silence.ts). */
+  fleetProblem: string | null;
   conflicts: number;
   delivery: DeliveryResult | null;
 }
@@ -67,7 +70,7 @@ export async function runCheck(options: CheckRunOptions): Promise<CheckRunResult
     isAlive: isProcessAlive,
   });
   if (taken.kind === 'busy') {
-    return { skipped: 'another `monitor check` run holds the lease', evaluated: 0, transitions: [], problems: [], synced: false, conflicts: 0, delivery: null };
+    return { skipped: 'another `monitor check` run holds the lease', evaluated: 0, transitions: [], problems: [], synced: false, fleetProblem: null, conflicts: 0, delivery: null };
   }
   if (taken.kind === 'stuck') {
     throw new ConflictError(`the check lease is ${describeHolder(taken.holder, options.wallClock())}, and its holder is not renewing it`, {
@@ -85,16 +88,18 @@ async function evaluateAndApply(options: CheckRunOptions, lease: HeldLease | nul
   const { store, config, registry, now, dryRun } = options;
   const synced = await syncIfConfigChanged(options);
   const inputs = await loadCheckInputs(store, registry, { now, host: options.host, sampleMaxAgeMs: config.alerting.sampleMaxAgeMs });
-  const { evaluated, changed, forget, problems } = evaluateAll(inputs, {
+  const evaluation = evaluateAll(inputs, {
     now,
     sampleMaxAgeMs: config.alerting.sampleMaxAgeMs,
     flap: { window: config.alerting.flapWindow, highPct: config.alerting.flapHighPct, lowPct: config.alerting.flapLowPct },
   });
+  const { evaluated, forget, problems } = evaluation;
+  const { changed, problem: fleetProblem } = holdBackFleetSilence(inputs, evaluation.changed, now);
 
   if (dryRun) {
     const transitions: TransitionRecord[] = [];
     for (const evaluation of changed) transitions.push(...((await transitionRecords(evaluation, now, DRY_RUN_WRITES)) ?? []));
-    return { skipped: null, evaluated, transitions, problems, synced, conflicts: 0, delivery: null };
+    return { skipped: null, evaluated, transitions, problems, synced, fleetProblem, conflicts: 0, delivery: null };
   }
 
   const channels = channelsFor(options.notifiers);
@@ -108,7 +113,7 @@ async function evaluateAndApply(options: CheckRunOptions, lease: HeldLease | nul
             applyEvaluations(tx, changed, {
               now,
               forget,
-              notifications: (records) => outboxRows(records, channels, formatTransitionLine, options.wallClock()),
+              notifications: (records) => outboxRows(records, channels, formatTransitionLine, options.wallClock(), config.alerting.groupThreshold),
             }),
           5,
           // The set-based writes read what is open, then write: on SQLite the write lock is taken first.
@@ -126,7 +131,7 @@ async function evaluateAndApply(options: CheckRunOptions, lease: HeldLease | nul
           claimMs: claimDurationMs(config),
         })
       : null;
-  return { skipped: null, evaluated, transitions: applied.records, problems, synced, conflicts: applied.conflicts, delivery };
+  return { skipped: null, evaluated, transitions: applied.records, problems, synced, fleetProblem, conflicts: applied.conflicts, delivery };
 }
 
 /**

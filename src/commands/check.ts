@@ -9,6 +9,8 @@ import { toNotificationPayload } from '../notify/payload.js';
 import { printJson } from '../output/json.js';
 import { resolveMoment, type MomentOption } from '../cli/options.js';
 import { makeChalk } from '../output/colour.js';
+import { limitPerCheck, type ListedLine } from '../output/transition-list.js';
+import type { TransitionRecord } from '../alerts/types.js';
 
 export interface CheckOptions {
   dryRun?: boolean;
@@ -53,7 +55,10 @@ export async function check(ctx: Context, options: CheckOptions): Promise<CheckR
         notified: record.notify,
         quiet_reason: record.quietReason,
       })),
-      problems: result.problems.map((p) => ({ host_name: p.hostName, check_key: p.checkKey, message: p.message })),
+      problems: [
+        ...(result.fleetProblem === null ? [] : [{ host_name: null, check_key: 'host_silent', message: result.fleetProblem }]),
+        ...result.problems.map((p) => ({ host_name: p.hostName, check_key: p.checkKey, message: p.message })),
+      ],
     });
     return result;
   }
@@ -64,11 +69,14 @@ export async function check(ctx: Context, options: CheckOptions): Promise<CheckR
   }
   const chalk = makeChalk(ctx.out.color);
   const prefix = dryRun ? chalk.dim('[dry run] ') : '';
+  const printed: ListedLine<TransitionRecord>[] = [];
   for (const record of result.transitions) {
     const line = formatTransitionLine(record);
-    if (record.notify) ctx.out.write(`${prefix}${line}\n`);
-    else if (ctx.verbose || dryRun) ctx.out.write(`${prefix}${chalk.dim(line)}\n`);
+    if (record.notify) printed.push({ item: record, line: `${prefix}${line}` });
+    else if (ctx.verbose || dryRun) printed.push({ item: record, line: `${prefix}${chalk.dim(line)}` });
   }
+  for (const line of limitPerCheck(printed)) ctx.out.write(`${line}\n`);
+  if (result.fleetProblem !== null) ctx.log.warn(result.fleetProblem);
   for (const problem of result.problems) ctx.log.warn(`${problem.checkKey} on '${problem.hostName}' did not run: ${problem.message}`);
   if (result.delivery && result.delivery.failed > 0) {
     ctx.log.warn(`${result.delivery.failed} notification(s) failed; they are retried on the next run`);

@@ -28,6 +28,7 @@ export const DEFAULT_ALERTING: AlertingConfig = {
   leaseTtlMs: 60_000,
   maxNotifyAttempts: 10,
   sampleMaxAgeMs: 10 * 60_000,
+  groupThreshold: 10,
 };
 
 export function builtInDefaultChecks(): Record<string, HostCheckConfig> {

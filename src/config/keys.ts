@@ -6,7 +6,7 @@ export const CONFIG_KEYS = {
   database: ['url', 'pool_size', 'connect_timeout'],
   server: ['listen', 'url', 'max_body', 'request_timeout'],
   agent: ['host_name', 'host_key', 'sample_window', 'mounts', 'state_dir', 'spool_max_size', 'spool_max_age', 'timeout', 'batch_size'],
-  alerting: ['flap_window', 'flap_high', 'flap_low', 'lease_ttl', 'notify_max_attempts', 'sample_max_age'],
+  alerting: ['flap_window', 'flap_high', 'flap_low', 'lease_ttl', 'notify_max_attempts', 'sample_max_age', 'group_threshold'],
   checkType: ['name', 'function', 'params', 'severity', 'cooldown'],
   host: ['description', 'checks'],
   notify: ['webhook', 'slack', 'email', 'command'],

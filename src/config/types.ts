@@ -123,4 +123,6 @@ export interface AlertingConfig {
   maxNotifyAttempts: number;
   /** A metric sample older than this is not "current": no data, status unknown. */
   sampleMaxAgeMs: number;
+  /** More announced transitions than this of one check in one run go out as one grouped message per channel. */
+  groupThreshold: number;
 }

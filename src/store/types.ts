@@ -204,11 +204,14 @@ export interface Lease {
 
 export type NotificationEvent = 'open' | 'escalate' | 'deescalate' | 'resolve' | 'flapping' | 'flapping_end';
 
+/** What an outbox row carries: one transition, or a group of one check's many (an alert storm). */
+export type OutboxEvent = NotificationEvent | 'group';
+
 export interface NewNotification {
   alertId: number | null;
   /** Which configured notifier delivers it, e.g. `webhook:0`, `slack`, `email`, `command`. */
   channel: string;
-  event: NotificationEvent;
+  event: OutboxEvent;
   /** The message as every channel renders it (JSON-serialisable). */
   payload: Record<string, unknown>;
   createdAt: Date;

@@ -25,6 +25,7 @@ describe('defaults', () => {
       flapHighPct: 20,
       flapLowPct: 5,
       leaseTtlMs: 60_000,
+      groupThreshold: 10,
       maxNotifyAttempts: 10,
       sampleMaxAgeMs: 600_000,
     });

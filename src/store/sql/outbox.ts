@@ -1,6 +1,6 @@
 // notifications: the outbox written with each transition and delivered (and retried) afterwards.
 
-import type { NewNotification, Notification, NotificationEvent } from '../types.js';
+import type { NewNotification, Notification, OutboxEvent } from '../types.js';
 import { deleteInBatches } from './batch-delete.js';
 import { type SqlDriver, valuesList } from './driver.js';
 import { chunk, jsonObject, num, numOrNull, rowsPerStatement, sqlJson, sqlTime, str, strOrNull, time, timeOrNull } from './rows.js';
@@ -47,7 +47,7 @@ export async function pendingNotifications(
     notificationId: num(row.notification_id),
     alertId: numOrNull(row.alert_id),
     channel: str(row.channel),
-    event: str(row.event) as NotificationEvent,
+    event: str(row.event) as OutboxEvent,
     payload: jsonObject(row.payload_json),
     createdAt: time(row.created_at),
     attempts: num(row.attempts),
