@@ -55,8 +55,8 @@ export async function takeCheckLease(options: CheckLeaseOptions): Promise<LeaseO
   const { store, ttlMs, clock, holder, owner } = options;
   const sleep = options.sleep ?? sleepFor;
   const renewEvery = renewalIntervalMs(ttlMs);
-  // Never wait longer than one ttl for a silent holder's lease to run out.
-  const giveUpAt = clock().getTime() + ttlMs;
+  // Wait at most one ttl (three renewal intervals for a tiny test ttl) for a silent holder's lease to run out.
+  const giveUpAt = clock().getTime() + Math.max(ttlMs, 3 * renewEvery);
   for (;;) {
     const now = clock();
     if (await retryConflicts(() => store.acquireLease(CHECK_LEASE, owner, now, ttlMs, holder))) {
@@ -78,7 +78,8 @@ export async function takeCheckLease(options: CheckLeaseOptions): Promise<LeaseO
     const nowMs = clock().getTime();
     // A renewing holder renewed within the last interval; allow one interval more for a late beat.
     if (current.renewedAt !== null && nowMs - current.renewedAt.getTime() <= 2 * renewEvery) return { kind: 'busy', holder: current };
-    if (nowMs >= giveUpAt) return { kind: 'stuck', holder: current };
+    // Stuck: still valid after all that wait. (Expired meanwhile: the next attempt takes it.)
+    if (nowMs >= giveUpAt && current.expiresAt.getTime() > nowMs) return { kind: 'stuck', holder: current };
     // Not renewing: wait for the lease to run out (polling, in case it is released sooner).
     const wait = Math.min(current.expiresAt.getTime() - nowMs + 5, renewEvery, giveUpAt - nowMs);
     await sleep(Math.max(10, wait));

@@ -111,7 +111,7 @@ eachCheckBackend('monitor check runs that die or overlap', (backend) => {
 
   it('three runs at once whose lease lapses at once (lease_ttl 1ms) send each notification once between them', async () => {
     const many = Array.from({ length: 20 }, (_, i) => `disk-${String(i + 1).padStart(2, '0')}`);
-    await fullDisks(50, '  lease_ttl: 1ms\n', many);
+    await fullDisks(50, '  lease_ttl: 1ms\n  group_threshold: 100\n', many);
     const runs = await Promise.all([0, 1, 2].map(() => start(backend()).done));
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
     await waitFor(() => hook!.inFlight === 0);
