@@ -39,8 +39,6 @@ export interface CheckRunOptions {
   wallClock: () => Date;
   host: Host | null;
   dryRun: boolean;
-  /** This machine and process (tests pass others); default hostname() and process.pid. */
-  holder?: { host: string; pid: number };
 }
 
 export interface CheckRunResult {
@@ -59,7 +57,7 @@ export interface CheckRunResult {
 export async function runCheck(options: CheckRunOptions): Promise<CheckRunResult> {
   const { store, config, dryRun } = options;
   if (dryRun) return evaluateAndApply(options, null);
-  const holder = options.holder ?? { host: hostname(), pid: process.pid };
+  const holder = { host: hostname(), pid: process.pid };
   const taken = await takeCheckLease({
     store,
     ttlMs: config.alerting.leaseTtlMs,
@@ -127,7 +125,8 @@ async function evaluateAndApply(options: CheckRunOptions, lease: HeldLease | nul
           now: options.wallClock,
           maxAttempts: config.alerting.maxNotifyAttempts,
           log: options.log,
-          claimToken: lease!.owner,
+          // The lease owner: a run that takes over from this one when it dies frees these claims.
+          claimToken: lease?.owner,
           claimMs: claimDurationMs(config),
         })
       : null;
