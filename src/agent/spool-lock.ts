@@ -8,6 +8,7 @@ import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode, isNotFound } from './errno.js';
 import { uniqueSuffix } from '../fs/unique-suffix.js';
+import { isProcessAlive } from '../system/process-alive.js';
 
 export const FLUSH_LOCK_FILE = '.flush.lock';
 
@@ -54,7 +55,7 @@ async function isStale(path: string, options: { now: Date; staleAfterMs: number 
     holder = null; // empty or torn: its owner died between open and write, or is writing right now
   }
   if (holder && typeof holder.pid === 'number' && typeof holder.atMs === 'number') {
-    if (!isAlive(holder.pid)) return true;
+    if (!isProcessAlive(holder.pid)) return true;
     return options.now.getTime() - holder.atMs > options.staleAfterMs;
   }
   try {
@@ -62,16 +63,6 @@ async function isStale(path: string, options: { now: Date; staleAfterMs: number 
   } catch (error) {
     if (isNotFound(error)) return true;
     throw error;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return errnoCode(error) === 'EPERM';
   }
 }
 

@@ -1,10 +1,11 @@
 // Writes one run's transitions, changed states and outbox rows in one transaction. The one-open-alert
 // unique key is the real guard against a concurrent evaluator: a duplicate-key error means "already
 // opened by someone else", so that check's transition (and state) is dropped and nobody hears twice.
+// The alert writes are set-based (writeInBulk): a storm of 10,000 transitions is a few statements.
 
 import { DuplicateOpenAlertError } from '../errors.js';
 import type { Store } from '../store/store.js';
-import type { CheckState, NewNotification } from '../store/types.js';
+import type { AlertResolve, AlertSeverityChange, CheckState, NewAlert, NewNotification } from '../store/types.js';
 import type { CheckEvaluation } from './evaluate-all.js';
 import type { AlertAction, TransitionRecord } from './types.js';
 import { formatDuration } from '../time/duration.js';
@@ -32,9 +33,10 @@ export async function applyEvaluations(
   const forget = [...(options.forget ?? [])];
   let conflicts = 0;
 
+  const written = await writeInBulk(tx, evaluations, now);
   for (const evaluation of evaluations) {
     if (evaluation.outcome.transitions.length > 0) {
-      const applied = await applyOne(tx, evaluation, now);
+      const applied = await transitionRecords(evaluation, now, written.get(evaluation) ?? storeWrites(tx, evaluation, now));
       if (applied === null) {
         conflicts += 1;
         continue;
@@ -66,37 +68,89 @@ export interface AlertWrites {
   resolve(action: Extract<AlertAction, { kind: 'resolve' }>): Promise<boolean>;
 }
 
+type OpenAction = Extract<AlertAction, { kind: 'open' }>;
+type SeverityAction = Extract<AlertAction, { kind: 'change_severity' }>;
+type ResolveAction = Extract<AlertAction, { kind: 'resolve' }>;
+
+// What each action writes, for the one-at-a-time and the set-based path alike.
+const newAlertOf = (evaluation: CheckEvaluation, action: OpenAction, now: Date): NewAlert => ({
+  hostId: evaluation.check.host.hostId,
+  checkId: evaluation.check.type.checkId,
+  severity: action.severity,
+  triggeredAt: now,
+  message: action.message,
+  value: action.value,
+});
+const severityChangeOf = (action: SeverityAction): AlertSeverityChange => ({
+  alertId: action.alertId,
+  severity: action.severity,
+  message: action.message,
+  value: action.value,
+  ...(action.peakValue !== undefined ? { peakValue: action.peakValue } : {}),
+});
+const resolveOf = (action: ResolveAction, now: Date): AlertResolve => ({ alertId: action.alertId, resolvedAt: now, resolveMessage: action.message, value: action.value });
+
+/** One statement per action: for a check whose transitions make more than one alert write. */
 function storeWrites(tx: Store, evaluation: CheckEvaluation, now: Date): AlertWrites {
   return {
     async open(action) {
       try {
-        const alertId = await tx.openAlert({
-          hostId: evaluation.check.host.hostId,
-          checkId: evaluation.check.type.checkId,
-          severity: action.severity,
-          triggeredAt: now,
-          message: action.message,
-          value: action.value,
-        });
-        return { alertId };
+        return { alertId: await tx.openAlert(newAlertOf(evaluation, action, now)) };
       } catch (error) {
         if (error instanceof DuplicateOpenAlertError) return 'taken';
         throw error;
       }
     },
-    changeSeverity: (action) =>
-      tx.updateAlertSeverity(action.alertId, {
-        severity: action.severity,
-        message: action.message,
-        value: action.value,
-        ...(action.peakValue !== undefined ? { peakValue: action.peakValue } : {}),
-      }),
-    resolve: (action) => tx.resolveAlert(action.alertId, { resolvedAt: now, resolveMessage: action.message, value: action.value }),
+    changeSeverity: (action) => {
+      const { alertId, ...update } = severityChangeOf(action);
+      return tx.updateAlertSeverity(alertId, update);
+    },
+    resolve: (action) => {
+      const { alertId, ...update } = resolveOf(action, now);
+      return tx.resolveAlert(alertId, update);
+    },
   };
 }
 
-async function applyOne(tx: Store, evaluation: CheckEvaluation, now: Date): Promise<TransitionRecord[] | null> {
-  return transitionRecords(evaluation, now, storeWrites(tx, evaluation, now));
+/**
+ * Writes the alert action of every check that has exactly one (nearly all: an open, a severity
+ * change or a resolve, perhaps beside a flapping notice) with set-based statements, up front; the
+ * writes returned per check hand those results to transitionRecords, which builds the records as
+ * the one-at-a-time path would.
+ */
+async function writeInBulk(tx: Store, evaluations: readonly CheckEvaluation[], now: Date): Promise<Map<CheckEvaluation, AlertWrites>> {
+  const opens: { evaluation: CheckEvaluation; action: OpenAction }[] = [];
+  const changes: SeverityAction[] = [];
+  const resolves: { evaluation: CheckEvaluation; action: ResolveAction }[] = [];
+  const written = new Map<CheckEvaluation, AlertWrites>();
+  for (const evaluation of evaluations) {
+    const actions = evaluation.outcome.transitions.flatMap((transition) => (transition.action ? [transition.action] : []));
+    if (actions.length !== 1) continue;
+    const action = actions[0]!;
+    if (action.kind === 'open') opens.push({ evaluation, action });
+    else if (action.kind === 'change_severity') {
+      changes.push(action);
+      written.set(evaluation, replayedWrites({}));
+    } else resolves.push({ evaluation, action });
+  }
+  const opened = await tx.openAlerts(opens.map(({ evaluation, action }) => newAlertOf(evaluation, action, now)));
+  opens.forEach(({ evaluation }, i) => {
+    const alertId = opened[i] ?? null;
+    written.set(evaluation, replayedWrites({ open: alertId === null ? 'taken' : { alertId } }));
+  });
+  await tx.updateAlertSeverities(changes.map(severityChangeOf));
+  const resolved = await tx.resolveAlerts(resolves.map(({ action }) => resolveOf(action, now)));
+  resolves.forEach(({ evaluation }, i) => written.set(evaluation, replayedWrites({ resolve: resolved[i] ?? false })));
+  return written;
+}
+
+/** AlertWrites that report what writeInBulk already wrote. */
+function replayedWrites(result: { open?: { alertId: number } | 'taken'; resolve?: boolean }): AlertWrites {
+  return {
+    open: async () => result.open ?? 'taken',
+    changeSeverity: async () => undefined,
+    resolve: async () => result.resolve ?? false,
+  };
 }
 
 /**

@@ -1,10 +1,13 @@
-// One `monitor check` run: take the lease, re-sync host checks if the config changed, load with a
-// fixed number of statements, evaluate (pure), write the transitions in one transaction, then
-// deliver the outbox. Two runs at once (a slow cron run overlapping the next, or two boxes): the
-// second finds the lease taken and leaves; the unique open-alert key guards the rest.
+// One `monitor check` run: take the lease (renewed by a heartbeat while the run works), re-sync host
+// checks if the config changed, load with a fixed number of statements, evaluate (pure), write the
+// transitions in one transaction, then deliver the outbox. Two runs at once (a slow cron run
+// overlapping the next, or two boxes): the second finds the lease held by a working run and leaves;
+// the unique open-alert key and the outbox claims guard the rest (check-lease.ts).
 
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { ConflictError } from '../errors.js';
+import { isProcessAlive } from '../system/process-alive.js';
 import type { Config } from '../config/types.js';
 import type { Logger } from '../context.js';
 import type { CheckRegistry } from '../checks/registry.js';
@@ -16,13 +19,13 @@ import type { Store } from '../store/store.js';
 import type { Host } from '../store/types.js';
 import { withTransactionRetry } from '../store/retry.js';
 import { applyEvaluations, transitionRecords, type AlertWrites } from './apply-transitions.js';
+import { describeHolder, takeCheckLease, type HeldLease } from './check-lease.js';
 import { evaluateAll } from './evaluate-all.js';
+import { holdBackFleetSilence } from './fleet-silence.js';
 import { formatTransitionLine } from './lines.js';
 import { loadCheckInputs } from './load-inputs.js';
 import type { CheckProblem } from './prepare-checks.js';
 import type { TransitionRecord } from './types.js';
-
-const CHECK_LEASE = 'check';
 
 export interface CheckRunOptions {
   store: Store;
@@ -45,41 +48,57 @@ export interface CheckRunResult {
   transitions: TransitionRecord[];
   problems: CheckProblem[];
   synced: boolean;
+  /** "no reports from any host …": set when every host is silent (fleet-silence.ts). */
+  fleetProblem: string | null;
   conflicts: number;
   delivery: DeliveryResult | null;
 }
 
 export async function runCheck(options: CheckRunOptions): Promise<CheckRunResult> {
   const { store, config, dryRun } = options;
-  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  if (!dryRun) {
-    const held = await store.acquireLease(CHECK_LEASE, owner, options.wallClock(), config.alerting.leaseTtlMs);
-    if (!held) {
-      return { skipped: 'another `monitor check` run holds the lease', evaluated: 0, transitions: [], problems: [], synced: false, conflicts: 0, delivery: null };
-    }
+  if (dryRun) return evaluateAndApply(options, null);
+  const holder = { host: hostname(), pid: process.pid };
+  const taken = await takeCheckLease({
+    store,
+    ttlMs: config.alerting.leaseTtlMs,
+    clock: options.wallClock,
+    log: options.log,
+    holder,
+    owner: `${holder.host}:${holder.pid}:${randomBytes(4).toString('hex')}`,
+    isAlive: isProcessAlive,
+  });
+  if (taken.kind === 'busy') {
+    return { skipped: 'another `monitor check` run holds the lease', evaluated: 0, transitions: [], problems: [], synced: false, fleetProblem: null, conflicts: 0, delivery: null };
+  }
+  if (taken.kind === 'stuck') {
+    throw new ConflictError(`the check lease is ${describeHolder(taken.holder, options.wallClock())}, and its holder is not renewing it`, {
+      hint: 'if that run is gone, delete the row: DELETE FROM leases WHERE lease_name = \'check\'',
+    });
   }
   try {
-    return await evaluateAndApply(options);
+    return await evaluateAndApply(options, taken.lease);
   } finally {
-    if (!dryRun) await store.releaseLease(CHECK_LEASE, owner);
+    await taken.lease.release();
   }
 }
 
-async function evaluateAndApply(options: CheckRunOptions): Promise<CheckRunResult> {
+async function evaluateAndApply(options: CheckRunOptions, lease: HeldLease | null): Promise<CheckRunResult> {
   const { store, config, registry, now, dryRun } = options;
   const { synced, closed } = await syncIfConfigChanged(options);
   const inputs = await loadCheckInputs(store, registry, { now, host: options.host, sampleMaxAgeMs: config.alerting.sampleMaxAgeMs });
-  const { evaluated, changed, forget, problems } = evaluateAll(inputs, {
+  const evaluation = evaluateAll(inputs, {
     now,
     sampleMaxAgeMs: config.alerting.sampleMaxAgeMs,
     repeatMsFor: (checkKey) => config.checkTypes[checkKey]?.repeatIntervalMs ?? config.alerting.repeatIntervalMs,
     flap: { window: config.alerting.flapWindow, highPct: config.alerting.flapHighPct, lowPct: config.alerting.flapLowPct },
   });
+  const { evaluated, forget, problems } = evaluation;
+  const { changed, problem: fleetProblem } = holdBackFleetSilence(inputs, evaluation.changed, now);
 
   if (dryRun) {
     const transitions: TransitionRecord[] = [];
     for (const evaluation of changed) transitions.push(...((await transitionRecords(evaluation, now, DRY_RUN_WRITES)) ?? []));
-    return { skipped: null, evaluated, transitions, problems, synced, conflicts: 0, delivery: null };
+    return { skipped: null, evaluated, transitions, problems, synced, fleetProblem, conflicts: 0, delivery: null };
   }
 
   const channels = channelsFor(options.notifiers);
@@ -87,12 +106,17 @@ async function evaluateAndApply(options: CheckRunOptions): Promise<CheckRunResul
   const applied =
     changed.length === 0 && forget.length === 0
       ? { records: [], conflicts: 0 }
-      : await withTransactionRetry(store, (tx) =>
-          applyEvaluations(tx, changed, {
-            now,
-            forget,
-            notifications: (records) => outboxRows(records, channels, formatTransitionLine, options.wallClock()),
-          }),
+      : await withTransactionRetry(
+          store,
+          (tx) =>
+            applyEvaluations(tx, changed, {
+              now,
+              forget,
+              notifications: (records) => outboxRows(records, channels, formatTransitionLine, options.wallClock(), config.alerting.groupThreshold),
+            }),
+          5,
+          // The set-based writes read what is open, then write: on SQLite the write lock is taken first.
+          { immediate: true },
         );
   const delivery =
     options.notifiers.length > 0
@@ -102,9 +126,23 @@ async function evaluateAndApply(options: CheckRunOptions): Promise<CheckRunResul
           now: options.wallClock,
           maxAttempts: config.alerting.maxNotifyAttempts,
           log: options.log,
+          // The lease owner: a run that takes over from this one when it dies frees these claims.
+          claimToken: lease?.owner,
+          claimMs: claimDurationMs(config),
         })
       : null;
-  return { skipped: null, evaluated, transitions: [...closed, ...applied.records], problems, synced, conflicts: applied.conflicts, delivery };
+  return { skipped: null, evaluated, transitions: [...closed, ...applied.records], problems, synced, fleetProblem, conflicts: applied.conflicts, delivery };
+}
+
+/**
+ * How long a claimed outbox row stays ours: the slowest channel's timeout and a minute more, so a
+ * send that is still within its timeout is never claimed by another run (a duplicate), while a claim
+ * left by a run that died on another machine frees its row within a few minutes.
+ */
+export function claimDurationMs(config: Config): number {
+  const { webhooks, slack, email, commands } = config.notify;
+  const timeouts = [...webhooks, ...commands, ...(slack ? [slack] : []), ...(email ? [email] : [])].map((channel) => channel.timeoutMs);
+  return Math.max(0, ...timeouts) + 60_000;
 }
 
 /**

@@ -62,7 +62,7 @@ export function buildProgram(version: string, execute: Execute): CommandUnknownO
     .description('evaluate every enabled host check once; open and resolve alerts on state changes; notify')
     .option('--dry-run', 'evaluate and print transitions, change nothing, notify nobody')
     .option('--host <name>', 'only this host')
-    .option('--at <time>', 'evaluate as of this moment on the stored data (ISO-8601 or an age like 2h)', momentOption)
+    .option('--at <time>', 'replay: evaluate as of this moment on the stored data, read-only (implies --dry-run; ISO-8601 or an age like 2h)', momentOption)
     .option('--json', 'print the transitions as JSON')
     .addHelpText('after', '\nPrints one line per transition, e.g.\n  🚨 NEW ALERT #15: Disk Space - Host \'storage-server-04\' disk usage critical: 92%\n  ✅ RESOLVED: Disk Space - Host \'storage-server-04\' disk usage normal: 45%\nExit 0 when it ran, whatever it found; 1 when it could not run.')
     .action(async (opts, cmd) =>

@@ -9,6 +9,8 @@ import { toNotificationPayload } from '../notify/payload.js';
 import { printJson } from '../output/json.js';
 import { resolveMoment, type Moment } from '../time/moment.js';
 import { makeChalk } from '../output/colour.js';
+import { limitPerCheck, type ListedLine } from '../output/transition-list.js';
+import type { TransitionRecord } from '../alerts/types.js';
 
 export interface CheckOptions {
   dryRun: boolean | undefined;
@@ -24,24 +26,26 @@ export interface CheckOptions {
 export async function check(ctx: Context, options: CheckOptions): Promise<CheckRunResult> {
   const registry = await loadRegistry(ctx.config, ctx.cwd);
   const now = options.at ? resolveMoment(options.at, ctx.clock.now()) : ctx.clock.now();
+  // A replay is read-only: evaluating the past must never resolve, open or announce anything now.
+  const dryRun = Boolean(options.dryRun) || options.at !== undefined;
   const result = await withStore(ctx, async (store) =>
     runCheck({
       store,
       config: ctx.config,
       registry,
-      notifiers: options.dryRun ? [] : createNotifiers(ctx.config.notify, { secrets: ctx.secrets, env: ctx.env }),
+      notifiers: dryRun ? [] : createNotifiers(ctx.config.notify, { secrets: ctx.secrets, env: ctx.env }),
       log: ctx.log,
       now,
       wallClock: () => ctx.clock.now(),
       host: options.host === undefined ? null : await requireHost(store, options.host),
-      dryRun: Boolean(options.dryRun),
+      dryRun,
     }),
   );
 
   if (options.json) {
     printJson(ctx.out, {
       evaluated_at: now,
-      dry_run: Boolean(options.dryRun),
+      dry_run: dryRun,
       skipped: result.skipped,
       checks_evaluated: result.evaluated,
       // Each transition as notifiers receive it (webhook JSON), plus whether it was announced.
@@ -51,7 +55,10 @@ export async function check(ctx: Context, options: CheckOptions): Promise<CheckR
         notified: record.notify,
         quiet_reason: record.quietReason,
       })),
-      problems: result.problems.map((p) => ({ host_name: p.hostName, check_key: p.checkKey, message: p.message })),
+      problems: [
+        ...(result.fleetProblem === null ? [] : [{ host_name: null, check_key: 'host_silent', message: result.fleetProblem }]),
+        ...result.problems.map((p) => ({ host_name: p.hostName, check_key: p.checkKey, message: p.message })),
+      ],
     });
     return result;
   }
@@ -61,12 +68,15 @@ export async function check(ctx: Context, options: CheckOptions): Promise<CheckR
     return result;
   }
   const chalk = makeChalk(ctx.out.color);
-  const prefix = options.dryRun ? chalk.dim('[dry run] ') : '';
+  const prefix = dryRun ? chalk.dim('[dry run] ') : '';
+  const printed: ListedLine<TransitionRecord>[] = [];
   for (const record of result.transitions) {
     const line = formatTransitionLine(record);
-    if (record.notify) ctx.out.write(`${prefix}${line}\n`);
-    else if (ctx.verbose || options.dryRun) ctx.out.write(`${prefix}${chalk.dim(line)}\n`);
+    if (record.notify) printed.push({ item: record, line: `${prefix}${line}` });
+    else if (ctx.verbose || dryRun) printed.push({ item: record, line: `${prefix}${chalk.dim(line)}` });
   }
+  for (const line of limitPerCheck(printed)) ctx.out.write(`${line}\n`);
+  if (result.fleetProblem !== null) ctx.log.warn(result.fleetProblem);
   for (const problem of result.problems) ctx.log.warn(`${problem.checkKey} on '${problem.hostName}' did not run: ${problem.message}`);
   if (result.delivery && result.delivery.failed > 0) {
     ctx.log.warn(`${result.delivery.failed} notification(s) failed; they are retried on the next run`);

@@ -24,13 +24,15 @@ export const DEFAULT_ALERTING: AlertingConfig = {
   flapWindow: 21,
   flapHighPct: 20,
   flapLowPct: 5,
-  leaseTtlMs: 5 * 60_000,
+  // Renewed every third of it while a run works: a run that died elsewhere is taken over within a minute.
+  leaseTtlMs: 60_000,
   maxNotifyAttempts: 10,
   // Prometheus' lookback, and host_silent's default: a sample is current no longer than a host
   // counts as reporting, so stale data cannot open or escalate alerts for twice as long.
   sampleMaxAgeMs: 5 * 60_000,
   // Alertmanager's default.
   repeatIntervalMs: 4 * 3_600_000,
+  groupThreshold: 10,
 };
 
 export function builtInDefaultChecks(): Record<string, HostCheckConfig> {

@@ -153,4 +153,6 @@ export interface AlertingConfig {
   sampleMaxAgeMs: number;
   /** An open, unacknowledged alert is notified again this often; 0: never. */
   repeatIntervalMs: number;
+  /** More announced transitions than this of one check in one run go out as one grouped message per channel. */
+  groupThreshold: number;
 }

@@ -204,6 +204,7 @@ export function readAlerting(p: Problems, node: TreeNode | undefined, fallback: 
     maxNotifyAttempts: readNumber(p, [...at, 'notify_max_attempts'], s.get('notify_max_attempts'), fallback.maxNotifyAttempts, { integer: true, min: 1 }),
     sampleMaxAgeMs: readDuration(p, [...at, 'sample_max_age'], s.get('sample_max_age'), fallback.sampleMaxAgeMs, { positive: true }),
     repeatIntervalMs: readRepeatInterval(p, [...at, 'repeat_interval'], s.get('repeat_interval'), fallback.repeatIntervalMs),
+    groupThreshold: readNumber(p, [...at, 'group_threshold'], s.get('group_threshold'), fallback.groupThreshold, { integer: true, min: 1 }),
   };
   if (alerting.flapLowPct >= alerting.flapHighPct) {
     // Point at whichever of the two the file actually sets.

@@ -74,7 +74,8 @@ export async function runDemo(ctx: Context, options: RunDemoOptions): Promise<vo
     const checkAt = (minute: number, seconds = 20): Date => new Date(minuteAt(start, minute).getTime() + seconds * 1000);
     const runCheck = async (at: Date, label = 'monitor check'): Promise<number> => {
       narrator.command(`${label}   ${chalk.dim(`# as of ${formatLocalTime(at, ctx.env.TZ)}`)}`);
-      const result = await check(demoCtx, { at: { at }, dryRun: undefined, host: undefined, json: undefined });
+      // A real run as of that moment (its clock set there), not --at: a replay is read-only.
+      const result = await check({ ...demoCtx, clock: { now: () => new Date(at.getTime()) } }, { at: undefined, dryRun: undefined, host: undefined, json: undefined });
       return result.transitions.filter((record) => record.notify).length;
     };
     const send = (from: number, to: number): Promise<void> => sendAct(server.url, keys, start, from, to, narrator, config.agent.timeoutMs);

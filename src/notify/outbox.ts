@@ -1,9 +1,14 @@
 // Delivers the notification outbox. `monitor check` commits a run's transitions together with one
 // outbox row per (transition, channel), then calls deliverPending: the alert record never waits on
 // a notifier, and a notifier that fails is retried on the next run until it delivers or runs out of
-// attempts. Each row is marked delivered right after its send, so a later run never sends it again.
+// attempts. Each row is claimed (a conditional UPDATE with this run's token and an expiry) before
+// its send and marked delivered right after, so two runs that overlap never both send it, and a
+// later run never sends it again. The one way a row goes out twice: the process dies after the
+// channel accepted it and before the mark is committed; its claim then expires and it is re-sent.
 
+import { randomBytes } from 'node:crypto';
 import type { Logger } from '../context.js';
+import { retryConflicts } from '../store/retry.js';
 import type { Store } from '../store/store.js';
 import type { Notification } from '../store/types.js';
 import { parseNotificationPayload } from './payload.js';
@@ -18,15 +23,21 @@ export interface DeliverPendingOptions {
   log: Logger;
   /** How many pending rows of each channel one run looks at, oldest first. */
   limit?: number;
+  /** This run's claim token (the check run's lease owner); default a random one. */
+  claimToken?: string;
+  /** How long a claim lasts: longer than any send may take. Default 2 minutes. */
+  claimMs?: number;
 }
 
 export interface DeliveryResult {
   delivered: number;
   /** Sends that failed this run (each recorded on its row with attempts + 1). */
   failed: number;
-  /** Rows not tried because an earlier row of the same channel failed this run: still pending. */
+  /** Rows not tried because an earlier row of the same channel failed this run, or another run holds its claim: still pending. */
   deferred: number;
 }
+
+const DEFAULT_CLAIM_MS = 120_000;
 
 const DEFAULT_DELIVERY_LIMIT = 1000;
 
@@ -47,6 +58,7 @@ export function channelsFor(notifiers: readonly Notifier[]): string[] {
  */
 export async function deliverPending(options: DeliverPendingOptions): Promise<DeliveryResult> {
   const { store, maxAttempts } = options;
+  const claim = { token: options.claimToken ?? `outbox:${randomBytes(8).toString('hex')}`, ms: options.claimMs ?? DEFAULT_CLAIM_MS };
   const notifierOf = new Map(options.notifiers.map((notifier) => [notifier.channel, notifier]));
   // Rows of channels that are not configured now are not even read: they stay pending, untouched
   // (the channel may come back in the config, and they were never tried with it).
@@ -61,7 +73,7 @@ export async function deliverPending(options: DeliverPendingOptions): Promise<De
   }
 
   const tasks: Promise<void>[] = [];
-  for (const [channel, queue] of byChannel) tasks.push(deliverChannel(notifierOf.get(channel)!, queue, options, result));
+  for (const [channel, queue] of byChannel) tasks.push(deliverChannel(notifierOf.get(channel)!, queue, options, claim, result));
 
   const outcomes = await Promise.allSettled(tasks);
   const storeFailure = outcomes.find((outcome) => outcome.status === 'rejected');
@@ -73,14 +85,23 @@ async function deliverChannel(
   notifier: Notifier,
   queue: Notification[],
   options: DeliverPendingOptions,
+  claim: { token: string; ms: number },
   result: DeliveryResult,
 ): Promise<void> {
   const { store, log, now, maxAttempts } = options;
   for (const [index, row] of queue.entries()) {
+    const claimedAt = now();
+    if (!(await retryConflicts(() => store.claimNotification(row.notificationId, claim.token, claimedAt, new Date(claimedAt.getTime() + claim.ms))))) {
+      // Another run is sending this channel's rows (or died doing it and its claim has not expired):
+      // leave the channel to it, so its rows keep their order.
+      log.debug(`notify: ${notifier.channel} is being delivered by another run; leaving ${queue.length - index} row(s) to it`);
+      result.deferred += queue.length - index;
+      return;
+    }
     const payload = parseNotificationPayload(row.payload);
     if (!payload) {
       // This row can never be sent; it must not hold up the rest of the channel.
-      await store.markNotificationFailed(row.notificationId, 'stored payload is not a notification', now());
+      await retryConflicts(() => store.markNotificationFailed(row.notificationId, 'stored payload is not a notification', now()));
       result.failed += 1;
       log.warn(`notify: notification ${row.notificationId} for ${notifier.channel} has an unreadable payload`, {
         channel: notifier.channel,
@@ -97,13 +118,13 @@ async function deliverChannel(
     }
 
     if (error === null) {
-      await store.markNotificationDelivered(row.notificationId, now());
+      await retryConflicts(() => store.markNotificationDelivered(row.notificationId, now()));
       result.delivered += 1;
       continue;
     }
 
     const message = errorText(error);
-    await store.markNotificationFailed(row.notificationId, message, now());
+    await retryConflicts(() => store.markNotificationFailed(row.notificationId, message, now()));
     result.failed += 1;
     const attempt = row.attempts + 1;
     const next = attempt >= maxAttempts ? `giving up after ${attempt} attempts` : 'will retry on the next run';

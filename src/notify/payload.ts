@@ -3,7 +3,8 @@
 // exactly what the first attempt would have sent.
 
 import type { TransitionRecord } from '../alerts/types.js';
-import type { NewNotification, NotificationEvent } from '../store/types.js';
+import type { NewNotification, OutboxEvent } from '../store/types.js';
+import { groupPayload } from './group.js';
 import type { NotificationPayload } from './types.js';
 
 /** `text` is the console line for this transition, e.g. "🚨 NEW ALERT #15: Disk Space - …". */
@@ -29,26 +30,37 @@ export function toNotificationPayload(record: TransitionRecord, text: string): N
 
 /**
  * One outbox row per (announced transition, channel), in transition order. Transitions recorded
- * quietly (`notify: false`: cooldown, flapping, acknowledged) get none.
+ * quietly (`notify: false`: cooldown, flapping, acknowledged) get none. When one check has more than
+ * `groupThreshold` announced transitions, they become one grouped row per channel instead, where the
+ * first of them was (group.ts).
  */
 export function outboxRows(
   records: readonly TransitionRecord[],
   channels: readonly string[],
   textOf: (record: TransitionRecord) => string,
   createdAt: Date,
+  groupThreshold = Number.POSITIVE_INFINITY,
 ): NewNotification[] {
+  const announced = records.filter((record) => record.notify);
+  const perCheck = new Map<string, TransitionRecord[]>();
+  for (const record of announced) {
+    const list = perCheck.get(record.checkKey);
+    if (list) list.push(record);
+    else perCheck.set(record.checkKey, [record]);
+  }
   const rows: NewNotification[] = [];
-  for (const record of records) {
-    if (!record.notify) continue;
-    const payload = toNotificationPayload(record, textOf(record));
-    for (const channel of channels) {
-      rows.push({ alertId: record.alertId, channel, event: record.event, payload: { ...payload }, createdAt });
-    }
+  const push = (alertId: number | null, event: OutboxEvent, payload: NotificationPayload) => {
+    for (const channel of channels) rows.push({ alertId, channel, event, payload: { ...payload }, createdAt });
+  };
+  for (const record of announced) {
+    const ofCheck = perCheck.get(record.checkKey)!;
+    if (ofCheck.length <= groupThreshold) push(record.alertId, record.event, toNotificationPayload(record, textOf(record)));
+    else if (ofCheck[0] === record) push(null, 'group', groupPayload(ofCheck.map((member) => toNotificationPayload(member, textOf(member)))));
   }
   return rows;
 }
 
-const EVENTS: readonly NotificationEvent[] = ['open', 'escalate', 'deescalate', 'resolve', 'flapping', 'flapping_end', 'repeat'];
+const EVENTS: readonly OutboxEvent[] = ['open', 'escalate', 'deescalate', 'resolve', 'flapping', 'flapping_end', 'repeat', 'group'];
 
 /** Stored thresholds: numbers and texts only (anything else was not written by monitor). */
 function paramsOf(value: unknown): Record<string, number | string> {
@@ -71,7 +83,7 @@ export function parseNotificationPayload(stored: Record<string, unknown>): Notif
   if (typeof host_name !== 'string' || typeof check_key !== 'string') return null;
   if (typeof message !== 'string' || typeof text !== 'string') return null;
   return {
-    event: event as NotificationEvent,
+    event: event as OutboxEvent,
     alert_id: numberOrNull(stored.alert_id),
     host_name,
     check_key,
@@ -86,6 +98,20 @@ export function parseNotificationPayload(stored: Record<string, unknown>): Notif
     ...(typeof stored.reopened_at === 'string' ? { reopened_at: stored.reopened_at } : {}),
     ...(typeof stored.open_for_seconds === 'number' ? { open_for_seconds: stored.open_for_seconds } : {}),
     text,
+    ...groupFields(stored),
+  };
+}
+
+/** A group's extra fields, when the row is one; its members were built by this program, so kept as stored. */
+function groupFields(stored: Record<string, unknown>): Pick<NotificationPayload, 'count' | 'hosts' | 'transitions'> {
+  if (stored.event !== 'group' || typeof stored.count !== 'number' || !Array.isArray(stored.hosts) || !Array.isArray(stored.transitions)) return {};
+  return {
+    count: stored.count,
+    hosts: stored.hosts.filter((host): host is string => typeof host === 'string'),
+    transitions: stored.transitions.flatMap((member) => {
+      const parsed = typeof member === 'object' && member !== null ? parseNotificationPayload(member as Record<string, unknown>) : null;
+      return parsed ? [parsed] : [];
+    }),
   };
 }
 

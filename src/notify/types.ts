@@ -1,11 +1,12 @@
 // What notifiers receive. The payload is stored in the outbox (table `notifications`) as JSON when
 // the transition is committed, and delivered afterwards, so it carries everything a channel renders.
 
-import type { NotificationEvent } from '../store/types.js';
+import type { OutboxEvent } from '../store/types.js';
 
 /** The JSON a generic webhook receives; Slack, email and command render the same object. */
 export interface NotificationPayload {
-  event: NotificationEvent;
+  /** 'group': one message for many transitions of one check in one run (see group.ts). */
+  event: OutboxEvent;
   alert_id: number | null;
   host_name: string;
   check_key: string;
@@ -29,6 +30,10 @@ export interface NotificationPayload {
   open_for_seconds?: number;
   /** The console line, e.g. "🚨 NEW ALERT #15: Disk Space - Host 'storage-server-04' disk usage critical: 92%". */
   text: string;
+  /** A group only: how many transitions, the first hosts' names, and every transition's own payload. */
+  count?: number;
+  hosts?: string[];
+  transitions?: NotificationPayload[];
 }
 
 export interface Notifier {

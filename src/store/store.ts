@@ -10,6 +10,8 @@
 import type {
   Alert,
   AlertFilter,
+  AlertResolve,
+  AlertSeverityChange,
   CheckState,
   CheckType,
   CheckTypeInput,
@@ -22,6 +24,8 @@ import type {
   InsertResult,
   LatestMetrics,
   MetricBucket,
+  Lease,
+  LeaseHolder,
   MetricSample,
   NewAlert,
   NewNotification,
@@ -140,6 +144,16 @@ export interface Store {
    * `value` is the resolving value, stored in resolve_value: the firing value and peak stay.
    */
   resolveAlert(alertId: number, update: { resolvedAt: Date; resolveMessage: string; value: number | null }): Promise<boolean>;
+  /**
+   * Set-based forms of the three above for one run's many transitions, a few statements each
+   * whatever the count; call them inside a transaction. openAlerts returns each new alert_id in
+   * order, or null where an alert was already open for that host and check; resolveAlerts returns
+   * whether each was resolved by this call. When another writer gets in between their read and
+   * their write, they throw RetryableTransactionError: run the transaction again.
+   */
+  openAlerts(alerts: NewAlert[]): Promise<(number | null)[]>;
+  resolveAlerts(updates: AlertResolve[]): Promise<boolean[]>;
+  updateAlertSeverities(updates: AlertSeverityChange[]): Promise<void>;
   /** Sets acknowledged_at once; returns the alert, or null when there is no such alert. */
   acknowledgeAlert(alertId: number, at: Date): Promise<Alert | null>;
   getAlert(alertId: number): Promise<Alert | null>;
@@ -162,7 +176,16 @@ export interface Store {
    * Takes or renews the named lease for `owner` until now + ttlMs, with one conditional UPDATE
    * (and an INSERT the first time): true when this owner holds it now.
    */
-  acquireLease(name: string, owner: string, now: Date, ttlMs: number): Promise<boolean>;
+  acquireLease(name: string, owner: string, now: Date, ttlMs: number, holder?: LeaseHolder): Promise<boolean>;
+  /** The heartbeat: extends the lease to now + ttlMs while `owner` holds it; false when it does not. */
+  renewLease(name: string, owner: string, now: Date, ttlMs: number): Promise<boolean>;
+  /**
+   * Takes the lease from `from` whatever its expiry — for a holder known to be dead — with one
+   * conditional UPDATE: false when `from` no longer holds it (someone else got there first).
+   */
+  takeOverLease(name: string, from: string, owner: string, now: Date, ttlMs: number, holder?: LeaseHolder): Promise<boolean>;
+  /** The lease row as stored, or null when nobody holds it. */
+  getLease(name: string): Promise<Lease | null>;
   releaseLease(name: string, owner: string): Promise<void>;
 
   // ---- settings (table `settings`): small facts the program keeps about itself
@@ -179,7 +202,17 @@ export interface Store {
    * long backlog (down for hours, or removed from the config) never crowds out another. One statement.
    */
   pendingNotifications(channels: readonly string[], maxAttempts: number, limitPerChannel: number): Promise<Notification[]>;
+  /**
+   * Claims an undelivered row for `token` until `until`, with one conditional UPDATE: true when this
+   * token holds the claim now (it was free, expired, or already ours), false when another run's
+   * claim is still running. Only the claim's holder sends the row.
+   */
+  claimNotification(notificationId: number, token: string, now: Date, until: Date): Promise<boolean>;
+  /** Frees the undelivered rows claimed by `token` (a run known to be dead); returns how many. */
+  releaseNotificationClaims(token: string): Promise<number>;
+  /** Marks the row delivered and frees its claim. */
   markNotificationDelivered(notificationId: number, at: Date): Promise<void>;
+  /** Counts a failed attempt, keeps the error and frees the claim. */
   markNotificationFailed(notificationId: number, error: string, at: Date): Promise<void>;
   /**
    * Deletes, in batches, notifications created before `olderThan` that are finished: delivered, or

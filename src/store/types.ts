@@ -154,6 +154,24 @@ export interface NewAlert {
   value: number | null;
 }
 
+/** One resolve of a set-based write (Store.resolveAlerts). */
+export interface AlertResolve {
+  alertId: number;
+  resolvedAt: Date;
+  resolveMessage: string;
+  value: number | null;
+}
+
+/** One severity change of a set-based write (Store.updateAlertSeverities). */
+export interface AlertSeverityChange {
+  alertId: number;
+  severity: Severity;
+  message: string;
+  value: number | null;
+  /** The worst value while open, when the evaluator knows it; absent: the higher of stored peak and value. */
+  peakValue?: number | null;
+}
+
 export interface AlertFilter {
   status?: AlertStatus | 'all';
   hostName?: string;
@@ -195,13 +213,33 @@ export interface CheckState {
   lastNotifiedAt?: Date | null;
 }
 
+/** Who holds a lease: the machine and process, so a run on the same machine can see it is gone. */
+export interface LeaseHolder {
+  host: string;
+  pid: number;
+}
+
+/** A `leases` row. Holder fields are null on rows written before migration 005. */
+export interface Lease {
+  name: string;
+  owner: string;
+  expiresAt: Date;
+  host: string | null;
+  pid: number | null;
+  acquiredAt: Date | null;
+  renewedAt: Date | null;
+}
+
 export type NotificationEvent = 'open' | 'escalate' | 'deescalate' | 'resolve' | 'flapping' | 'flapping_end' | 'repeat';
+
+/** What an outbox row carries: one transition, or a group of one check's many (an alert storm). */
+export type OutboxEvent = NotificationEvent | 'group';
 
 export interface NewNotification {
   alertId: number | null;
   /** Which configured notifier delivers it, e.g. `webhook:0`, `slack`, `email`, `command`. */
   channel: string;
-  event: NotificationEvent;
+  event: OutboxEvent;
   /** The message as every channel renders it (JSON-serialisable). */
   payload: Record<string, unknown>;
   createdAt: Date;

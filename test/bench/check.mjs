@@ -13,6 +13,12 @@
 // lease. Those later runs are timed, several times, and the median reported: on a shared 2-core
 // machine single runs are noisy.
 //
+// Storm: after the steady runs, the disk_space check type's thresholds drop to warn 5 / crit 10 (one
+// row of alert_types, as an edit of the catalogue would), so one run opens a Disk Space alert on every
+// host that has none (9,900 of 10,000); its wall time is printed as a ratio to the steady-state
+// median (target <= 3x). The change is one row, not a new sample per host: rewriting 10,000 samples
+// would dirty 10,000 pages of a 128 MB buffer pool and time InnoDB's page flushing instead.
+//
 // Statements are counted by a proxy between the process and the server that reads the MySQL
 // protocol (statement-counter.mjs): exact, per process, even while other clients use the server.
 // The server's global 'Questions' delta around an unproxied run is printed next to it as a cross-check
@@ -194,6 +200,8 @@ async function benchMysql() {
     }
     const steady = await countStatements(db.url);
     results[label] = steady;
+    // Last: after the storm the data is no longer steady.
+    if (label === 'big') results.storm = await timeStorm(db.url, results.wall);
     log(`  ${hosts} hosts: ${steady.statements} statements per steady-state run (${JSON.stringify(steady.counts)}); second run: ${second.statements}`);
     log(`  data age at the end: ${Math.round((Date.now() - end) / 1000)} s (checks see it as fresh below 5 min)`);
   }
@@ -203,7 +211,28 @@ async function benchMysql() {
   log("    (Questions also counts each connection's COM_QUIT: the proxy's \"quit\" count above)");
   if (args.includes('--show-statements')) for (const text of results.big.queries) log(`    ${text.replace(/\s+/g, ' ')}`);
   log(`  => ${HOSTS} hosts x 4 checks, ${(HOSTS * SAMPLES_PER_HOST / 1e6).toFixed(2)}M samples: ${ms(results.wall)} per steady-state \`monitor check\` process (target <= 1000 ms)`);
+  log(`  => storm: ${results.storm.transitions} transitions in one run: ${ms(results.storm.wall)}, ${(results.storm.wall / results.wall).toFixed(2)}x the steady-state run (target <= 3x)`);
   return results;
+}
+
+/** One run with a transition on (nearly) every host: Disk Space's thresholds drop below every disk. */
+async function timeStorm(databaseUrl, steadyWall) {
+  const connection = await mysql.createConnection({ uri: databaseUrl });
+  const counts = async () => {
+    const [[row]] = await connection.query("SELECT COUNT(*) AS alerts, SUM(status = 'resolved') AS resolved FROM alerts");
+    return Number(row.alerts) + Number(row.resolved ?? 0);
+  };
+  try {
+    await connection.query(`UPDATE alert_types SET params_json = '{"metric":"disk","warn":5,"crit":10,"for":"0s"}' WHERE check_key = 'disk_space'`);
+    const before = await counts();
+    const storm = await runCheck(databaseUrl);
+    // Each open adds an alert, each resolve a resolved one.
+    const transitions = (await counts()) - before;
+    log(`  ${HOSTS} hosts, storm run (${transitions} transitions, ${storm.lines} lines printed): ${ms(storm.wall)}${storm.cpu !== null ? `, CPU ${ms(storm.cpu)}` : ''}; ${(storm.wall / steadyWall).toFixed(2)}x the steady-state median`);
+    return { wall: storm.wall, transitions };
+  } finally {
+    await connection.end();
+  }
 }
 
 async function benchSqlite() {

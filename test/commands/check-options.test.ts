@@ -5,8 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { useTempDir } from '../support/temp-dir.js';
 import { closedPort } from '../support/network.js';
+import { startWebhookRecorder } from '../support/webhook-recorder.js';
 import { eachCheckBackend } from './support-check/backend.js';
-import { alertRows, lines, MINUTE, startFleet, storedTime, T0, type Fleet } from './support-check/ingest.js';
+import { alertRows, lines, MINUTE, startFleet, T0, type Fleet } from './support-check/ingest.js';
 
 interface CheckJson {
   evaluated_at: string;
@@ -169,7 +170,7 @@ eachCheckBackend('monitor check options', (backend) => {
     expect(lines(await fleet.check())).toEqual([expect.stringContaining("Disk Space - Host 'storage-server-04' disk usage critical: 92%")]);
   });
 
-  it('--at TIME replays stored data: as of T1 it opens the alert, as of T2 it resolves it, with those times', async () => {
+  it('--at TIME replays stored data: as of T1 it would open the alert, as of T2 resolve it, with those times', async () => {
     fleet = await startFleet(backend());
     await fleet.addHost('storage-server-04');
     const disk = [45, 45, 92, 92, 45, 45];
@@ -181,20 +182,72 @@ eachCheckBackend('monitor check options', (backend) => {
     fleet.advance(60 * MINUTE);
     const t1 = new Date(T0.getTime() + 3.5 * MINUTE);
     const t2 = new Date(T0.getTime() + 5.5 * MINUTE);
+    // As of T2 the disk was back to normal: nothing open, nothing to resolve.
+    expect(parse((await fleet.check(['--json', '--at', t2.toISOString()])).stdout)).toMatchObject({ evaluated_at: t2.toISOString(), transitions: [] });
 
-    const dry = await fleet.check(['--dry-run', '--json', '--at', t1.toISOString()]);
-    const dryAgain = await fleet.check(['--dry-run', '--json', '--at', t1.toISOString()]);
-    expect(dryAgain.stdout).toBe(dry.stdout);
-    expect(parse(dry.stdout)).toMatchObject({ evaluated_at: t1.toISOString(), transitions: [{ event: 'open', at: t1.toISOString(), value: 92 }] });
-
-    const opened = await fleet.check(['--at', t1.toISOString()]);
-    expect(lines(opened)).toEqual([expect.stringMatching(/^🚨 NEW ALERT #\d+: Disk Space - Host 'storage-server-04' disk usage critical: 92%$/)]);
-    const resolved = await fleet.check(['--at', t2.toISOString()]);
-    expect(lines(resolved)).toEqual(["✅ RESOLVED: Disk Space - Host 'storage-server-04' disk usage normal: 45%"]);
-    expect(await alertRows(backend())).toEqual([
-      expect.objectContaining({ status: 'resolved', triggered_at: storedTime(t1), resolved_at: storedTime(t2), value: 92 }),
-    ]);
+    const replay = await fleet.check(['--json', '--at', t1.toISOString()]);
+    const replayAgain = await fleet.check(['--json', '--at', t1.toISOString()]);
+    expect(replayAgain.stdout).toBe(replay.stdout);
+    expect(parse(replay.stdout)).toMatchObject({ evaluated_at: t1.toISOString(), dry_run: true, transitions: [{ event: 'open', at: t1.toISOString(), value: 92 }] });
+    expect(lines(await fleet.check(['--at', t1.toISOString()]))).toEqual(["[dry run] 🚨 NEW ALERT: Disk Space - Host 'storage-server-04' disk usage critical: 92%"]);
+    expect(await alertRows(backend())).toEqual([]);
   });
+
+  it('--at is read-only: alerts, state, outbox and leases stay byte for byte as they were, and nobody is notified', async () => {
+    fleet = await startFleet(backend());
+    await fleet.addHost('storage-server-04');
+    await fleet.addHost('web-01');
+    const hook = await startWebhookRecorder();
+    try {
+      await backend().writeConfig(`notify:\n  webhook:\n    url: ${hook.url}\n`);
+      // Two hours ago both disks were fine; now storage-server-04's is full and web-01's alert is open.
+      for (let minute = 0; minute < 120; minute++) {
+        fleet.advance(MINUTE);
+        await fleet.report('storage-server-04', { disk: minute < 110 ? 45 : 92 });
+        await fleet.report('web-01', { disk: minute < 100 ? 97 : 96 });
+      }
+      expect((await fleet.check()).code).toBe(0);
+      const sent = hook.received.length;
+      expect(sent).toBe(2);
+      const before = await tableDump();
+      expect(before.alerts).toHaveLength(2);
+
+      // As of two hours ago both alerts would resolve; as of one hour ago nothing would open. Neither may touch live data.
+      for (const at of ['2h', '90m', new Date(T0.getTime() + 30 * MINUTE).toISOString(), '0s']) {
+        const replay = await fleet.check(['--at', at]);
+        expect(replay.code, replay.stderr).toBe(0);
+        expect(lines(replay).every((line) => line.startsWith('[dry run] ')), replay.stdout).toBe(true);
+        expect(await tableDump()).toEqual(before);
+      }
+      // What the replay finds is shown, marked, not done: as of 90 minutes ago the full disk was fine.
+      expect(lines(await fleet.check(['--at', '90m']))).toContain("[dry run] ✅ RESOLVED: Disk Space - Host 'storage-server-04' disk usage normal: 45%");
+      expect(hook.received).toHaveLength(sent);
+      // The next real run finds nothing changed: no re-open, no second page.
+      fleet.advance(MINUTE);
+      await fleet.report('storage-server-04', { disk: 92 });
+      await fleet.report('web-01', { disk: 96 });
+      expect(lines(await fleet.check())).toEqual([]);
+      expect(hook.received).toHaveLength(sent);
+    } finally {
+      await hook.close();
+    }
+  });
+
+  /** Every row of the tables a check run may write, as stored (times and JSON as text). */
+  async function tableDump(): Promise<Record<string, unknown[]>> {
+    const dump: Record<string, unknown[]> = {};
+    for (const [table, order] of [
+      ['alerts', 'alert_id'],
+      ['check_state', 'host_id, check_id'],
+      ['notifications', 'notification_id'],
+      ['leases', 'lease_name'],
+      ['settings', 'setting_name'],
+      ['host_alert_checks', 'host_id, check_id'],
+    ] as const) {
+      dump[table] = await backend().sql(`SELECT * FROM ${table} ORDER BY ${order}`);
+    }
+    return dump;
+  }
 
   it('--at with an age counts back from the command clock, not the wall clock', async () => {
     fleet = await startFleet(backend());

@@ -112,6 +112,14 @@ notify:
     expect(parse('check_types:\n  disk_space:\n    repeat_interval: 2h\n').checkTypes.disk_space).toEqual({ repeatIntervalMs: 7_200_000 });
   });
 
+  it('takes alerting.group_threshold as a whole number of at least 1, naming its line', () => {
+    expect(parse('alerting:\n  group_threshold: 50\n').alerting.groupThreshold).toBe(50);
+    expect(issuesOf(() => parse('alerting:\n  lease_ttl: 30s\n  group_threshold: 0\n'))).toEqual([
+      { key: 'alerting.group_threshold', message: 'must be at least 1, got 0', file: FILE, line: 3 },
+    ]);
+    expect(issuesOf(() => parse('alerting:\n  group_threshold: many\n'))[0]).toMatchObject({ key: 'alerting.group_threshold', line: 2 });
+  });
+
   it('requires flap_low to be lower than flap_high', () => {
     expect(issuesOf(() => parse('alerting:\n  flap_high: 10\n  flap_low: 10\n'))).toEqual([
       { key: 'alerting.flap_low', message: 'flap_low (10) must be lower than flap_high (10)', file: FILE, line: 3 },

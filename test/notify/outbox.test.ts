@@ -259,4 +259,23 @@ describe('notification outbox', () => {
     expect([first.delivered, second.delivered]).toEqual([2, 1]);
     expect(sentPayloads(hook).map((payload) => payload.alert_id)).toEqual([1, 2, 3]);
   });
+
+  it('leaves a channel whose oldest row another run has claimed, and sends it once that claim expires (its run died)', async () => {
+    const hook = await endpoint();
+    const notifiers = createNotifiers({ webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }], slack: null, email: null, commands: [] });
+    for (const id of [1, 2]) await store.enqueueNotifications(rows(['webhook:0'], samplePayload({ alert_id: id })));
+    const [oldest] = await pending();
+    // A run on another machine claimed the oldest row for a minute, then died.
+    expect(await store.claimNotification(oldest!.notificationId, 'other-box:7:dead', clock, new Date(clock.getTime() + 60_000))).toBe(true);
+
+    const whileClaimed = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: memoryLog(), claimToken: 'this-run' });
+    expect(whileClaimed).toEqual({ delivered: 0, failed: 0, deferred: 2 });
+    expect(hook.requests).toHaveLength(0); // not even the newer row: the channel keeps its order
+
+    clock = new Date(clock.getTime() + 61_000);
+    const afterExpiry = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: memoryLog(), claimToken: 'next-run' });
+    expect(afterExpiry).toEqual({ delivered: 2, failed: 0, deferred: 0 });
+    expect(sentPayloads(hook).map((payload) => payload.alert_id)).toEqual([1, 2]);
+    expect(await pending()).toEqual([]);
+  });
 });

@@ -80,3 +80,18 @@ export function spawnCli(argv: string[], options: CliOptions & { timeoutMs?: num
 
 // eslint-disable-next-line no-control-regex
 export const ANSI_ESCAPE = /\u001b\[[0-9;]*m/;
+
+/** bin/monitor started as a child process the test can signal (kill -9) before it ends. */
+export function startCli(argv: string[], options: CliOptions): { pid: number; kill: (signal: NodeJS.Signals) => void; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [BIN, ...argv], { cwd: options.cwd ?? options.home, env: isolatedEnv(options), stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(options.stdin ?? '');
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+  });
+  return { pid: child.pid!, kill: (signal) => child.kill(signal), done };
+}

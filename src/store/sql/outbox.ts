@@ -1,6 +1,6 @@
 // notifications: the outbox written with each transition and delivered (and retried) afterwards.
 
-import type { NewNotification, Notification, NotificationEvent } from '../types.js';
+import type { NewNotification, Notification, OutboxEvent } from '../types.js';
 import { deleteInBatches } from './batch-delete.js';
 import { type SqlDriver, valuesList } from './driver.js';
 import { chunk, jsonObject, num, numOrNull, rowsPerStatement, sqlJson, sqlTime, str, strOrNull, time, timeOrNull } from './rows.js';
@@ -47,7 +47,7 @@ export async function pendingNotifications(
     notificationId: num(row.notification_id),
     alertId: numOrNull(row.alert_id),
     channel: str(row.channel),
-    event: str(row.event) as NotificationEvent,
+    event: str(row.event) as OutboxEvent,
     payload: jsonObject(row.payload_json),
     createdAt: time(row.created_at),
     attempts: num(row.attempts),
@@ -56,8 +56,29 @@ export async function pendingNotifications(
   }));
 }
 
+/**
+ * One conditional UPDATE: the row is ours when it is undelivered and unclaimed, its claim expired
+ * (the run that claimed it died or hung), or the claim is already ours.
+ */
+export async function claimNotification(db: SqlDriver, notificationId: number, token: string, now: Date, until: Date): Promise<boolean> {
+  const result = await db.run(
+    `UPDATE notifications SET claim_token = ?, claim_expires_at = ?
+      WHERE notification_id = ? AND delivered_at IS NULL AND (claim_token IS NULL OR claim_token = ? OR claim_expires_at < ?)`,
+    [token, sqlTime(until), notificationId, token, sqlTime(now)],
+  );
+  if (result.affectedRows === 1) return true;
+  // MySQL counts an UPDATE that writes the values already there as 0 rows (our own claim, same instant).
+  const [row] = await db.all('SELECT claim_token FROM notifications WHERE notification_id = ? AND delivered_at IS NULL', [notificationId]);
+  return row !== undefined && row.claim_token === token;
+}
+
+export async function releaseNotificationClaims(db: SqlDriver, token: string): Promise<number> {
+  const result = await db.run('UPDATE notifications SET claim_token = NULL, claim_expires_at = NULL WHERE claim_token = ? AND delivered_at IS NULL', [token]);
+  return result.affectedRows;
+}
+
 export async function markNotificationDelivered(db: SqlDriver, notificationId: number, at: Date): Promise<void> {
-  await db.run('UPDATE notifications SET delivered_at = ?, last_attempt_at = ?, attempts = attempts + 1 WHERE notification_id = ?', [
+  await db.run('UPDATE notifications SET delivered_at = ?, last_attempt_at = ?, attempts = attempts + 1, claim_token = NULL, claim_expires_at = NULL WHERE notification_id = ?', [
     sqlTime(at),
     sqlTime(at),
     notificationId,
@@ -65,7 +86,7 @@ export async function markNotificationDelivered(db: SqlDriver, notificationId: n
 }
 
 export async function markNotificationFailed(db: SqlDriver, notificationId: number, error: string, at: Date): Promise<void> {
-  await db.run('UPDATE notifications SET attempts = attempts + 1, last_error = ?, last_attempt_at = ? WHERE notification_id = ?', [
+  await db.run('UPDATE notifications SET attempts = attempts + 1, last_error = ?, last_attempt_at = ?, claim_token = NULL, claim_expires_at = NULL WHERE notification_id = ?', [
     error,
     sqlTime(at),
     notificationId,

@@ -9,6 +9,8 @@ import type { Dialect, Store } from '../store.js';
 import type {
   Alert,
   AlertFilter,
+  AlertResolve,
+  AlertSeverityChange,
   CheckState,
   CheckType,
   CheckTypeInput,
@@ -21,6 +23,8 @@ import type {
   InsertResult,
   LatestMetrics,
   MetricBucket,
+  Lease,
+  LeaseHolder,
   MetricSample,
   NewAlert,
   NewNotification,
@@ -28,6 +32,7 @@ import type {
   Notification,
   Severity,
 } from '../types.js';
+import * as alertBatch from './alert-batch.js';
 import * as alerts from './alerts.js';
 import * as catalogue from './check-catalogue.js';
 import * as state from './check-state.js';
@@ -207,6 +212,15 @@ export class SqlStore implements Store {
   resolveAlert(alertId: number, update: { resolvedAt: Date; resolveMessage: string; value: number | null }): Promise<boolean> {
     return alerts.resolveAlert(this.db, alertId, update);
   }
+  openAlerts(rows: NewAlert[]): Promise<(number | null)[]> {
+    return this.atomically((db) => alertBatch.openAlerts(db, rows));
+  }
+  resolveAlerts(updates: AlertResolve[]): Promise<boolean[]> {
+    return this.atomically((db) => alertBatch.resolveAlerts(db, updates));
+  }
+  updateAlertSeverities(updates: AlertSeverityChange[]): Promise<void> {
+    return this.atomically((db) => alertBatch.updateAlertSeverities(db, updates));
+  }
   acknowledgeAlert(alertId: number, at: Date): Promise<Alert | null> {
     return alerts.acknowledgeAlert(this.db, alertId, at);
   }
@@ -235,8 +249,17 @@ export class SqlStore implements Store {
     if (keys.length === 0) return Promise.resolve();
     return this.atomically((db) => state.deleteCheckStates(db, keys));
   }
-  acquireLease(name: string, owner: string, now: Date, ttlMs: number): Promise<boolean> {
-    return state.acquireLease(this.db, name, owner, now, ttlMs);
+  acquireLease(name: string, owner: string, now: Date, ttlMs: number, holder?: LeaseHolder): Promise<boolean> {
+    return state.acquireLease(this.db, name, owner, now, ttlMs, holder);
+  }
+  renewLease(name: string, owner: string, now: Date, ttlMs: number): Promise<boolean> {
+    return state.renewLease(this.db, name, owner, now, ttlMs);
+  }
+  takeOverLease(name: string, from: string, owner: string, now: Date, ttlMs: number, holder?: LeaseHolder): Promise<boolean> {
+    return state.takeOverLease(this.db, name, from, owner, now, ttlMs, holder);
+  }
+  getLease(name: string): Promise<Lease | null> {
+    return state.getLease(this.db, name);
   }
   releaseLease(name: string, owner: string): Promise<void> {
     return state.releaseLease(this.db, name, owner);
@@ -257,6 +280,12 @@ export class SqlStore implements Store {
   }
   pendingNotifications(channels: readonly string[], maxAttempts: number, limitPerChannel: number): Promise<Notification[]> {
     return outbox.pendingNotifications(this.db, channels, maxAttempts, limitPerChannel);
+  }
+  claimNotification(notificationId: number, token: string, now: Date, until: Date): Promise<boolean> {
+    return outbox.claimNotification(this.db, notificationId, token, now, until);
+  }
+  releaseNotificationClaims(token: string): Promise<number> {
+    return outbox.releaseNotificationClaims(this.db, token);
   }
   markNotificationDelivered(notificationId: number, at: Date): Promise<void> {
     return outbox.markNotificationDelivered(this.db, notificationId, at);

@@ -203,4 +203,37 @@ export function alertTests(ctx: ContractContext): void {
     expect(failed?.reason).toBeInstanceOf(DuplicateOpenAlertError);
     expect(await count(ctx.raw, 'alerts')).toBe(1);
   });
+
+  it('opens, changes and resolves many alerts set-based, reporting the ones already open or no longer open', async () => {
+    const { hostId, disk, cpu, alert } = await setup();
+    const others = await Promise.all(Array.from({ length: 700 }, (_, i) => addHost(ctx.store, `web-${i}`)));
+    const already = await ctx.store.openAlert(alert({ checkId: cpu, message: 'cpu' }));
+    const many = others.map((host, i) => alert({ hostId: host.hostId, message: `disk ${i}`, value: i }));
+    const opened = await ctx.store.transaction((tx) => tx.openAlerts([alert({ checkId: cpu }), ...many, alert()]));
+    expect(opened).toHaveLength(702);
+    expect(opened[0]).toBeNull(); // cpu on storage-04 was open already
+    expect(new Set(opened.slice(1)).size).toBe(701);
+    const byHost = await ctx.raw.query("SELECT alert_id, host_id, message, value FROM alerts WHERE status = 'open' AND check_id = ? ORDER BY host_id", [disk]);
+    expect(byHost).toHaveLength(701);
+    expect(Number(byHost.find((row) => Number(row.host_id) === others[5]!.hostId)!.alert_id)).toBe(opened[6]);
+    expect(byHost.find((row) => Number(row.host_id) === others[5]!.hostId)).toMatchObject({ message: 'disk 5', value: 5 });
+
+    const ids = opened.slice(1) as number[];
+    await ctx.store.transaction((tx) => tx.updateAlertSeverities(ids.map((alertId, i) => ({ alertId, severity: 'warning', message: `warn ${i}`, value: 80 + (i % 10) }))));
+    expect(await count(ctx.raw, 'alerts', "severity = 'warning' AND status = 'open'")).toBe(701);
+    expect((await ctx.store.getAlert(ids[3]!))).toMatchObject({ severity: 'warning', message: 'warn 3', value: 83 });
+
+    await ctx.store.resolveAlert(ids[0]!, { resolvedAt: at(5), resolveMessage: 'by another run', value: 1 });
+    const resolved = await ctx.store.transaction((tx) =>
+      tx.resolveAlerts(ids.map((alertId, i) => ({ alertId, resolvedAt: at(10), resolveMessage: `ok ${i}`, value: i }))),
+    );
+    expect(resolved[0]).toBe(false);
+    expect(resolved.slice(1).every(Boolean)).toBe(true);
+    expect(await ctx.store.getAlert(ids[0]!)).toMatchObject({ status: 'resolved', resolvedAt: at(5), resolveMessage: 'by another run' });
+    expect(await ctx.store.getAlert(ids[9]!)).toMatchObject({ status: 'resolved', resolvedAt: at(10), resolveMessage: 'ok 9', value: 9 });
+    expect(await ctx.store.getAlert(already)).toMatchObject({ status: 'open' });
+    expect(await ctx.store.openAlerts([])).toEqual([]);
+    expect(await ctx.store.resolveAlerts([])).toEqual([]);
+    expect(hostId).toBeGreaterThan(0);
+  });
 }

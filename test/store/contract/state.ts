@@ -90,6 +90,47 @@ export function stateTests(ctx: ContractContext): void {
     expect(await ctx.store.acquireLease('prune', 'box-b', at(0), 60_000)).toBe(true);
   });
 
+  it('records the holder and renews for its owner only (the heartbeat), keeping when it was first taken', async () => {
+    expect(await ctx.store.acquireLease('check', 'box-a:1:x', at(0), 60_000, { host: 'box-a', pid: 1 })).toBe(true);
+    expect(await ctx.store.renewLease('check', 'box-a:1:x', at(20), 60_000)).toBe(true);
+    expect(await ctx.store.renewLease('check', 'box-b:2:y', at(25), 60_000)).toBe(false);
+    expect(await ctx.store.renewLease('check', 'box-a:1:x', at(20), 60_000)).toBe(true); // same instant again
+    expect(await ctx.store.acquireLease('check', 'box-a:1:x', at(30), 60_000, { host: 'box-a', pid: 1 })).toBe(true);
+    expect(await ctx.store.getLease('check')).toEqual({
+      name: 'check', owner: 'box-a:1:x', host: 'box-a', pid: 1, acquiredAt: at(0), renewedAt: at(30), expiresAt: at(90),
+    });
+    expect(await ctx.store.getLease('prune')).toBeNull();
+  });
+
+  it('takes a lease over from a named holder whatever its expiry, and only from that holder', async () => {
+    await ctx.store.acquireLease('check', 'box-a:1:x', at(0), 60_000, { host: 'box-a', pid: 1 });
+    expect(await ctx.store.takeOverLease('check', 'box-z:9:z', 'box-a:2:y', at(5), 60_000, { host: 'box-a', pid: 2 })).toBe(false);
+    expect(await ctx.store.takeOverLease('check', 'box-a:1:x', 'box-a:2:y', at(5), 60_000, { host: 'box-a', pid: 2 })).toBe(true);
+    expect(await ctx.store.takeOverLease('check', 'box-a:1:x', 'box-a:3:z', at(6), 60_000, { host: 'box-a', pid: 3 })).toBe(false);
+    expect(await ctx.store.getLease('check')).toMatchObject({ owner: 'box-a:2:y', pid: 2, acquiredAt: at(5), expiresAt: at(65) });
+    expect(await ctx.store.renewLease('check', 'box-a:1:x', at(7), 60_000)).toBe(false);
+  });
+
+  it('claims an outbox row for one token until it expires; a delivery or failure frees it; a dead run\'s claims can be freed', async () => {
+    await ctx.store.enqueueNotifications([notification(), notification({ createdAt: at(1) })]);
+    const [first, second] = await ctx.store.pendingNotifications(['webhook:0'], 3, 10);
+    const id = first!.notificationId;
+    expect(await ctx.store.claimNotification(id, 'run-a', at(10), at(70))).toBe(true);
+    expect(await ctx.store.claimNotification(id, 'run-a', at(10), at(70))).toBe(true); // already ours
+    expect(await ctx.store.claimNotification(id, 'run-b', at(69), at(129))).toBe(false);
+    // run-a died: its claim runs out, and the row is run-b's.
+    expect(await ctx.store.claimNotification(id, 'run-b', at(71), at(131))).toBe(true);
+    await ctx.store.markNotificationFailed(id, 'HTTP 500', at(72));
+    expect(await ctx.store.claimNotification(id, 'run-c', at(73), at(133))).toBe(true);
+    await ctx.store.markNotificationDelivered(id, at(74));
+    expect(await ctx.store.claimNotification(id, 'run-d', at(200), at(260))).toBe(false); // delivered: nothing to claim
+
+    expect(await ctx.store.claimNotification(second!.notificationId, 'run-e', at(80), at(140))).toBe(true);
+    expect(await ctx.store.releaseNotificationClaims('run-x')).toBe(0);
+    expect(await ctx.store.releaseNotificationClaims('run-e')).toBe(1);
+    expect(await ctx.store.claimNotification(second!.notificationId, 'run-f', at(81), at(141))).toBe(true);
+  });
+
   it('stores settings by name, replacing the old value; unknown names give null', async () => {
     expect(await ctx.store.getSetting('checks_config_fingerprint')).toBeNull();
     await ctx.store.setSetting('checks_config_fingerprint', 'abc');

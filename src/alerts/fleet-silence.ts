@@ -1,0 +1,38 @@
+// When no host at all has reported for host_silent's time, the likely cause is one thing — the
+// ingest side (`monitor serve`, the network, the monitoring box itself) — not thousands of hosts at
+// once. The run then raises one problem saying so and holds back the Host Silent alerts it would
+// open, instead of paging about every host. Pure: inputs and `now` in, the kept evaluations out.
+// A fleet of one host is just that host: its silence is alerted as usual.
+
+import { silentAfterMs } from '../checks/host-silent.js';
+import type { CheckEvaluation } from './evaluate-all.js';
+import type { CheckRunInputs } from './load-inputs.js';
+
+export interface FleetSilence {
+  /** `changed` without the host-silence alerts held back. */
+  changed: CheckEvaluation[];
+  /** The one problem to show, or null when some host reports. */
+  problem: string | null;
+}
+
+const HOST_SILENT = 'host_silent';
+
+export function holdBackFleetSilence(inputs: CheckRunInputs, changed: CheckEvaluation[], now: Date): FleetSilence {
+  const silenceChecks = inputs.checks.filter((check) => check.fn.name === HOST_SILENT);
+  const hosts = new Set(silenceChecks.map((check) => check.host.hostId));
+  if (hosts.size < 2) return { changed, problem: null };
+  const nowMs = now.getTime();
+  let newest: Date | null = null;
+  for (const check of silenceChecks) {
+    const last = inputs.lastReports.get(check.host.hostId) ?? null;
+    const since = last ?? check.host.createdAt;
+    if (nowMs - since.getTime() < silentAfterMs(check.params)) return { changed, problem: null };
+    if (last !== null && (newest === null || last > newest)) newest = last;
+  }
+  const kept = changed.filter((evaluation) => evaluation.check.fn.name !== HOST_SILENT || evaluation.openAlert !== null);
+  const since = newest === null ? 'ever' : `since ${newest.toISOString()}`;
+  return {
+    changed: kept,
+    problem: `no reports from any host ${since} — is \`monitor serve\` running? (${hosts.size} hosts; their Host Silent alerts are held back until one reports again)`,
+  };
+}
