@@ -12,6 +12,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { databaseConfig } from './database-config.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : fallback);
@@ -43,7 +44,7 @@ async function time(fn) {
 
 const name = `monitor_bench_dash_${randomBytes(3).toString('hex')}`;
 const url = `${mysqlBase}/${name}`;
-const store = await openStore({ url, poolSize: 4, connectTimeoutMs: 5_000 });
+const store = await openStore(databaseConfig(url, { poolSize: 4, connectTimeoutMs: 5_000 }));
 const connection = await mysql.createConnection(url);
 const insert = async (sql, rows) => {
   for (let i = 0; i < rows.length; i += 5000) await connection.query(`${sql} ?`, [rows.slice(i, i + 5000)]);
