@@ -10,34 +10,17 @@ import {
   positiveIntOption,
   momentOption,
 } from './options.js';
+import { addCollectCommand, addGlobalOptions } from './collect-command.js';
 
 /** Runs a command body with a Context built from the global options. */
 export type Execute = (command: Command, body: (ctx: Context) => Promise<unknown>) => Promise<void>;
 
 export function buildProgram(version: string, execute: Execute): Command {
   const program = new Command('monitor')
-    .description('Server and data-pipeline monitoring: agent, ingest API, SQL storage and alerts.')
-    .version(version, '-V, --version', 'print the version')
-    .option('-c, --config <path>', 'config file (default: $MONITOR_CONFIG, ./monitor.yaml, ~/.config/monitor/monitor.yaml, /etc/monitor/monitor.yaml)')
-    .option('-v, --verbose', 'show debug output and stack traces (also DEBUG=monitor)')
-    .showHelpAfterError('(run with --help for details)')
-    .showSuggestionAfterError(true)
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false });
+    .description('Server and data-pipeline monitoring: agent, ingest API, SQL storage and alerts.');
+  addGlobalOptions(program, version);
 
-  program
-    .command('collect')
-    .description('sample this host (CPU %, memory %, disk %, load) and send the report to the server, or write it to the database when no server URL is configured')
-    .option('--dataset <name>', 'pipeline dataset this report is about')
-    .option('--partition <key>', 'the dataset partition just produced (e.g. 2026-11-29)')
-    .option('--files <n>', 'how many files the partition holds')
-    .option('--first-event <time>', 'time of the first event in the partition (ISO-8601 with zone)')
-    .option('--last-event <time>', 'time of the last event in the partition (ISO-8601 with zone)')
-    .option('--no-metrics', 'send only the pipeline facts, no CPU/memory/disk')
-    .option('--print', 'print the report as JSON and send nothing')
-    .addHelpText('after', '\nRun it from cron every minute:\n  * * * * * monitor collect\nUnsent reports are spooled in agent.state_dir and sent first on the next run.')
-    .action(async (opts, cmd: Command) =>
-      execute(cmd, async (ctx) => (await import('../commands/collect.js')).collect(ctx, opts)),
-    );
+  addCollectCommand(program, execute);
 
   program
     .command('serve')
