@@ -61,7 +61,7 @@ type Exchange = { status: number; text: string; location: string | null } | { fa
  * No keep-alive agent: a collect run sends a few requests and exits, and an idle pooled socket
  * would only hold the process open.
  */
-async function post(url: string, hostKey: string, body: string, timeoutMs: number): Promise<Exchange> {
+export async function post(url: string, hostKey: string, body: string, timeoutMs: number): Promise<Exchange> {
   const client = url.startsWith('https:') ? await import('node:https') : await import('node:http');
   return new Promise<Exchange>((resolve) => {
     let settled = false;
@@ -137,7 +137,7 @@ function parseAccepted(text: string): AcceptedBody | null {
   return null;
 }
 
-function errorMessage(text: string): string | null {
+export function errorMessage(text: string): string | null {
   try {
     const body = JSON.parse(text) as { error?: unknown } | null;
     if (body && typeof body.error === 'string' && body.error !== '') return body.error;

@@ -108,6 +108,33 @@ export function buildProgram(version: string, execute: Execute): Command {
       execute(cmd, async (ctx) => (await import('../commands/hosts/remove.js')).hostsRemove(ctx, name, opts)),
     );
 
+  const tokens = program.command('tokens').description('registration tokens with which agents register themselves');
+  tokens
+    .command('add')
+    .description('make a registration token and print it once (only a hash is stored)')
+    .argument('<name>', 'what the token is for, e.g. web-fleet (shown in `hosts list`)')
+    .option('--expires <age>', 'stop accepting it after this long, e.g. 7d (default: never)', durationOption)
+    .option('--allow-reregister', 'let it take over a host name that already exists (a rebuilt server)')
+    .option('--json', 'print JSON, including the token')
+    .action(async (name: string, opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/tokens/add.js')).tokensAdd(ctx, name, opts)),
+    );
+  tokens
+    .command('list')
+    .description('every registration token: status, expiry, uses (never the token)')
+    .option('--json', 'print JSON')
+    .action(async (opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/tokens/list.js')).tokensList(ctx, opts)),
+    );
+  tokens
+    .command('revoke')
+    .description('stop accepting a registration token (hosts it registered keep their keys)')
+    .argument('<name>', 'token name')
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts, cmd: Command) =>
+      execute(cmd, async (ctx) => (await import('../commands/tokens/revoke.js')).tokensRevoke(ctx, name, opts)),
+    );
+
   const checks = program.command('checks').description('which checks each host runs, with which thresholds');
   checks
     .command('assign')

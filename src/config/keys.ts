@@ -5,7 +5,7 @@ export const CONFIG_KEYS = {
   top: ['database', 'server', 'agent', 'alerting', 'check_types', 'default_checks', 'hosts', 'notify', 'plugins'],
   database: ['url', 'pool_size', 'connect_timeout'],
   server: ['listen', 'url', 'max_body', 'request_timeout'],
-  agent: ['host_name', 'host_key', 'sample_window', 'mounts', 'state_dir', 'spool_max_size', 'spool_max_age', 'timeout', 'batch_size'],
+  agent: ['host_name', 'host_key', 'registration_token', 'sample_window', 'mounts', 'state_dir', 'spool_max_size', 'spool_max_age', 'timeout', 'batch_size'],
   alerting: ['flap_window', 'flap_high', 'flap_low', 'lease_ttl', 'notify_max_attempts', 'sample_max_age'],
   checkType: ['name', 'function', 'params', 'severity', 'cooldown'],
   host: ['description', 'checks'],

@@ -13,6 +13,7 @@ import { createKeyAuth, type KeyAuth } from './auth.js';
 import { BatchWriter } from './batch-writer.js';
 import { DatabaseStatus } from './database-status.js';
 import { ServerMetrics } from './metrics.js';
+import { createRateLimit } from './rate-limit.js';
 import { createRequestHandler } from './routes.js';
 
 export interface StartServerOptions {
@@ -41,6 +42,9 @@ export interface RunningServer {
 
 /** How long /metrics reuses one host list: scrapes must not turn into a query storm. */
 const HOST_GAUGE_CACHE_MS = 5_000;
+
+/** An agent registers once; a client address past this is guessing or looping. */
+const REGISTRATION_RATE = { perWindow: 10, windowMs: 60_000 };
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { store, config, log } = options;
@@ -85,6 +89,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     databaseTimeoutMs,
     hostGauges,
     closing: () => closing,
+    registrations: createRateLimit(REGISTRATION_RATE),
   });
 
   const server = createServer({

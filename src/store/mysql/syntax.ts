@@ -19,9 +19,10 @@ export const mysqlSyntax: SqlSyntax = {
     'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin',
   looseIndexScan: true,
   transactionalDdl: false,
-  // 1061 duplicate key name (ADD KEY done), 1091 can't drop a key that is not there (DROP KEY done).
+  // 1061 duplicate key name (ADD KEY done), 1091 can't drop a key that is not there (DROP KEY done),
+  // 1060 duplicate column name (ADD COLUMN done).
   ddlAlreadyApplied: (error) => {
     const errno = (error as { errno?: unknown } | null)?.errno;
-    return errno === 1061 || errno === 1091;
+    return errno === 1061 || errno === 1091 || errno === 1060;
   },
 };
