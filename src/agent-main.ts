@@ -1,9 +1,10 @@
-// The one-file agent's program (`npm run dist` bundles it into dist/monitor-agent.mjs): `collect`,
-// declared by the same code as `monitor collect` and run by the same runner, so flags, config keys,
+// The one-file agent's program (`npm run dist` bundles it into dist/monitor-agent.mjs): `collect`
+// and `agent install`, declared by the same code as `monitor collect` and run by the same runner, so flags, config keys,
 // environment variables, exit codes and the spool are the same. Only sending to a server is in it:
 // one-box mode (writing to a database) needs the full package, and says so (src/agent/server-only.ts).
 
 import { Command } from 'commander';
+import { addAgentCommand } from './cli/agent-command.js';
 import { addCollectCommand, addGlobalOptions } from './cli/collect-command.js';
 import type { RunIO } from './cli/io.js';
 import type { Execute } from './cli/program.js';
@@ -19,6 +20,7 @@ export function buildAgentProgram(version: string, execute: Execute): Command {
   );
   addGlobalOptions(program, version);
   addCollectCommand(program, execute);
+  addAgentCommand(program, execute);
   return program;
 }
 

@@ -10,6 +10,7 @@ import {
   positiveIntOption,
   momentOption,
 } from './options.js';
+import { addAgentCommand } from './agent-command.js';
 import { addCollectCommand, addGlobalOptions } from './collect-command.js';
 
 /** Runs a command body with a Context built from the global options. */
@@ -21,6 +22,7 @@ export function buildProgram(version: string, execute: Execute): Command {
   addGlobalOptions(program, version);
 
   addCollectCommand(program, execute);
+  addAgentCommand(program, execute);
 
   program
     .command('serve')
