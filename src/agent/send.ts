@@ -73,7 +73,7 @@ type Exchange = { status: number; text: string; location: string | null; content
  * No keep-alive agent: a collect run sends a few requests and exits, and an idle pooled socket
  * would only hold the process open.
  */
-async function post(url: string, shown: string, hostKey: string, body: string, timeoutMs: number, ca: string | null): Promise<Exchange> {
+export async function post(url: string, shown: string, hostKey: string, body: string, timeoutMs: number, ca: string | null): Promise<Exchange> {
   const https = url.startsWith('https:');
   const client = https ? await import('node:https') : await import('node:http');
   // The system's CAs stay trusted: agent.ca_file adds a private CA, it does not replace them.
@@ -185,7 +185,7 @@ function withoutCredentials(url: string): string {
   return url.replace(/\/\/[^/@]*@/, '//');
 }
 
-function errorMessage(text: string): string | null {
+export function errorMessage(text: string): string | null {
   try {
     const body = JSON.parse(text) as { error?: unknown } | null;
     if (body && typeof body.error === 'string' && body.error !== '') return body.error;

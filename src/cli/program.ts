@@ -11,6 +11,8 @@ import {
   momentOption,
   declared,
 } from './options.js';
+import { addAgentCommand } from './agent-command.js';
+import { addCollectCommand, addGlobalOptions } from './collect-command.js';
 
 /**
  * Runs a command body with a Context built from the global options. `stopsItself`: the command ends
@@ -24,29 +26,13 @@ export type Execute = (command: CommandUnknownOpts, body: (ctx: Context) => Prom
 // so a flag renamed on one side only is a compile error instead of an option that silently stays unset.
 export function buildProgram(version: string, execute: Execute): CommandUnknownOpts {
   const program = new Command('monitor')
-    .description('Server and data-pipeline monitoring: agent, ingest API, SQL storage and alerts.')
-    .version(version, '-V, --version', 'print the version')
-    .option('-c, --config <path>', 'config file (default: $MONITOR_CONFIG, ./monitor.yaml, ~/.config/monitor/monitor.yaml, /etc/monitor/monitor.yaml)')
-    .option('-v, --verbose', 'show debug output and stack traces (also DEBUG=monitor)')
-    .option('--database <url>', 'use this database, over database.url and $MONITOR_DATABASE_URL (sqlite:PATH or mysql://user@host:3306/db)')
-    .showHelpAfterError('(run with --help for details)')
-    .showSuggestionAfterError(true)
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: false });
+    .description('Server and data-pipeline monitoring: agent, ingest API, SQL storage and alerts.');
+  addGlobalOptions(program, version);
+  // Only the full program has a database of its own to point at (the one-file agent sends to a server).
+  program.option('--database <url>', 'use this database, over database.url and $MONITOR_DATABASE_URL (sqlite:PATH or mysql://user@host:3306/db)');
 
-  program
-    .command('collect')
-    .description('sample this host (CPU %, memory %, disk %, load) and send the report to the server, or write it to the database when no server URL is configured')
-    .option('--dataset <name>', 'pipeline dataset this report is about')
-    .option('--partition <key>', 'the dataset partition just produced (e.g. 2026-11-29)')
-    .option('--files <n>', 'how many files the partition holds')
-    .option('--first-event <time>', 'time of the first event in the partition (ISO-8601 with zone)')
-    .option('--last-event <time>', 'time of the last event in the partition (ISO-8601 with zone)')
-    .option('--no-metrics', 'send only the pipeline facts, no CPU/memory/disk')
-    .option('--print', 'print the report as JSON and send nothing')
-    .addHelpText('after', '\nRun it from cron every minute:\n  * * * * * monitor collect\nUnsent reports are spooled in agent.state_dir and sent first on the next run.')
-    .action(async (opts, cmd) =>
-      execute(cmd, async (ctx) => (await import('../commands/collect.js')).collect(ctx, declared(opts))),
-    );
+  addCollectCommand(program, execute);
+  addAgentCommand(program, execute);
 
   program
     .command('serve')
@@ -142,6 +128,33 @@ export function buildProgram(version: string, execute: Execute): CommandUnknownO
     .option('--json', 'print JSON')
     .action(async (name, opts, cmd) =>
       execute(cmd, async (ctx) => (await import('../commands/hosts/remove.js')).hostsRemove(ctx, name, declared(opts))),
+    );
+
+  const tokens = program.command('tokens').description('registration tokens with which agents register themselves');
+  tokens
+    .command('add')
+    .description('make a registration token and print it once (only a hash is stored)')
+    .argument('<name>', 'what the token is for, e.g. web-fleet (shown in `hosts list`)')
+    .option('--expires <age>', 'stop accepting it after this long, e.g. 7d (default: never)', durationOption)
+    .option('--allow-reregister', 'let it take over a host name that already exists (a rebuilt server)')
+    .option('--json', 'print JSON, including the token')
+    .action(async (name, opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/tokens/add.js')).tokensAdd(ctx, name, declared(opts))),
+    );
+  tokens
+    .command('list')
+    .description('every registration token: status, expiry, uses (never the token)')
+    .option('--json', 'print JSON')
+    .action(async (opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/tokens/list.js')).tokensList(ctx, declared(opts))),
+    );
+  tokens
+    .command('revoke')
+    .description('stop accepting a registration token (hosts it registered keep their keys)')
+    .argument('<name>', 'token name')
+    .option('--json', 'print JSON')
+    .action(async (name, opts, cmd) =>
+      execute(cmd, async (ctx) => (await import('../commands/tokens/revoke.js')).tokensRevoke(ctx, name, declared(opts))),
     );
 
   const checks = program.command('checks').description('which checks each host runs, with which thresholds');

@@ -128,11 +128,14 @@ async function readCaFile(ctx: Context, file: string): Promise<string> {
 async function chooseSender(ctx: Context): Promise<{ send: SendBatch; close: () => Promise<void> }> {
   const { agent, server } = ctx.config;
   if (server.url) {
-    if (!agent.hostKey) {
+    // No key configured: the one this host got when it registered itself, if it did.
+    const { readSavedHostKey, registeringSender } = await import('../agent/register.js');
+    const hostKey = agent.hostKey ?? (await readSavedHostKey(agent.stateDir));
+    if (!hostKey && !agent.registrationToken) {
       throw new ConfigError([
         {
           key: 'agent.host_key',
-          message: `no host key for '${agent.hostName}': register the host on the server with \`monitor hosts add ${agent.hostName}\` and set agent.host_key or MONITOR_HOST_KEY`,
+          message: `no host key for '${agent.hostName}': register the host on the server with \`monitor hosts add ${agent.hostName}\` and set agent.host_key or MONITOR_HOST_KEY, or let it register itself with agent.registration_token (MONITOR_REGISTRATION_TOKEN)`,
           file: ctx.config.file,
           line: ctx.config.lineOf(['agent', 'host_key']),
         },
@@ -140,9 +143,17 @@ async function chooseSender(ctx: Context): Promise<{ send: SendBatch; close: () 
     }
     const { sendReports } = await import('../agent/send.js');
     const serverUrl = server.url;
-    const hostKey = agent.hostKey;
     const ca = agent.caFile === null ? null : await readCaFile(ctx, agent.caFile);
-    const send: SendBatch = (reports) => sendReports({ serverUrl, hostKey, reports, timeoutMs: agent.timeoutMs, ca });
+    const send: SendBatch = registeringSender({
+      serverUrl,
+      hostName: agent.hostName,
+      hostKey,
+      registrationToken: agent.registrationToken,
+      stateDir: agent.stateDir,
+      timeoutMs: agent.timeoutMs,
+      ca,
+      send: (key, reports) => sendReports({ serverUrl, hostKey: key, reports, timeoutMs: agent.timeoutMs, ca }),
+    });
     return { send: stoppable(send, ctx.signal), close: async () => {} };
   }
   const { databaseSender } = await import('../agent/one-box.js');

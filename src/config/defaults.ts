@@ -55,6 +55,7 @@ export function defaultSettings(context: DefaultsContext): Settings {
     agent: {
       hostName: context.hostname,
       hostKey: null,
+      registrationToken: null,
       sampleWindowMs: 1_000,
       mounts: ['/'],
       stateDir: dirs.stateDir,

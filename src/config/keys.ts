@@ -6,7 +6,7 @@ export const CONFIG_KEYS = {
   database: ['url', 'password', 'password_file', 'pool_size', 'connect_timeout'],
   server: ['listen', 'url', 'max_body', 'request_timeout', 'tls', 'metrics_token', 'metrics_listen', 'dashboard', 'dashboard_listen', 'users', 'api_tokens'],
   tls: ['cert', 'key'],
-  agent: ['host_name', 'host_key', 'sample_window', 'mounts', 'state_dir', 'spool_max_size', 'spool_max_age', 'timeout', 'batch_size', 'ca_file'],
+  agent: ['host_name', 'host_key', 'registration_token', 'sample_window', 'mounts', 'state_dir', 'spool_max_size', 'spool_max_age', 'timeout', 'batch_size', 'ca_file'],
   alerting: ['flap_window', 'flap_high', 'flap_low', 'lease_ttl', 'notify_max_attempts', 'sample_max_age', 'repeat_interval', 'group_threshold'],
   checkType: ['name', 'function', 'params', 'severity', 'cooldown', 'repeat_interval'],
   host: ['description', 'checks'],

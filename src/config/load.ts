@@ -76,6 +76,7 @@ function applyEnvironment(settings: Settings, env: Env, base: PathBase, filePass
     else settings.agent.hostName = env.MONITOR_HOST_NAME;
   }
   if (env.MONITOR_HOST_KEY) settings.agent.hostKey = env.MONITOR_HOST_KEY;
+  if (env.MONITOR_REGISTRATION_TOKEN) settings.agent.registrationToken = env.MONITOR_REGISTRATION_TOKEN;
   return issues;
 }
 

@@ -63,6 +63,8 @@ export interface ServerConfig {
 export interface AgentConfig {
   hostName: string;
   hostKey: string | null;
+  /** With no host key: register this host with it on the first run (POST /api/v1/register). */
+  registrationToken: string | null;
   /** First run only (no saved /proc/stat counters yet): how long to sample CPU. */
   sampleWindowMs: number;
   /** Mount points whose usage is reported; disk_pct is the fullest of them. */

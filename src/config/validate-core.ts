@@ -162,6 +162,7 @@ export function readAgent(p: Problems, node: TreeNode | undefined, fallback: Age
   return {
     hostName,
     hostKey: readString(p, [...at, 'host_key'], s.get('host_key')) ?? fallback.hostKey,
+    registrationToken: readString(p, [...at, 'registration_token'], s.get('registration_token')) ?? fallback.registrationToken,
     sampleWindowMs: readDuration(p, [...at, 'sample_window'], s.get('sample_window'), fallback.sampleWindowMs, { positive: true }),
     mounts: mounts.length > 0 ? [...new Set(mounts)] : fallback.mounts,
     stateDir: stateDir === null ? fallback.stateDir : resolveUserPath(stateDir, base),

@@ -17,6 +17,7 @@ import { DatabaseStatus } from './database-status.js';
 import { LastSeenRefresher } from './last-seen.js';
 import { ServerMetrics } from './metrics.js';
 import { createRequestHandler, INGEST_PATHS, READ_PATHS } from './routes.js';
+import { createRateLimit } from './rate-limit.js';
 
 export interface StartServerOptions {
   store: Store;
@@ -55,6 +56,9 @@ export interface RunningServer {
 
 /** How long /metrics reuses one host list: scrapes must not turn into a query storm. */
 const HOST_GAUGE_CACHE_MS = 5_000;
+
+/** An agent registers once; a client address past this is guessing or looping. */
+const REGISTRATION_RATE = { perWindow: 10, windowMs: 60_000 };
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { store, config, log } = options;
@@ -115,6 +119,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     hostGauges,
     closing: () => closing,
     metricsToken: config.metricsToken,
+    registrations: createRateLimit(REGISTRATION_RATE),
   };
   const split = config.metricsListen !== null;
   const web = dashboard && !dashboardListen ? await dashboardHandler(listen.host) : undefined;

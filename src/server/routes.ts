@@ -1,5 +1,6 @@
 // The ingest API's routes and the one place that turns outcomes into HTTP answers:
 //   POST /api/v1/reports  one report or {"reports": [...]}, Bearer host key -> 202 {"accepted","duplicates"}
+//   POST /api/v1/register {"host_name"}, Bearer registration token -> 201 {"host_name","host_key"}
 //   GET  /healthz         200 when the database answers, else 503
 //   GET  /metrics         Prometheus text
 // No log line per request: only failures that need an operator (500s, database outages) are logged.
@@ -16,6 +17,8 @@ import type { BatchWriter } from './batch-writer.js';
 import { checkDeclaredSize, readBody } from './body.js';
 import { DatabaseStatus, isConflict, isUnavailable } from './database-status.js';
 import { HttpError } from './http-error.js';
+import type { RateLimit } from './rate-limit.js';
+import { REGISTER_PATH, postRegister } from './register.js';
 import { METRICS_CONTENT_TYPE, type ServerMetrics } from './metrics.js';
 import { requireReadToken } from './read-token.js';
 
@@ -45,6 +48,8 @@ export interface RouteDeps {
   metricsToken?: string | null;
   /** The web dashboard (src/web): answers every path the ingest API does not own. Absent: 404 as before. */
   web?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** Attempts per client address at POST /api/v1/register. */
+  registrations: RateLimit;
 }
 
 /** The read endpoints, which server.metrics_listen moves to their own address. */
@@ -54,6 +59,7 @@ export const INGEST_PATHS: readonly string[] = [REPORTS_PATH, '/healthz'];
 
 const ROUTES: Record<string, string[]> = {
   [REPORTS_PATH]: ['POST'],
+  [REGISTER_PATH]: ['POST'],
   '/healthz': ['GET', 'HEAD'],
   '/metrics': ['GET', 'HEAD'],
 };
@@ -69,6 +75,7 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
         throw new HttpError(405, `${path} accepts ${methods.join(', ')}`, { headers: { allow: methods.join(', ') } });
       }
       if (path === REPORTS_PATH) await postReports(deps, req, res);
+      else if (path === REGISTER_PATH) await postRegister(deps, req, res);
       else if (path === '/healthz') await healthz(deps, req, res);
       else await metrics(deps, req, res);
     } catch (error) {
@@ -119,7 +126,7 @@ async function metrics(deps: RouteDeps, req: IncomingMessage, res: ServerRespons
   send(deps, req, res, status, METRICS_CONTENT_TYPE, text, {}, false);
 }
 
-function checkContentType(value: string | undefined): void {
+export function checkContentType(value: string | undefined): void {
   if (value === undefined) return;
   const mime = value.split(';', 1)[0]!.trim().toLowerCase();
   // `curl -d` labels its body application/x-www-form-urlencoded unless told otherwise; DESIGN.md
@@ -128,7 +135,7 @@ function checkContentType(value: string | undefined): void {
   throw new HttpError(415, `Content-Type must be application/json, got ${JSON.stringify(value.slice(0, 100))}`);
 }
 
-function parseJson(body: Buffer): unknown {
+export function parseJson(body: Buffer): unknown {
   const text = body.toString('utf8');
   try {
     return JSON.parse(text);
@@ -144,7 +151,7 @@ function parseJson(body: Buffer): unknown {
  * A database round trip with a deadline: an unreachable database must not hold agents' requests open.
  * `reachedDatabase`: success proves the database is up (a key lookup may have come from the cache).
  */
-async function databaseCall<T>(deps: RouteDeps, work: Promise<T>, reachedDatabase = true): Promise<T> {
+export async function databaseCall<T>(deps: RouteDeps, work: Promise<T>, reachedDatabase = true): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   let timedOut: HttpError | null = null;
   const deadline = new Promise<never>((_, reject) => {
@@ -205,7 +212,7 @@ function sendError(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, e
   sendJson(deps, req, res, status, body, headers, close || !req.complete);
 }
 
-function sendJson(
+export function sendJson(
   deps: RouteDeps,
   req: IncomingMessage,
   res: ServerResponse,

@@ -31,6 +31,7 @@ import type {
   NewNotification,
   NewSample,
   Notification,
+  RegistrationToken,
   Severity,
 } from './types.js';
 
@@ -59,20 +60,32 @@ export interface Store {
 
   // ---- hosts -------------------------------------------------------------------------------
   /** Throws ConflictError when the name is taken; nothing is written then. */
-  addHost(input: { hostName: string; keyHash: string; description: string | null; createdAt: Date }): Promise<Host>;
+  addHost(input: { hostName: string; keyHash: string; description: string | null; createdAt: Date; registeredBy?: string | null }): Promise<Host>;
   findHostByName(hostName: string): Promise<Host | null>;
   findHostByKeyHash(keyHash: string): Promise<Host | null>;
   /** Every host with its newest metrics and open alert count, ordered by name. */
   listHosts(): Promise<HostSummary[]>;
   /** Every host, ordered by name: the plain rows, without listHosts' metrics and counts. */
   listHostRecords(): Promise<Host[]>;
-  setHostKeyHash(hostId: number, keyHash: string): Promise<void>;
+  /** With registeredBy, also records the registration token that re-registered the host. */
+  setHostKeyHash(hostId: number, keyHash: string, registeredBy?: string): Promise<void>;
   /**
    * Removes the host and everything that belongs to it: samples, host checks, alerts, state, outbox
    * rows. Outside a transaction the samples go first in batches of `batchSize` rows (default 5,000),
    * each committed alone; the rest in one transaction.
    */
   removeHost(hostId: number, batchSize?: number): Promise<void>;
+
+  // ---- registration tokens ------------------------------------------------------------------
+  /** Throws ConflictError when the name is taken. */
+  addRegistrationToken(input: { name: string; tokenHash: string; createdAt: Date; expiresAt: Date | null; allowReregister: boolean }): Promise<RegistrationToken>;
+  /** Ordered by name, revoked and expired ones included. */
+  listRegistrationTokens(): Promise<RegistrationToken[]>;
+  findRegistrationTokenByHash(tokenHash: string): Promise<RegistrationToken | null>;
+  /** False when there is no such token, or it is already revoked. */
+  revokeRegistrationToken(name: string, at: Date): Promise<boolean>;
+  /** Counts one registration made with the token. */
+  countRegistrationTokenUse(name: string, at: Date): Promise<void>;
 
   // ---- samples (incoming_data) -------------------------------------------------------------
   /**

@@ -22,6 +22,21 @@ export interface HostSummary extends Host {
   /** The newest sample that carries metrics, or null when the host never sent any. */
   latest: LatestMetrics | null;
   openAlerts: number;
+  /** The registration token's name when the host registered itself; null when added by hand. */
+  registeredBy: string | null;
+}
+
+/** A registration token as stored: its hash, never the token. */
+export interface RegistrationToken {
+  name: string;
+  tokenHash: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  /** Whether an agent holding it may take over a host name that already exists (a rebuilt server). */
+  allowReregister: boolean;
+  uses: number;
+  lastUsedAt: Date | null;
 }
 
 /** A row to write into `incoming_data`. The dataset is '' in the key for plain metrics reports. */

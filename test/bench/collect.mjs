@@ -7,6 +7,9 @@
 //
 //   npm run build && node test/bench/collect.mjs [--runs 20] [--json] [--only REGEX] [--cpu-prof DIR]
 //
+// The one-file agent (dist/monitor-agent.mjs, `npm run dist`) is measured too, against a bare Node
+// script doing the same reads and one POST (test/bench/collect-bare.mjs); the goal is <= 1.3x its CPU.
+//
 // Target (DESIGN.md, Performance): at most ~150 ms CPU per run, and no sleep after the first run
 // (CPU % is computed over the interval since the previous run from saved /proc/stat counters).
 //
@@ -47,10 +50,12 @@ if (summariseDir) {
   summariseProfiles(resolve(summariseDir));
   process.exit(0);
 }
-if (!existsSync(join(root, 'dist/main.js'))) {
-  console.error('dist/ is missing: run `npm run build` first (the benchmark measures the compiled code).');
+const agentBundle = join(root, 'dist/monitor-agent.mjs');
+if (!existsSync(join(root, 'dist/main.js')) || !existsSync(agentBundle)) {
+  console.error('dist/ is missing: run `npm run build && npm run dist` first (the benchmark measures the compiled code).');
   process.exit(1);
 }
+const bareScript = join(root, 'test/bench/collect-bare.mjs');
 
 // ---- a bare ingest server: reads the body, answers 202 ---------------------------------------
 
@@ -93,6 +98,20 @@ const scenarios = [
     name: 'collect -> HTTP, env only',
     argv: [bin, 'collect'],
     home: agentHome('http-env', false),
+    env: { MONITOR_SERVER_URL: bareUrl, MONITOR_HOST_NAME: 'bench-01', MONITOR_HOST_KEY: 'mk_bench' },
+    collect: true,
+  },
+  {
+    name: 'bare script: reads + POST',
+    argv: [bareScript, '.'],
+    home: agentHome('bare', false),
+    env: { MONITOR_SERVER_URL: bareUrl, MONITOR_HOST_NAME: 'bench-01', MONITOR_HOST_KEY: 'mk_bench' },
+    collect: true,
+  },
+  {
+    name: 'one-file agent -> HTTP',
+    argv: [agentBundle, 'collect'],
+    home: agentHome('agent-file'),
     env: { MONITOR_SERVER_URL: bareUrl, MONITOR_HOST_NAME: 'bench-01', MONITOR_HOST_KEY: 'mk_bench' },
     collect: true,
   },
@@ -182,8 +201,12 @@ const results = scenarios.map((scenario) => {
   };
 });
 
+const cpuOf = (name) => results.find((r) => r.scenario === name)?.cpuMs.median;
+const agentRatio = cpuOf('one-file agent -> HTTP') / cpuOf('bare script: reads + POST');
+const fullRatio = cpuOf('collect -> HTTP 202') / cpuOf('bare script: reads + POST');
+
 if (asJson) {
-  console.log(JSON.stringify({ budgetCpuMs: BUDGET_CPU_MS, sampleWindowMs: SAMPLE_WINDOW_MS, httpRequests: received, results }, null, 2));
+  console.log(JSON.stringify({ agentCpuRatioToBareScript: agentRatio, fullCpuRatioToBareScript: fullRatio, budgetCpuMs: BUDGET_CPU_MS, sampleWindowMs: SAMPLE_WINDOW_MS, httpRequests: received, results }, null, 2));
 } else {
   const fmt = (n) => n.toFixed(0).padStart(5);
   console.log(`\n===== collect benchmark: ${runs} runs each after the first, interleaved (node ${process.version}) =====`);
@@ -198,6 +221,9 @@ if (asJson) {
   for (const r of results.filter((x) => x.firstRun)) {
     console.log(`${r.scenario}: first run ${r.firstRun.cpuMs.toFixed(0)} ms CPU, ${r.firstRun.wallMs.toFixed(0)} ms wall (samples CPU for ${SAMPLE_WINDOW_MS} ms)`);
     console.log(`  later runs: ${r.sleptAfterFirstRun ? 'SOME SLEPT (wall >= sample window)' : 'no sleep'}; CPU median ${r.withinBudget ? 'within' : 'OVER'} the ${BUDGET_CPU_MS} ms budget`);
+  }
+  if (Number.isFinite(agentRatio)) {
+    console.log(`\none-file agent CPU / bare script CPU: ${agentRatio.toFixed(2)}x (goal <= 1.3x); monitor collect / bare script: ${fullRatio.toFixed(2)}x`);
   }
   console.log(`\nbare server received ${received} requests`);
 }

@@ -131,11 +131,11 @@ eachBackend('monitor hosts', (backend) => {
     const table = await b.cli(['hosts', 'list'], { now: NOW });
     expect(table.code).toBe(0);
     const lines = table.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^HOST\s+LAST SEEN\s+CPU\s+MEM\s+DISK\s+LOAD\s+OPEN ALERTS\s+STATUS$/);
+    expect(lines[0]).toMatch(/^HOST\s+LAST SEEN\s+CPU\s+MEM\s+DISK\s+LOAD\s+OPEN ALERTS\s+STATUS\s+REGISTERED$/);
     const web = lines.find((line) => line.startsWith('web-01'))!;
-    expect(web).toMatch(/2026-03-10 09:59:00 \(1m ago\)\s+42\.5%\s+61%\s+77\.3%\s+1\.50\s+2\s+reporting$/);
-    expect(lines.find((line) => line.startsWith('db-01'))).toMatch(/\(20m ago\).*\s0\s+silent$/);
-    expect(lines.find((line) => line.startsWith('fresh-01'))).toMatch(/never.*waiting for first report$/);
+    expect(web).toMatch(/2026-03-10 09:59:00 \(1m ago\)\s+42\.5%\s+61%\s+77\.3%\s+1\.50\s+2\s+reporting\s+by hand$/);
+    expect(lines.find((line) => line.startsWith('db-01'))).toMatch(/\(20m ago\).*\s0\s+silent\s+by hand$/);
+    expect(lines.find((line) => line.startsWith('fresh-01'))).toMatch(/never.*waiting for first report\s+by hand$/);
   });
 
   it('hosts list flags a host silent past its own host_silent threshold, by the injected clock', async () => {

@@ -20,6 +20,7 @@ describe('defaults', () => {
     expect(config.agent).toEqual({
       hostName: 'this-box',
       hostKey: null,
+      registrationToken: null,
       sampleWindowMs: 1_000,
       mounts: ['/'],
       stateDir: '/state/monitor',

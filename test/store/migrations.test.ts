@@ -22,7 +22,7 @@ describe('migration files', () => {
 
   it.each(['sqlite', 'mysql'] as const)('ships the same versions for %s, in order, each with statements', async (dialect) => {
     const migrations = await loadMigrations(dialect);
-    expect(migrations.map((migration) => `${migration.version}_${migration.name}`)).toEqual(['001_schema', '002_seed_check_types', '003_notifications_by_channel', '004_alert_values', '005_lease_holder_outbox_claims']);
+    expect(migrations.map((migration) => `${migration.version}_${migration.name}`)).toEqual(['001_schema', '002_seed_check_types', '003_notifications_by_channel', '004_alert_values', '005_lease_holder_outbox_claims', '006_registration_tokens']);
     for (const migration of migrations) expect(migration.statements.length).toBeGreaterThan(0);
   });
 

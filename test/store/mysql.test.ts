@@ -94,7 +94,7 @@ describeMysql('MySQL store', (db) => {
     const stores = await Promise.all([0, 1, 2].map(() => openStore(database(reserved.url))));
     await Promise.all(stores.map((store) => store.close()));
     const versions = await mysqlRows<{ version: string }>(reserved.url, 'SELECT version FROM schema_migrations ORDER BY version');
-    expect(versions.map((row) => row.version)).toEqual(['001', '002', '003', '004', '005']);
+    expect(versions.map((row) => row.version)).toEqual(['001', '002', '003', '004', '005', '006']);
     const indexes = await mysqlRows<{ name: string }>(
       reserved.url,
       "SELECT DISTINCT index_name AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'notifications' ORDER BY index_name",
@@ -107,7 +107,8 @@ describeMysql('MySQL store', (db) => {
     await (await openStore(database(url))).close();
     // Back to the schema an older monitor left (version 002): without 003's outbox index, 004's and 005's columns.
     const raw = await mysql.createConnection({ uri: url });
-    await raw.query("DELETE FROM schema_migrations WHERE version IN ('003', '004', '005')");
+    // 006's column stays: migrating again must take MySQL's 'duplicate column' as done (a racing migrator).
+    await raw.query("DELETE FROM schema_migrations WHERE version IN ('003', '004', '005', '006')");
     await raw.query('ALTER TABLE alerts DROP COLUMN peak_value, DROP COLUMN resolve_value');
     await raw.query('ALTER TABLE check_state DROP COLUMN last_notified_at');
     await raw.query('ALTER TABLE leases DROP COLUMN holder_host, DROP COLUMN holder_pid, DROP COLUMN acquired_at, DROP COLUMN renewed_at');
@@ -120,12 +121,12 @@ describeMysql('MySQL store', (db) => {
     const error = await openStore(database(url)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SchemaVersionError);
     expect(error).toBeInstanceOf(UnavailableError);
-    expect((error as Error).message).toMatch(/is at 002, this monitor needs 005$/);
+    expect((error as Error).message).toMatch(/is at 002, this monitor needs 006$/);
     expect((error as SchemaVersionError).hint).toBe('run `monitor db migrate`');
 
     const store = await openStore(database(url), { migrate: 'never' });
     try {
-      expect(await store.migrate()).toEqual(['003', '004', '005']);
+      expect(await store.migrate()).toEqual(['003', '004', '005', '006']);
       expect(await store.listCheckTypes()).toHaveLength(6);
       const indexes = await mysqlRows<{ name: string }>(url, "SELECT DISTINCT index_name AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'notifications' ORDER BY index_name");
       expect(indexes.map((row) => row.name)).toEqual(['idx_notifications_alert', 'idx_notifications_channel_pending', 'PRIMARY']);

@@ -56,10 +56,13 @@ export async function runCli(argv: string[], options: CliOptions): Promise<CliRe
 }
 
 /** bin/monitor as a child process (needs `npm run build` first, as `npm test` does). */
-export function spawnCli(argv: string[], options: CliOptions & { timeoutMs?: number; nodeArgs?: string[] }): Promise<CliResult & { ms: number }> {
+export function spawnCli(
+  argv: string[],
+  options: CliOptions & { timeoutMs?: number; nodeArgs?: string[]; /** Another entry point (the one-file agent). */ bin?: string },
+): Promise<CliResult & { ms: number }> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...argv], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.bin ?? BIN, ...argv], {
       cwd: options.cwd ?? options.home,
       env: isolatedEnv(options),
       stdio: ['pipe', 'pipe', 'pipe'],

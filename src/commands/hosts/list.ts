@@ -23,6 +23,8 @@ export interface HostListRow {
   open_alerts: number;
   /** No report for longer than the host_silent check's threshold (default 5m). */
   silent: boolean;
+  /** The registration token's name when the host registered itself; null when added by hand. */
+  registered_by: string | null;
 }
 
 /** `monitor hosts list`: every host with its last report, latest metrics and open alerts. */
@@ -70,6 +72,7 @@ export async function hostsList(ctx: Context, options: { json: boolean | undefin
           value: (row) => (row.silent ? 'silent' : row.last_seen ? 'reporting' : 'waiting for first report'),
           style: (text, row) => (row.silent ? chalk.yellow(text) : row.last_seen ? chalk.green(text) : text),
         },
+        { header: 'REGISTERED', value: (row) => (row.registered_by === null ? 'by hand' : `token ${row.registered_by}`) },
       ],
       chalk,
     ),
@@ -97,5 +100,6 @@ function toRow(host: HostSummary, silent: boolean): HostListRow {
     load_1: host.latest?.load1 ?? null,
     open_alerts: host.openAlerts,
     silent,
+    registered_by: host.registeredBy,
   };
 }

@@ -22,14 +22,15 @@ function toHost(row: Row): Host {
 
 export async function addHost(
   db: SqlDriver,
-  input: { hostName: string; keyHash: string; description: string | null; createdAt: Date },
+  input: { hostName: string; keyHash: string; description: string | null; createdAt: Date; registeredBy?: string | null },
 ): Promise<Host> {
   try {
-    const result = await db.run('INSERT INTO hosts (host_name, host_key_hash, description, created_at) VALUES (?, ?, ?, ?)', [
+    const result = await db.run('INSERT INTO hosts (host_name, host_key_hash, description, created_at, registered_by) VALUES (?, ?, ?, ?, ?)', [
       input.hostName,
       input.keyHash,
       input.description,
       sqlTime(input.createdAt),
+      input.registeredBy ?? null,
     ]);
     return { hostId: result.insertId, hostName: input.hostName, description: input.description, createdAt: input.createdAt, lastSeen: null };
   } catch (error) {
@@ -68,9 +69,9 @@ export async function listHostRecords(db: SqlDriver): Promise<Host[]> {
  */
 export async function listHosts(db: SqlDriver): Promise<HostSummary[]> {
   const rows = await db.all(
-    `SELECT l.host_id, l.host_name, l.description, l.created_at, l.last_seen, l.open_alerts,
+    `SELECT l.host_id, l.host_name, l.description, l.created_at, l.last_seen, l.registered_by, l.open_alerts,
             d.collected_at, d.cpu_pct, d.mem_pct, d.disk_pct, d.load_1
-       FROM (SELECT h.host_id, h.host_name, h.description, h.created_at, h.last_seen,
+       FROM (SELECT h.host_id, h.host_name, h.description, h.created_at, h.last_seen, h.registered_by,
                     (SELECT x.collected_at FROM incoming_data x
                       WHERE x.host_id = h.host_id AND ${hasMetrics('x')}
                       ORDER BY x.collected_at DESC LIMIT 1) AS latest_at,
@@ -99,13 +100,15 @@ export async function listHosts(db: SqlDriver): Promise<HostSummary[]> {
               load1: numOrNull(row.load_1),
             },
       openAlerts: num(row.open_alerts),
+      registeredBy: strOrNull(row.registered_by),
     });
   }
   return hosts;
 }
 
-export async function setHostKeyHash(db: SqlDriver, hostId: number, keyHash: string): Promise<void> {
-  await db.run('UPDATE hosts SET host_key_hash = ? WHERE host_id = ?', [keyHash, hostId]);
+export async function setHostKeyHash(db: SqlDriver, hostId: number, keyHash: string, registeredBy?: string): Promise<void> {
+  if (registeredBy === undefined) await db.run('UPDATE hosts SET host_key_hash = ? WHERE host_id = ?', [keyHash, hostId]);
+  else await db.run('UPDATE hosts SET host_key_hash = ?, registered_by = ? WHERE host_id = ?', [keyHash, registeredBy, hostId]);
 }
 
 /** The host's samples, in batches of `batchSize` rows, each its own statement (and commit, outside a transaction). */

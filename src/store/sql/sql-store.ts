@@ -30,6 +30,7 @@ import type {
   NewNotification,
   NewSample,
   Notification,
+  RegistrationToken,
   Severity,
 } from '../types.js';
 import * as alertBatch from './alert-batch.js';
@@ -40,6 +41,7 @@ import type { SqlDriver } from './driver.js';
 import * as hosts from './hosts.js';
 import * as buckets from './metric-buckets.js';
 import * as outbox from './outbox.js';
+import * as tokens from './registration-tokens.js';
 import * as samples from './samples.js';
 import * as settings from './settings.js';
 
@@ -108,7 +110,7 @@ export class SqlStore implements Store {
   }
 
   // ---- hosts
-  addHost(input: { hostName: string; keyHash: string; description: string | null; createdAt: Date }): Promise<Host> {
+  addHost(input: { hostName: string; keyHash: string; description: string | null; createdAt: Date; registeredBy?: string | null }): Promise<Host> {
     return hosts.addHost(this.db, input);
   }
   findHostByName(hostName: string): Promise<Host | null> {
@@ -123,8 +125,24 @@ export class SqlStore implements Store {
   listHostRecords(): Promise<Host[]> {
     return hosts.listHostRecords(this.db);
   }
-  setHostKeyHash(hostId: number, keyHash: string): Promise<void> {
-    return hosts.setHostKeyHash(this.db, hostId, keyHash);
+  setHostKeyHash(hostId: number, keyHash: string, registeredBy?: string): Promise<void> {
+    return hosts.setHostKeyHash(this.db, hostId, keyHash, registeredBy);
+  }
+
+  addRegistrationToken(input: { name: string; tokenHash: string; createdAt: Date; expiresAt: Date | null; allowReregister: boolean }): Promise<RegistrationToken> {
+    return tokens.addRegistrationToken(this.db, input);
+  }
+  listRegistrationTokens(): Promise<RegistrationToken[]> {
+    return tokens.listRegistrationTokens(this.db);
+  }
+  findRegistrationTokenByHash(tokenHash: string): Promise<RegistrationToken | null> {
+    return tokens.findRegistrationTokenByHash(this.db, tokenHash);
+  }
+  revokeRegistrationToken(name: string, at: Date): Promise<boolean> {
+    return tokens.revokeRegistrationToken(this.db, name, at);
+  }
+  countRegistrationTokenUse(name: string, at: Date): Promise<void> {
+    return tokens.countRegistrationTokenUse(this.db, name, at);
   }
   /**
    * Outside a transaction the host's samples (a month at one a minute is ~43k rows) go first, in

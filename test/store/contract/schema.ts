@@ -27,19 +27,19 @@ const PUBLIC_COLUMNS: Record<string, string[]> = {
 export function schemaTests(ctx: ContractContext): void {
   it('records every migration applied on open in schema_migrations, in order', async () => {
     const rows = await ctx.raw.query('SELECT version, applied_at FROM schema_migrations ORDER BY version');
-    expect(rows.map((row) => row.version)).toEqual(['001', '002', '003', '004', '005']);
+    expect(rows.map((row) => row.version)).toEqual(['001', '002', '003', '004', '005', '006']);
     expect(String(rows[0]!.applied_at)).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
   });
 
   it('applies nothing when migrated again', async () => {
     expect(await ctx.store.migrate()).toEqual([]);
-    expect(await ctx.raw.query('SELECT version FROM schema_migrations')).toHaveLength(5);
+    expect(await ctx.raw.query('SELECT version FROM schema_migrations')).toHaveLength(6);
   });
 
-  it('leaves an empty database alone with migrate "never"; migrate() then applies 001 to 005 once', async () => {
+  it('leaves an empty database alone with migrate "never"; migrate() then applies 001 to 006 once', async () => {
     const fresh = await ctx.freshFixture({ migrate: 'never' });
     await expect(fresh.raw.query('SELECT COUNT(*) AS n FROM hosts')).rejects.toThrow(/no such table|doesn't exist/);
-    expect(await fresh.store.migrate()).toEqual(['001', '002', '003', '004', '005']);
+    expect(await fresh.store.migrate()).toEqual(['001', '002', '003', '004', '005', '006']);
     expect(await fresh.store.migrate()).toEqual([]);
     expect(await fresh.store.listCheckTypes()).toHaveLength(6);
   });

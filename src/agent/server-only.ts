@@ -1,0 +1,31 @@
+// Stand-ins the one-file agent is bundled with instead of the modules that need a database driver or
+// systeminformation (scripts/build-agent.mjs swaps them in). A run that reaches one gets one clear
+// line instead of a missing-module crash: the one-file agent only sends reports to a server.
+
+import { ConfigError } from '../errors.js';
+
+function needsFullPackage(what: string): never {
+  throw new ConfigError([
+    {
+      key: 'server.url',
+      message: `the one-file agent only sends reports to a server; ${what} needs the full monitor package (npm install -g monitor)`,
+      file: null,
+      line: null,
+    },
+  ]);
+}
+
+/** For src/agent/one-box.ts: no server URL configured. */
+export function databaseSender(): never {
+  return needsFullPackage('writing to the database (no server.url / MONITOR_SERVER_URL set)');
+}
+
+/** For src/store/open-store.ts. */
+export async function openStore(): Promise<never> {
+  return needsFullPackage('opening the database');
+}
+
+/** For systeminformation (memory without /proc/meminfo: not Linux). */
+export async function mem(): Promise<never> {
+  throw new Error('no /proc/meminfo: the one-file agent reads /proc (Linux); use the full monitor package on this system');
+}

@@ -1,0 +1,60 @@
+// Self-registration: an agent presents a registration token and its host name, and gets a host key
+// of its own. Tokens are stored as SHA-256 hashes, like host keys. Every reason a token is refused
+// (unknown, revoked, expired) gets the same answer, and the only host a caller learns about is the
+// one it names: a taken name is refused, unless the token allows re-registration (a rebuilt server
+// keeps its name and history; its old key stops working).
+
+import { randomBytes } from 'node:crypto';
+import { ConflictError, MonitorError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import type { Host } from '../store/types.js';
+import { generateHostKey, hashHostKey } from './host-key.js';
+
+const TOKEN_PREFIX = 'mrt_';
+
+export function generateRegistrationToken(): string {
+  return `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+}
+
+/** Same hash as host keys: a token is looked up by its hash, the plain token is never stored. */
+export const hashRegistrationToken = hashHostKey;
+
+/** The token is unknown, revoked or expired (one answer for all three): HTTP 401. */
+export class TokenRefusedError extends MonitorError {
+  readonly exitCode = 1 as const;
+}
+
+export interface SelfRegistration {
+  host: Host;
+  hostKey: string;
+  /** True when an existing host was taken over (the token allows re-registration). */
+  reregistered: boolean;
+}
+
+export async function registerWithToken(store: Store, input: { token: string; hostName: string; now: Date }): Promise<SelfRegistration> {
+  const token = await store.findRegistrationTokenByHash(hashRegistrationToken(input.token));
+  if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= input.now)) {
+    throw new TokenRefusedError('registration token refused: unknown, revoked or expired', {
+      hint: 'ask for a new one (`monitor tokens add NAME` on the monitoring server)',
+    });
+  }
+  const hostKey = generateHostKey();
+  return store.transaction(async (tx) => {
+    const existing = await tx.findHostByName(input.hostName);
+    let result: SelfRegistration;
+    if (existing) {
+      if (!token.allowReregister) {
+        throw new ConflictError(`host name '${input.hostName}' is already registered`, {
+          hint: 'choose another name (agent.host_name, MONITOR_HOST_NAME), or use a token made with --allow-reregister',
+        });
+      }
+      await tx.setHostKeyHash(existing.hostId, hashHostKey(hostKey), token.name);
+      result = { host: existing, hostKey, reregistered: true };
+    } else {
+      const host = await tx.addHost({ hostName: input.hostName, keyHash: hashHostKey(hostKey), description: null, createdAt: input.now, registeredBy: token.name });
+      result = { host, hostKey, reregistered: false };
+    }
+    await tx.countRegistrationTokenUse(token.name, input.now);
+    return result;
+  }, { immediate: true });
+}

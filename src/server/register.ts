@@ -1,0 +1,44 @@
+// POST /api/v1/register: an agent with a registration token (Bearer) and no host key registers its
+// host name and gets its own key, once. 201 {"host_name","host_key"}; 401 for any refused token;
+// 409 when the name is taken and the token does not allow re-registration; 429 past the per-address
+// budget. Nothing in an answer names any host but the one asked for.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ConflictError } from '../errors.js';
+import { hostNameProblem } from '../hosts/host-name.js';
+import { registerWithToken, TokenRefusedError } from '../hosts/self-register.js';
+import { InvalidReportError } from '../reports/validate.js';
+import { checkDeclaredSize, readBody } from './body.js';
+import { HttpError } from './http-error.js';
+import { checkContentType, databaseCall, parseJson, sendJson, type RouteDeps } from './routes.js';
+
+export const REGISTER_PATH = '/api/v1/register';
+
+const BEARER = /^Bearer[ \t]+([^\s]{1,512})[ \t]*$/i;
+/** A registration body is one host name: anything bigger is not one. */
+const MAX_BODY_BYTES = 4096;
+
+export async function postRegister(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const now = deps.clock.now();
+  const wait = deps.registrations.take(req.socket.remoteAddress ?? 'unknown', now.getTime());
+  if (wait > 0) throw new HttpError(429, 'too many registration attempts from this address; try again later', { headers: { 'retry-after': String(wait) } });
+  checkContentType(req.headers['content-type']);
+  checkDeclaredSize(req, MAX_BODY_BYTES);
+  const token = BEARER.exec(req.headers.authorization ?? '')?.[1];
+  if (!token) throw new HttpError(401, 'missing registration token: send Authorization: Bearer <token>');
+  const body = parseJson(await readBody(req, { maxBytes: MAX_BODY_BYTES, timeoutMs: deps.requestTimeoutMs }));
+  const hostName = (body as { host_name?: unknown } | null)?.host_name;
+  if (typeof hostName !== 'string') throw new InvalidReportError('host_name', 'is required: {"host_name": "NAME"}');
+  const bad = hostNameProblem(hostName);
+  if (bad) throw new InvalidReportError('host_name', bad);
+  try {
+    const registered = await databaseCall(deps, registerWithToken(deps.store, { token, hostName, now }));
+    // A taken-over host's old key must stop working in this process now, not after the cache TTL.
+    if (registered.reregistered) deps.auth.invalidate();
+    sendJson(deps, req, res, 201, { host_name: registered.host.hostName, host_key: registered.hostKey });
+  } catch (error) {
+    if (error instanceof TokenRefusedError) throw new HttpError(401, error.message, { cause: error });
+    if (error instanceof ConflictError) throw new HttpError(409, `${error.message}; ${error.hint ?? ''}`.replace(/; $/, ''), { cause: error });
+    throw error;
+  }
+}
