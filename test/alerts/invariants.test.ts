@@ -130,9 +130,16 @@ interface Sent {
  */
 async function checkInvariants(store: Store, delivered: readonly Sent[]): Promise<void> {
   const driver = (store as SqlStore).driver;
-  const outbox = await driver.all('SELECT alert_id, event, delivered_at FROM notifications ORDER BY notification_id');
-  const sent: Sent[] = outbox.map((row) => ({ event: String(row.event), alertId: row.alert_id == null ? null : Number(row.alert_id) }));
-  expect(delivered, 'each delivered row delivered once, in order').toEqual(sent.filter((_, index) => outbox[index]!.delivered_at != null));
+  const outbox = await driver.all('SELECT alert_id, event, delivered_at, payload_json FROM notifications ORDER BY notification_id');
+  const rows: Sent[] = outbox.map((row) => ({ event: String(row.event), alertId: row.alert_id == null ? null : Number(row.alert_id) }));
+  expect(delivered, 'each delivered row delivered once, in order').toEqual(rows.filter((_, index) => outbox[index]!.delivered_at != null));
+  // A grouped row (an alert storm: more than group_threshold transitions of one check in a run)
+  // announces every transition it lists.
+  const sent: Sent[] = outbox.flatMap((row, index) => {
+    if (rows[index]!.event !== 'group') return [rows[index]!];
+    const members = (JSON.parse(String(row.payload_json)) as { transitions: { event: string; alert_id: number | null }[] }).transitions;
+    return members.map((member) => ({ event: member.event, alertId: member.alert_id }));
+  });
   const open = await driver.all("SELECT host_id, check_id, COUNT(*) AS n FROM alerts WHERE status = 'open' GROUP BY host_id, check_id");
   for (const row of open) expect(Number(row.n), 'open alerts per host and check').toBe(1);
   const alerts = await driver.all('SELECT alert_id, status, check_id, resolve_message FROM alerts');
@@ -219,7 +226,7 @@ function suite(open: () => Promise<Store>, options: { maxRuns: number; minRuns: 
       fc.asyncProperty(timelineArb, (timeline) => playTimeline(store, timeline)),
       { numRuns: options.maxRuns, seed: Number(process.env.MONITOR_TEST_SEED ?? 20261207), interruptAfterTimeLimit: options.seconds * 1000, markInterruptAsFailure: false },
     );
-    if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? 'property failed');
+    if (details.failed) throw new Error(`${fc.defaultReportMessage(details) ?? 'property failed'}\nGot: ${String((details.errorInstance as Error | undefined)?.stack ?? details.errorInstance)}`);
     if (process.env.MONITOR_INVARIANT_REPORT) console.info(`${details.numRuns} timelines x ${HOSTS.length} hosts`);
     expect(details.numRuns, 'timelines played within the time budget').toBeGreaterThanOrEqual(options.minRuns);
   }, (options.seconds + 100) * 1000);

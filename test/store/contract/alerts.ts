@@ -217,6 +217,7 @@ export function alertTests(ctx: ContractContext): void {
     expect(byHost).toHaveLength(701);
     expect(Number(byHost.find((row) => Number(row.host_id) === others[5]!.hostId)!.alert_id)).toBe(opened[6]);
     expect(byHost.find((row) => Number(row.host_id) === others[5]!.hostId)).toMatchObject({ message: 'disk 5', value: 5 });
+    expect(await ctx.store.getAlert(opened[6]!)).toMatchObject({ value: 5, peakValue: 5 });
 
     const ids = opened.slice(1) as number[];
     await ctx.store.transaction((tx) => tx.updateAlertSeverities(ids.map((alertId, i) => ({ alertId, severity: 'warning', message: `warn ${i}`, value: 80 + (i % 10) }))));
@@ -230,7 +231,15 @@ export function alertTests(ctx: ContractContext): void {
     expect(resolved[0]).toBe(false);
     expect(resolved.slice(1).every(Boolean)).toBe(true);
     expect(await ctx.store.getAlert(ids[0]!)).toMatchObject({ status: 'resolved', resolvedAt: at(5), resolveMessage: 'by another run' });
-    expect(await ctx.store.getAlert(ids[9]!)).toMatchObject({ status: 'resolved', resolvedAt: at(10), resolveMessage: 'ok 9', value: 9 });
+    expect(await ctx.store.getAlert(ids[9]!)).toMatchObject({
+      status: 'resolved',
+      resolvedAt: at(10),
+      resolveMessage: 'ok 9',
+      // The firing value and the worst one stay; the resolving value is kept apart.
+      value: 89,
+      peakValue: 89,
+      resolveValue: 9,
+    });
     expect(await ctx.store.getAlert(already)).toMatchObject({ status: 'open' });
     expect(await ctx.store.openAlerts([])).toEqual([]);
     expect(await ctx.store.resolveAlerts([])).toEqual([]);
