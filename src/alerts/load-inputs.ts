@@ -3,8 +3,9 @@
 
 import type { CheckRegistry } from '../checks/registry.js';
 import type { Store } from '../store/store.js';
+import type { MetricColumn, SampleReads } from '../checks/types.js';
 import type { Alert, CheckState, CheckType, DatasetReport, Host, MetricSample } from '../store/types.js';
-import { prepareChecks, prepareCheckType, type CheckProblem, type MetricKey, type PreparedCheck, type SampleReads } from './prepare-checks.js';
+import { prepareChecks, prepareCheckType, type CheckProblem, type PreparedCheck } from './prepare-checks.js';
 
 export interface CheckRunInputs {
   checks: PreparedCheck[];
@@ -76,9 +77,10 @@ function byHostAndCheck<T extends { hostId: number; checkId: number }>(rows: rea
 
 // ---- samples ------------------------------------------------------------------------------------
 //
-// A window is `for` + sample_max_age (15 min for cpu_usage by default), but a threshold check reads
-// every sample of its `for` only, plus the one in effect when it began — for a host reporting each
-// minute, a minute or two earlier — and a check without `for` only the newest (see samplesRead).
+// A window is `for` + sample_max_age (15 min for cpu_usage by default), but a check that declares a
+// metric read (CheckFunction.reads: metric_threshold, or a plugin) reads every sample of its `for`
+// only, plus the one in effect when it began — for a host reporting each minute, a minute or two
+// earlier — and a check without `for` only the newest (see samplesRead).
 // So the first statement reads from the longest full read (`for`, or a plugin's whole window) plus
 // NEAR_LOOKBACK_MS, thinned before the full read to the newest sample per metric: at 10,000 hosts
 // ~70k rows instead of ~150k. It is sent before the host checks arrive, sized by the check types'
@@ -97,7 +99,7 @@ interface ReadSpan {
 }
 
 function readOf(check: { window: number; reads: SampleReads }): ReadSpan {
-  return { window: check.window, readsAll: check.reads.kind === 'threshold' ? check.reads.forMs : check.window };
+  return { window: check.window, readsAll: check.reads.kind === 'metric' ? check.reads.forMs : check.window };
 }
 
 function readSpan(reads: readonly ReadSpan[]): ReadSpan {
@@ -164,7 +166,7 @@ async function topUp(
     if (expected.window === 0 || read.readsAll > expected.readsAll) {
       rereads.add(hostId);
       rereadsAll = Math.max(rereadsAll, read.readsAll);
-    } else if (check.reads.kind === 'threshold' && near > at - read.window && !hasStartingValue(recent.get(hostId), check.reads.metric, at - check.reads.forMs)) {
+    } else if (check.reads.kind === 'metric' && near > at - read.window && !hasStartingValue(recent.get(hostId), check.reads.metric, at - check.reads.forMs)) {
       older.add(hostId);
     }
   }
@@ -192,7 +194,7 @@ async function topUp(
 }
 
 /** Whether a sample carrying `metric` at or before `start` is among these. */
-function hasStartingValue(samples: MetricSample[] | undefined, metric: MetricKey, start: number): boolean {
+function hasStartingValue(samples: MetricSample[] | undefined, metric: MetricColumn, start: number): boolean {
   if (samples === undefined) return false;
   for (const sample of samples) {
     if (sample.collectedAt.getTime() > start) return false;

@@ -4,22 +4,10 @@
 // reported and skipped; the others still run.
 
 import type { CheckRegistry } from '../checks/registry.js';
-import { metricThreshold } from '../checks/metric-threshold.js';
 import { normaliseParams } from '../checks/params.js';
-import type { CheckFunction } from '../checks/types.js';
+import type { CheckFunction, MetricColumn, SampleReads } from '../checks/types.js';
 import { effectiveRawParams } from '../host-checks/desired.js';
 import type { CheckType, EnabledHostCheck, Host, MetricSample } from '../store/types.js';
-
-export type MetricKey = 'cpuPct' | 'memPct' | 'diskPct' | 'load1';
-
-/**
- * Which samples of its window a check reads. Every check receives the samples of its window, except
- * the built-in metric_threshold, whose reading is narrower and documented (metric-threshold.ts): the
- * newest sample carrying its metric when `for` is 0, else the sample in effect when the `for` window
- * began and every one after. Handing it only those gives the same result with a fraction of the
- * work — at 10,000 hosts that is most of a run's time.
- */
-export type SampleReads = { kind: 'window' } | { kind: 'threshold'; metric: MetricKey; forMs: number };
 
 export interface PreparedCheck {
   host: Host;
@@ -28,6 +16,7 @@ export interface PreparedCheck {
   params: Record<string, unknown>;
   /** How much sample history before `now` this check reads. */
   window: number;
+  /** Which of those samples, as the function declares (CheckFunction.reads). */
   reads: SampleReads;
 }
 
@@ -80,7 +69,10 @@ export function prepareCheckType(type: CheckType, overrides: Record<string, unkn
   const fn = registry.get(type.functionName);
   const { params, problems } = normaliseParams(fn, effectiveRawParams(type, overrides));
   if (problems.length > 0) return { error: `bad params: ${problems.map((p) => `${p.key}: ${p.message}`).join('; ')}` };
-  return { fn, params, window: fn.window(params, sampleMaxAgeMs), reads: sampleReads(fn, params) };
+  const window = fn.window(params, sampleMaxAgeMs);
+  const reads = declaredReads(fn, params, window);
+  if (typeof reads === 'string') return { error: reads };
+  return { fn, params, window, reads };
 }
 
 function hasKeys(object: Record<string, unknown>): boolean {
@@ -88,20 +80,35 @@ function hasKeys(object: Record<string, unknown>): boolean {
   return false;
 }
 
-const METRIC_FIELDS: Record<string, MetricKey> = { cpu: 'cpuPct', mem: 'memPct', disk: 'diskPct', load: 'load1' };
+const METRIC_COLUMNS: readonly string[] = ['cpuPct', 'memPct', 'diskPct', 'load1'] satisfies readonly MetricColumn[];
+const WHOLE_WINDOW: SampleReads = { kind: 'window' };
 
-function sampleReads(fn: CheckFunction, params: Record<string, unknown>): SampleReads {
-  // Identity, not name: only the built-in function is known to read this way.
-  if (fn !== metricThreshold) return { kind: 'window' };
-  const metric = typeof params.metric === 'string' ? METRIC_FIELDS[params.metric] : undefined;
-  const forMs = params.for === undefined ? 0 : params.for;
-  if (metric === undefined || typeof forMs !== 'number' || !(forMs >= 0)) return { kind: 'window' };
-  return { kind: 'threshold', metric, forMs };
+/**
+ * What the function says it reads (the whole window when it says nothing), or why that cannot be
+ * used: a plugin's declaration is checked here, once per check type, not trusted per sample.
+ */
+function declaredReads(fn: CheckFunction, params: Record<string, unknown>, window: number): SampleReads | string {
+  if (fn.reads === undefined) return WHOLE_WINDOW;
+  let reads: unknown;
+  try {
+    reads = fn.reads(params);
+  } catch (error) {
+    return `reads() failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  if (typeof reads === 'object' && reads !== null) {
+    const declared = reads as Record<string, unknown>;
+    if (declared.kind === 'window') return WHOLE_WINDOW;
+    const { metric, forMs } = declared;
+    if (declared.kind === 'metric' && typeof metric === 'string' && METRIC_COLUMNS.includes(metric) && typeof forMs === 'number' && forMs >= 0 && forMs <= window) {
+      return { kind: 'metric', metric: metric as MetricColumn, forMs };
+    }
+  }
+  return `reads() must return { kind: 'window' } or { kind: 'metric', metric: ${METRIC_COLUMNS.join('|')}, forMs: 0 to the window (${window} ms) }, got ${JSON.stringify(reads)}`;
 }
 
 /**
  * The part of a host's samples (oldest first) that a check reads: those after `now - window`, and
- * of those, for a threshold check, from the newest sample carrying its metric at or before the
+ * of those, for a check reading one metric, from the newest sample carrying its metric at or before the
  * start of its `for` window (the newest overall when `for` is 0) to the end.
  */
 export function samplesRead(check: Pick<PreparedCheck, 'reads' | 'window'>, samples: MetricSample[] | undefined, now: number): MetricSample[] {

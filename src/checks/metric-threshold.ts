@@ -10,7 +10,7 @@
 import type { MetricSample } from '../store/types.js';
 import { formatDurationCompact } from '../time/duration.js';
 import { numberParam, severityAbove, stringParam, thresholdOrderProblem } from './param-values.js';
-import type { CheckFunction, CheckInput, CheckResult } from './types.js';
+import type { CheckFunction, CheckInput, CheckResult, MetricColumn } from './types.js';
 import { coarseAge, formatAmount, hostRef } from './wording.js';
 import { checkResult } from './result.js';
 
@@ -20,14 +20,14 @@ type Aggregate = 'avg' | 'max' | 'min' | 'last';
 interface MetricInfo {
   word: string;
   percent: boolean;
-  read(sample: MetricSample): number | null;
+  column: MetricColumn;
 }
 
 const METRICS: Record<Metric, MetricInfo> = {
-  cpu: { word: 'CPU usage', percent: true, read: (s) => s.cpuPct },
-  mem: { word: 'memory usage', percent: true, read: (s) => s.memPct },
-  disk: { word: 'disk usage', percent: true, read: (s) => s.diskPct },
-  load: { word: 'load average', percent: false, read: (s) => s.load1 },
+  cpu: { word: 'CPU usage', percent: true, column: 'cpuPct' },
+  mem: { word: 'memory usage', percent: true, column: 'memPct' },
+  disk: { word: 'disk usage', percent: true, column: 'diskPct' },
+  load: { word: 'load average', percent: false, column: 'load1' },
 };
 
 const AGGREGATES: readonly Aggregate[] = ['avg', 'max', 'min', 'last'];
@@ -51,6 +51,14 @@ export const metricThreshold: CheckFunction = {
 
   window(params, sampleMaxAgeMs) {
     return (numberParam(params, 'for') ?? 0) + sampleMaxAgeMs;
+  },
+
+  // Narrower than the window, documented in windowPoints(): the value in effect when `for` began
+  // and every later one; with for 0, the newest value alone.
+  reads(params) {
+    const metric = readMetric(params);
+    const forMs = numberParam(params, 'for') ?? 0;
+    return metric !== null && forMs >= 0 ? { kind: 'metric', metric: METRICS[metric].column, forMs } : { kind: 'window' };
   },
 
   validate(params) {
@@ -132,7 +140,7 @@ function readAggregate(params: Record<string, unknown>, forMs: number): Aggregat
 function collectPoints(samples: MetricSample[], info: MetricInfo, now: number): Point[] {
   const points: Point[] = [];
   for (const sample of samples) {
-    const v = info.read(sample);
+    const v = sample[info.column];
     const t = sample.collectedAt.getTime();
     if (v !== null && t <= now) points.push({ t, v });
   }

@@ -37,6 +37,20 @@ export interface CheckInput {
   sampleMaxAgeMs: number;
 }
 
+/** The metric columns of a sample a check may declare it reads (see SampleReads). */
+export type MetricColumn = 'cpuPct' | 'memPct' | 'diskPct' | 'load1';
+
+/**
+ * What evaluate() reads of its window, declared by the check function so `monitor check` loads and
+ * hands over no more — the same for built-ins and plugins:
+ * - `window`: every sample of window(params) (what a function without reads() gets);
+ * - `metric`: of one metric, the value in effect when the last `forMs` began (the newest sample
+ *   carrying it at or before now - forMs) and every sample after; with forMs 0, only the newest
+ *   sample carrying it. forMs must not exceed the window. A function that declares this must
+ *   decide on those samples exactly as on the whole window (metric-threshold.ts does).
+ */
+export type SampleReads = { kind: 'window' } | { kind: 'metric'; metric: MetricColumn; forMs: number };
+
 export type ParamType = 'number' | 'duration' | 'string' | 'boolean' | 'enum';
 
 export interface ParamSpec {
@@ -60,6 +74,8 @@ export interface CheckFunction {
    * reads no samples. `monitor check` loads samples once, for the largest window of all checks.
    */
   window(params: Record<string, unknown>, sampleMaxAgeMs: number): number;
+  /** What evaluate() reads of the window for these (normalised, valid) params; absent: all of it. */
+  reads?(params: Record<string, unknown>): SampleReads;
   evaluate(input: CheckInput): CheckResult;
   /**
    * Optional cross-field rules a single ParamSpec cannot say (warn below crit, percents up to 100

@@ -13,6 +13,11 @@
 // lease. Those later runs are timed, several times, and the median reported: on a shared 2-core
 // machine single runs are noisy.
 //
+// Floor: each timed MariaDB run is followed by one of check-bare.mjs, a Node process that loads only
+// mysql2, reads the same rows (enabled checks, the last 10 minutes of metrics through the covering
+// index, the open alerts) and compares each host's values with fixed limits; the ratio of the two
+// medians is printed (goal <= 1.5x). Interleaved, so both see the same load on a shared machine.
+//
 // Storm: after the steady runs, the disk_space check type's thresholds drop to warn 5 / crit 10 (one
 // row of alert_types, as an edit of the catalogue would), so one run opens a Disk Space alert on every
 // host that has none (9,900 of 10,000); its wall time is printed as a ratio to the steady-state
@@ -86,9 +91,17 @@ const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 /** One `monitor check` process; wall time from spawn to exit, and its CPU time when GNU time is there. */
 function runCheck(databaseUrl, extraArgs = []) {
+  return runProcess([join(root, 'bin/monitor'), 'check', ...extraArgs], databaseUrl);
+}
+
+/** The floor: check-bare.mjs over the same database (only mysql2, the same rows, fixed limits). */
+function runBare(databaseUrl) {
+  return runProcess([join(root, 'test/bench/check-bare.mjs')], databaseUrl);
+}
+
+function runProcess(command, databaseUrl) {
   const started = performance.now();
   const timeFile = join(home, `time-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  const command = [join(root, 'bin/monitor'), 'check', ...extraArgs];
   const [file, argv] = gnuTime ? [gnuTime, ['-f', '%U %S', '-o', timeFile, process.execPath, ...command]] : [process.execPath, command];
   return new Promise((resolve, reject) => {
     const child = spawn(file, argv, {
@@ -109,26 +122,48 @@ function runCheck(databaseUrl, extraArgs = []) {
         cpu = (user + system) * 1000;
         rmSync(timeFile, { force: true });
       }
-      if (code !== 0) reject(new Error(`monitor check exited ${code}: ${stderr.trim()}`));
+      if (code !== 0) reject(new Error(`${command.slice(0, 2).join(' ')} exited ${code}: ${stderr.trim()}`));
       else resolve({ wall, cpu, stdout, stderr, lines: stdout.split('\n').filter(Boolean).length });
     });
   });
 }
 
-/** Steady-state runs: the median wall (and CPU) time, and a warning when a run still found transitions. */
-async function timeSteadyRuns(label, databaseUrl) {
+/**
+ * Steady-state runs: the median wall (and CPU) time, and a warning when a run still found
+ * transitions. With `bare`, each run is followed by one of the bare floor process, so both see the
+ * same load on a shared machine; the bare medians come back too.
+ */
+async function timeSteadyRuns(label, databaseUrl, { bare = false } = {}) {
   const walls = [];
   const cpus = [];
+  const bareWalls = [];
+  const bareCpus = [];
+  let bareLine = '';
   for (let run = 1; run <= RUNS; run++) {
     const result = await runCheck(databaseUrl);
     walls.push(result.wall);
     if (result.cpu !== null) cpus.push(result.cpu);
     if (result.lines > 0) console.warn(`  ! run ${run} printed ${result.lines} transition line(s): not steady state`);
+    if (bare) {
+      const floor = await runBare(databaseUrl);
+      bareWalls.push(floor.wall);
+      if (floor.cpu !== null) bareCpus.push(floor.cpu);
+      bareLine = floor.stdout.trim();
+    }
   }
   const cpu = cpus.length > 0 ? `; CPU (user+sys) median ${ms(median(cpus))}` : '';
   log(`  ${label}: wall median ${ms(median(walls))} over ${RUNS} runs (min ${ms(Math.min(...walls))}, max ${ms(Math.max(...walls))})${cpu}`);
   log(`    each run: ${walls.map(ms).join(', ')}`);
-  return median(walls);
+  if (!bare) return { wall: median(walls), cpu: cpus.length > 0 ? median(cpus) : null };
+  const bareCpu = bareCpus.length > 0 ? `; CPU (user+sys) median ${ms(median(bareCpus))}` : '';
+  log(`  bare floor (check-bare.mjs: mysql2, the same rows, fixed limits; "${bareLine}"): wall median ${ms(median(bareWalls))}${bareCpu}`);
+  log(`    each run: ${bareWalls.map(ms).join(', ')}`);
+  return {
+    wall: median(walls),
+    cpu: cpus.length > 0 ? median(cpus) : null,
+    bareWall: median(bareWalls),
+    bareCpu: bareCpus.length > 0 ? median(bareCpus) : null,
+  };
 }
 
 async function mysqlDatabase(label, hosts, end) {
@@ -191,7 +226,8 @@ async function benchMysql() {
     const second = await countStatements(db.url);
     if (label === 'big') {
       await runCheck(db.url); // warm-up after the proxied run
-      results.wall = await timeSteadyRuns(`${hosts} hosts, steady state`, db.url);
+      results.steady = await timeSteadyRuns(`${hosts} hosts, steady state`, db.url, { bare: true });
+      results.wall = results.steady.wall;
       const before = await globalCounters();
       await runCheck(db.url);
       const after = await globalCounters();
@@ -211,6 +247,9 @@ async function benchMysql() {
   log("    (Questions also counts each connection's COM_QUIT: the proxy's \"quit\" count above)");
   if (args.includes('--show-statements')) for (const text of results.big.queries) log(`    ${text.replace(/\s+/g, ' ')}`);
   log(`  => ${HOSTS} hosts x 4 checks, ${(HOSTS * SAMPLES_PER_HOST / 1e6).toFixed(2)}M samples: ${ms(results.wall)} per steady-state \`monitor check\` process (target <= 1000 ms)`);
+  const { steady } = results;
+  const cpuRatio = steady.cpu !== null && steady.bareCpu !== null ? `; CPU ${ms(steady.cpu)} / ${ms(steady.bareCpu)} = ${(steady.cpu / steady.bareCpu).toFixed(2)}x` : '';
+  log(`  => \`monitor check\` / bare floor: wall ${ms(steady.wall)} / ${ms(steady.bareWall)} = ${(steady.wall / steady.bareWall).toFixed(2)}x (goal <= 1.5x)${cpuRatio}`);
   log(`  => storm: ${results.storm.transitions} transitions in one run: ${ms(results.storm.wall)}, ${(results.storm.wall / results.wall).toFixed(2)}x the steady-state run (target <= 3x)`);
   return results;
 }
@@ -251,7 +290,7 @@ async function benchSqlite() {
   const first = await runCheck(url);
   log(`  first run: ${ms(first.wall)}, ${first.lines} transition lines`);
   await runCheck(url);
-  const wall = await timeSteadyRuns(`${HOSTS} hosts, steady state`, url);
+  const { wall } = await timeSteadyRuns(`${HOSTS} hosts, steady state`, url);
   log(`  => SQLite: ${ms(wall)} per steady-state \`monitor check\` process`);
   return wall;
 }

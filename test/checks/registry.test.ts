@@ -80,6 +80,14 @@ describe('plugin loading', () => {
     ]);
   });
 
+  it('refuses a plugin whose reads is not a function', async () => {
+    const path = join(fixtures, 'bad-reads.mjs');
+    const error = await configErrorOf(loadPlugins([path]));
+    expect(error.issues[0]!.message).toBe(
+      `${path}: exports no check function (export 'badReads': reads must be a function); export objects with name, description, params, window() and evaluate()`,
+    );
+  });
+
   it('reports plugins that cannot be loaded, all at once, with the config file and line', async () => {
     const missing = join(fixtures, 'missing.mjs');
     const throws = join(fixtures, 'throws-on-load.mjs');

@@ -10,7 +10,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/alerts/evaluate.js';
 import { sameFlapHistory, settled, stateChanged } from '../../src/alerts/evaluate-all.js';
-import { samplesRead, type PreparedCheck, type SampleReads } from '../../src/alerts/prepare-checks.js';
+import { samplesRead, type PreparedCheck } from '../../src/alerts/prepare-checks.js';
+import type { SampleReads } from '../../src/checks/types.js';
 import type { FlapSettings, OpenAlertRef } from '../../src/alerts/types.js';
 import { metricThreshold } from '../../src/checks/metric-threshold.js';
 import { normaliseParams } from '../../src/checks/params.js';
@@ -64,7 +65,7 @@ describe('samplesRead: a threshold check decides the same on its samples as on i
       expect(problems).toEqual([]);
       const maxAge = random.pick([5 * MIN, 10 * MIN]);
       const window = metricThreshold.window(params, maxAge);
-      const reads: SampleReads = { kind: 'threshold', metric: fields[metric], forMs: params.for as number };
+      const reads: SampleReads = { kind: 'metric', metric: fields[metric], forMs: params.for as number };
       const check = { reads, window } satisfies Pick<PreparedCheck, 'reads' | 'window'>;
       const all = samples();
       const now = NOW - random.int(5) * 20_000;
@@ -92,7 +93,7 @@ describe('samplesRead: a threshold check decides the same on its samples as on i
       { collectedAt: new Date(NOW - 3 * MIN), cpuPct: 1, memPct: 91, diskPct: 1, load1: 1 },
       { collectedAt: new Date(NOW - 2 * MIN), cpuPct: 2, memPct: null, diskPct: 2, load1: 2 },
     ];
-    const reads: SampleReads = { kind: 'threshold', metric: 'memPct', forMs: 0 };
+    const reads: SampleReads = { kind: 'metric', metric: 'memPct', forMs: 0 };
     expect(samplesRead({ reads, window: 10 * MIN }, list, NOW)).toEqual([list[0]]);
     expect(samplesRead({ reads: { ...reads, metric: 'diskPct' }, window: 10 * MIN }, list, NOW)).toEqual([list[1]]);
     // Outside the window it is not read at all.
