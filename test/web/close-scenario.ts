@@ -111,7 +111,8 @@ export function closeScenario(name: string, open: () => Promise<CloseFixture | n
       // The page no longer offers it; the API shows it resolved.
       const page = await http.request('/alerts?status=all');
       expect(page.text).not.toContain(`/alerts/${id}/close`);
-      expect((await http.request(`/api/v1/alerts?status=resolved&host=storage-04`)).json.alerts.map((a: { alert_id: number }) => a.alert_id)).toContain(id);
+      const resolved = (await http.request('/api/v1/alerts?status=resolved&host=storage-04')).json as { alerts: { alert_id: number; resolve_message: string }[] };
+      expect(resolved.alerts.find((a) => a.alert_id === id)?.resolve_message).toBe('closed by hand: disk replaced');
     });
 
     it('refuses an already-resolved or unknown alert, writing nothing more', async () => {
