@@ -4,7 +4,9 @@
 // its opening was (the state row says; without one, assume it was — a duplicate "resolved" beats a
 // lost one), so every announced open still gets exactly one announced close.
 
+import { ConflictError, NotFoundError, UsageError } from '../errors.js';
 import { outboxRows } from '../notify/payload.js';
+import { formatLocalTime } from '../output/time-format.js';
 import type { Store } from '../store/store.js';
 import type { Alert, CheckState } from '../store/types.js';
 import { formatTransitionLine } from './lines.js';
@@ -60,4 +62,43 @@ export async function closeAlerts(tx: Store, alerts: readonly Alert[], reason: C
   const outbox = outboxRows(records, options.channels, formatTransitionLine, now);
   if (outbox.length > 0) await tx.enqueueNotifications(outbox);
   return records;
+}
+
+/** Longest reason a person may give when closing by hand. */
+export const MAX_CLOSE_REASON = 500;
+
+/** A hand-typed reason, whitespace folded; null when none was given. Empty or too long: UsageError. */
+export function closeReasonText(text: string | undefined | null, label = '--reason'): string | null {
+  if (text === undefined || text === null) return null;
+  const reason = text.replace(/\s+/g, ' ').trim();
+  if (reason === '') throw new UsageError(`${label} is empty`, { hint: `say why, or leave ${label} out` });
+  if (reason.length > MAX_CLOSE_REASON) throw new UsageError(`${label} is longer than ${MAX_CLOSE_REASON} characters`);
+  return reason;
+}
+
+/**
+ * Closes one open alert by hand ("closed by hand: REASON") in its own transaction: what
+ * `monitor alerts close` and the dashboard's Close button both do, so both are announced alike.
+ * NotFoundError when there is no such alert, ConflictError when it is already resolved.
+ */
+export async function closeAlertByHand(
+  store: Store,
+  alertId: number,
+  reason: string | null,
+  options: CloseOptions & { timeZone?: string | undefined },
+): Promise<{ alert: Alert; record: TransitionRecord }> {
+  return store.transaction(
+    async (tx) => {
+      const found = await tx.getAlert(alertId);
+      if (!found) throw new NotFoundError(`alert #${alertId} does not exist`, { hint: 'see `monitor alerts list --status all`' });
+      if (found.status !== 'open') {
+        const when = found.resolvedAt ? ` at ${formatLocalTime(found.resolvedAt, options.timeZone)}` : '';
+        throw new ConflictError(`alert #${alertId} is already resolved${when}`, { hint: 'only open alerts can be closed; see `monitor alerts list --status open`' });
+      }
+      const [record] = await closeAlerts(tx, [found], { kind: 'by_hand', text: reason }, options);
+      if (!record) throw new ConflictError(`alert #${alertId} was resolved meanwhile`);
+      return { alert: (await tx.getAlert(alertId))!, record };
+    },
+    { immediate: true },
+  );
 }

@@ -38,7 +38,9 @@ export async function serve(ctx: Context, options: ServeOptions): Promise<void> 
   const store = await untilStopped(ctx.openStore(), ctx.signal);
   try {
     const { startServer } = await import('../server/app.js');
-    const server = await startServer({ store, config: ctx.config.server, log, clock: ctx.clock, listen });
+    const { configuredChannels } = await import('../notify/configured-channels.js');
+    const notifyChannels = configuredChannels(ctx.config.notify);
+    const server = await startServer({ store, config: ctx.config.server, log, clock: ctx.clock, listen, notifyChannels });
     warnOpenReadEndpoints(ctx, listen.host, log);
     // SIGHUP re-reads the TLS certificate (certbot's deploy hook: systemctl reload monitor).
     const onHangup = (): void => void server.reloadTls();

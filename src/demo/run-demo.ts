@@ -8,6 +8,7 @@ import { loadRegistry } from '../checks/load-registry.js';
 import { registerHost } from '../hosts/register.js';
 import { sendReports } from '../agent/send.js';
 import { startServer } from '../server/app.js';
+import { configuredChannels } from '../notify/configured-channels.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { check } from '../commands/check.js';
@@ -59,7 +60,8 @@ export async function runDemo(ctx: Context, options: RunDemoOptions): Promise<vo
     await store.close();
     throw error;
   }
-  const server = await startServer({ store, config: config.server, log: quietLog, clock: ctx.clock, listen: { host: '127.0.0.1', port: 0 } });
+  // A Close from the demo's dashboard is queued where the demo's checks announce (as `alerts close` would).
+  const server = await startServer({ store, config: config.server, log: quietLog, clock: ctx.clock, listen: { host: '127.0.0.1', port: 0 }, notifyChannels: configuredChannels(config.notify) });
   try {
     narrator.say(chalk.bold('monitor demo') + ' — four servers report to the ingest API; a disk fills up, a database runs short of memory.');
     narrator.detail(`database:   ${store.location}${options.target.fresh ? ' (fresh)' : ''}`);

@@ -28,6 +28,11 @@ export interface StartServerOptions {
   listen?: { host: string; port: number };
   /** Overrides config.dashboardListen (tests: port 0). */
   dashboardListen?: { host: string; port: number };
+  /**
+   * The outbox channels of the configured notifiers (configuredChannels(config.notify)): an alert
+   * closed from the dashboard is queued on these, as `monitor alerts close` does. Default: none.
+   */
+  notifyChannels?: readonly string[];
   /** How long a request waits for the database before a 503. Default: max(config.requestTimeoutMs, 5 s). */
   databaseTimeoutMs?: number;
 }
@@ -99,7 +104,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const { createWebHandler } = await import('../web/handler.js');
     // `server.tls` (when serve speaks TLS) makes the session cookie Secure.
     const secure = config.tls !== null;
-    return createWebHandler({ store, log, clock, config, listenHost: host, secure, databaseTimeoutMs });
+    return createWebHandler({ store, log, clock, config, listenHost: host, secure, databaseTimeoutMs, notifyChannels: options.notifyChannels ?? [] });
   };
 
   let closing = false;

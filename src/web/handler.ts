@@ -4,11 +4,13 @@
 //   GET  /hosts/NAME             one host         GET /api/v1/hosts/NAME            JSON
 //   GET  /alerts                 alerts           GET /api/v1/hosts/NAME/samples    JSON (downsampled)
 //   POST /alerts/ID/ack          ack (CSRF)       GET /api/v1/alerts                JSON
+//   POST /alerts/ID/close        close (CSRF; optional reason), as `monitor alerts close`
 //   GET/POST /login, POST /logout, GET /assets/*
 // Pages take ?fragment=1 and then answer only their live region: the script polls that.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock, Logger } from '../context.js';
+import { ConflictError, NotFoundError, UsageError } from '../errors.js';
 import type { ServerConfig } from '../config/types.js';
 import { parseDuration } from '../time/duration.js';
 import { parseZonedTime } from '../time/zoned-time.js';
@@ -40,6 +42,8 @@ export interface WebDeps {
   /** Served over TLS: cookies get Secure. */
   secure: boolean;
   databaseTimeoutMs: number;
+  /** Outbox channels of the configured notifiers: a Close is announced on them, as by the CLI. */
+  notifyChannels?: readonly string[];
 }
 
 class WebError extends Error {
@@ -94,10 +98,11 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
         if (isApi || method !== 'GET') throw new WebError(401, 'sign in first, or send a read-only API token (Authorization: Bearer …)');
         return redirect(res, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
       }
-      const ack = /^\/alerts\/([0-9]{1,15})\/ack$/.exec(path);
-      if (ack) {
+      const act = /^\/alerts\/([0-9]{1,15})\/(ack|close)$/.exec(path);
+      if (act) {
         allow(method, ['POST']);
-        return await postAck(req, res, principal, Number(ack[1]));
+        if (act[2] === 'close') return await postClose(req, res, principal, Number(act[1]));
+        return await postAck(req, res, principal, Number(act[1]));
       }
       allow(method, ['GET', 'HEAD']);
       if (isApi) return await api(req, res, url);
@@ -135,6 +140,28 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
     const alert = await withDeadline(deps.store.acknowledgeAlert(alertId, deps.clock.now()));
     if (!alert) throw new WebError(404, `no alert #${alertId}`);
     deps.log.info('alert acknowledged from the dashboard', { alert_id: alertId, by: principal.kind === 'user' ? principal.name : 'local' });
+    redirect(res, safeNext(form.get('next') ?? '/alerts'));
+  }
+
+  // The same closeAlertByHand as `monitor alerts close`: one transaction, resolve message "closed
+  // by hand: REASON", the announcement queued in the outbox for the next `monitor check` to send.
+  async function postClose(req: IncomingMessage, res: ServerResponse, principal: Principal, alertId: number): Promise<void> {
+    const form = await readForm(req);
+    if (!access.csrfOk(req, principal, form.get('csrf') ?? req.headers['x-csrf-token']?.toString())) throw new WebError(403, 'forged or expired request: reload the page and try again');
+    const { closeAlertByHand, closeReasonText } = await import('../alerts/close-alerts.js');
+    const by = principal.kind === 'user' ? principal.name : 'local';
+    try {
+      // An empty reason field means no reason (the CLI's --reason '' is a mistake; a blank box is not).
+      const typed = form.get('reason');
+      const reason = closeReasonText(typed === null || typed.trim() === '' ? null : typed, 'reason');
+      await withDeadline(closeAlertByHand(deps.store, alertId, reason, { now: deps.clock.now(), channels: deps.notifyChannels ?? [] }));
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new WebError(404, `no alert #${alertId}`);
+      if (error instanceof ConflictError) throw new WebError(409, error.message);
+      if (error instanceof UsageError) throw new WebError(400, error.message);
+      throw error;
+    }
+    deps.log.info('alert closed from the dashboard', { alert_id: alertId, by });
     redirect(res, safeNext(form.get('next') ?? '/alerts'));
   }
 

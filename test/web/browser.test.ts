@@ -48,7 +48,12 @@ describeBrowser('the dashboard in Chromium', () => {
     fleet = await seedFleet(fixture.store, new Date());
     home = await makeTempDir();
     open = await startServer({ store: fixture.store, config: serverConfig(), log: memoryLog() });
-    guarded = await startServer({ store: fixture.store, config: serverConfig({ users: { alice: { passwordHash: await hashPassword(PASSWORD) } } }), log: memoryLog() });
+    guarded = await startServer({
+      store: fixture.store,
+      config: serverConfig({ users: { alice: { passwordHash: await hashPassword(PASSWORD) } } }),
+      log: memoryLog(),
+      notifyChannels: ['webhook:0'],
+    });
   });
 
   afterAll(async () => {
@@ -168,6 +173,35 @@ describeBrowser('the dashboard in Chromium', () => {
       await browser.dispose();
     }
   }, 30_000);
+
+  it('closes an open alert with a reason for the signed-in user; the reason survives a refresh; the close is queued for announcement', async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const errors = watchErrors(page);
+      await page.goto(`${guarded.url}/login?next=${encodeURIComponent('/alerts?status=open')}`);
+      await page.getByLabel('User').fill('alice');
+      await page.getByLabel('Password').fill(PASSWORD);
+      await Promise.all([page.waitForURL(`${guarded.url}/alerts?status=open`), page.getByRole('button', { name: 'Sign in' }).click()]);
+      const id = fleet.alerts.diskCrit;
+      const row = page.locator(`tr[data-alert="${id}"]`);
+      const reason = row.getByLabel(`Reason for closing alert #${id}`);
+      await reason.fill('disk replaced');
+      // Focus elsewhere, a refresh goes by: the typed reason is still there.
+      await page.locator('h1').click();
+      await page.waitForTimeout((REFRESH_SECONDS + 1) * 1000);
+      expect(await reason.inputValue()).toBe('disk replaced');
+      await Promise.all([page.waitForURL(`${guarded.url}/alerts?status=open`), row.getByRole('button', { name: 'Close' }).click()]);
+      expect(await fixture.store.getAlert(id)).toMatchObject({ status: 'resolved', resolveMessage: 'closed by hand: disk replaced' });
+      expect(await page.locator(`tr[data-alert="${id}"]`).count()).toBe(0);
+      const queued = await fixture.store.pendingNotifications(['webhook:0'], 10, 10);
+      expect(queued.map((row) => [row.alertId, row.event, row.payload.message])).toEqual([[id, 'resolve', "Host 'storage-04' closed by hand: disk replaced"]]);
+      await page.screenshot({ path: join(OUTPUT_DIR, 'alerts-after-close.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.dispose();
+    }
+  }, 40_000);
 
   it('refuses an ack forged by another site, even while the user is signed in', async () => {
     const evil = createServer((_req, res) => {

@@ -14,7 +14,7 @@
   }
 
   // Re-reads the page's live region. Skipped while the user is inside it (focus on a button, a
-  // selection) so a refresh never steals the keyboard; sizes are fixed by CSS so nothing jumps.
+  // selection, a close reason being typed) so a refresh never steals the keyboard; sizes are fixed by CSS so nothing jumps.
   function refreshLive() {
     var live = document.getElementById('live');
     if (!live || stopped || document.hidden) return Promise.resolve();
@@ -29,6 +29,9 @@
       .then(function (text) {
         if (text === null || text === undefined) return;
         if (live.contains(document.activeElement) && document.activeElement !== live) return;
+        // A close reason typed but not sent yet survives the refresh too.
+        var typed = Array.prototype.some.call(live.querySelectorAll('input[name="reason"]'), function (input) { return input.value !== ''; });
+        if (typed) return;
         if (live.innerHTML !== text) live.innerHTML = text;
         live.setAttribute('data-refreshed', String(Date.now()));
       })

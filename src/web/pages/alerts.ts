@@ -1,5 +1,6 @@
-// Alerts (`/alerts`): open first, then history, with the filters of `alerts list`; an Ack button
-// for whoever may act (a signed-in user, or "local" on a loopback-only server).
+// Alerts (`/alerts`): open first, then history, with the filters of `alerts list`; Ack and Close
+// (with an optional reason) for whoever may act (a signed-in user, or "local" on a loopback-only
+// server). The host page's tables come from here too.
 
 import type { AlertJson } from '../../output/alert-view.js';
 import { formatDuration } from '../../time/duration.js';
@@ -31,14 +32,17 @@ ${options.showHost ? html`<td><a href="/hosts/${encodeURIComponent(a.host_name)}
 <td>${formatDuration(a.duration_seconds * 1000)}</td>
 <td class="n">${a.value === null ? '—' : String(a.value)}</td>
 <td class="msg">${a.status === 'resolved' && a.resolve_message ? a.resolve_message : a.message}</td>
-<td>${
-    canAct && a.status === 'open' && a.acknowledged_at === null
-      ? html`<form method="post" action="/alerts/${a.alert_id}/ack"><input type="hidden" name="csrf" value="${principal.csrf}"><input type="hidden" name="next" value="${next}"><button type="submit">Ack</button></form>`
-      : ''
-  }</td>
+<td>${canAct && a.status === 'open' ? actions(a, principal.csrf, next) : ''}</td>
 </tr>`,
 )}
 </tbody></table></div>`;
+}
+
+function actions(a: AlertJson, csrf: string, next: string): Html {
+  const hidden = html`<input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="next" value="${next}">`;
+  return html`<div class="actions">${
+    a.acknowledged_at === null ? html`<form method="post" action="/alerts/${a.alert_id}/ack">${hidden}<button type="submit">Ack</button></form>` : ''
+  }<form method="post" action="/alerts/${a.alert_id}/close" class="close">${hidden}<input name="reason" maxlength="500" placeholder="reason (optional)" aria-label="Reason for closing alert #${a.alert_id}" autocomplete="off"><button type="submit">Close</button></form></div>`;
 }
 
 export function alertsBody(alerts: AlertJson[], query: AlertsQuery, principal: Principal | null, next: string, error: string | null): Html {
