@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -55,6 +56,24 @@ describe('SQLite store', () => {
   afterAll(async () => {
     for (const store of opened) await store.close();
   });
+
+  it('a write outside a transaction waits out another process holding the write lock past the busy timeout', async () => {
+    const file = join(tmp.path, 'busy.db');
+    const store = await open(`sqlite:${file}`);
+    // Another process takes the write lock and keeps it 6.5 s: longer than the 5 s busy timeout.
+    const holder = spawn(process.execPath, [
+      '-e',
+      `const D = require(${JSON.stringify(createRequire(import.meta.url).resolve('better-sqlite3'))}); const db = new D(${JSON.stringify(file)});
+       db.exec('BEGIN IMMEDIATE'); console.log('held'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, 6500);`,
+    ]);
+    const exited = new Promise((resolve) => holder.on('close', resolve));
+    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+    const started = Date.now();
+    await store.setSetting('busy_test', 'written');
+    expect(Date.now() - started).toBeGreaterThan(5_000);
+    expect(await store.getSetting('busy_test')).toBe('written');
+    await exited;
+  }, 30_000);
 
   it('creates the file and its missing directories on first use, in WAL mode, migrated', async () => {
     const file = join(tmp.path, 'deep', 'er', 'monitor.db');

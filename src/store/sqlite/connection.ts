@@ -8,9 +8,12 @@ import { createPrivateFileSync, makePrivateDirSync } from '../../fs/private-dir.
 import type { RunResult, SqlDriver, SqlValue } from '../sql/driver.js';
 import { toStoreError } from './errors.js';
 import { Mutex } from '../mutex.js';
+import { retryConflicts } from '../retry.js';
 import { sqliteSyntax } from './syntax.js';
 
 const BUSY_TIMEOUT_MS = 5000;
+/** How long a statement outside a transaction keeps being retried after the busy timeout. */
+const AUTOCOMMIT_RETRY_MS = 15_000;
 /** Multi-row statements vary in text with their row count, so the cache is bounded (least recently used out). */
 const STATEMENT_CACHE_SIZE = 200;
 
@@ -59,11 +62,19 @@ export class SqliteDriver implements SqlDriver {
     }
   }
 
-  /** Statements outside a transaction wait while one is open, or they would land inside it. */
+  /**
+   * Statements outside a transaction wait while one is open, or they would land inside it. One that
+   * still finds another process's write lock past the busy timeout is tried again a few times (as
+   * the MySQL driver retries deadlocks outside a transaction): overlapping cron runs of `check` or
+   * `collect` on one file then wait their turn instead of failing. A transaction's own statements
+   * are not retried here: the store retries the whole transaction.
+   */
   private async call<T>(work: () => T): Promise<T> {
     if (this.done) throw new Error('the transaction has finished: use its store only inside the transaction callback');
-    if (!this.bound && this.connection.lock.locked) return this.connection.lock.run(() => this.guard(work));
-    return this.guard(work);
+    if (this.bound) return this.guard(work);
+    return retryConflicts(() => (this.connection.lock.locked ? this.connection.lock.run(() => this.guard(work)) : Promise.resolve(this.guard(work))), 4, {
+      withinMs: AUTOCOMMIT_RETRY_MS,
+    });
   }
 
   all<T = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
