@@ -10,7 +10,7 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['vitest.config.ts'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['vitest.config.ts', 'vitest.galera.config.ts'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       // `_name` marks a parameter or binding kept for its position or to leave a key out of a rest.
@@ -31,10 +31,33 @@ export default tseslint.config(
         URL: 'readonly',
         setTimeout: 'readonly',
         clearTimeout: 'readonly',
+        fetch: 'readonly',
         Buffer: 'readonly',
         __dirname: 'readonly',
         require: 'readonly',
         module: 'readonly',
+      },
+    },
+  },
+  {
+    // Preloaded with `node --require`, so CommonJS is the only form these files can take.
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // The dashboard's browser script: browser globals, and uPlot from its own <script> tag.
+    files: ['src/web/assets/**/*.js'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        history: 'readonly',
+        fetch: 'readonly',
+        getComputedStyle: 'readonly',
+        devicePixelRatio: 'readonly',
+        setInterval: 'readonly',
+        uPlot: 'readonly',
       },
     },
   },
