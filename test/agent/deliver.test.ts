@@ -25,7 +25,7 @@ const reportAt = (minute: number, cpuPct = 10): Report => newReport(new Date(T0 
 
 async function ingest(): Promise<IngestServer> {
   const server = await startIngestServer({ [KEY]: 'web-01' });
-  defer(server.close);
+  defer(() => server.close());
   return server;
 }
 

@@ -57,7 +57,7 @@ describe('collect as a process', () => {
     }
 
     const server = await startIngestServer({ [KEY]: 'web-01' });
-    defer(server.close);
+    defer(() => server.close());
     let stored!: () => void;
     const batchStored = new Promise<void>((resolve) => (stored = resolve));
     // Commit, then never answer: the child is killed while waiting for the acknowledgement.

@@ -16,7 +16,7 @@ const report: Report = newReport(new Date('2024-06-01T12:00:00.123Z'), { cpuPct:
 
 async function ingest() {
   const server = await startIngestServer({ [KEY]: 'web-01' });
-  defer(server.close);
+  defer(() => server.close());
   return server;
 }
 
@@ -81,7 +81,7 @@ describe('sending reports', () => {
 
   it('gives up after the timeout on a server that accepts the connection but never answers', async () => {
     const silent = await startSilentServer();
-    defer(silent.close);
+    defer(() => silent.close());
     const started = Date.now();
     const result = await sendReports({ serverUrl: silent.url, hostKey: KEY, reports: [report], timeoutMs: 300 });
     expect(result).toEqual({ kind: 'unavailable', reason: `no answer within 300 ms from ${silent.url}/api/v1/reports` });

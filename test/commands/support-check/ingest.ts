@@ -63,7 +63,7 @@ export async function startFleet(backend: CheckBackend, start: Date = T0): Promi
 
   const fleet: Fleet = {
     clock,
-    advance: clock.advance,
+    advance: (ms) => clock.advance(ms),
     async addHost(name) {
       const result = await backend.cli(['hosts', 'add', name, '--json'], { now: clock.now() });
       expect(result.code, result.stderr).toBe(0);
