@@ -10,7 +10,7 @@ const staleAfterMs = 10 * 60_000;
 
 /** A pid that certainly belongs to no running process: a child that has exited. */
 function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', '']).pid!;
+  return spawnSync(process.execPath, ['-e', '']).pid;
 }
 
 describe('spool flush lock', () => {

@@ -62,7 +62,7 @@ describe('secret canaries', () => {
     const ca = await makeTestCa(home);
     const issued = await ca.issue('untrusted');
     tlsServer = createHttpsServer({ cert: await readFile(issued.certPath), key: await readFile(issued.keyPath) }, (_req, res) => res.end('ok'));
-    const tlsPort = await listenOnLoopback(tlsServer as unknown as import('node:net').Server);
+    const tlsPort = await listenOnLoopback(tlsServer);
     const refused = await closedPort();
     const hook = (base: string) => `${base.replace('http://', `http://${CANARY.webhookUser}:${CANARY.webhookPassword}@`)}/hooks/${CANARY.webhookPath}`;
     await writeFile(

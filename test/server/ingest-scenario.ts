@@ -52,7 +52,7 @@ export function ingestScenario(name: string, open: () => Promise<IngestFixture |
       if (!fixture) return;
       for (const host of ['web-01', 'web-02', 'bad-01', 'busy-01', 'busy-02', 'busy-03', 'busy-04']) {
         keys[host] = generateHostKey();
-        await fixture.store.addHost({ hostName: host, keyHash: hashHostKey(keys[host]!), description: null, createdAt: clock.now() });
+        await fixture.store.addHost({ hostName: host, keyHash: hashHostKey(keys[host]), description: null, createdAt: clock.now() });
       }
       server = await startServer({ store: fixture.store, config: serverConfig(), log, clock });
     });
