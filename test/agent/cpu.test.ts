@@ -51,7 +51,7 @@ describe('cpu busy %', () => {
     const reading = counters({ user: 10, idle: 90 });
     await writeProcStat(procRoot, reading, BOOT);
     await cpuBusyPct({ stateDir, procRoot, now, sampleWindowMs: 1, sleep: () => writeProcStat(procRoot, advance(reading, { user: 7, idle: 3 }), BOOT) });
-    const saved = JSON.parse(await readFile(join(stateDir, CPU_COUNTERS_FILE), 'utf8'));
+    const saved = JSON.parse(await readFile(join(stateDir, CPU_COUNTERS_FILE), 'utf8')) as { counters: unknown; bootTimeMs: unknown; takenAtMs: unknown };
     expect(saved.counters).toMatchObject({ user: 17, idle: 93 });
     expect(saved.bootTimeMs).toBe(BOOT * 1000);
     expect(saved.takenAtMs).toBe(now.getTime());
