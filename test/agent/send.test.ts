@@ -22,10 +22,10 @@ async function ingest() {
 
 /** A server whose answer the test writes by hand; it records what it was sent. */
 async function scripted(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void) {
-  const server = createServer(async (req, res) => {
+  const server = createServer((req, res) => {
     let body = '';
-    for await (const chunk of req) body += chunk;
-    handler(req, res, body);
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => handler(req, res, body));
   });
   const port = await listenOnLoopback(server);
   defer(() => new Promise<void>((resolve) => server.close(() => resolve())));

@@ -184,7 +184,8 @@ describeGalera('scale-out on a 3-node Galera cluster', () => {
     const victim = cluster.nodes[2]!;
     const statusLog: StatusLog = [];
     let killedAt = 0;
-    let restarting: Promise<void> | null = null;
+    // Set inside the callback below; the cast keeps TypeScript from narrowing it to null for good.
+    let restarting = null as Promise<void> | null;
     let rejoinedAt = 0;
     try {
       const load = await runLoad({
