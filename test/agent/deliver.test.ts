@@ -189,7 +189,7 @@ describe('collect delivery', () => {
 
   it('a report too large for the server: refused, and the hint names the config key to raise', async () => {
     const spool = await newSpool();
-    const tooLarge: SendBatch = async () => ({ kind: 'rejected', status: 413, message: 'request body larger than 1 MiB' });
+    const tooLarge: SendBatch = () => Promise.resolve({ kind: 'rejected', status: 413, message: 'request body larger than 1 MiB' });
     const error = await run(spool, 0, tooLarge).result.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RejectedError);
     expect((error as Error).message).toBe('server refused the report (413): request body larger than 1 MiB');

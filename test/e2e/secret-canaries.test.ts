@@ -178,7 +178,7 @@ notify:
     expect(malformed.stderr).toContain('mysql://monitor:***@');
   });
 
-  it('no canary, and no host key, in any output or table', async () => {
+  it('no canary, and no host key, in any output or table', () => {
     for (const { what, result } of outputs) {
       const text = what === 'hosts add' ? result.stdout.replace(hostKey, '<the key, printed once>') + result.stderr : result.stdout + result.stderr;
       expect({ what, leaked: found(text, [hostKey, rotatedKey]) }).toEqual({ what, leaked: [] });

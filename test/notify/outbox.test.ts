@@ -195,7 +195,7 @@ describe('notification outbox', () => {
           throw 'boom';
         },
       },
-      { channel: 'fine', send: async (payload) => void delivered.push(payload.text) },
+      { channel: 'fine', send: (payload) => Promise.resolve(void delivered.push(payload.text)) },
     ];
     await store.enqueueNotifications(rows(['broken', 'fine']));
 
