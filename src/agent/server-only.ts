@@ -4,8 +4,8 @@
 
 import { ConfigError } from '../errors.js';
 
-function needsFullPackage(what: string): never {
-  throw new ConfigError([
+function fullPackageError(what: string): ConfigError {
+  return new ConfigError([
     {
       key: 'server.url',
       message: `the one-file agent only sends reports to a server; ${what} needs the full monitor package (npm install -g monitor)`,
@@ -17,15 +17,16 @@ function needsFullPackage(what: string): never {
 
 /** For src/agent/one-box.ts: no server URL configured. */
 export function databaseSender(): never {
-  return needsFullPackage('writing to the database (no server.url / MONITOR_SERVER_URL set)');
+  throw fullPackageError('writing to the database (no server.url / MONITOR_SERVER_URL set)');
 }
 
 /** For src/store/open-store.ts. */
-export async function openStore(): Promise<never> {
-  return needsFullPackage('opening the database');
+export function openStore(): Promise<never> {
+  // Rejects rather than throws, as the real (async) openStore would.
+  return Promise.reject(fullPackageError('opening the database'));
 }
 
 /** For systeminformation (memory without /proc/meminfo: not Linux). */
-export async function mem(): Promise<never> {
-  throw new Error('no /proc/meminfo: the one-file agent reads /proc (Linux); use the full monitor package on this system');
+export function mem(): Promise<never> {
+  return Promise.reject(new Error('no /proc/meminfo: the one-file agent reads /proc (Linux); use the full monitor package on this system'));
 }

@@ -188,7 +188,7 @@ function parseSpoolFile(text: string): WireReport[] | null {
   try {
     const parsed = JSON.parse(text) as { version?: unknown; reports?: unknown } | null;
     if (!parsed || parsed.version !== 1 || !Array.isArray(parsed.reports) || parsed.reports.length === 0) return null;
-    return parsed.reports.every(isWireReport) ? (parsed.reports as WireReport[]) : null;
+    return parsed.reports.every(isWireReport) ? parsed.reports : null;
   } catch {
     return null;
   }

@@ -147,9 +147,9 @@ async function writeInBulk(tx: Store, evaluations: readonly CheckEvaluation[], n
 /** AlertWrites that report what writeInBulk already wrote. */
 function replayedWrites(result: { open?: { alertId: number } | 'taken'; resolve?: boolean }): AlertWrites {
   return {
-    open: async () => result.open ?? 'taken',
-    changeSeverity: async () => undefined,
-    resolve: async () => result.resolve ?? false,
+    open: () => Promise.resolve(result.open ?? 'taken'),
+    changeSeverity: () => Promise.resolve(undefined),
+    resolve: () => Promise.resolve(result.resolve ?? false),
   };
 }
 

@@ -124,7 +124,7 @@ function nearStart(span: ReadSpan, at: number): number {
 }
 
 function loadRecent(store: Store, span: ReadSpan, now: Date, host: Host | null): Promise<Map<number, MetricSample[]>> {
-  if (span.window === 0) return Promise.resolve(new Map());
+  if (span.window === 0) return Promise.resolve(new Map<number, MetricSample[]>());
   const at = now.getTime();
   const near = nearStart(span, at);
   return store.loadMetricSamples({

@@ -166,7 +166,7 @@ async function syncIfConfigChanged(options: CheckRunOptions): Promise<{ synced: 
 
 /** The dry run's writes: nothing is written, nothing is taken, a new alert has no id yet. */
 const DRY_RUN_WRITES: AlertWrites = {
-  open: async () => ({ alertId: null }),
-  changeSeverity: async () => undefined,
-  resolve: async () => true,
+  open: () => Promise.resolve({ alertId: null }),
+  changeSeverity: () => Promise.resolve(undefined),
+  resolve: () => Promise.resolve(true),
 };

@@ -112,6 +112,8 @@ function reportError(error: unknown, io: RunIO, verbose: boolean, secrets: reado
 function describeStack(error: unknown): string {
   const parts: string[] = [];
   for (let current: unknown = error; current; current = (current as { cause?: unknown }).cause) {
+    // A thrown non-Error is shown as String() shows it: any value can be thrown.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     parts.push(current instanceof Error ? (current.stack ?? current.message) : String(current));
     if (parts.length > 5) break;
   }

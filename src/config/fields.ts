@@ -41,7 +41,7 @@ export function isEmpty(node: TreeNode | undefined): node is EmptyNode {
 
 /** Absent, empty, or a variable that was already reported as unset. */
 function skip(node: TreeNode | undefined): boolean {
-  return isEmpty(node) || (node!.kind === 'scalar' && node!.invalid);
+  return isEmpty(node) || (node.kind === 'scalar' && node.invalid);
 }
 
 /**

@@ -80,6 +80,8 @@ export function parseRawTree(text: string, file: string | null): ParsedTree {
           report(path, 'keys must be plain words or names, not maps, lists or empty', line);
           continue;
         }
+        // A scalar key that is not a string (a number, a YAML 1.1 bool or date) is used as it prints.
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string
         const key = String(keyNode.value);
         lines.set([...path, key], line);
         own.push({ key, value: convert(pair.value, [...path, key], line) });
@@ -108,6 +110,8 @@ export function parseRawTree(text: string, file: string | null): ParsedTree {
     if (raw === null || raw === undefined || typeof raw === 'number' || typeof raw === 'boolean') {
       return { kind: 'scalar', value: raw ?? null, line, invalid: false };
     }
+    // What else a scalar can hold (a YAML timestamp, a bigint) is kept as it prints.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     return { kind: 'scalar', value: String(raw), line, invalid: false };
   };
 

@@ -24,7 +24,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function asMap(value: unknown): Record<string, unknown> | null {
   if (value === null || value === undefined || value === true) return {};
   if (value === false) return { enabled: false };
-  if (isPlainObject(value)) return Object.defineProperties({}, Object.getOwnPropertyDescriptors(value)) as Record<string, unknown>;
+  if (isPlainObject(value)) return Object.defineProperties({}, Object.getOwnPropertyDescriptors(value));
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
     return Object.fromEntries(value.map((item: string) => [item, null]));
   }
@@ -104,7 +104,7 @@ function setOne(source: Source, path: readonly string[], value: unknown): string
     // `{}` (or a one-line map) as the whole file: rewrite it in block style.
     const data = asMap(root.toJS(doc))!;
     setPlain(data, path, value);
-    const [start, , end] = root.range!;
+    const [start, , end] = root.range;
     return text.slice(0, start) + stringify(data, renderOptions(source)) + text.slice(lineEnd(text, end));
   }
   let map: YAMLMap.Parsed = root;
@@ -190,7 +190,7 @@ function lookup(text: string, path: readonly string[]): { ok: boolean; value: un
     if (!pair) return { ok: true, value: undefined };
     node = pair.value;
   }
-  return { ok: true, value: isAlias(node) || isMap(node) || isSeq(node) || isScalar(node) ? (node as YamlNode).toJS(doc) : null };
+  return { ok: true, value: isAlias(node) || isMap(node) || isSeq(node) || isScalar(node) ? node.toJS(doc) : null };
 }
 
 /** Applies edits in order to YAML text; the result is re-parsed to prove each edit landed. */

@@ -29,7 +29,7 @@ async function readMarks(store: Store): Promise<DemoMark[]> {
     const marks = JSON.parse(text) as unknown;
     if (!Array.isArray(marks)) return [];
     return marks.filter(
-      (mark): mark is DemoMark =>
+      (mark: Partial<Record<keyof DemoMark, unknown>> | null): mark is DemoMark =>
         typeof mark === 'object' && mark !== null && typeof mark.hostId === 'number' && typeof mark.hostName === 'string' && typeof mark.keyHash === 'string',
     );
   } catch {

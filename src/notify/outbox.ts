@@ -77,7 +77,7 @@ export async function deliverPending(options: DeliverPendingOptions): Promise<De
 
   const outcomes = await Promise.allSettled(tasks);
   const storeFailure = outcomes.find((outcome) => outcome.status === 'rejected');
-  if (storeFailure) throw (storeFailure as PromiseRejectedResult).reason;
+  if (storeFailure) throw storeFailure.reason;
   return result;
 }
 

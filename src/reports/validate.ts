@@ -29,6 +29,7 @@ const MAX_NAME_LENGTH = 191;
 
 const DATASET_NAME = /^[A-Za-z0-9._:/-]+$/;
 // Control characters (and DEL) have no business in a partition key and break logs and terminals.
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 const MAX_FILES_COUNT = 2_147_483_647; // INT column
 /**

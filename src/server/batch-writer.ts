@@ -28,7 +28,7 @@ export interface BatchWriterOptions {
   /** …and start no attempt later than this after the first (a request's deadline). */
   retryWithinMs?: number;
   /** Told each committed sample's host and receive time (hosts.last_seen is written apart). */
-  onSeen?(hostId: number, receivedAt: Date): void;
+  onSeen?: (hostId: number, receivedAt: Date) => void;
   onCommit?(stats: CommitStats): void;
   onError?(error: unknown, stats: CommitStats): void;
 }

@@ -36,7 +36,7 @@ export function toSeries(buckets: readonly MetricBucket[], fromMs: number, stepM
     const field = FIELD[metric];
     metrics[metric] = {
       min: buckets.map((b) => b.min[field]),
-      avg: buckets.map((b) => (b.avg[field] === null ? null : Math.round(b.avg[field]! * 1000) / 1000)),
+      avg: buckets.map((b) => (b.avg[field] === null ? null : Math.round(b.avg[field] * 1000) / 1000)),
       max: buckets.map((b) => b.max[field]),
     };
   }

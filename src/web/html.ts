@@ -20,6 +20,8 @@ function piece(value: unknown): string {
   if (value === null || value === undefined || value === false) return '';
   if (value instanceof Html) return value.text;
   if (Array.isArray(value)) return value.map(piece).join('');
+  // Numbers, strings and dates are what templates interpolate; anything else prints as String() shows it.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return escapeHtml(String(value));
 }
 

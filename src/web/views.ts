@@ -55,7 +55,7 @@ export interface FleetQuery {
   offset: number;
 }
 
-async function silenceThresholdMs(types: CheckType[]): Promise<number> {
+function silenceThresholdMs(types: CheckType[]): number {
   const type = types.find((t) => t.checkKey === 'host_silent');
   return silentAfterMs(type ? normaliseParams(hostSilent, type.params).params : {});
 }
@@ -82,7 +82,7 @@ function openAlertJson(alert: Alert): FleetHostJson['open_alerts'][number] {
 /** The fleet page and GET /api/v1/hosts: worst first, then by name; counts over all hosts. Five statements. */
 export async function loadFleet(store: Store, query: FleetQuery, now: Date): Promise<FleetJson> {
   const [hosts, open, types] = await Promise.all([store.listHostRecords(), store.listOpenAlerts(), store.listCheckTypes()]);
-  const silentMs = await silenceThresholdMs(types);
+  const silentMs = silenceThresholdMs(types);
   const openByHost = groupOpen(open);
   const counts = Object.fromEntries(HOST_STATES.map((state) => [state, 0])) as Record<HostState, number>;
   const needle = query.q?.trim().toLowerCase() ?? '';
@@ -203,7 +203,7 @@ export async function loadHost(store: Store, hostName: string, now: Date): Promi
     description: host.description,
     created_at: host.createdAt,
     last_seen: host.lastSeen,
-    state: hostState({ lastSeen: host.lastSeen, openAlerts: open, now, silentAfterMs: await silenceThresholdMs(types) }),
+    state: hostState({ lastSeen: host.lastSeen, openAlerts: open, now, silentAfterMs: silenceThresholdMs(types) }),
     latest: latestJson(recent.get(host.hostId)),
     thresholds,
     checks: checkJson,

@@ -51,7 +51,7 @@ describe('cpu busy %', () => {
     const reading = counters({ user: 10, idle: 90 });
     await writeProcStat(procRoot, reading, BOOT);
     await cpuBusyPct({ stateDir, procRoot, now, sampleWindowMs: 1, sleep: () => writeProcStat(procRoot, advance(reading, { user: 7, idle: 3 }), BOOT) });
-    const saved = JSON.parse(await readFile(join(stateDir, CPU_COUNTERS_FILE), 'utf8'));
+    const saved = JSON.parse(await readFile(join(stateDir, CPU_COUNTERS_FILE), 'utf8')) as { counters: unknown; bootTimeMs: unknown; takenAtMs: unknown };
     expect(saved.counters).toMatchObject({ user: 17, idle: 93 });
     expect(saved.bootTimeMs).toBe(BOOT * 1000);
     expect(saved.takenAtMs).toBe(now.getTime());
@@ -126,7 +126,7 @@ describe('cpu busy %', () => {
   it('reports no CPU value rather than a made-up one when even the window saw no tick', async () => {
     const { procRoot, stateDir } = await setup();
     await writeProcStat(procRoot, counters({ user: 10, idle: 90 }), BOOT);
-    const result = await cpuBusyPct({ stateDir, procRoot, now, sampleWindowMs: 1, sleep: async () => undefined });
+    const result = await cpuBusyPct({ stateDir, procRoot, now, sampleWindowMs: 1, sleep: () => Promise.resolve() });
     expect(result).toEqual({ pct: null, sampled: true });
   });
 
@@ -142,9 +142,10 @@ describe('cpu busy %', () => {
   it('falls back to the operating system counters where there is no /proc/stat', async () => {
     const root = await tempDir();
     const stateDir = join(root, 'state');
-    const burn = async () => {
+    const burn = () => {
       const until = Date.now() + 60;
       while (Date.now() < until) Math.sqrt(Math.random());
+      return Promise.resolve();
     };
     const first = await cpuBusyPct({ stateDir, procRoot: join(root, 'no-proc'), now: new Date(), sampleWindowMs: 60, sleep: burn });
     expect(first.sampled).toBe(true);

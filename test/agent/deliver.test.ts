@@ -25,7 +25,7 @@ const reportAt = (minute: number, cpuPct = 10): Report => newReport(new Date(T0 
 
 async function ingest(): Promise<IngestServer> {
   const server = await startIngestServer({ [KEY]: 'web-01' });
-  defer(server.close);
+  defer(() => server.close());
   return server;
 }
 
@@ -189,7 +189,7 @@ describe('collect delivery', () => {
 
   it('a report too large for the server: refused, and the hint names the config key to raise', async () => {
     const spool = await newSpool();
-    const tooLarge: SendBatch = async () => ({ kind: 'rejected', status: 413, message: 'request body larger than 1 MiB' });
+    const tooLarge: SendBatch = () => Promise.resolve({ kind: 'rejected', status: 413, message: 'request body larger than 1 MiB' });
     const error = await run(spool, 0, tooLarge).result.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RejectedError);
     expect((error as Error).message).toBe('server refused the report (413): request body larger than 1 MiB');

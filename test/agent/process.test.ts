@@ -57,7 +57,7 @@ describe('collect as a process', () => {
     }
 
     const server = await startIngestServer({ [KEY]: 'web-01' });
-    defer(server.close);
+    defer(() => server.close());
     let stored!: () => void;
     const batchStored = new Promise<void>((resolve) => (stored = resolve));
     // Commit, then never answer: the child is killed while waiting for the acknowledgement.
@@ -70,7 +70,7 @@ describe('collect as a process', () => {
     await writeFile(join(agent, 'collect-run.mjs'), COLLECT_RUN);
     const child = spawn(process.execPath, [join(agent, 'collect-run.mjs'), stateDir, server.url, KEY, '2'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     // A child that dies on its own must fail the test now, not after the test timeout.
     await Promise.race([batchStored, exited.then(() => Promise.reject(new Error(`collect exited before sending: ${stderr}`)))]);

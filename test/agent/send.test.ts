@@ -16,16 +16,16 @@ const report: Report = newReport(new Date('2024-06-01T12:00:00.123Z'), { cpuPct:
 
 async function ingest() {
   const server = await startIngestServer({ [KEY]: 'web-01' });
-  defer(server.close);
+  defer(() => server.close());
   return server;
 }
 
 /** A server whose answer the test writes by hand; it records what it was sent. */
 async function scripted(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void) {
-  const server = createServer(async (req, res) => {
+  const server = createServer((req, res) => {
     let body = '';
-    for await (const chunk of req) body += chunk;
-    handler(req, res, body);
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => handler(req, res, body));
   });
   const port = await listenOnLoopback(server);
   defer(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -81,7 +81,7 @@ describe('sending reports', () => {
 
   it('gives up after the timeout on a server that accepts the connection but never answers', async () => {
     const silent = await startSilentServer();
-    defer(silent.close);
+    defer(() => silent.close());
     const started = Date.now();
     const result = await sendReports({ serverUrl: silent.url, hostKey: KEY, reports: [report], timeoutMs: 300 });
     expect(result).toEqual({ kind: 'unavailable', reason: `no answer within 300 ms from ${silent.url}/api/v1/reports` });

@@ -10,7 +10,7 @@ const staleAfterMs = 10 * 60_000;
 
 /** A pid that certainly belongs to no running process: a child that has exited. */
 function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', '']).pid!;
+  return spawnSync(process.execPath, ['-e', '']).pid;
 }
 
 describe('spool flush lock', () => {
@@ -31,7 +31,7 @@ describe('spool flush lock', () => {
     await writeFile(join(dir, FLUSH_LOCK_FILE), JSON.stringify({ pid: deadPid(), atMs: now.getTime(), token: 'x' }));
     const release = await tryFlushLock(dir, { now, staleAfterMs });
     expect(release).not.toBeNull();
-    expect(JSON.parse(await readFile(join(dir, FLUSH_LOCK_FILE), 'utf8')).pid).toBe(process.pid);
+    expect((JSON.parse(await readFile(join(dir, FLUSH_LOCK_FILE), 'utf8')) as { pid: unknown }).pid).toBe(process.pid);
   });
 
   it('takes over a lock held too long even when its process still exists', async () => {

@@ -43,7 +43,7 @@ describe('spool', () => {
     const spool = await newSpool();
     const file = await spool.append([report(ago(2000), 1), report(ago(1000), 2)]);
     expect(await readdir(spool.dir)).toEqual([file]);
-    expect(JSON.parse(await readFile(join(spool.dir, file), 'utf8')).reports).toHaveLength(2);
+    expect((JSON.parse(await readFile(join(spool.dir, file), 'utf8')) as { reports: unknown }).reports).toHaveLength(2);
   });
 
   it('is empty before anything was spooled', async () => {

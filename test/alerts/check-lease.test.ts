@@ -39,9 +39,10 @@ function options(overrides: Partial<CheckLeaseOptions> = {}): CheckLeaseOptions 
     owner: 'box-a:100:mine',
     isAlive: () => true,
     // Waiting moves the hand-held clock instead of sleeping.
-    sleep: async (ms) => {
+    sleep: (ms) => {
       slept.push(ms);
       nowMs += ms;
+      return Promise.resolve();
     },
     slept,
     ...overrides,

@@ -160,7 +160,7 @@ async function checkInvariants(store: Store, delivered: readonly Sent[]): Promis
 async function playTimeline(store: Store, timeline: { initial: Settings; steps: Step[] }): Promise<void> {
   await wipe(store);
   const sent: Sent[] = [];
-  const notifier: Notifier = { channel: 'test', send: async (payload) => void sent.push({ event: payload.event, alertId: payload.alert_id }) };
+  const notifier: Notifier = { channel: 'test', send: (payload) => Promise.resolve(void sent.push({ event: payload.event, alertId: payload.alert_id })) };
   const registry = createRegistry();
   const log = memoryLog();
   let now = T0;

@@ -15,7 +15,9 @@ let cpu = null;
 try {
   const before = JSON.parse(readFileSync(stateFile, 'utf8'));
   cpu = total > before.total ? (100 * (total - before.total - (idle - before.idle))) / (total - before.total) : null;
-} catch {}
+} catch {
+  // No earlier state (first run) or an unreadable one: report no CPU figure this time.
+}
 writeFileSync(stateFile, JSON.stringify({ total, idle }));
 const mem = Object.fromEntries(readFileSync('/proc/meminfo', 'utf8').split('\n').map((l) => [l.split(':')[0], parseInt(l.split(':')[1])]));
 const fs = statfsSync('/');

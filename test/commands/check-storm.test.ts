@@ -36,7 +36,7 @@ eachCheckBackend('monitor check in an alert storm', (backend) => {
     expect(run.code, run.stderr).toBe(0);
     expect(lines(run)).toHaveLength(12);
     expect(hook!.received).toHaveLength(1);
-    const [batch] = hook!.received as Record<string, unknown>[];
+    const [batch] = hook!.received;
     expect(batch).toMatchObject({
       event: 'group',
       check_key: 'disk_space',

@@ -32,9 +32,9 @@ async function answering(status: number, type: string, body: string): Promise<{ 
 describe('collect and what counts as an acknowledgement', () => {
   it('keeps the reports when a web server that is not the ingest API answers 200, names the URL without its password, and exits 1', async () => {
     const db = await createTestDatabase('sqlite', 'collect_ack');
-    defer(db!.drop);
+    defer(() => db!.drop());
     const serve = await serveOn(db!, 'web-01');
-    defer(serve.close);
+    defer(() => serve.close());
     const nginx = await answering(200, 'text/html; charset=utf-8', '<!DOCTYPE html>\n<html><body><h1>Welcome to nginx!</h1></body></html>\n');
     const host = await agent({ serverUrl: `http://deploy:s3cret@127.0.0.1:${nginx.port}`, hostKey: serve.hostKey });
     const [t1, t2, t3] = [minutesAgo(3), minutesAgo(2), minutesAgo(1)];

@@ -15,7 +15,7 @@ const agent = trackedAgents(defer);
 
 async function mariadb(label: string): Promise<TestDatabase | null> {
   const db = await createTestDatabase('mariadb', label);
-  if (db) defer(db.drop);
+  if (db) defer(() => db.drop());
   return db;
 }
 

@@ -16,7 +16,7 @@ const agent = trackedAgents(defer);
 
 async function recorder(target: string | null): Promise<ReportRecorder> {
   const started = await startReportRecorder(target);
-  defer(started.close);
+  defer(() => started.close());
   return started;
 }
 
@@ -41,9 +41,9 @@ describe.each(DATABASE_KINDS)('pipeline facts through serve on %s', (kind) => {
   it('land in incoming_data with those columns, beside the host metrics', async (t) => {
     const db = await createTestDatabase(kind, 'collect_pipeline_serve');
     if (!db) return t.skip();
-    defer(db.drop);
+    defer(() => db.drop());
     const server = await serveOn(db, 'etl-01');
-    defer(server.close);
+    defer(() => server.close());
     const host = await agent({ hostName: 'etl-01', serverUrl: server.url, hostKey: server.hostKey });
     const now = minutesAgo(1);
 
@@ -61,9 +61,9 @@ describe('pipeline facts', () => {
   it('--no-metrics sends only the pipeline facts and stores no metrics', async (t) => {
     const db = await createTestDatabase('sqlite', 'collect_pipeline_only');
     if (!db) return t.skip();
-    defer(db.drop);
+    defer(() => db.drop());
     const server = await serveOn(db, 'etl-01');
-    defer(server.close);
+    defer(() => server.close());
     const wire = await recorder(server.url);
     const host = await agent({ hostName: 'etl-01', serverUrl: wire.url, hostKey: server.hostKey });
     const now = minutesAgo(1);
@@ -99,7 +99,7 @@ describe('pipeline facts', () => {
   it('land in MariaDB in one-box mode', async (t) => {
     const db = await createTestDatabase('mariadb', 'collect_pipeline_one_box');
     if (!db) return t.skip();
-    defer(db.drop);
+    defer(() => db.drop());
     const host = await agent({ hostName: 'etl-01', databaseUrl: db.url });
     const now = minutesAgo(1);
     expect((await host.run(['collect', '--no-metrics', ...FACTS], { now })).code).toBe(0);

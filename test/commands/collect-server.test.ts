@@ -18,7 +18,7 @@ const agent = trackedAgents(defer);
 
 async function recorder(target: string | null): Promise<ReportRecorder> {
   const started = await startReportRecorder(target);
-  defer(started.close);
+  defer(() => started.close());
   return started;
 }
 
@@ -26,9 +26,9 @@ describe.each(DATABASE_KINDS)('collect against serve on %s', (kind) => {
   async function serve(label: string): Promise<{ db: TestDatabase; serve: ServeFixture } | null> {
     const db = await createTestDatabase(kind, label);
     if (!db) return null;
-    defer(db.drop);
+    defer(() => db.drop());
     const fixture = await serveOn(db, 'web-01');
-    defer(fixture.close);
+    defer(() => fixture.close());
     return { db, serve: fixture };
   }
 

@@ -18,8 +18,9 @@ describe('config tree cache', () => {
     const first = await parseRawTreeCached('agent:\n  host_name: web-01\n', file, cacheDir);
     const [cacheFile] = await readdir(cacheDir);
     // Poison the cached tree: if the next call reads it, we see the poison, proving no reparse.
-    const cached = JSON.parse(await readFile(join(cacheDir, cacheFile!), 'utf8'));
-    cached.root.entries[0].value.entries[0].value.value = 'from-cache';
+    type Entries<T> = { entries: { value: T }[] };
+    const cached = JSON.parse(await readFile(join(cacheDir, cacheFile!), 'utf8')) as { root: Entries<Entries<{ value: string }>> };
+    cached.root.entries[0]!.value.entries[0]!.value.value = 'from-cache';
     await writeFile(join(cacheDir, cacheFile!), JSON.stringify(cached));
 
     const second = await parseRawTreeCached('agent:\n  host_name: web-01\n', file, cacheDir);

@@ -40,7 +40,7 @@ eachCheckBackend('monitor check runs that die or overlap', (backend) => {
       'SELECT alert_id, event, delivered_at FROM notifications ORDER BY alert_id',
     );
     expect(rows.every((row) => row.delivered_at !== null)).toBe(true);
-    const delivered = hook!.received.map((payload) => `${payload.alert_id} ${payload.event}`).sort();
+    const delivered = hook!.received.map((payload) => `${payload.alert_id as number} ${payload.event as string}`).sort();
     expect(delivered).toEqual(rows.map((row) => `${row.alert_id} ${row.event}`).sort());
   }
 

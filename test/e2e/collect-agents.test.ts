@@ -42,9 +42,9 @@ function runWith(runner: Runner, host: Agent, argv: string[], env: Record<string
 
 async function serve(): Promise<{ db: TestDatabase; server: ServeFixture }> {
   const db = (await createTestDatabase('sqlite', 'agents'))!;
-  defer(db.drop);
+  defer(() => db.drop());
   const server = await serveOn(db, 'web-01');
-  defer(server.close);
+  defer(() => server.close());
   return { db, server };
 }
 

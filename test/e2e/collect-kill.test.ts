@@ -47,13 +47,13 @@ describe.each(DATABASE_KINDS)('collect killed mid-flush, serve on %s', (kind) =>
   it.for(cases)('loses nothing and stores each report once when killed %s', async ([, mode, storedAtKill], t) => {
     const db = await createTestDatabase(kind, `collect_kill_${mode}`);
     if (!db) return t.skip();
-    defer(db.drop);
+    defer(() => db.drop());
     const server = await serveOn(db, 'web-01');
-    defer(server.close);
+    defer(() => server.close());
     const wire = await startReportRecorder(server.url);
-    defer(wire.close);
+    defer(() => wire.close());
     const host = await makeAgent({ hostKey: server.hostKey });
-    defer(host.remove);
+    defer(() => host.remove());
 
     // Run 1: the server is down. The report is spooled; exit 1 with one line.
     const down = await host.spawn(['collect'], { env: { MONITOR_SERVER_URL: await closedPortUrl() } });

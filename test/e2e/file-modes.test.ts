@@ -29,7 +29,7 @@ function spawnWithUmask(argv: string[], home: string, env: Record<string, string
 
 function finished(child: ReturnType<typeof spawnWithUmask>): Promise<{ code: number | null; stderr: string }> {
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
 }
 

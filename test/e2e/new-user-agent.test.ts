@@ -35,8 +35,8 @@ function startServe(url: string, databaseUrl: string, home: string): Promise<Chi
       output += chunk.toString();
       if (output.includes('listening')) resolve(child);
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${output}`)));
   });
 }

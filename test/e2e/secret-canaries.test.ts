@@ -62,7 +62,7 @@ describe('secret canaries', () => {
     const ca = await makeTestCa(home);
     const issued = await ca.issue('untrusted');
     tlsServer = createHttpsServer({ cert: await readFile(issued.certPath), key: await readFile(issued.keyPath) }, (_req, res) => res.end('ok'));
-    const tlsPort = await listenOnLoopback(tlsServer as unknown as import('node:net').Server);
+    const tlsPort = await listenOnLoopback(tlsServer);
     const refused = await closedPort();
     const hook = (base: string) => `${base.replace('http://', `http://${CANARY.webhookUser}:${CANARY.webhookPassword}@`)}/hooks/${CANARY.webhookPath}`;
     await writeFile(
@@ -178,7 +178,7 @@ notify:
     expect(malformed.stderr).toContain('mysql://monitor:***@');
   });
 
-  it('no canary, and no host key, in any output or table', async () => {
+  it('no canary, and no host key, in any output or table', () => {
     for (const { what, result } of outputs) {
       const text = what === 'hosts add' ? result.stdout.replace(hostKey, '<the key, printed once>') + result.stderr : result.stdout + result.stderr;
       expect({ what, leaked: found(text, [hostKey, rotatedKey]) }).toEqual({ what, leaked: [] });

@@ -61,7 +61,7 @@ describe('start-up: what each command loads', () => {
   it('monitor hosts list on MariaDB loads mysql2 only', async (t) => {
     const db = await createTestDatabase('mariadb', 'startup_hosts_list');
     if (!db) return t.skip();
-    defer(db.drop);
+    defer(() => db.drop());
     const run = await traced(['hosts', 'list'], { MONITOR_DATABASE_URL: db.url });
     expect(run.code).toBe(0);
     expect(heavyIn(run.packages)).toEqual(['mysql2']);
@@ -69,7 +69,7 @@ describe('start-up: what each command loads', () => {
 
   it('monitor collect with a server URL loads no database driver, no systeminformation, no nodemailer', async () => {
     const server = await startReportRecorder(null);
-    defer(server.close);
+    defer(() => server.close());
     const run = await traced(['collect'], { MONITOR_SERVER_URL: server.url, MONITOR_HOST_NAME: 'web-01', MONITOR_HOST_KEY: 'mk_key' });
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(server.requests).toHaveLength(1);

@@ -77,7 +77,7 @@ describe.each([
 
   it(`stops collect waiting on a server that never answers within a second, exit ${expectedCode}: report kept, spool lock released`, async () => {
     const silent = await startSilentServer();
-    defer(silent.close);
+    defer(() => silent.close());
     const host = await agent({ serverUrl: silent.url, hostKey: 'mk_key-of-a-host' });
     const running = start(['collect'], { home: host.home, env: host.env });
     running.child.stdin.end();
@@ -93,7 +93,7 @@ describe.each([
 
   it(`stops a command waiting on a database connect within a second, exit ${expectedCode}`, async () => {
     const silent = await startSilentServer();
-    defer(silent.close);
+    defer(() => silent.close());
     const running = start(['hosts', 'list', '--database', `mysql://monitor@127.0.0.1:${silent.port}/monitor`], { home: home.path });
     running.child.stdin.end();
     await silent.connected;
@@ -137,7 +137,7 @@ describe('serve', () => {
 
   it('stops within a second on SIGTERM while it waits on a database connect, exit 143', async () => {
     const silent = await startSilentServer();
-    defer(silent.close);
+    defer(() => silent.close());
     const running = start(['serve', '--listen', `127.0.0.1:${await closedPort()}`, '--database', `mysql://monitor@127.0.0.1:${silent.port}/monitor`], { home: home.path });
     running.child.stdin.end();
     await silent.connected;

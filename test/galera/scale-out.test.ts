@@ -141,7 +141,7 @@ describeGalera('scale-out on a 3-node Galera cluster', () => {
         const now = new Date(Date.now() - 1000).toISOString().slice(0, 23).replace('T', ' ');
         await writer.query(
           'INSERT INTO incoming_data (host_id, collected_at, received_at, disk_pct, dataset_name) VALUES ?',
-          [ids.map((row) => [row.host_id, now, now, disk, ''])],
+          [ids.map((row) => [row.host_id as number, now, now, disk, ''])],
         );
         // The checkers' nodes have applied it before they read (Galera reads are not causal by default).
         await Promise.all([cluster.nodes[1]!.read('SELECT 1'), cluster.nodes[2]!.read('SELECT 1')]);
@@ -184,7 +184,8 @@ describeGalera('scale-out on a 3-node Galera cluster', () => {
     const victim = cluster.nodes[2]!;
     const statusLog: StatusLog = [];
     let killedAt = 0;
-    let restarting: Promise<void> | null = null;
+    // Set inside the callback below; the cast keeps TypeScript from narrowing it to null for good.
+    let restarting = null as Promise<void> | null;
     let rejoinedAt = 0;
     try {
       const load = await runLoad({

@@ -26,7 +26,7 @@ beforeEach(async () => {
   counted = new Proxy(fixture.store, {
     get(target, prop, receiver) {
       if (prop === 'findHostByKeyHash') return (hash: string) => (lookups++, target.findHostByKeyHash(hash));
-      return Reflect.get(target, prop, receiver);
+      return Reflect.get(target, prop, receiver) as unknown;
     },
   });
 });

@@ -4,7 +4,6 @@
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BatchWriter, type CommitStats } from '../../src/server/batch-writer.js';
-import type { Store } from '../../src/store/store.js';
 import type { NewSample } from '../../src/store/types.js';
 import { mysqlFixture, type MysqlFixture } from './mysql-fixture.js';
 import { newSample } from '../support/samples.js';
@@ -68,14 +67,14 @@ describe('group commit on MariaDB/MySQL', () => {
     const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
     const store = new Proxy(real, {
       get(target, prop, receiver) {
-        if (prop !== 'insertSampleGroups') return Reflect.get(target, prop, receiver);
+        if (prop !== 'insertSampleGroups') return Reflect.get(target, prop, receiver) as unknown;
         return async (groups: NewSample[][]) => {
           events.push(`write ${groups.length}`);
           if (events.length === 1) await firstHeld;
-          return real.insertSampleGroups!(groups);
+          return real.insertSampleGroups(groups);
         };
       },
-    }) as Store;
+    });
     const writer = new BatchWriter({ store });
     const first = writer.submit([sample(0, 10)]).then(() => events.push('first answered'));
     await new Promise((resolve) => setImmediate(resolve));

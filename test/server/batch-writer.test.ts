@@ -44,7 +44,7 @@ function instrumented(store: Store) {
             return obj.insertSampleGroups(groups);
           };
         }
-        return Reflect.get(obj, prop, receiver);
+        return Reflect.get(obj, prop, receiver) as unknown;
       },
     });
   return {

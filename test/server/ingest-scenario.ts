@@ -52,7 +52,7 @@ export function ingestScenario(name: string, open: () => Promise<IngestFixture |
       if (!fixture) return;
       for (const host of ['web-01', 'web-02', 'bad-01', 'busy-01', 'busy-02', 'busy-03', 'busy-04']) {
         keys[host] = generateHostKey();
-        await fixture.store.addHost({ hostName: host, keyHash: hashHostKey(keys[host]!), description: null, createdAt: clock.now() });
+        await fixture.store.addHost({ hostName: host, keyHash: hashHostKey(keys[host]), description: null, createdAt: clock.now() });
       }
       server = await startServer({ store: fixture.store, config: serverConfig(), log, clock });
     });
@@ -160,7 +160,7 @@ export function ingestScenario(name: string, open: () => Promise<IngestFixture |
       const { socket, received } = await rawConnection(server.url);
       socket.write(`POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${keys['web-01']}\r\nTransfer-Encoding: chunked\r\n\r\n`);
       const chunk = Buffer.alloc(256 * 1024, 0x20);
-      for (let i = 0; i < 6; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+      for (let i = 0; i < 6; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk.toString()}\r\n`);
       socket.end('0\r\n\r\n');
       expect(await received).toMatch(/^HTTP\/1\.1 413 /);
     });

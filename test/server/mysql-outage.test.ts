@@ -139,7 +139,8 @@ describe('database cut off while serve runs (MariaDB behind a TCP proxy)', () =>
     const acknowledged: number[] = [];
     const refused: number[] = [];
     let next = 0;
-    let cut: Promise<void> | null = null;
+    // Set inside a callback; the cast keeps TypeScript from narrowing it to null for good.
+    let cut = null as Promise<void> | null;
     await Promise.all(
       Array.from({ length: 10 }, async () => {
         while (next < total) {

@@ -19,10 +19,10 @@ describe.each(DATABASE_KINDS)('self-registration on %s', (kind) => {
   async function setup(label: string): Promise<{ db: TestDatabase; server: ServeFixture; admin: (argv: string[], now?: Date) => ReturnType<typeof runCli> } | null> {
     const db = await createTestDatabase(kind, label);
     if (!db) return null;
-    defer(db.drop);
+    defer(() => db.drop());
     // web-01 is registered by hand (hosts add's way); the agents below are other hosts unless said.
     const server = await serveOn(db, 'web-01');
-    defer(server.close);
+    defer(() => server.close());
     const home = await makeTempDir('monitor-tokens-admin-');
     defer(() => removeTempDir(home));
     const admin = (argv: string[], now?: Date) => runCli(argv, { home, env: { MONITOR_DATABASE_URL: db.url }, ...(now ? { now } : {}) });
@@ -129,9 +129,9 @@ describe.each(DATABASE_KINDS)('self-registration on %s', (kind) => {
 describe('registration answers', () => {
   it('limits attempts per client address (429 with Retry-After after 10 a minute)', async () => {
     const db = (await createTestDatabase('sqlite', 'register_rate'))!;
-    defer(db.drop);
+    defer(() => db.drop());
     const server = await serveOn(db, 'web-01');
-    defer(server.close);
+    defer(() => server.close());
     const statuses: number[] = [];
     let retryAfter: string | null = null;
     for (let i = 0; i < 12; i++) {

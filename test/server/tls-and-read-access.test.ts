@@ -30,7 +30,7 @@ afterEach(async () => {
   cleanup = undefined;
 });
 
-async function serve(overrides: Partial<ServerConfig>): Promise<{ server: RunningServer; countRows(): Promise<number> }> {
+async function serve(overrides: Partial<ServerConfig>): Promise<{ server: RunningServer; countRows: () => Promise<number> }> {
   const fixture = await sqliteFixture();
   await fixture.store.addHost({ hostName: 'web-01', keyHash: hashHostKey(KEY), description: null, createdAt: new Date() });
   running = await startServer({ store: fixture.store, log: silentLog, config: serverConfig(overrides) });

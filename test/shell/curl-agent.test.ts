@@ -64,9 +64,9 @@ describe.each(FLAVOURS)('curl-agent.sh under $name', (flavour) => {
     for (const [name, target] of Object.entries(flavour.tools)) await symlink(target, join(bin, name));
     const stateDir = join(dir, 'state');
     const db = (await createTestDatabase('sqlite', 'curl_agent'))!;
-    defer(db.drop);
+    defer(() => db.drop());
     const server = await serveOn(db, 'sh-01');
-    defer(server.close);
+    defer(() => server.close());
     const run = (env: Record<string, string>): Promise<Run> =>
       new Promise((resolve) => {
         execFile(flavour.shell[0]!, [...flavour.shell.slice(1), SCRIPT], {

@@ -10,14 +10,14 @@ describe('retryConflicts', () => {
     const waits: number[] = [];
     let calls = 0;
     const result = await retryConflicts(
-      async () => {
+      () => {
         calls++;
-        if (calls === 1) throw new NodeNotReadyError('WSREP has not yet prepared node for application use');
-        if (calls === 2) throw new RetryableTransactionError('Deadlock found');
-        return 'done';
+        if (calls === 1) return Promise.reject(new NodeNotReadyError('WSREP has not yet prepared node for application use'));
+        if (calls === 2) return Promise.reject(new RetryableTransactionError('Deadlock found'));
+        return Promise.resolve('done');
       },
       5,
-      { sleep: async (ms) => void waits.push(ms), random: () => 1 },
+      { sleep: (ms) => Promise.resolve(void waits.push(ms)), random: () => 1 },
     );
     expect(result).toBe('done');
     expect(waits).toEqual([200, 20]);
@@ -27,12 +27,12 @@ describe('retryConflicts', () => {
     let clock = 0;
     let calls = 0;
     const failure = await retryConflicts(
-      async () => {
+      () => {
         calls++;
-        throw new RetryableTransactionError('Deadlock found');
+        return Promise.reject(new RetryableTransactionError('Deadlock found'));
       },
       1000,
-      { withinMs: 1_000, now: () => clock, sleep: async (ms) => void (clock += ms), random: () => 1 },
+      { withinMs: 1_000, now: () => clock, sleep: (ms) => Promise.resolve(void (clock += ms)), random: () => 1 },
     ).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(RetryableTransactionError);
     expect(clock).toBeLessThan(1_000);
@@ -44,9 +44,9 @@ describe('retryConflicts', () => {
     for (const error of [new UnavailableError('connection refused'), new TypeError('bug')]) {
       let calls = 0;
       await expect(
-        retryConflicts(async () => {
+        retryConflicts(() => {
           calls++;
-          throw error;
+          return Promise.reject(error);
         }),
       ).rejects.toBe(error);
       expect(calls).toBe(1);

@@ -89,7 +89,7 @@ export async function startThrowawayMariadb(options: { tls: boolean; certificate
     process.once('exit', killOnExit);
     started.once('exit', () => process.off('exit', killOnExit));
     let log = '';
-    started.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    started.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
     await waitForSocket(socket, started, () => log);
 
     // Root over the socket sets up the TCP account the tests use.

@@ -100,7 +100,7 @@ describe('dashboard access with users configured', () => {
     const { server: config, token } = await configWithUser();
     const { http, fleet, store } = await serve(config);
     const auth = { authorization: `Bearer ${token}` };
-    expect((await http.request('/api/v1/hosts', { headers: auth })).json.total).toBe(5);
+    expect((await http.request<{ total: number }>('/api/v1/hosts', { headers: auth })).json.total).toBe(5);
     expect((await http.request('/api/v1/alerts?status=open', { headers: auth })).status).toBe(200);
     expect((await http.request('/', { headers: auth })).headers.get('location')).toBe('/login?next=%2F');
     const ack = await http.request(`/alerts/${fleet.alerts.diskCrit}/ack`, { method: 'POST', headers: auth, form: { csrf: 'x' } });
@@ -145,7 +145,7 @@ describe('dashboard access with users configured', () => {
     expect(ack.status).toBe(303);
     expect(ack.headers.get('location')).toBe('/alerts?status=open');
     expect(await unacked()).toBe(false);
-    expect((await http.request('/api/v1/alerts?status=open&host=storage-04')).json.alerts[0].acknowledged_at).not.toBeNull();
+    expect((await http.request<{ alerts: { acknowledged_at: string | null }[] }>('/api/v1/alerts?status=open&host=storage-04')).json.alerts[0]!.acknowledged_at).not.toBeNull();
 
     // Signing out needs the token too, then the cookie is gone.
     const out = await http.request('/logout', { method: 'POST', form: { csrf } });

@@ -94,7 +94,7 @@ describeBrowser('the dashboard in Chromium', () => {
           for (const entry of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) {
             if (!entry.hadRecentInput) (window as unknown as { shift: number }).shift += entry.value;
           }
-        }).observe({ type: 'layout-shift' as never, buffered: false });
+        }).observe({ type: 'layout-shift', buffered: false });
       });
       const web = page.locator('tr[data-host="web-01"]');
       await expect.poll(() => web.getAttribute('class')).toBe('row-ok');

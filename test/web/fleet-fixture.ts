@@ -44,7 +44,7 @@ export async function seedFleet(store: Store, now: Date): Promise<Fleet> {
   const ids: Record<string, number> = {};
   for (const name of ['web-01', 'db-03', 'storage-04', 'old-02', 'new-05']) {
     keys[name] = generateHostKey();
-    const host = await store.addHost({ hostName: name, keyHash: hashHostKey(keys[name]!), description: name === 'storage-04' ? 'file server' : null, createdAt: new Date(now.getTime() - 40 * DAY) });
+    const host = await store.addHost({ hostName: name, keyHash: hashHostKey(keys[name]), description: name === 'storage-04' ? 'file server' : null, createdAt: new Date(now.getTime() - 40 * DAY) });
     ids[name] = host.hostId;
   }
   const checkIds = Object.fromEntries((await store.listCheckTypes()).map((type) => [type.checkKey, type.checkId]));

@@ -1,17 +1,26 @@
 // A tiny cookie-keeping HTTP client for the dashboard tests (fetch does not keep cookies).
 
-export interface Reply {
+/** A server-side JSON shape as the client receives it: dates arrive as ISO strings. */
+export type Wire<T> = T extends Date ? string : T extends (infer U)[] ? Wire<U>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
+
+/** `json` is what the caller says the endpoint sends (null for a body that is not JSON). */
+export interface Reply<T = unknown> {
   status: number;
   headers: Headers;
   text: string;
-  json: any;
+  json: T;
+}
+
+/** The body of every refused API request. */
+export interface ErrorJson {
+  error: string;
 }
 
 export class Browserless {
   cookie: string | null = null;
   constructor(readonly base: string) {}
 
-  async request(path: string, init: RequestInit & { form?: Record<string, string> } = {}): Promise<Reply> {
+  async request<T = unknown>(path: string, init: RequestInit & { form?: Record<string, string> } = {}): Promise<Reply<T>> {
     const headers = new Headers(init.headers);
     if (this.cookie !== null && !headers.has('cookie')) headers.set('cookie', this.cookie);
     let body = init.body;
@@ -29,7 +38,7 @@ export class Browserless {
     } catch {
       // HTML
     }
-    return { status: response.status, headers: response.headers, text, json };
+    return { status: response.status, headers: response.headers, text, json: json as T };
   }
 
   /** The CSRF token of the page's first form. */

@@ -148,7 +148,7 @@ export class MysqlSampleWriter {
     }
     script.push('COMMIT');
     const replies = await this.#send(connection, script.join(';\n'));
-    const list = Array.isArray(replies) ? (replies as ResultSetHeader[]) : [replies as ResultSetHeader];
+    const list = Array.isArray(replies) ? replies : [replies];
     if (list.length !== script.length) this.#lost(connection, `${list.length} replies to ${script.length} statements`);
     for (const [i, reply] of list.entries()) {
       const last = i === list.length - 1;

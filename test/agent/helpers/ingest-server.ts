@@ -47,7 +47,7 @@ export async function startIngestServer(keys: Record<string, string>, port = 0):
     if (req.method !== 'POST' || req.url !== '/api/v1/reports') return reply(404, { error: 'not found' });
     let body: { reports?: WireReport[] } & Partial<WireReport>;
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
     } catch {
       return reply(400, { error: 'body is not JSON' });
     }

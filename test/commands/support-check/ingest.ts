@@ -42,7 +42,7 @@ export interface Fleet {
   close(): Promise<void>;
 }
 
-export async function startFleet(backend: CheckBackend, start: Date = T0): Promise<Fleet> {
+export function startFleet(backend: CheckBackend, start: Date = T0): Promise<Fleet> {
   const clock = manualClock(start);
   const keys = new Map<string, string>();
   let store: Store | null = null;
@@ -63,7 +63,7 @@ export async function startFleet(backend: CheckBackend, start: Date = T0): Promi
 
   const fleet: Fleet = {
     clock,
-    advance: clock.advance,
+    advance: (ms) => clock.advance(ms),
     async addHost(name) {
       const result = await backend.cli(['hosts', 'add', name, '--json'], { now: clock.now() });
       expect(result.code, result.stderr).toBe(0);
@@ -101,7 +101,7 @@ export async function startFleet(backend: CheckBackend, start: Date = T0): Promi
       await store?.close();
     },
   };
-  return fleet;
+  return Promise.resolve(fleet);
 }
 
 /** stdout as lines, without the trailing empty one. */

@@ -95,7 +95,7 @@ export function lines(text: string): string[] {
 export function trackedAgents(defer: Defer): (options?: AgentOptions) => Promise<Agent> {
   return async (options = {}) => {
     const made = await makeAgent(options);
-    defer(made.remove);
+    defer(() => made.remove());
     return made;
   };
 }

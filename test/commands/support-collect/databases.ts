@@ -66,21 +66,21 @@ export function sqliteDatabaseAt(file: string): TestDatabase {
   return {
     kind: 'sqlite',
     url: `sqlite:${file}`,
-    async rows() {
+    rows() {
       let db: Database.Database;
       try {
         db = new Database(file, { readonly: true, fileMustExist: true });
       } catch {
-        return []; // nothing has created the database yet
+        return Promise.resolve([]); // nothing has created the database yet
       }
       try {
         const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'incoming_data'").get();
-        return hasTable ? (db.prepare(ROWS_SQL).all() as SampleRow[]) : [];
+        return Promise.resolve(hasTable ? (db.prepare(ROWS_SQL).all() as SampleRow[]) : []);
       } finally {
         db.close();
       }
     },
-    drop: async () => undefined,
+    drop: () => Promise.resolve(),
   };
 }
 

@@ -121,7 +121,7 @@ export function transactionTests(ctx: ContractContext): void {
         return attempts;
       },
       5,
-      { sleep: async (ms) => void waits.push(ms), random: () => 1 },
+      { sleep: (ms) => Promise.resolve(void waits.push(ms)), random: () => 1 },
     );
     expect(result).toBe(3);
     expect(waits).toEqual([10, 20]);
@@ -131,11 +131,11 @@ export function transactionTests(ctx: ContractContext): void {
 
   it('gives up after the last attempt, and never retries other errors', async () => {
     let attempts = 0;
-    const sleep = async () => undefined;
+    const sleep = () => Promise.resolve();
     const retryable = await rejection(
-      withTransactionRetry(ctx.store, async () => {
+      withTransactionRetry(ctx.store, () => {
         attempts++;
-        throw new RetryableTransactionError('deadlock');
+        return Promise.reject(new RetryableTransactionError('deadlock'));
       }, 3, { sleep }),
     );
     expect(retryable).toBeInstanceOf(RetryableTransactionError);
@@ -143,9 +143,9 @@ export function transactionTests(ctx: ContractContext): void {
 
     attempts = 0;
     const other = await rejection(
-      withTransactionRetry(ctx.store, async () => {
+      withTransactionRetry(ctx.store, () => {
         attempts++;
-        throw new Boom('bug');
+        return Promise.reject(new Boom('bug'));
       }, 3, { sleep }),
     );
     expect(other).toBeInstanceOf(Boom);
