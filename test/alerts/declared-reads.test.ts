@@ -64,7 +64,8 @@ describe('declared reads', () => {
   });
 
   it('hands the whole window to a function that declares nothing', () => {
-    const { reads: _ignored, ...plain } = sustainedCpu;
+    const plain = { ...sustainedCpu };
+    delete plain.reads;
     const prepared = prepareCheckType(checkType('sustained_cpu', { for: '5m' }), {}, createRegistry([plain]), MAX_AGE);
     if ('error' in prepared) throw new Error(prepared.error);
     expect(prepared.reads).toEqual({ kind: 'window' });
