@@ -10,7 +10,8 @@ import { join } from 'node:path';
 const SERVER_ONLY = [/\/agent\/one-box\.js$/, /\/store\/open-store\.js$/, /^systeminformation$/];
 
 /** Inputs that must never end up in the bundle (the build fails naming them). */
-export const FORBIDDEN_INPUT = /node_modules\/(better-sqlite3|mysql2|systeminformation|nodemailer)\/|src\/(server|store\/(sqlite|mysql)|agent\/one-box)|open-store/;
+export const FORBIDDEN_INPUT =
+  /node_modules\/(better-sqlite3|mysql2|systeminformation|nodemailer)\/|src\/(server|store\/(sqlite|mysql)|agent\/one-box)|open-store/;
 
 export function agentBuildOptions(root) {
   const standIn = join(root, 'src/agent/server-only.ts');

@@ -21,7 +21,9 @@ const result = await build({
   format: 'esm',
   target: 'node18',
   // Some bundled CommonJS (commander, yaml) calls require() for node builtins; ESM has no require.
-  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __monitorRequire } from 'node:module'; const require = __monitorRequire(import.meta.url);" },
+  banner: {
+    js: "#!/usr/bin/env node\nimport { createRequire as __monitorRequire } from 'node:module'; const require = __monitorRequire(import.meta.url);",
+  },
 });
 writeFileSync(outfile.replace(/\.mjs$/, '.meta.json'), JSON.stringify(result.metafile));
 
@@ -30,4 +32,6 @@ if (forbidden.length > 0) {
   console.error(`${outfile} would bundle server-only modules:\n  ${forbidden.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`${outfile}: ${(statSync(outfile).size / 1024).toFixed(0)} KiB from ${Object.keys(result.metafile.inputs).length} modules (node >= 18, no node_modules)`);
+console.log(
+  `${outfile}: ${(statSync(outfile).size / 1024).toFixed(0)} KiB from ${Object.keys(result.metafile.inputs).length} modules (node >= 18, no node_modules)`,
+);

@@ -18,7 +18,13 @@ const outfile = resolve(process.argv[2] ?? join(root, `dist/monitor-agent-${proc
 const work = mkdtempSync(join(tmpdir(), 'monitor-sea-'));
 try {
   const script = join(work, 'agent.cjs');
-  const result = await build({ ...agentBuildOptions(root), entryPoints: [join(root, 'src/agent-sea.ts')], outfile: script, format: 'cjs', target: 'node20' });
+  const result = await build({
+    ...agentBuildOptions(root),
+    entryPoints: [join(root, 'src/agent-sea.ts')],
+    outfile: script,
+    format: 'cjs',
+    target: 'node20',
+  });
   const forbidden = forbiddenInputs(result.metafile);
   if (forbidden.length > 0) throw new Error(`the executable would bundle server-only modules: ${forbidden.join(', ')}`);
   const blob = join(work, 'sea.blob');

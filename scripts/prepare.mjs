@@ -22,5 +22,7 @@ if (tsc) {
   process.exit(result.status ?? 1);
 }
 if (!existsSync(join(root, 'dist/main.js'))) {
-  console.warn('monitor: dist/ is not built and TypeScript is not installed (--omit=dev); run `npm install` with the dev dependencies, or install the packed package (`npm pack`), which ships dist/');
+  console.warn(
+    'monitor: dist/ is not built and TypeScript is not installed (--omit=dev); run `npm install` with the dev dependencies, or install the packed package (`npm pack`), which ships dist/',
+  );
 }

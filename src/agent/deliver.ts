@@ -86,7 +86,10 @@ export async function deliverWithSpool(options: DeliverOptions): Promise<Deliver
 
     const flush = new Flush(options, summary);
     let reached = true;
-    for (const batch of batches(entries.filter((entry) => entry.file !== newFile), options.batchSize)) {
+    for (const batch of batches(
+      entries.filter((entry) => entry.file !== newFile),
+      options.batchSize,
+    )) {
       reached = await flush.send(batch, newFile);
       if (!reached) break;
     }
@@ -152,7 +155,9 @@ class Flush {
     const entry = batch[0]!;
     const path = await spool.setAside(entry.file, 'rejected');
     this.setAside.push({ reports: entry.reports.length, status: result.status, message: result.message, path });
-    this.options.log.error(`server refused ${entry.reports.length} spooled report(s) (${result.status}): ${result.message}; moved to ${path}`);
+    this.options.log.error(
+      `server refused ${entry.reports.length} spooled report(s) (${result.status}): ${result.message}; moved to ${path}`,
+    );
     return true;
   }
 

@@ -46,7 +46,9 @@ export async function mountUsage(mount: string, source: MountsSource = { file: n
 /** Every mount's usage, in the order given. */
 export async function mountsUsage(mounts: readonly string[], source?: MountsSource): Promise<MountUsage[]> {
   if (mounts.length === 0) {
-    throw new ConfigError([{ key: 'agent.mounts', message: 'at least one mount is needed', file: source?.file ?? null, line: source?.line ?? null }]);
+    throw new ConfigError([
+      { key: 'agent.mounts', message: 'at least one mount is needed', file: source?.file ?? null, line: source?.line ?? null },
+    ]);
   }
   return Promise.all(mounts.map((mount) => mountUsage(mount, source)));
 }

@@ -19,8 +19,8 @@ export function isNotFound(error: unknown): boolean {
 export function stateDirError(error: unknown, stateDir: string): unknown {
   const code = errnoCode(error);
   if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') return error;
-  return new ConfigError(
-    [{ key: 'agent.state_dir', message: `cannot write to ${stateDir} (${code})`, file: null, line: null }],
-    { hint: 'point agent.state_dir at a directory this user can write, or run collect as its owner', cause: error },
-  );
+  return new ConfigError([{ key: 'agent.state_dir', message: `cannot write to ${stateDir} (${code})`, file: null, line: null }], {
+    hint: 'point agent.state_dir at a directory this user can write, or run collect as its owner',
+    cause: error,
+  });
 }

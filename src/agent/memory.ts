@@ -27,8 +27,7 @@ export function memoryPctFromMeminfo(text: string): number {
   const total = fields.get('MemTotal');
   if (!total) throw new Error('unexpected /proc/meminfo format: no MemTotal');
   // Kernels before 3.14 have no MemAvailable; free, buffers and page cache is what `free` used then.
-  const available =
-    fields.get('MemAvailable') ?? (fields.get('MemFree') ?? 0) + (fields.get('Buffers') ?? 0) + (fields.get('Cached') ?? 0);
+  const available = fields.get('MemAvailable') ?? (fields.get('MemFree') ?? 0) + (fields.get('Buffers') ?? 0) + (fields.get('Cached') ?? 0);
   return clampPct((100 * (total - available)) / total);
 }
 

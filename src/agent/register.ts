@@ -54,11 +54,21 @@ export function registeringSender(options: RegisteringSenderOptions): (reports: 
 async function register(options: RegisteringSenderOptions): Promise<string | SendResult> {
   const url = reportsEndpoint(options.serverUrl).replace(/\/api\/v1\/reports$/, REGISTER_SUFFIX);
   const shown = shownUrl(url);
-  const exchange = await post(url, shown, options.registrationToken ?? '', JSON.stringify({ host_name: options.hostName }), options.timeoutMs, options.ca ?? null);
+  const exchange = await post(
+    url,
+    shown,
+    options.registrationToken ?? '',
+    JSON.stringify({ host_name: options.hostName }),
+    options.timeoutMs,
+    options.ca ?? null,
+  );
   if ('failure' in exchange) return { kind: 'unavailable', reason: `registration: ${exchange.failure}` };
   const { status, text } = exchange;
   if (status >= 500 || status === 408 || status === 429) {
-    return { kind: 'unavailable', reason: `registration: ${shown} answered ${status}${errorMessage(text) ? `: ${errorMessage(text)}` : ''}` };
+    return {
+      kind: 'unavailable',
+      reason: `registration: ${shown} answered ${status}${errorMessage(text) ? `: ${errorMessage(text)}` : ''}`,
+    };
   }
   const key = status === 201 ? hostKeyIn(text) : null;
   if (key === null) {
@@ -66,7 +76,11 @@ async function register(options: RegisteringSenderOptions): Promise<string | Sen
       status === 401
         ? 'check agent.registration_token (or MONITOR_REGISTRATION_TOKEN); `monitor tokens list` on the server shows the valid ones'
         : 'the report stays in the spool until this host has a key';
-    throw new RejectedError(`server refused to register '${options.hostName}' (${status}): ${errorMessage(text) ?? 'no host key in the answer'}`, status, { hint });
+    throw new RejectedError(
+      `server refused to register '${options.hostName}' (${status}): ${errorMessage(text) ?? 'no host key in the answer'}`,
+      status,
+      { hint },
+    );
   }
   // 0600: the key is this host's password to the server.
   await writeFileAtomic(join(options.stateDir, HOST_KEY_FILE), `${key}\n`, { mode: 0o600 }).catch((error: unknown) => {

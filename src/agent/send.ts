@@ -73,7 +73,14 @@ type Exchange = { status: number; text: string; location: string | null; content
  * No keep-alive agent: a collect run sends a few requests and exits, and an idle pooled socket
  * would only hold the process open.
  */
-export async function post(url: string, shown: string, hostKey: string, body: string, timeoutMs: number, ca: string | null): Promise<Exchange> {
+export async function post(
+  url: string,
+  shown: string,
+  hostKey: string,
+  body: string,
+  timeoutMs: number,
+  ca: string | null,
+): Promise<Exchange> {
   const https = url.startsWith('https:');
   const client = https ? await import('node:https') : await import('node:http');
   // The system's CAs stay trusted: agent.ca_file adds a private CA, it does not replace them.
@@ -112,7 +119,12 @@ export async function post(url: string, shown: string, hostKey: string, body: st
       response.on('error', (error) => settle({ failure: describeFailure(error, shown) }));
       response.on('end', () => {
         const { location, 'content-type': contentType } = response.headers;
-        settle({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), location: location ?? null, contentType: contentType ?? null });
+        settle({
+          status: response.statusCode ?? 0,
+          text: Buffer.concat(chunks).toString('utf8'),
+          location: location ?? null,
+          contentType: contentType ?? null,
+        });
       });
     });
     request.end(body);

@@ -88,7 +88,12 @@ const severityChangeOf = (action: SeverityAction): AlertSeverityChange => ({
   value: action.value,
   ...(action.peakValue !== undefined ? { peakValue: action.peakValue } : {}),
 });
-const resolveOf = (action: ResolveAction, now: Date): AlertResolve => ({ alertId: action.alertId, resolvedAt: now, resolveMessage: action.message, value: action.value });
+const resolveOf = (action: ResolveAction, now: Date): AlertResolve => ({
+  alertId: action.alertId,
+  resolvedAt: now,
+  resolveMessage: action.message,
+  value: action.value,
+});
 
 /** One statement per action: for a check whose transitions make more than one alert write. */
 function storeWrites(tx: Store, evaluation: CheckEvaluation, now: Date): AlertWrites {

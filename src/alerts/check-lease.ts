@@ -94,7 +94,9 @@ function startHeartbeat(options: CheckLeaseOptions, tookOverFrom: Lease | null):
     try {
       if (!(await retryConflicts(() => store.renewLease(CHECK_LEASE, owner, clock(), ttlMs)))) {
         lost = true;
-        log.debug('the check lease was taken over by another run; the open-alert key and outbox claims keep this run from repeating its work');
+        log.debug(
+          'the check lease was taken over by another run; the open-alert key and outbox claims keep this run from repeating its work',
+        );
       }
     } catch (error) {
       // The next beat tries again; the run's own statements report a database that is gone.
@@ -124,6 +126,7 @@ function startHeartbeat(options: CheckLeaseOptions, tookOverFrom: Lease | null):
 /** "held by web-01 pid 4242, last renewed 3m12s ago (until 10:03:00Z)" */
 export function describeHolder(lease: Lease, now: Date): string {
   const who = lease.host !== null && lease.pid !== null ? `${lease.host} pid ${lease.pid}` : lease.owner;
-  const renewed = lease.renewedAt === null ? 'never renewed' : `last renewed ${Math.round((now.getTime() - lease.renewedAt.getTime()) / 1000)} s ago`;
+  const renewed =
+    lease.renewedAt === null ? 'never renewed' : `last renewed ${Math.round((now.getTime() - lease.renewedAt.getTime()) / 1000)} s ago`;
   return `held by ${who}, ${renewed}, expiring ${lease.expiresAt.toISOString()}`;
 }

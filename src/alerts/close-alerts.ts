@@ -27,7 +27,12 @@ export interface CloseOptions {
 }
 
 /** Resolves these alerts (those still open) and queues their announcements; returns what was closed. */
-export async function closeAlerts(tx: Store, alerts: readonly Alert[], reason: CloseReason, options: CloseOptions): Promise<TransitionRecord[]> {
+export async function closeAlerts(
+  tx: Store,
+  alerts: readonly Alert[],
+  reason: CloseReason,
+  options: CloseOptions,
+): Promise<TransitionRecord[]> {
   if (alerts.length === 0) return [];
   const { now } = options;
   const states = new Map<string, CheckState>();
@@ -93,7 +98,9 @@ export async function closeAlertByHand(
       if (!found) throw new NotFoundError(`alert #${alertId} does not exist`, { hint: 'see `monitor alerts list --status all`' });
       if (found.status !== 'open') {
         const when = found.resolvedAt ? ` at ${formatLocalTime(found.resolvedAt, options.timeZone)}` : '';
-        throw new ConflictError(`alert #${alertId} is already resolved${when}`, { hint: 'only open alerts can be closed; see `monitor alerts list --status open`' });
+        throw new ConflictError(`alert #${alertId} is already resolved${when}`, {
+          hint: 'only open alerts can be closed; see `monitor alerts list --status open`',
+        });
       }
       const [record] = await closeAlerts(tx, [found], { kind: 'by_hand', text: reason }, options);
       if (!record) throw new ConflictError(`alert #${alertId} was resolved meanwhile`);

@@ -69,14 +69,24 @@ export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions)
       });
     } catch (error) {
       // A plugin that throws fails its own check, never the run.
-      problems.push({ hostName: check.host.hostName, checkKey: check.type.checkKey, message: `check function '${check.fn.name}' failed: ${(error as Error).message}` });
+      problems.push({
+        hostName: check.host.hostName,
+        checkKey: check.type.checkKey,
+        message: `check function '${check.fn.name}' failed: ${(error as Error).message}`,
+      });
       return null;
     }
   };
   const openAlertOf = (check: PreparedCheck): { record: Alert | null; ref: OpenAlertRef | null } => {
     const record = inputs.openAlerts.get(check.host.hostId)?.get(check.type.checkId) ?? null;
     const ref: OpenAlertRef | null = record
-      ? { alertId: record.alertId, severity: record.severity, acknowledged: record.acknowledgedAt !== null, triggeredAt: record.triggeredAt, peakValue: record.peakValue }
+      ? {
+          alertId: record.alertId,
+          severity: record.severity,
+          acknowledged: record.acknowledgedAt !== null,
+          triggeredAt: record.triggeredAt,
+          peakValue: record.peakValue,
+        }
       : null;
     return { record, ref };
   };

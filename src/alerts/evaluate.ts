@@ -25,7 +25,11 @@ export function evaluate(input: EvaluationInput): EvaluationOutcome {
 
   // No data neither opens nor resolves, and is not a state change for flap detection.
   if (letter === null) {
-    return { state: { ...previous, status: 'unknown', since: sinceFor(previous, 'unknown', now), evaluatedAt: now }, transitions: [], peak: null };
+    return {
+      state: { ...previous, status: 'unknown', since: sinceFor(previous, 'unknown', now), evaluatedAt: now },
+      transitions: [],
+      peak: null,
+    };
   }
 
   const history = (previous.history.replace(/[^owc]/g, '') + letter).slice(-input.flap.window);
@@ -66,15 +70,38 @@ export function evaluate(input: EvaluationInput): EvaluationOutcome {
   // An alert opened quietly inside its cooldown, still open when the cooldown is over: announce it
   // now, or nobody would ever hear of it while it lasts (nor of its end). (A quiet opening while
   // flapping is announced by the flapping-ended notice instead.)
-  if (openAlert && openAfter && action?.kind !== 'open' && !openNotified && !flapping && !openAlert.acknowledged && reopenedInCooldown(input, previous) && !inCooldown(input, previous)) {
-    transitions.push({ event: 'open', action: null, notify: true, quietReason: null, ...(openAlert.triggeredAt ? { reopenedAt: openAlert.triggeredAt } : {}) });
+  if (
+    openAlert &&
+    openAfter &&
+    action?.kind !== 'open' &&
+    !openNotified &&
+    !flapping &&
+    !openAlert.acknowledged &&
+    reopenedInCooldown(input, previous) &&
+    !inCooldown(input, previous)
+  ) {
+    transitions.push({
+      event: 'open',
+      action: null,
+      notify: true,
+      quietReason: null,
+      ...(openAlert.triggeredAt ? { reopenedAt: openAlert.triggeredAt } : {}),
+    });
     openNotified = true;
     lastNotifiedAt = now;
   }
 
   // Repeats: an announced alert nobody acknowledged, still firing, with nothing else said this run.
   const repeatMs = input.check.repeatMs ?? 0;
-  if (openAlert && openAfter && repeatMs > 0 && openNotified && !flapping && !openAlert.acknowledged && !transitions.some((t) => t.notify)) {
+  if (
+    openAlert &&
+    openAfter &&
+    repeatMs > 0 &&
+    openNotified &&
+    !flapping &&
+    !openAlert.acknowledged &&
+    !transitions.some((t) => t.notify)
+  ) {
     const since = lastNotifiedAt ?? openAlert.triggeredAt ?? null;
     if (since !== null && now.getTime() - since.getTime() >= repeatMs) {
       const openForMs = openAlert.triggeredAt ? now.getTime() - openAlert.triggeredAt.getTime() : now.getTime() - since.getTime();

@@ -30,9 +30,14 @@ export async function loadCheckInputs(
   const { now, host, sampleMaxAgeMs } = options;
   // Every statement starts as soon as what it needs is known, each on its own connection (MySQL):
   // the server works on them while this process reads the answers that came first.
-  const independent = handled(Promise.all([store.latestSampleTimes(now), store.latestDatasetReports(now), store.listOpenAlerts(), store.loadCheckStates()]));
+  const independent = handled(
+    Promise.all([store.latestSampleTimes(now), store.latestDatasetReports(now), store.listOpenAlerts(), store.loadCheckStates()]),
+  );
   const hostChecksAndHosts = handled(
-    Promise.all([store.listEnabledHostChecks(host ? { hostId: host.hostId } : {}), host ? Promise.resolve([host]) : store.listHostRecords()]),
+    Promise.all([
+      store.listEnabledHostChecks(host ? { hostId: host.hostId } : {}),
+      host ? Promise.resolve([host]) : store.listHostRecords(),
+    ]),
   );
   const types = await store.listCheckTypes();
   // The samples the check types' own params read; host overrides that read more are topped up below.
@@ -47,7 +52,16 @@ export async function loadCheckInputs(
     registry,
     sampleMaxAgeMs,
   );
-  const samples = handled(topUp(store, checks, expected, now, recent, independent.then(([lastReports]) => lastReports)));
+  const samples = handled(
+    topUp(
+      store,
+      checks,
+      expected,
+      now,
+      recent,
+      independent.then(([lastReports]) => lastReports),
+    ),
+  );
   const [lastReports, datasetRows, openAlerts, states] = await independent;
 
   const datasets = new Map<number, DatasetReport[]>();
@@ -56,7 +70,15 @@ export async function loadCheckInputs(
     if (list) list.push(row);
     else datasets.set(row.hostId, [row]);
   }
-  return { checks, problems, samples: await samples, lastReports, datasets, openAlerts: byHostAndCheck(openAlerts), states: byHostAndCheck(states) };
+  return {
+    checks,
+    problems,
+    samples: await samples,
+    lastReports,
+    datasets,
+    openAlerts: byHostAndCheck(openAlerts),
+    states: byHostAndCheck(states),
+  };
 }
 
 /** A promise awaited later: its failure must not count as unhandled in the meantime. */
@@ -166,7 +188,11 @@ async function topUp(
     if (expected.window === 0 || read.readsAll > expected.readsAll) {
       rereads.add(hostId);
       rereadsAll = Math.max(rereadsAll, read.readsAll);
-    } else if (check.reads.kind === 'metric' && near > at - read.window && !hasStartingValue(recent.get(hostId), check.reads.metric, at - check.reads.forMs)) {
+    } else if (
+      check.reads.kind === 'metric' &&
+      near > at - read.window &&
+      !hasStartingValue(recent.get(hostId), check.reads.metric, at - check.reads.forMs)
+    ) {
       older.add(hostId);
     }
   }

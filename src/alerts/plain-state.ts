@@ -9,7 +9,17 @@ const EPOCH = new Date(0);
 
 /** What a missing row stands for when no alert is open (see evaluate-all.ts). */
 export function plainState(hostId: number, checkId: number): CheckState {
-  return { hostId, checkId, status: 'ok', since: EPOCH, history: 'o', flapping: false, evaluatedAt: EPOCH, lastResolvedAt: null, openNotified: false };
+  return {
+    hostId,
+    checkId,
+    status: 'ok',
+    since: EPOCH,
+    history: 'o',
+    flapping: false,
+    evaluatedAt: EPOCH,
+    lastResolvedAt: null,
+    openNotified: false,
+  };
 }
 
 export function isPlainState(state: CheckState, cooldownMs: number, nowMs: number): boolean {

@@ -61,9 +61,17 @@ export function prepareChecks(
 }
 
 /** A check type with one host's overrides, ready to run — or why it cannot. */
-export function prepareCheckType(type: CheckType, overrides: Record<string, unknown>, registry: CheckRegistry, sampleMaxAgeMs: number): Prepared {
+export function prepareCheckType(
+  type: CheckType,
+  overrides: Record<string, unknown>,
+  registry: CheckRegistry,
+  sampleMaxAgeMs: number,
+): Prepared {
   if (!registry.has(type.functionName)) {
-    const known = registry.list().map((fn) => fn.name).join(', ');
+    const known = registry
+      .list()
+      .map((fn) => fn.name)
+      .join(', ');
     return { error: `unknown check function '${type.functionName}' (known: ${known}); list its module under plugins:` };
   }
   const fn = registry.get(type.functionName);
@@ -99,7 +107,14 @@ function declaredReads(fn: CheckFunction, params: Record<string, unknown>, windo
     const declared = reads as Record<string, unknown>;
     if (declared.kind === 'window') return WHOLE_WINDOW;
     const { metric, forMs } = declared;
-    if (declared.kind === 'metric' && typeof metric === 'string' && METRIC_COLUMNS.includes(metric) && typeof forMs === 'number' && forMs >= 0 && forMs <= window) {
+    if (
+      declared.kind === 'metric' &&
+      typeof metric === 'string' &&
+      METRIC_COLUMNS.includes(metric) &&
+      typeof forMs === 'number' &&
+      forMs >= 0 &&
+      forMs <= window
+    ) {
       return { kind: 'metric', metric: metric as MetricColumn, forMs };
     }
   }
@@ -111,7 +126,11 @@ function declaredReads(fn: CheckFunction, params: Record<string, unknown>, windo
  * of those, for a check reading one metric, from the newest sample carrying its metric at or before the
  * start of its `for` window (the newest overall when `for` is 0) to the end.
  */
-export function samplesRead(check: Pick<PreparedCheck, 'reads' | 'window'>, samples: MetricSample[] | undefined, now: number): MetricSample[] {
+export function samplesRead(
+  check: Pick<PreparedCheck, 'reads' | 'window'>,
+  samples: MetricSample[] | undefined,
+  now: number,
+): MetricSample[] {
   if (!samples || samples.length === 0) return [];
   const from = now - check.window;
   const reads = check.reads;

@@ -68,11 +68,20 @@ export async function runCheck(options: CheckRunOptions): Promise<CheckRunResult
     isAlive: isProcessAlive,
   });
   if (taken.kind === 'busy') {
-    return { skipped: 'another `monitor check` run holds the lease', evaluated: 0, transitions: [], problems: [], synced: false, fleetProblem: null, conflicts: 0, delivery: null };
+    return {
+      skipped: 'another `monitor check` run holds the lease',
+      evaluated: 0,
+      transitions: [],
+      problems: [],
+      synced: false,
+      fleetProblem: null,
+      conflicts: 0,
+      delivery: null,
+    };
   }
   if (taken.kind === 'stuck') {
     throw new ConflictError(`the check lease is ${describeHolder(taken.holder, options.wallClock())}, and its holder is not renewing it`, {
-      hint: 'if that run is gone, delete the row: DELETE FROM leases WHERE lease_name = \'check\'',
+      hint: "if that run is gone, delete the row: DELETE FROM leases WHERE lease_name = 'check'",
     });
   }
   try {
@@ -112,7 +121,8 @@ async function evaluateAndApply(options: CheckRunOptions, lease: HeldLease | nul
             applyEvaluations(tx, changed, {
               now,
               forget,
-              notifications: (records) => outboxRows(records, channels, formatTransitionLine, options.wallClock(), config.alerting.groupThreshold),
+              notifications: (records) =>
+                outboxRows(records, channels, formatTransitionLine, options.wallClock(), config.alerting.groupThreshold),
             }),
           5,
           // The set-based writes read what is open, then write: on SQLite the write lock is taken first.
@@ -131,7 +141,16 @@ async function evaluateAndApply(options: CheckRunOptions, lease: HeldLease | nul
           claimMs: claimDurationMs(config),
         })
       : null;
-  return { skipped: null, evaluated, transitions: [...closed, ...applied.records], problems, synced, fleetProblem, conflicts: applied.conflicts, delivery };
+  return {
+    skipped: null,
+    evaluated,
+    transitions: [...closed, ...applied.records],
+    problems,
+    synced,
+    fleetProblem,
+    conflicts: applied.conflicts,
+    delivery,
+  };
 }
 
 /**
@@ -157,7 +176,8 @@ async function syncIfConfigChanged(options: CheckRunOptions): Promise<{ synced: 
     options.log.warn(`host '${name}' is in the config but not registered; add it with \`monitor hosts add ${name}\``);
   }
   if (options.dryRun) {
-    if (plan.changes.length > 0 || plan.catalogue.length > 0) options.log.warn('the config changed since the last sync; this dry run evaluates the checks as stored');
+    if (plan.changes.length > 0 || plan.catalogue.length > 0)
+      options.log.warn('the config changed since the last sync; this dry run evaluates the checks as stored');
     return { synced: false, closed: [] };
   }
   const closed = await applySync(store, plan, { now: options.now, channels: channelsFor(options.notifiers) });

@@ -45,7 +45,8 @@ export const datasetFreshness: CheckFunction = {
     const crit = numberParam(input.params, 'crit');
     const reports = input.datasets.filter((r) => r.datasetName !== '' && (dataset === null || r.datasetName === dataset));
     if (reports.length === 0) {
-      const message = dataset === null ? `${host} datasets unknown: no dataset report yet` : `${host} dataset '${dataset}' unknown: no report`;
+      const message =
+        dataset === null ? `${host} datasets unknown: no dataset report yet` : `${host} dataset '${dataset}' unknown: no report`;
       return { status: 'unknown', value: null, message };
     }
     const now = input.now.getTime();
@@ -54,7 +55,11 @@ export const datasetFreshness: CheckFunction = {
       const ageMs = Math.max(now - at.getTime(), 0);
       const status = severityAbove(ageMs, warn, crit);
       const state = status === 'ok' ? 'fresh' : 'stale';
-      return { status, value: ageSeconds(ageMs), message: `${host} dataset '${report.datasetName}' ${state}: ${what} ${coarseAge(ageMs)} ago` };
+      return {
+        status,
+        value: ageSeconds(ageMs),
+        message: `${host} dataset '${report.datasetName}' ${state}: ${what} ${coarseAge(ageMs)} ago`,
+      };
     });
     return worstOf(results);
   },

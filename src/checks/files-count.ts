@@ -38,7 +38,8 @@ export const filesCount: CheckFunction = {
     const crit = numberParam(input.params, 'crit') ?? DEFAULT_CRIT;
     const reports = input.datasets.filter((r) => r.datasetName !== '' && (dataset === null || r.datasetName === dataset));
     if (reports.length === 0) {
-      const message = dataset === null ? `${host} datasets unknown: no dataset report yet` : `${host} dataset '${dataset}' unknown: no report`;
+      const message =
+        dataset === null ? `${host} datasets unknown: no dataset report yet` : `${host} dataset '${dataset}' unknown: no report`;
       return { status: 'unknown', value: null, message };
     }
     const results = reports.map((report): CheckResult => {
@@ -46,7 +47,8 @@ export const filesCount: CheckFunction = {
       const count = report.filesCount;
       if (count === null) return { status: 'unknown', value: null, message: `${subject} unknown: the newest report has no files count` };
       if (count < crit) return { status: 'critical', value: count, message: `${subject} critical: ${count} (expected at least ${crit})` };
-      if (warn !== null && count < warn) return { status: 'warning', value: count, message: `${subject} warning: ${count} (expected at least ${warn})` };
+      if (warn !== null && count < warn)
+        return { status: 'warning', value: count, message: `${subject} warning: ${count} (expected at least ${warn})` };
       return { status: 'ok', value: count, message: `${subject} normal: ${count}` };
     });
     return worstOf(results, true);

@@ -41,12 +41,25 @@ export const metricThreshold: CheckFunction = {
   name: 'metric_threshold',
   description: 'CPU, memory or disk percent, or load average, at or above warn/crit levels',
   params: {
-    metric: { type: 'enum', values: Object.keys(METRICS), required: true, description: 'cpu, mem or disk (percent), or load (1-minute load average)' },
+    metric: {
+      type: 'enum',
+      values: Object.keys(METRICS),
+      required: true,
+      description: 'cpu, mem or disk (percent), or load (1-minute load average)',
+    },
     warn: { type: 'number', min: 0, description: 'warning at or above this value' },
     crit: { type: 'number', min: 0, description: 'critical at or above this value' },
     for: { type: 'duration', description: 'how long the level must hold before the alert opens (default 0: at once)' },
-    clear: { type: 'number', min: 0, description: 'an open alert stays open until the value drops below this (default: below warn, or crit without warn)' },
-    aggregate: { type: 'enum', values: AGGREGATES, description: 'how the samples over `for` combine (default min: the whole window; last when for is 0)' },
+    clear: {
+      type: 'number',
+      min: 0,
+      description: 'an open alert stays open until the value drops below this (default: below warn, or crit without warn)',
+    },
+    aggregate: {
+      type: 'enum',
+      values: AGGREGATES,
+      description: 'how the samples over `for` combine (default min: the whole window; last when for is 0)',
+    },
   },
 
   window(params, sampleMaxAgeMs) {
@@ -71,13 +84,21 @@ export const metricThreshold: CheckFunction = {
       problems.push({ key: 'crit', message: 'set warn, crit or both' });
     }
     if (metric && METRICS[metric].percent) {
-      for (const [key, value] of [['warn', warn], ['crit', crit], ['clear', clear]] as const) {
-        if (value !== null && value > 100) problems.push({ key, message: `must be at most 100 for ${metric} (a percentage), got ${value}` });
+      for (const [key, value] of [
+        ['warn', warn],
+        ['crit', crit],
+        ['clear', clear],
+      ] as const) {
+        if (value !== null && value > 100)
+          problems.push({ key, message: `must be at most 100 for ${metric} (a percentage), got ${value}` });
       }
     }
     const lowest = warn ?? crit;
     if (clear !== null && lowest !== null && clear > lowest) {
-      problems.push({ key: 'clear', message: `must not be above ${warn !== null ? 'warn' : 'crit'} (${lowest}), got ${clear}: it is the level an alert must fall below to resolve` });
+      problems.push({
+        key: 'clear',
+        message: `must not be above ${warn !== null ? 'warn' : 'crit'} (${lowest}), got ${clear}: it is the level an alert must fall below to resolve`,
+      });
     }
     return problems;
   },

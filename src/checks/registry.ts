@@ -23,7 +23,9 @@ export function createRegistry(extra: readonly CheckFunction[] = []): CheckRegis
   const byName = new Map<string, CheckFunction>();
   for (const fn of [...builtinChecks, ...extra]) {
     if (byName.has(fn.name)) {
-      throw new ConfigError([issue('plugins', `check function '${fn.name}' is defined twice; a plugin cannot replace an existing one, rename it`)]);
+      throw new ConfigError([
+        issue('plugins', `check function '${fn.name}' is defined twice; a plugin cannot replace an existing one, rename it`),
+      ]);
     }
     byName.set(fn.name, fn);
   }

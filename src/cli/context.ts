@@ -19,7 +19,6 @@ export interface GlobalOptions {
   database?: string;
 }
 
-
 function makeOutput(io: RunIO): Output {
   const isTTY = Boolean(io.stdout.isTTY);
   return {

@@ -18,7 +18,8 @@ export function positiveIntOption(value: string): number {
 /** ISO-8601 with a zone, or a duration meaning "that long ago" (e.g. --at 2h). */
 export function momentOption(value: string): Moment {
   const moment = parseMoment(value);
-  if (moment === null) throw new InvalidArgumentError(`expected an ISO-8601 time with a zone (2026-11-29T10:00:00Z) or an age like 2h, got '${value}'`);
+  if (moment === null)
+    throw new InvalidArgumentError(`expected an ISO-8601 time with a zone (2026-11-29T10:00:00Z) or an age like 2h, got '${value}'`);
   return moment;
 }
 

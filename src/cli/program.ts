@@ -3,14 +3,7 @@
 
 import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { Context } from '../context.js';
-import {
-  alertIdArgument,
-  repeatable,
-  durationOption,
-  positiveIntOption,
-  momentOption,
-  declared,
-} from './options.js';
+import { alertIdArgument, repeatable, durationOption, positiveIntOption, momentOption, declared } from './options.js';
 import { addAgentCommand } from './agent-command.js';
 import { addCollectCommand, addGlobalOptions } from './collect-command.js';
 
@@ -19,17 +12,23 @@ import { addCollectCommand, addGlobalOptions } from './collect-command.js';
  * cleanly on its own at SIGINT/SIGTERM (ctx.signal), however long that takes; others are given up
  * shortly after the signal (src/cli/stops.ts).
  */
-export type Execute = (command: CommandUnknownOpts, body: (ctx: Context) => Promise<unknown>, options?: { stopsItself?: boolean }) => Promise<void>;
+export type Execute = (
+  command: CommandUnknownOpts,
+  body: (ctx: Context) => Promise<unknown>,
+  options?: { stopsItself?: boolean },
+) => Promise<void>;
 
 // Options are typed from their declarations (@commander-js/extra-typings). Each action hands them on
 // as declared(opts), every key present, and each command's options type lists its keys as required,
 // so a flag renamed on one side only is a compile error instead of an option that silently stays unset.
 export function buildProgram(version: string, execute: Execute): CommandUnknownOpts {
-  const program = new Command('monitor')
-    .description('Server and data-pipeline monitoring: agent, ingest API, SQL storage and alerts.');
+  const program = new Command('monitor').description('Server and data-pipeline monitoring: agent, ingest API, SQL storage and alerts.');
   addGlobalOptions(program, version);
   // Only the full program has a database of its own to point at (the one-file agent sends to a server).
-  program.option('--database <url>', 'use this database, over database.url and $MONITOR_DATABASE_URL (sqlite:PATH or mysql://user@host:3306/db)');
+  program.option(
+    '--database <url>',
+    'use this database, over database.url and $MONITOR_DATABASE_URL (sqlite:PATH or mysql://user@host:3306/db)',
+  );
 
   addCollectCommand(program, execute);
   addAgentCommand(program, execute);
@@ -48,12 +47,17 @@ export function buildProgram(version: string, execute: Execute): CommandUnknownO
     .description('evaluate every enabled host check once; open and resolve alerts on state changes; notify')
     .option('--dry-run', 'evaluate and print transitions, change nothing, notify nobody')
     .option('--host <name>', 'only this host')
-    .option('--at <time>', 'replay: evaluate as of this moment on the stored data, read-only (implies --dry-run; ISO-8601 or an age like 2h)', momentOption)
+    .option(
+      '--at <time>',
+      'replay: evaluate as of this moment on the stored data, read-only (implies --dry-run; ISO-8601 or an age like 2h)',
+      momentOption,
+    )
     .option('--json', 'print the transitions as JSON')
-    .addHelpText('after', '\nPrints one line per transition, e.g.\n  🚨 NEW ALERT #15: Disk Space - Host \'storage-server-04\' disk usage critical: 92%\n  ✅ RESOLVED: Disk Space - Host \'storage-server-04\' disk usage normal: 45%\nExit 0 when it ran, whatever it found; 1 when it could not run.')
-    .action(async (opts, cmd) =>
-      execute(cmd, async (ctx) => (await import('../commands/check.js')).check(ctx, declared(opts))),
-    );
+    .addHelpText(
+      'after',
+      "\nPrints one line per transition, e.g.\n  🚨 NEW ALERT #15: Disk Space - Host 'storage-server-04' disk usage critical: 92%\n  ✅ RESOLVED: Disk Space - Host 'storage-server-04' disk usage normal: 45%\nExit 0 when it ran, whatever it found; 1 when it could not run.",
+    )
+    .action(async (opts, cmd) => execute(cmd, async (ctx) => (await import('../commands/check.js')).check(ctx, declared(opts))));
 
   const alerts = program.command('alerts').description('list, show, acknowledge and close alerts');
   alerts
@@ -65,9 +69,7 @@ export function buildProgram(version: string, execute: Execute): CommandUnknownO
     .option('--since <age>', 'triggered within this long (e.g. 24h, 7d)', durationOption)
     .option('--limit <n>', 'at most this many (default 50)', positiveIntOption)
     .option('--json', 'print JSON (times in UTC)')
-    .action(async (opts, cmd) =>
-      execute(cmd, async (ctx) => (await import('../commands/alerts/list.js')).alertsList(ctx, declared(opts))),
-    );
+    .action(async (opts, cmd) => execute(cmd, async (ctx) => (await import('../commands/alerts/list.js')).alertsList(ctx, declared(opts))));
   alerts
     .command('show')
     .description('everything about one alert')
@@ -89,7 +91,7 @@ export function buildProgram(version: string, execute: Execute): CommandUnknownO
     .command('close')
     .description('close an open alert by hand (announced as closed by hand, like a resolve)')
     .argument('<id>', 'alert id', alertIdArgument)
-    .option('--reason <text>', 'why, kept in the alert\'s resolve message')
+    .option('--reason <text>', "why, kept in the alert's resolve message")
     .option('--json', 'print JSON')
     .action(async (id, opts, cmd) =>
       execute(cmd, async (ctx) => (await import('../commands/alerts/close.js')).alertsClose(ctx, id, declared(opts))),
@@ -109,9 +111,7 @@ export function buildProgram(version: string, execute: Execute): CommandUnknownO
     .command('list')
     .description('every host: last seen, latest metrics, open alerts, silent flag')
     .option('--json', 'print JSON')
-    .action(async (opts, cmd) =>
-      execute(cmd, async (ctx) => (await import('../commands/hosts/list.js')).hostsList(ctx, declared(opts))),
-    );
+    .action(async (opts, cmd) => execute(cmd, async (ctx) => (await import('../commands/hosts/list.js')).hostsList(ctx, declared(opts))));
   hosts
     .command('rotate-key')
     .description('give a host a new key; the old one stops working')
@@ -145,9 +145,7 @@ export function buildProgram(version: string, execute: Execute): CommandUnknownO
     .command('list')
     .description('every registration token: status, expiry, uses (never the token)')
     .option('--json', 'print JSON')
-    .action(async (opts, cmd) =>
-      execute(cmd, async (ctx) => (await import('../commands/tokens/list.js')).tokensList(ctx, declared(opts))),
-    );
+    .action(async (opts, cmd) => execute(cmd, async (ctx) => (await import('../commands/tokens/list.js')).tokensList(ctx, declared(opts))));
   tokens
     .command('revoke')
     .description('stop accepting a registration token (hosts it registered keep their keys)')
@@ -173,12 +171,10 @@ export function buildProgram(version: string, execute: Execute): CommandUnknownO
     );
   checks
     .command('sync')
-    .description('write the config\'s default_checks and hosts into host_alert_checks (also done by `monitor check`)')
+    .description("write the config's default_checks and hosts into host_alert_checks (also done by `monitor check`)")
     .option('--dry-run', 'print what would be added, changed and disabled')
     .option('--json', 'print JSON')
-    .action(async (opts, cmd) =>
-      execute(cmd, async (ctx) => (await import('../commands/checks/sync.js')).checksSync(ctx, declared(opts))),
-    );
+    .action(async (opts, cmd) => execute(cmd, async (ctx) => (await import('../commands/checks/sync.js')).checksSync(ctx, declared(opts))));
   checks
     .command('list')
     .description('the effective thresholds of every host check')
@@ -199,18 +195,18 @@ export function buildProgram(version: string, execute: Execute): CommandUnknownO
   db.command('migrate')
     .description('create or upgrade the schema (versioned files under sql/)')
     .option('--json', 'print JSON')
-    .action(async (opts, cmd) =>
-      execute(cmd, async (ctx) => (await import('../commands/db/migrate.js')).dbMigrate(ctx, declared(opts))),
-    );
+    .action(async (opts, cmd) => execute(cmd, async (ctx) => (await import('../commands/db/migrate.js')).dbMigrate(ctx, declared(opts))));
   db.command('prune')
     .description('delete old samples in small batches (and, if asked, old resolved alerts)')
     .requiredOption('--older-than <age>', 'delete samples collected longer ago than this, e.g. 30d', durationOption)
-    .option('--alerts-older-than <age>', 'also delete alerts resolved longer ago than this, and notifications sent as long ago', durationOption)
+    .option(
+      '--alerts-older-than <age>',
+      'also delete alerts resolved longer ago than this, and notifications sent as long ago',
+      durationOption,
+    )
     .option('--batch-size <n>', 'rows per DELETE (default 5000)', positiveIntOption)
     .option('--json', 'print JSON')
-    .action(async (opts, cmd) =>
-      execute(cmd, async (ctx) => (await import('../commands/db/prune.js')).dbPrune(ctx, declared(opts))),
-    );
+    .action(async (opts, cmd) => execute(cmd, async (ctx) => (await import('../commands/db/prune.js')).dbPrune(ctx, declared(opts))));
 
   const users = program.command('users').description('who may open the web dashboard, and read-only API tokens');
   users
@@ -235,11 +231,17 @@ export function buildProgram(version: string, execute: Execute): CommandUnknownO
     .description('the whole story in one command: four simulated servers report through the real API, alerts open and resolve')
     .option('--pause', 'wait for Enter between steps (for a live presentation)')
     .option('--serve', 'then keep the server running and print the dashboard URL (Ctrl-C stops)')
-    .addHelpText('after', '\nWrites to the default embedded database when it holds nothing but an earlier demo (so `monitor alerts list` shows the story), else to its own file.\nWith --database URL it writes there, and refuses a database holding hosts or alerts it did not make.')
+    .addHelpText(
+      'after',
+      '\nWrites to the default embedded database when it holds nothing but an earlier demo (so `monitor alerts list` shows the story), else to its own file.\nWith --database URL it writes there, and refuses a database holding hosts or alerts it did not make.',
+    )
     .action(async (opts, cmd) =>
       // The demo tells a --database given on its command line apart from the configured database.
       execute(cmd, async (ctx) =>
-        (await import('../commands/demo.js')).demo(ctx, { ...declared(opts), database: (cmd.optsWithGlobals() as { database?: string }).database }),
+        (await import('../commands/demo.js')).demo(ctx, {
+          ...declared(opts),
+          database: (cmd.optsWithGlobals() as { database?: string }).database,
+        }),
       ),
     );
 

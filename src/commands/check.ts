@@ -81,7 +81,8 @@ export async function check(ctx: Context, options: CheckOptions): Promise<CheckR
   if (result.delivery && result.delivery.failed > 0) {
     ctx.log.warn(`${result.delivery.failed} notification(s) failed; they are retried on the next run`);
   }
-  if (result.conflicts > 0) ctx.log.debug(`${result.conflicts} transition(s) had already been made by another \`monitor check\` run; left to it`);
+  if (result.conflicts > 0)
+    ctx.log.debug(`${result.conflicts} transition(s) had already been made by another \`monitor check\` run; left to it`);
   ctx.log.debug(`evaluated ${result.evaluated} host checks, ${result.transitions.length} transitions`);
   return result;
 }

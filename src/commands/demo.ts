@@ -54,7 +54,12 @@ async function chooseTarget(ctx: Context, database: string | undefined): Promise
   }
   const file = join(dirs.dataDir, 'demo.db');
   await removeDatabaseFile(file);
-  return { target: { kind: 'sqlite', path: file }, fresh: true, next: lookCommand(`sqlite:${file}`), elsewhere: databaseLocation(configured) };
+  return {
+    target: { kind: 'sqlite', path: file },
+    fresh: true,
+    next: lookCommand(`sqlite:${file}`),
+    elsewhere: databaseLocation(configured),
+  };
 }
 
 async function holdsOnlyDemoData(file: string): Promise<boolean> {

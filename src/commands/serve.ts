@@ -68,7 +68,10 @@ function untilStopped<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => {
       // The connection, if it comes, is closed: the process is ending.
-      void work.then((value) => (value as { close?: () => Promise<void> }).close?.(), () => undefined);
+      void work.then(
+        (value) => (value as { close?: () => Promise<void> }).close?.(),
+        () => undefined,
+      );
       reject(signal.reason);
     };
     if (signal.aborted) return onAbort();

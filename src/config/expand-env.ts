@@ -4,9 +4,7 @@
 
 import type { Env } from './locate.js';
 
-export type Expansion =
-  | { ok: true; text: string; expanded: boolean }
-  | { ok: false; problems: string[] };
+export type Expansion = { ok: true; text: string; expanded: boolean } | { ok: false; problems: string[] };
 
 const REFERENCE = /\$\$\{|\$\{([^}]*)\}|\$\{/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

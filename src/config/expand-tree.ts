@@ -10,7 +10,8 @@ import type { Env } from './locate.js';
 export function expandTree(raw: ParsedTree, env: Env, file: string | null): ParsedTree {
   const issues: ConfigIssue[] = [...raw.issues];
   const expand = (node: TreeNode, path: KeyPath): TreeNode => {
-    if (node.kind === 'map') return { ...node, entries: node.entries.map((entry) => ({ key: entry.key, value: expand(entry.value, [...path, entry.key]) })) };
+    if (node.kind === 'map')
+      return { ...node, entries: node.entries.map((entry) => ({ key: entry.key, value: expand(entry.value, [...path, entry.key]) })) };
     if (node.kind === 'seq') return { ...node, items: node.items.map((item, index) => expand(item, [...path, index])) };
     if (!node.template || typeof node.value !== 'string') return node;
     const expansion = expandEnv(node.value, env);

@@ -102,7 +102,8 @@ export function readDuration(
   options: { positive?: boolean } = {},
 ): number {
   if (skip(node)) return fallbackMs;
-  const value = node!.kind === 'scalar' && (typeof node!.value === 'string' || typeof node!.value === 'number') ? parseDuration(node!.value) : null;
+  const value =
+    node!.kind === 'scalar' && (typeof node!.value === 'string' || typeof node!.value === 'number') ? parseDuration(node!.value) : null;
   if (value === null) {
     p.add(path, `expected a duration like 5m, 90s or 1h (a bare number is seconds), got ${describe(node!)}`);
     return fallbackMs;
@@ -116,7 +117,8 @@ export function readDuration(
 
 export function readSize(p: Problems, path: KeyPath, node: TreeNode | undefined, fallbackBytes: number, bounds: Bounds = {}): number {
   if (skip(node)) return fallbackBytes;
-  const value = node!.kind === 'scalar' && (typeof node!.value === 'string' || typeof node!.value === 'number') ? parseSize(node!.value) : null;
+  const value =
+    node!.kind === 'scalar' && (typeof node!.value === 'string' || typeof node!.value === 'number') ? parseSize(node!.value) : null;
   if (value === null) {
     p.add(path, `expected a size like 10MiB, 512KiB or 10MB (a bare number is bytes), got ${describe(node!)}`);
     return fallbackBytes;
@@ -178,11 +180,7 @@ export function readEnum<T extends string>(p: Problems, path: KeyPath, node: Tre
 }
 
 /** One value or a list of them (`to: ops@example.com` or `to: [a@x, b@x]`), each read by `item`. */
-export function readOneOrMany<T>(
-  path: KeyPath,
-  node: TreeNode | undefined,
-  item: (path: KeyPath, node: TreeNode) => T | null,
-): T[] {
+export function readOneOrMany<T>(path: KeyPath, node: TreeNode | undefined, item: (path: KeyPath, node: TreeNode) => T | null): T[] {
   if (isEmpty(node)) return [];
   const nodes = node.kind === 'seq' ? node.items.map((child, index) => [[...path, index], child] as const) : [[path, node] as const];
   const values: T[] = [];

@@ -1,7 +1,6 @@
 // The address `serve` listens on: "HOST:PORT", ":PORT" (every IPv4 interface) or "[::1]:PORT".
 // Shared by the config loader and `serve --listen`.
 
-
 export interface ListenAddress {
   host: string;
   port: number;

@@ -18,7 +18,15 @@ import { parseRawTreeCached } from './tree-cache.js';
 import type { Env, LocateOptions } from './locate.js';
 import { LineIndex, type ParsedTree, type TreeNode } from './key-path.js';
 import { readCheckTypes, readDefaultChecks, readHosts } from './validate-checks.js';
-import { applyDatabasePassword, normaliseHttpUrl, readAgent, readAlerting, readDatabase, readPlugins, readServer } from './validate-core.js';
+import {
+  applyDatabasePassword,
+  normaliseHttpUrl,
+  readAgent,
+  readAlerting,
+  readDatabase,
+  readPlugins,
+  readServer,
+} from './validate-core.js';
 import type { PathBase } from './validate-core.js';
 import { readNotify } from './validate-notify.js';
 import { hostNameProblem } from '../hosts/host-name.js';
@@ -99,7 +107,11 @@ function readConfigTree(tree: ParsedTree, file: string | null, options: ParseOpt
   const p = new Problems(file, tree.lines);
   const root = tree.root ?? undefined;
   if (!isEmpty(root) && root.kind !== 'map' && !(root.kind === 'scalar' && root.invalid)) {
-    p.add([], `expected a map of sections (${CONFIG_KEYS.top.join(', ')}), got ${root.kind === 'seq' ? 'a list' : 'a single value'}`, root.line);
+    p.add(
+      [],
+      `expected a map of sections (${CONFIG_KEYS.top.join(', ')}), got ${root.kind === 'seq' ? 'a list' : 'a single value'}`,
+      root.line,
+    );
   }
   const sections = root?.kind === 'map' ? readMap(p, [], root, CONFIG_KEYS.top) : new Map<string, TreeNode>();
   const database = readDatabase(p, sections.get('database'), settings.database, base);
@@ -153,7 +165,8 @@ export async function loadConfig(options: LoadOptions): Promise<Config> {
   // The check params the file gets wrong, too, so one run lists everything (without a database; a
   // config that reads cleanly has its params judged by the sync, against the stored catalogue).
   const { offlineCheckIssues } = await import('../host-checks/offline-issues.js');
-  const covered = (key: string): boolean => issues.some((issue) => issue.key === key || issue.key.startsWith(`${key}.`) || key.startsWith(`${issue.key}.`));
+  const covered = (key: string): boolean =>
+    issues.some((issue) => issue.key === key || issue.key.startsWith(`${key}.`) || key.startsWith(`${issue.key}.`));
   const checkIssues = offlineCheckIssues(config).filter((issue) => !covered(issue.key));
   throw new ConfigError(checkIssues.length === 0 ? issues : sortedByLine([...issues, ...checkIssues]), { hint: HINT });
 }

@@ -97,8 +97,7 @@ export async function locateConfig(options: LocateOptions): Promise<LocatedConfi
     const kind = await kindOf(explicit.file);
     if (kind === 'file') return explicit;
     const named = explicit.source === 'flag' ? '--config' : 'MONITOR_CONFIG';
-    const message =
-      kind === 'dir' ? `config path is a directory, not a file: ${explicit.file}` : `config file not found: ${explicit.file}`;
+    const message = kind === 'dir' ? `config path is a directory, not a file: ${explicit.file}` : `config file not found: ${explicit.file}`;
     throw new ConfigError([{ key: '', message, file: null, line: null }], {
       hint: `check the path given by ${named}`,
     });

@@ -38,7 +38,9 @@ function headerSecrets(value: string): string[] {
   return secrets;
 }
 
-export function configSecrets(config: Pick<Config, 'database' | 'agent' | 'notify'> & { server?: { metricsToken?: string | null } }): string[] {
+export function configSecrets(
+  config: Pick<Config, 'database' | 'agent' | 'notify'> & { server?: { metricsToken?: string | null } },
+): string[] {
   const secrets: string[] = [];
   const { target } = config.database;
   if (target.kind === 'mysql' && target.password) secrets.push(target.password);

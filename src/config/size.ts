@@ -23,4 +23,3 @@ export function parseSize(text: string | number): number | null {
   const size = unit === '' ? 1 : UNIT_BYTES[unit];
   return size === undefined ? null : Math.round(Number(match[1]) * size);
 }
-

@@ -23,10 +23,7 @@ function closestWord(word: string, known: readonly string[]): string | null {
   let bestDistance = Infinity;
   for (const candidate of known) {
     // People write "poolSize" or "pool-size" for pool_size: compare with separators removed too.
-    const distance = Math.min(
-      editDistance(lower, candidate),
-      editDistance(lower.replace(/[-_]/g, ''), candidate.replace(/_/g, '')),
-    );
+    const distance = Math.min(editDistance(lower, candidate), editDistance(lower.replace(/[-_]/g, ''), candidate.replace(/_/g, '')));
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

@@ -23,7 +23,7 @@ function syntaxIssues(text: string, doc: Document, counter: LineCounter, file: s
     seen.add(line);
     let message = `invalid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
     const source = text.split('\n')[line - 1] ?? '';
-    if (source.includes('${') && /[[{]/.test(source)) message += " (inside [ ] or { }, put values with ${VAR} in quotes)";
+    if (source.includes('${') && /[[{]/.test(source)) message += ' (inside [ ] or { }, put values with ${VAR} in quotes)';
     issues.push({ key: '', message, file, line });
     if (issues.length === 5) break;
   }
@@ -38,8 +38,7 @@ export function parseRawTree(text: string, file: string | null): ParsedTree {
   if (doc.errors.length > 0) return { root: null, lines, issues: syntaxIssues(text, doc, counter, file) };
 
   const issues: ConfigIssue[] = [];
-  const lineAt = (node: YamlNode | null | undefined): number | null =>
-    node?.range ? counter.linePos(node.range[0]).line : null;
+  const lineAt = (node: YamlNode | null | undefined): number | null => (node?.range ? counter.linePos(node.range[0]).line : null);
   const report = (path: KeyPath, message: string, line: number | null): void => {
     issues.push({ key: formatKey(path), message, file, line });
   };
@@ -118,4 +117,3 @@ export function parseRawTree(text: string, file: string | null): ParsedTree {
   const root = doc.contents === null ? null : convert(doc.contents, [], null);
   return { root, lines, issues };
 }
-

@@ -3,16 +3,7 @@
 import path from 'node:path';
 
 import type { AgentConfig, AlertingConfig, DatabaseConfig, ServerConfig } from './types.js';
-import {
-  describe,
-  isEmpty,
-  readDuration,
-  readMap,
-  readNumber,
-  readOneOrMany,
-  readSize,
-  readString,
-} from './fields.js';
+import { describe, isEmpty, readDuration, readMap, readNumber, readOneOrMany, readSize, readString } from './fields.js';
 import type { Problems } from './fields.js';
 import { parseListen } from './listen.js';
 import { formatDurationCompact } from '../time/duration.js';
@@ -73,7 +64,9 @@ export function readDatabase(p: Problems, node: TreeNode | undefined, fallback: 
     database: {
       target,
       poolSize: readNumber(p, [...at, 'pool_size'], s.get('pool_size'), fallback.poolSize, { integer: true, min: 1 }),
-      connectTimeoutMs: readDuration(p, [...at, 'connect_timeout'], s.get('connect_timeout'), fallback.connectTimeoutMs, { positive: true }),
+      connectTimeoutMs: readDuration(p, [...at, 'connect_timeout'], s.get('connect_timeout'), fallback.connectTimeoutMs, {
+        positive: true,
+      }),
     },
     password: readDatabasePassword(p, s, base),
   };
@@ -117,7 +110,10 @@ export function readServer(p: Problems, node: TreeNode | undefined, fallback: Se
     const listenNode = s.get(key);
     if (isEmpty(listenNode)) return fallbackListen;
     // `listen: 8080` is a port alone, like ":8080".
-    const text = listenNode.kind === 'scalar' && typeof listenNode.value === 'number' ? `:${listenNode.value}` : readString(p, [...at, key], listenNode);
+    const text =
+      listenNode.kind === 'scalar' && typeof listenNode.value === 'number'
+        ? `:${listenNode.value}`
+        : readString(p, [...at, key], listenNode);
     if (text === null) return fallbackListen;
     const parsed = parseListen(text);
     if (!('error' in parsed)) return parsed;
@@ -202,7 +198,10 @@ export function readAlerting(p: Problems, node: TreeNode | undefined, fallback: 
     flapHighPct: readNumber(p, [...at, 'flap_high'], s.get('flap_high'), fallback.flapHighPct, percent),
     flapLowPct: readNumber(p, [...at, 'flap_low'], s.get('flap_low'), fallback.flapLowPct, percent),
     leaseTtlMs: readDuration(p, [...at, 'lease_ttl'], s.get('lease_ttl'), fallback.leaseTtlMs, { positive: true }),
-    maxNotifyAttempts: readNumber(p, [...at, 'notify_max_attempts'], s.get('notify_max_attempts'), fallback.maxNotifyAttempts, { integer: true, min: 1 }),
+    maxNotifyAttempts: readNumber(p, [...at, 'notify_max_attempts'], s.get('notify_max_attempts'), fallback.maxNotifyAttempts, {
+      integer: true,
+      min: 1,
+    }),
     sampleMaxAgeMs: readDuration(p, [...at, 'sample_max_age'], s.get('sample_max_age'), fallback.sampleMaxAgeMs, { positive: true }),
     repeatIntervalMs: readRepeatInterval(p, [...at, 'repeat_interval'], s.get('repeat_interval'), fallback.repeatIntervalMs),
     groupThreshold: readNumber(p, [...at, 'group_threshold'], s.get('group_threshold'), fallback.groupThreshold, { integer: true, min: 1 }),

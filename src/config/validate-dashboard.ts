@@ -20,7 +20,9 @@ export function readDashboardSettings(
   const listenNode = s.get('dashboard_listen');
   if (!isEmpty(listenNode)) {
     const text =
-      listenNode.kind === 'scalar' && typeof listenNode.value === 'number' ? `:${listenNode.value}` : readString(p, [...at, 'dashboard_listen'], listenNode);
+      listenNode.kind === 'scalar' && typeof listenNode.value === 'number'
+        ? `:${listenNode.value}`
+        : readString(p, [...at, 'dashboard_listen'], listenNode);
     if (text !== null) {
       const parsed = parseListen(text);
       if ('error' in parsed) p.add([...at, 'dashboard_listen'], parsed.error);
@@ -54,7 +56,8 @@ export function readDashboardSettings(
   }
   // Only what the file sets: absent keys stay absent (their defaults apply where they are used).
   const out: Pick<ServerConfig, 'dashboard' | 'dashboardListen' | 'users' | 'apiTokens'> = {};
-  if (!isEmpty(s.get('dashboard')) || fallback.dashboard !== undefined) out.dashboard = readBoolean(p, [...at, 'dashboard'], s.get('dashboard'), fallback.dashboard ?? true);
+  if (!isEmpty(s.get('dashboard')) || fallback.dashboard !== undefined)
+    out.dashboard = readBoolean(p, [...at, 'dashboard'], s.get('dashboard'), fallback.dashboard ?? true);
   if (dashboardListen !== null) out.dashboardListen = dashboardListen;
   if (Object.keys(users).length > 0) out.users = users;
   if (Object.keys(apiTokens).length > 0) out.apiTokens = apiTokens;

@@ -4,17 +4,7 @@
 
 import type { CommandNotifierConfig, EmailConfig, NotifyConfig, SlackConfig, WebhookConfig } from './types.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS, DEFAULT_NOTIFY_TIMEOUT_MS, DEFAULT_SMTP_PORT } from './defaults.js';
-import {
-  isEmpty,
-  readBoolean,
-  readDuration,
-  readMap,
-  readNumber,
-  readOneOrMany,
-  readString,
-  requireKey,
-  setOwn,
-} from './fields.js';
+import { isEmpty, readBoolean, readDuration, readMap, readNumber, readOneOrMany, readString, requireKey, setOwn } from './fields.js';
 import type { Problems } from './fields.js';
 import { readHttpUrl } from './validate-core.js';
 import type { KeyPath, TreeNode } from './key-path.js';

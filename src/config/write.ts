@@ -36,7 +36,11 @@ async function readExisting(file: string): Promise<Existing | null> {
 async function writeAtomically(target: string, text: string, existing: Existing | null): Promise<void> {
   await mkdir(path.dirname(target), { recursive: true });
   // The edited file keeps exactly the mode (and, for root, the owner) it had.
-  await writeFileAtomic(target, text, existing ? { mode: existing.mode, owner: { uid: existing.uid, gid: existing.gid } } : { mode: 0o644 });
+  await writeFileAtomic(
+    target,
+    text,
+    existing ? { mode: existing.mode, owner: { uid: existing.uid, gid: existing.gid } } : { mode: 0o644 },
+  );
 }
 
 /**

@@ -7,7 +7,18 @@ import { Document, isAlias, isMap, isScalar, isSeq, parseDocument, stringify } f
 import type { Node as YamlNode, Pair, YAMLMap } from 'yaml';
 
 import { formatKey } from './key-path.js';
-import { blockMap, column, fail, findPair, lineEnd, lineStart, parseSource, renderAfterKey, renderOptions, renderPair } from './yaml-source.js';
+import {
+  blockMap,
+  column,
+  fail,
+  findPair,
+  lineEnd,
+  lineStart,
+  parseSource,
+  renderAfterKey,
+  renderOptions,
+  renderPair,
+} from './yaml-source.js';
 import type { Source } from './yaml-source.js';
 
 export type ConfigEdit = { path: readonly string[]; value: unknown } | { path: readonly string[]; delete: true };

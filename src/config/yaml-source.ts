@@ -103,5 +103,11 @@ export function renderAfterKey(source: Source, value: unknown, indent: number): 
 export function renderPair(source: Source, key: string, value: unknown, indent: number): string {
   const text = stringify({ [key]: value }, renderOptions(source));
   const pad = ' '.repeat(indent);
-  return text.replace(/\n$/, '').split('\n').map((line) => (line === '' ? line : pad + line)).join('\n') + '\n';
+  return (
+    text
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((line) => (line === '' ? line : pad + line))
+      .join('\n') + '\n'
+  );
 }

@@ -74,7 +74,9 @@ function decodePart(text: string, what: string, shown: string): Parsed<string> {
   try {
     return decodeURIComponent(text);
   } catch {
-    return { error: `the ${what} in '${shown}' is not valid percent-encoded UTF-8; give it in database.password or database.password_file instead` };
+    return {
+      error: `the ${what} in '${shown}' is not valid percent-encoded UTF-8; give it in database.password or database.password_file instead`,
+    };
   }
 }
 

@@ -30,7 +30,11 @@ async function readMarks(store: Store): Promise<DemoMark[]> {
     if (!Array.isArray(marks)) return [];
     return marks.filter(
       (mark: Partial<Record<keyof DemoMark, unknown>> | null): mark is DemoMark =>
-        typeof mark === 'object' && mark !== null && typeof mark.hostId === 'number' && typeof mark.hostName === 'string' && typeof mark.keyHash === 'string',
+        typeof mark === 'object' &&
+        mark !== null &&
+        typeof mark.hostId === 'number' &&
+        typeof mark.hostName === 'string' &&
+        typeof mark.keyHash === 'string',
     );
   } catch {
     return []; // not ours to interpret: nothing is recognised as the demo's
@@ -52,14 +56,18 @@ export async function foreignData(store: Store): Promise<ForeignData> {
   const ours = new Set((await demoHosts(store)).map((host) => host.hostId));
   const hosts = (await store.listHostRecords()).filter((host) => !ours.has(host.hostId)).map((host) => host.hostName);
   // With foreign hosts the answer is already no; the alert scan is then skipped (it may be a big table).
-  const alerts = hosts.length > 0 ? 0 : (await store.listAlerts({ status: 'all', limit: 0 })).filter((alert) => !ours.has(alert.hostId)).length;
+  const alerts =
+    hosts.length > 0 ? 0 : (await store.listAlerts({ status: 'all', limit: 0 })).filter((alert) => !ours.has(alert.hostId)).length;
   return { hosts, alerts };
 }
 
 export function describeForeignData(found: ForeignData): string {
   const parts: string[] = [];
   if (found.hosts.length > 0) {
-    const names = found.hosts.slice(0, 5).map((name) => `'${name}'`).join(', ');
+    const names = found.hosts
+      .slice(0, 5)
+      .map((name) => `'${name}'`)
+      .join(', ');
     parts.push(`${found.hosts.length} host(s) the demo did not make (${names}${found.hosts.length > 5 ? ', …' : ''})`);
   }
   if (found.alerts > 0) parts.push(`${found.alerts} alert(s) on hosts the demo did not make`);

@@ -61,9 +61,18 @@ export async function runDemo(ctx: Context, options: RunDemoOptions): Promise<vo
     throw error;
   }
   // A Close from the demo's dashboard is queued where the demo's checks announce (as `alerts close` would).
-  const server = await startServer({ store, config: config.server, log: quietLog, clock: ctx.clock, listen: { host: '127.0.0.1', port: 0 }, notifyChannels: configuredChannels(config.notify) });
+  const server = await startServer({
+    store,
+    config: config.server,
+    log: quietLog,
+    clock: ctx.clock,
+    listen: { host: '127.0.0.1', port: 0 },
+    notifyChannels: configuredChannels(config.notify),
+  });
   try {
-    narrator.say(chalk.bold('monitor demo') + ' — four servers report to the ingest API; a disk fills up, a database runs short of memory.');
+    narrator.say(
+      chalk.bold('monitor demo') + ' — four servers report to the ingest API; a disk fills up, a database runs short of memory.',
+    );
     narrator.detail(`database:   ${store.location}${options.target.fresh ? ' (fresh)' : ''}`);
     narrator.detail(`ingest API: ${server.url}  (monitor serve, running in this process)`);
 
@@ -77,7 +86,10 @@ export async function runDemo(ctx: Context, options: RunDemoOptions): Promise<vo
     const runCheck = async (at: Date, label = 'monitor check'): Promise<number> => {
       narrator.command(`${label}   ${chalk.dim(`# as of ${formatLocalTime(at, ctx.env.TZ)}`)}`);
       // A real run as of that moment (its clock set there), not --at: a replay is read-only.
-      const result = await check({ ...demoCtx, clock: { now: () => new Date(at.getTime()) } }, { at: undefined, dryRun: undefined, host: undefined, json: undefined });
+      const result = await check(
+        { ...demoCtx, clock: { now: () => new Date(at.getTime()) } },
+        { at: undefined, dryRun: undefined, host: undefined, json: undefined },
+      );
       return result.transitions.filter((record) => record.notify).length;
     };
     const send = (from: number, to: number): Promise<void> => sendAct(server.url, keys, start, from, to, narrator, config.agent.timeoutMs);
@@ -121,9 +133,12 @@ export async function runDemo(ctx: Context, options: RunDemoOptions): Promise<vo
 async function claimDatabase(store: Store): Promise<void> {
   const found = await foreignData(store);
   if (found.hosts.length > 0 || found.alerts > 0) {
-    throw new UsageError(`${store.location} holds ${describeForeignData(found)}: the demo writes only to a database that is empty or holds nothing but an earlier demo, and changed nothing`, {
-      hint: 'give it a database of its own, e.g. --database sqlite:/tmp/monitor-demo.db, or leave --database out',
-    });
+    throw new UsageError(
+      `${store.location} holds ${describeForeignData(found)}: the demo writes only to a database that is empty or holds nothing but an earlier demo, and changed nothing`,
+      {
+        hint: 'give it a database of its own, e.g. --database sqlite:/tmp/monitor-demo.db, or leave --database out',
+      },
+    );
   }
   await removeDemoHosts(store);
 }
@@ -141,12 +156,23 @@ function lookAtIt(target: DemoTarget, location: string): string {
  * `demo --serve`: the dashboard stays up on the demo's server until Ctrl-C, and the four hosts keep
  * reporting their normal load once a minute, so the fleet page does not go SILENT while you look.
  */
-async function keepServing(ctx: Context, narrator: Narrator, url: string, keys: Map<string, string>, start: Date, timeoutMs: number): Promise<void> {
+async function keepServing(
+  ctx: Context,
+  narrator: Narrator,
+  url: string,
+  keys: Map<string, string>,
+  start: Date,
+  timeoutMs: number,
+): Promise<void> {
   narrator.say(`\nDashboard: ${narrator.chalk.bold(`${url}/`)}  (the hosts keep reporting every minute; Ctrl-C stops)`);
   const tick = async (): Promise<void> => {
     const minute = Math.floor((ctx.clock.now().getTime() - start.getTime()) / 60_000);
     await Promise.all(
-      DEMO_HOSTS.map((host) => sendReports({ serverUrl: url, hostKey: keys.get(host.name)!, reports: [demoReport(host, minute, start)], timeoutMs }).catch(() => undefined)),
+      DEMO_HOSTS.map((host) =>
+        sendReports({ serverUrl: url, hostKey: keys.get(host.name)!, reports: [demoReport(host, minute, start)], timeoutMs }).catch(
+          () => undefined,
+        ),
+      ),
     );
   };
   await tick();
@@ -199,9 +225,16 @@ async function sendAct(
   for (let minute = from; minute <= to; minute += 1) {
     await Promise.all(
       DEMO_HOSTS.map(async (host) => {
-        const result = await sendReports({ serverUrl, hostKey: keys.get(host.name)!, reports: [demoReport(host, minute, start)], timeoutMs });
+        const result = await sendReports({
+          serverUrl,
+          hostKey: keys.get(host.name)!,
+          reports: [demoReport(host, minute, start)],
+          timeoutMs,
+        });
         if (result.kind !== 'accepted') {
-          throw new UnavailableError(`the demo's ingest API refused a report from ${host.name}: ${result.kind === 'rejected' ? result.message : result.reason}`);
+          throw new UnavailableError(
+            `the demo's ingest API refused a report from ${host.name}: ${result.kind === 'rejected' ? result.message : result.reason}`,
+          );
         }
         done += 1;
         progress(done);

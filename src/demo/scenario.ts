@@ -37,7 +37,12 @@ export const DEMO_HOSTS: DemoHost[] = [
   {
     name: 'db-server-03',
     description: 'primary database: stricter memory limits (warn 70%, crit 80%)',
-    metrics: (m) => ({ cpu: round1(33 + wave(m, 5, 4)), mem: inTrouble(m) ? 88 : round1(62 + wave(m, 7, 2)), disk: 61, load: round1(1.6 + wave(m, 5, 0.3)) }),
+    metrics: (m) => ({
+      cpu: round1(33 + wave(m, 5, 4)),
+      mem: inTrouble(m) ? 88 : round1(62 + wave(m, 7, 2)),
+      disk: 61,
+      load: round1(1.6 + wave(m, 5, 0.3)),
+    }),
   },
   {
     name: 'storage-server-04',

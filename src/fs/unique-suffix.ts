@@ -6,6 +6,8 @@ let counter = 0;
 
 export function uniqueSuffix(): string {
   counter = (counter + 1) % 0x10000;
-  const random = Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0');
+  const random = Math.floor(Math.random() * 0x100000000)
+    .toString(16)
+    .padStart(8, '0');
   return `${process.pid.toString(16)}${counter.toString(16).padStart(4, '0')}${random}`;
 }

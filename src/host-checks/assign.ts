@@ -55,14 +55,19 @@ export async function assignCheck(deps: AssignDeps, request: AssignRequest): Pro
   const { types } = effectiveCatalogue(deps.config, await store.listCheckTypes());
   const type = types.get(request.checkKey);
   if (!type) {
-    throw new UsageError(`unknown check '${request.checkKey}' (known: ${[...types.keys()].sort().join(', ')})`, { hint: 'see `monitor checks types`' });
+    throw new UsageError(`unknown check '${request.checkKey}' (known: ${[...types.keys()].sort().join(', ')})`, {
+      hint: 'see `monitor checks types`',
+    });
   }
   const problems = assignProblems(deps.config, type, registry, request, file);
   if (problems.length > 0) throw new ConfigError(problems, { hint: 'nothing was changed' });
 
   await editConfigFile(file, assignEdits(deps.config, request));
   const config = await deps.reloadConfig();
-  const closed = await applySync(store, await planSync(store, config, registry), { now: deps.now, channels: configuredChannels(config.notify) });
+  const closed = await applySync(store, await planSync(store, config, registry), {
+    now: deps.now,
+    channels: configuredChannels(config.notify),
+  });
 
   const desired = desiredChecksFor(config, request.hostName).find((check) => check.checkKey === request.checkKey);
   return {
@@ -81,7 +86,10 @@ function checkPath(request: AssignRequest): string[] {
 /** The params the host will run after the edit (default_checks' under its edited layer), as the check function judges them. */
 function assignProblems(config: Config, type: CheckType, registry: CheckRegistry, request: AssignRequest, file: string): ConfigIssue[] {
   if (!registry.has(type.functionName)) return [];
-  const hostLayer: Record<string, unknown> = { ...config.hosts[request.hostName]?.checks[request.checkKey]?.params, ...Object.fromEntries(request.set) };
+  const hostLayer: Record<string, unknown> = {
+    ...config.hosts[request.hostName]?.checks[request.checkKey]?.params,
+    ...Object.fromEntries(request.set),
+  };
   for (const key of request.unset) delete hostLayer[key];
   const inherited = { ...config.defaultChecks[request.checkKey]?.params, ...hostLayer };
   const { problems } = normaliseParams(registry.get(type.functionName), effectiveRawParams(type, inherited));

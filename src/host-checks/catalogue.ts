@@ -40,7 +40,10 @@ export function planCatalogue(config: Config, current: CheckType[]): { upserts: 
  * The catalogue as it stands once the config's check_types are applied: the stored types with the
  * planned upserts over them (a new type gets checkId -1 until it is written).
  */
-export function effectiveCatalogue(config: Config, current: CheckType[]): { types: Map<string, CheckType>; upserts: CheckTypeInput[]; issues: ConfigIssue[] } {
+export function effectiveCatalogue(
+  config: Config,
+  current: CheckType[],
+): { types: Map<string, CheckType>; upserts: CheckTypeInput[]; issues: ConfigIssue[] } {
   const { upserts, issues } = planCatalogue(config, current);
   const types = new Map<string, CheckType>(current.map((type) => [type.checkKey, type]));
   for (const upsert of upserts) types.set(upsert.checkKey, { checkId: types.get(upsert.checkKey)?.checkId ?? -1, ...upsert });

@@ -54,7 +54,11 @@ export function validateDesiredChecks(config: Config, types: Map<string, CheckTy
   // A host layer is validated over what it inherits from default_checks, as desiredChecksFor merges
   // them: `default_checks.disk_space.warn: 75` with a host's `crit: 78` is valid, though 78 is below
   // the type's own default warn of 80.
-  const validateLayer = (checks: Record<string, HostCheckConfig>, basePath: string[], inherited: Record<string, HostCheckConfig> = {}): void => {
+  const validateLayer = (
+    checks: Record<string, HostCheckConfig>,
+    basePath: string[],
+    inherited: Record<string, HostCheckConfig> = {},
+  ): void => {
     for (const [checkKey, check] of Object.entries(checks)) {
       const path = [...basePath, checkKey];
       const type = types.get(checkKey);

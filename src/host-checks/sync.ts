@@ -69,10 +69,20 @@ export async function planSync(store: Store, config: Config, registry: CheckRegi
     for (const desired of desiredChecksFor(config, host.hostName)) {
       wanted.add(desired.checkKey);
       const existing = existingRows.get(desired.checkKey);
-      const base = { hostId: host.hostId, hostName: host.hostName, checkKey: desired.checkKey, enabled: desired.enabled, params: desired.params };
+      const base = {
+        hostId: host.hostId,
+        hostName: host.hostName,
+        checkKey: desired.checkKey,
+        enabled: desired.enabled,
+        params: desired.params,
+      };
       if (!existing) changes.push({ kind: 'added', ...base, before: null });
       else if (existing.enabled !== desired.enabled || canonicalJson(existing.params) !== canonicalJson(desired.params)) {
-        changes.push({ kind: desired.enabled ? 'changed' : 'disabled', ...base, before: { enabled: existing.enabled, params: existing.params } });
+        changes.push({
+          kind: desired.enabled ? 'changed' : 'disabled',
+          ...base,
+          before: { enabled: existing.enabled, params: existing.params },
+        });
       } else unchanged += 1;
     }
     // A row the config does not want is disabled only when the config manages that check key (or
@@ -95,8 +105,19 @@ export async function planSync(store: Store, config: Config, registry: CheckRegi
     }
   }
   const registered = new Set(hosts.map((host) => host.hostName));
-  const unregisteredHosts = options.hosts ? [] : Object.keys(config.hosts).filter((name) => !registered.has(name)).sort();
-  return { catalogue: upserts, changes, unchanged, unregisteredHosts, managedKeys, fingerprint: options.hosts ? null : checksFingerprint(config) };
+  const unregisteredHosts = options.hosts
+    ? []
+    : Object.keys(config.hosts)
+        .filter((name) => !registered.has(name))
+        .sort();
+  return {
+    catalogue: upserts,
+    changes,
+    unchanged,
+    unregisteredHosts,
+    managedKeys,
+    fingerprint: options.hosts ? null : checksFingerprint(config),
+  };
 }
 
 /** Every check key the config's check layers mention: the keys whose rows the config owns. */

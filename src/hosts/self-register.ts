@@ -39,22 +39,31 @@ export async function registerWithToken(store: Store, input: { token: string; ho
     });
   }
   const hostKey = generateHostKey();
-  return store.transaction(async (tx) => {
-    const existing = await tx.findHostByName(input.hostName);
-    let result: SelfRegistration;
-    if (existing) {
-      if (!token.allowReregister) {
-        throw new ConflictError(`host name '${input.hostName}' is already registered`, {
-          hint: 'choose another name (agent.host_name, MONITOR_HOST_NAME), or use a token made with --allow-reregister',
+  return store.transaction(
+    async (tx) => {
+      const existing = await tx.findHostByName(input.hostName);
+      let result: SelfRegistration;
+      if (existing) {
+        if (!token.allowReregister) {
+          throw new ConflictError(`host name '${input.hostName}' is already registered`, {
+            hint: 'choose another name (agent.host_name, MONITOR_HOST_NAME), or use a token made with --allow-reregister',
+          });
+        }
+        await tx.setHostKeyHash(existing.hostId, hashHostKey(hostKey), token.name);
+        result = { host: existing, hostKey, reregistered: true };
+      } else {
+        const host = await tx.addHost({
+          hostName: input.hostName,
+          keyHash: hashHostKey(hostKey),
+          description: null,
+          createdAt: input.now,
+          registeredBy: token.name,
         });
+        result = { host, hostKey, reregistered: false };
       }
-      await tx.setHostKeyHash(existing.hostId, hashHostKey(hostKey), token.name);
-      result = { host: existing, hostKey, reregistered: true };
-    } else {
-      const host = await tx.addHost({ hostName: input.hostName, keyHash: hashHostKey(hostKey), description: null, createdAt: input.now, registeredBy: token.name });
-      result = { host, hostKey, reregistered: false };
-    }
-    await tx.countRegistrationTokenUse(token.name, input.now);
-    return result;
-  }, { immediate: true });
+      await tx.countRegistrationTokenUse(token.name, input.now);
+      return result;
+    },
+    { immediate: true },
+  );
 }

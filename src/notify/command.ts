@@ -16,11 +16,7 @@ const STDERR_KEEP = 8192;
 // stdin; the variable is for one-liners.
 const ENV_VALUE_MAX = 4096;
 
-export function createCommandNotifier(
-  config: CommandNotifierConfig,
-  channel: string,
-  options: { env?: NodeJS.ProcessEnv } = {},
-): Notifier {
+export function createCommandNotifier(config: CommandNotifierConfig, channel: string, options: { env?: NodeJS.ProcessEnv } = {}): Notifier {
   const baseEnv = minimalEnv(options.env ?? process.env, config.env ?? {});
   return {
     channel,
@@ -137,6 +133,9 @@ function envValue(text: string): string {
 }
 
 function lastLine(text: string): string {
-  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   return lines.at(-1) ?? '';
 }

@@ -31,7 +31,6 @@ export function createNotifiers(notify: NotifyConfig, options: CreateNotifiersOp
   return notifiers.map((notifier) => scrubbed(notifier, options.secrets ?? []));
 }
 
-
 function scrubbed(notifier: Notifier, secrets: readonly string[]): Notifier {
   return {
     channel: notifier.channel,

@@ -25,10 +25,7 @@ export function createEmailNotifier(config: EmailConfig, channel = 'email'): Not
       // exchange, as the Notifier contract asks. A late socket is closed by socketTimeout afterwards.
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new UnavailableError(`${what}: no answer within ${config.timeoutMs}ms`)),
-          config.timeoutMs,
-        );
+        timer = setTimeout(() => reject(new UnavailableError(`${what}: no answer within ${config.timeoutMs}ms`)), config.timeoutMs);
       });
       try {
         // A partial rejection (some recipients accepted) counts as delivered: retrying would mail the

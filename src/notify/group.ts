@@ -38,7 +38,11 @@ export function groupPayload(members: readonly NotificationPayload[]): Notificat
     host_name: `${count(hosts.length)} host${hosts.length === 1 ? '' : 's'}`,
     check_key: first.check_key,
     check_name: first.check_name,
-    severity: members.some((member) => member.severity === 'critical') ? 'critical' : members.some((member) => member.severity === 'warning') ? 'warning' : null,
+    severity: members.some((member) => member.severity === 'critical')
+      ? 'critical'
+      : members.some((member) => member.severity === 'warning')
+        ? 'warning'
+        : null,
     status: null,
     message,
     value: null,

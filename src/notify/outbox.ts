@@ -91,7 +91,11 @@ async function deliverChannel(
   const { store, log, now, maxAttempts } = options;
   for (const [index, row] of queue.entries()) {
     const claimedAt = now();
-    if (!(await retryConflicts(() => store.claimNotification(row.notificationId, claim.token, claimedAt, new Date(claimedAt.getTime() + claim.ms))))) {
+    if (
+      !(await retryConflicts(() =>
+        store.claimNotification(row.notificationId, claim.token, claimedAt, new Date(claimedAt.getTime() + claim.ms)),
+      ))
+    ) {
       // Another run is sending this channel's rows (or died doing it and its claim has not expired):
       // leave the channel to it, so its rows keep their order.
       log.debug(`notify: ${notifier.channel} is being delivered by another run; leaving ${queue.length - index} row(s) to it`);

@@ -55,7 +55,8 @@ export function outboxRows(
   for (const record of announced) {
     const ofCheck = perCheck.get(record.checkKey)!;
     if (ofCheck.length <= groupThreshold) push(record.alertId, record.event, toNotificationPayload(record, textOf(record)));
-    else if (ofCheck[0] === record) push(null, 'group', groupPayload(ofCheck.map((member) => toNotificationPayload(member, textOf(member)))));
+    else if (ofCheck[0] === record)
+      push(null, 'group', groupPayload(ofCheck.map((member) => toNotificationPayload(member, textOf(member)))));
   }
   return rows;
 }
@@ -104,7 +105,8 @@ export function parseNotificationPayload(stored: Record<string, unknown>): Notif
 
 /** A group's extra fields, when the row is one; its members were built by this program, so kept as stored. */
 function groupFields(stored: Record<string, unknown>): Pick<NotificationPayload, 'count' | 'hosts' | 'transitions'> {
-  if (stored.event !== 'group' || typeof stored.count !== 'number' || !Array.isArray(stored.hosts) || !Array.isArray(stored.transitions)) return {};
+  if (stored.event !== 'group' || typeof stored.count !== 'number' || !Array.isArray(stored.hosts) || !Array.isArray(stored.transitions))
+    return {};
   return {
     count: stored.count,
     hosts: stored.hosts.filter((host): host is string => typeof host === 'string'),

@@ -26,10 +26,7 @@ export function createSlackNotifier(config: SlackConfig, channel = 'slack'): Not
 
 /** The message body: `text` for notifications and old clients, blocks for the fields. */
 export function slackMessage(payload: NotificationPayload): Record<string, unknown> {
-  const fields: string[] = [
-    `*Host*\n${escapeSlack(payload.host_name)}`,
-    `*Check*\n${escapeSlack(payload.check_name)}`,
-  ];
+  const fields: string[] = [`*Host*\n${escapeSlack(payload.host_name)}`, `*Check*\n${escapeSlack(payload.check_name)}`];
   if (payload.severity) fields.push(`*Severity*\n${payload.severity}`);
   if (payload.value !== null) fields.push(`*Value*\n${payload.value}`);
   const thresholds = thresholdText(payload.params);

@@ -3,7 +3,6 @@
 
 import { Chalk, type ChalkInstance } from 'chalk';
 
-
 export function makeChalk(colour: boolean): ChalkInstance {
   return new Chalk({ level: colour ? 1 : 0 });
 }

@@ -11,7 +11,8 @@ function formatParams(params: Record<string, unknown>): string {
 export function describeSyncPlan(plan: SyncPlan, options: { dryRun: boolean; color: boolean }): string {
   const chalk = makeChalk(options.color);
   const lines: string[] = [];
-  for (const type of plan.catalogue) lines.push(`${chalk.cyan('~')} check type ${type.checkKey} (${type.checkName}): ${formatParams(type.params)}`);
+  for (const type of plan.catalogue)
+    lines.push(`${chalk.cyan('~')} check type ${type.checkKey} (${type.checkName}): ${formatParams(type.params)}`);
   for (const change of plan.changes) {
     const what = `${change.hostName} ${change.checkKey}`;
     if (change.kind === 'added') lines.push(`${chalk.green('+')} ${what}: ${formatParams(change.params)}`);

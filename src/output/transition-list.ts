@@ -10,7 +10,10 @@ export interface ListedLine<T> {
 }
 
 /** The lines to print, in order, and one "… and N more" line per check that had more than `limit`. */
-export function limitPerCheck<T extends { checkKey: string; checkName: string }>(lines: readonly ListedLine<T>[], limit = LINES_PER_CHECK): string[] {
+export function limitPerCheck<T extends { checkKey: string; checkName: string }>(
+  lines: readonly ListedLine<T>[],
+  limit = LINES_PER_CHECK,
+): string[] {
   const shown = new Map<string, number>();
   const hidden = new Map<string, { name: string; count: number }>();
   const out: string[] = [];
@@ -26,7 +29,9 @@ export function limitPerCheck<T extends { checkKey: string; checkName: string }>
     else hidden.set(item.checkKey, { name: item.checkName, count: 1 });
   }
   for (const { name, count } of hidden.values()) {
-    out.push(`… and ${count.toLocaleString('en')} more ${name} transition${count === 1 ? '' : 's'} (\`monitor check --json\` lists every one)`);
+    out.push(
+      `… and ${count.toLocaleString('en')} more ${name} transition${count === 1 ? '' : 's'} (\`monitor check --json\` lists every one)`,
+    );
   }
   return out;
 }

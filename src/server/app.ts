@@ -104,7 +104,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     const { createWebHandler } = await import('../web/handler.js');
     // `server.tls` (when serve speaks TLS) makes the session cookie Secure.
     const secure = config.tls !== null;
-    return createWebHandler({ store, log, clock, config, listenHost: host, secure, databaseTimeoutMs, notifyChannels: options.notifyChannels ?? [] });
+    return createWebHandler({
+      store,
+      log,
+      clock,
+      config,
+      listenHost: host,
+      secure,
+      databaseTimeoutMs,
+      notifyChannels: options.notifyChannels ?? [],
+    });
   };
 
   let closing = false;
@@ -177,7 +186,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       log.info('TLS certificate reloaded', { cert: tls.certFile });
       return true;
     } catch (error) {
-      log.error('TLS certificate not reloaded; the old one stays in use', { error: error instanceof Error ? error.message : String(error) });
+      log.error('TLS certificate not reloaded; the old one stays in use', {
+        error: error instanceof Error ? error.message : String(error),
+      });
       return false;
     }
   };
@@ -213,9 +224,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       const stopped = Promise.all(servers.map((each) => new Promise<void>((resolve) => each.close(() => resolve()))));
       for (const each of servers) each.closeIdleConnections();
       // Past this, a client that keeps a request open is cut off: shutdown must finish.
-      const force = setTimeout(() => {
-        for (const each of servers) each.closeAllConnections();
-      }, config.requestTimeoutMs + databaseTimeoutMs + 1_000);
+      const force = setTimeout(
+        () => {
+          for (const each of servers) each.closeAllConnections();
+        },
+        config.requestTimeoutMs + databaseTimeoutMs + 1_000,
+      );
       if (active > 0) await new Promise<void>((resolve) => (onIdle = resolve));
       await writer.drain();
       await lastSeen.close();
@@ -280,7 +294,10 @@ function listenOn(server: Server | HttpsServer, listen: { host: string; port: nu
       const reason = error.code === 'EADDRINUSE' ? 'address already in use' : error.code === 'EACCES' ? 'permission denied' : error.message;
       reject(
         new UnavailableError(`cannot listen on ${where}: ${reason}`, {
-          hint: setting === 'server.listen' ? 'choose another address with --listen HOST:PORT or server.listen in the config' : `choose another address in ${setting}`,
+          hint:
+            setting === 'server.listen'
+              ? 'choose another address with --listen HOST:PORT or server.listen in the config'
+              : `choose another address in ${setting}`,
           cause: error,
         }),
       );

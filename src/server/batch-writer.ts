@@ -120,7 +120,11 @@ export class BatchWriter {
 
   /** Writes one batch; returns what settles its callers (not called yet, see #write). */
   async #commit(batch: Submission[]): Promise<() => void> {
-    const stats: CommitStats = { rows: batch.reduce((rows, submission) => rows + submission.samples.length, 0), requests: batch.length, seconds: 0 };
+    const stats: CommitStats = {
+      rows: batch.reduce((rows, submission) => rows + submission.samples.length, 0),
+      requests: batch.length,
+      seconds: 0,
+    };
     const started = performance.now();
     let results: InsertResult[];
     try {

@@ -52,7 +52,8 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
       else chunks.push(chunk);
     };
     const onEnd = (): void => finish(null);
-    const onError = (error: Error): void => finish(new HttpError(400, 'request body could not be read', { closeConnection: true, cause: error }));
+    const onError = (error: Error): void =>
+      finish(new HttpError(400, 'request body could not be read', { closeConnection: true, cause: error }));
     const onClose = (): void => {
       if (!req.complete) finish(new HttpError(400, 'request body ended early', { closeConnection: true }));
     };

@@ -7,7 +7,11 @@ export class HttpError extends Error {
   /** Close the connection after answering: the request body was not (fully) read, or the client is stalling. */
   readonly closeConnection: boolean;
 
-  constructor(status: number, message: string, options: { headers?: Record<string, string>; closeConnection?: boolean; cause?: unknown } = {}) {
+  constructor(
+    status: number,
+    message: string,
+    options: { headers?: Record<string, string>; closeConnection?: boolean; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'HttpError';
     this.status = status;

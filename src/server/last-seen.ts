@@ -69,7 +69,10 @@ export class LastSeenRefresher {
           const known = this.#pending.get(hostId);
           if (known === undefined || at > known) this.#pending.set(hostId, at);
         }
-        if (!this.#failing) this.#log.warn('could not refresh hosts.last_seen; will retry', { error: error instanceof Error ? error.message : String(error) });
+        if (!this.#failing)
+          this.#log.warn('could not refresh hosts.last_seen; will retry', {
+            error: error instanceof Error ? error.message : String(error),
+          });
         this.#failing = true;
       } finally {
         this.#writing = null;

@@ -21,7 +21,10 @@ const MAX_BODY_BYTES = 4096;
 export async function postRegister(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const now = deps.clock.now();
   const wait = deps.registrations.take(req.socket.remoteAddress ?? 'unknown', now.getTime());
-  if (wait > 0) throw new HttpError(429, 'too many registration attempts from this address; try again later', { headers: { 'retry-after': String(wait) } });
+  if (wait > 0)
+    throw new HttpError(429, 'too many registration attempts from this address; try again later', {
+      headers: { 'retry-after': String(wait) },
+    });
   checkContentType(req.headers['content-type']);
   checkDeclaredSize(req, MAX_BODY_BYTES);
   const token = BEARER.exec(req.headers.authorization ?? '')?.[1];
@@ -38,7 +41,8 @@ export async function postRegister(deps: RouteDeps, req: IncomingMessage, res: S
     sendJson(deps, req, res, 201, { host_name: registered.host.hostName, host_key: registered.hostKey });
   } catch (error) {
     if (error instanceof TokenRefusedError) throw new HttpError(401, error.message, { cause: error });
-    if (error instanceof ConflictError) throw new HttpError(409, `${error.message}; ${error.hint ?? ''}`.replace(/; $/, ''), { cause: error });
+    if (error instanceof ConflictError)
+      throw new HttpError(409, `${error.message}; ${error.hint ?? ''}`.replace(/; $/, ''), { cause: error });
     throw error;
   }
 }

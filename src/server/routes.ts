@@ -70,7 +70,8 @@ export function createRequestHandler(deps: RouteDeps): (req: IncomingMessage, re
       const path = (req.url ?? '/').split('?', 1)[0]!;
       const methods = ROUTES[path];
       if (!methods && deps.web) return await deps.web(req, res);
-      if (!methods || (deps.paths !== undefined && !deps.paths.has(path))) throw new HttpError(404, `no such endpoint: ${path.slice(0, 100)}`);
+      if (!methods || (deps.paths !== undefined && !deps.paths.has(path)))
+        throw new HttpError(404, `no such endpoint: ${path.slice(0, 100)}`);
       if (!methods.includes(req.method ?? '')) {
         throw new HttpError(405, `${path} accepts ${methods.join(', ')}`, { headers: { allow: methods.join(', ') } });
       }
@@ -93,8 +94,7 @@ async function postReports(deps: RouteDeps, req: IncomingMessage, res: ServerRes
   // Refuse an oversized body before even looking at the key: the answer does not depend on it.
   checkDeclaredSize(req, deps.maxBodyBytes);
   const host =
-    deps.auth.cachedHost(req.headers.authorization) ??
-    (await databaseCall(deps, deps.auth.authenticate(req.headers.authorization), false));
+    deps.auth.cachedHost(req.headers.authorization) ?? (await databaseCall(deps, deps.auth.authenticate(req.headers.authorization), false));
   const body = await readBody(req, { maxBytes: deps.maxBodyBytes, timeoutMs: deps.requestTimeoutMs });
   const now = deps.clock.now();
   const reports = parseReportsBody(parseJson(body), now);

@@ -33,18 +33,21 @@ export async function openStore(database: DatabaseConfig, options: OpenStoreOpti
  * SQLite is asked for without it, say what to do instead of a module-resolution stack.
  */
 function sqliteDriverMissing(error: unknown): never {
-  const missing =
-    (error as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND' && /better-sqlite3/.test((error as Error).message);
+  const missing = (error as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND' && /better-sqlite3/.test((error as Error).message);
   if (!missing) throw error;
   throw new ConfigError(
     [
       {
         key: 'database.url',
-        message: 'SQLite needs the better-sqlite3 package, which is not installed (it is optional: npm skips it when it cannot compile, or with --omit=optional)',
+        message:
+          'SQLite needs the better-sqlite3 package, which is not installed (it is optional: npm skips it when it cannot compile, or with --omit=optional)',
         file: null,
         line: null,
       },
     ],
-    { hint: 'install it beside monitor (`npm install better-sqlite3`, needs a C++ toolchain), or set database.url to a mysql:// URL', cause: error },
+    {
+      hint: 'install it beside monitor (`npm install better-sqlite3`, needs a C++ toolchain), or set database.url to a mysql:// URL',
+      cause: error,
+    },
   );
 }

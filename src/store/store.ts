@@ -60,7 +60,13 @@ export interface Store {
 
   // ---- hosts -------------------------------------------------------------------------------
   /** Throws ConflictError when the name is taken; nothing is written then. */
-  addHost(input: { hostName: string; keyHash: string; description: string | null; createdAt: Date; registeredBy?: string | null }): Promise<Host>;
+  addHost(input: {
+    hostName: string;
+    keyHash: string;
+    description: string | null;
+    createdAt: Date;
+    registeredBy?: string | null;
+  }): Promise<Host>;
   findHostByName(hostName: string): Promise<Host | null>;
   findHostByKeyHash(keyHash: string): Promise<Host | null>;
   /** Every host with its newest metrics and open alert count, ordered by name. */
@@ -78,7 +84,13 @@ export interface Store {
 
   // ---- registration tokens ------------------------------------------------------------------
   /** Throws ConflictError when the name is taken. */
-  addRegistrationToken(input: { name: string; tokenHash: string; createdAt: Date; expiresAt: Date | null; allowReregister: boolean }): Promise<RegistrationToken>;
+  addRegistrationToken(input: {
+    name: string;
+    tokenHash: string;
+    createdAt: Date;
+    expiresAt: Date | null;
+    allowReregister: boolean;
+  }): Promise<RegistrationToken>;
   /** Ordered by name, revoked and expired ones included. */
   listRegistrationTokens(): Promise<RegistrationToken[]>;
   findRegistrationTokenByHash(tokenHash: string): Promise<RegistrationToken | null>;
@@ -149,7 +161,10 @@ export interface Store {
   /** Returns the new alert_id. Throws DuplicateOpenAlertError when one is already open for the host and check. */
   openAlert(alert: NewAlert): Promise<number>;
   /** Sets value (the value that crossed the new level) and the peak: `peakValue` when given, else the higher of the two. */
-  updateAlertSeverity(alertId: number, update: { severity: Severity; message: string; value: number | null; peakValue?: number | null }): Promise<void>;
+  updateAlertSeverity(
+    alertId: number,
+    update: { severity: Severity; message: string; value: number | null; peakValue?: number | null },
+  ): Promise<void>;
   /** Sets peak_value of these open alerts (the evaluator decides what is worse). */
   updateAlertPeaks(peaks: { alertId: number; peakValue: number }[]): Promise<void>;
   /**

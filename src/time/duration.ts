@@ -44,7 +44,12 @@ export function formatDuration(ms: number): string {
 
 /** The compact form used in config files and messages: 300000 -> "5m", 90000 -> "90s". */
 export function formatDurationCompact(ms: number): string {
-  for (const [unit, size] of [['d', UNIT_MS.d!], ['h', UNIT_MS.h!], ['m', UNIT_MS.m!], ['s', UNIT_MS.s!]] as const) {
+  for (const [unit, size] of [
+    ['d', UNIT_MS.d!],
+    ['h', UNIT_MS.h!],
+    ['m', UNIT_MS.m!],
+    ['s', UNIT_MS.s!],
+  ] as const) {
     if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;

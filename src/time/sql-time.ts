@@ -29,4 +29,3 @@ export function fromSqlTime(text: string): Date {
   for (let i = 20, scale = 100; i < 23 && i < text.length; i++, scale /= 10) ms += digit(text, i) * scale;
   return new Date(((days * 24 + digits2(text, 11)) * 60 + digits2(text, 14)) * 60_000 + digits2(text, 17) * 1000 + ms);
 }
-

@@ -33,7 +33,12 @@ export interface Access {
   /** Who sent this request, or null (not signed in, or a wrong token). */
   identify(req: IncomingMessage): Promise<Principal | null>;
   /** Checks a password (rate-limited per client address); a Set-Cookie value on success. */
-  login(name: string, password: string, clientAddress: string, secure: boolean): Promise<{ cookie: string } | { error: string; retryAfterSeconds?: number }>;
+  login(
+    name: string,
+    password: string,
+    clientAddress: string,
+    secure: boolean,
+  ): Promise<{ cookie: string } | { error: string; retryAfterSeconds?: number }>;
   logoutCookie(secure: boolean): string;
   /** Whether the request may change state: a signed-in user (or local) with the right CSRF token and Origin. */
   csrfOk(req: IncomingMessage, principal: Principal, token: string | undefined): boolean;
@@ -114,7 +119,10 @@ export function createAccess(options: { store: Store; config: ServerConfig; list
       }
       const user = Object.hasOwn(users, name) ? users[name] : undefined;
       // Unknown names cost a scrypt too, so timing does not tell which names exist.
-      const ok = await verifyPassword(password, user?.passwordHash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+      const ok = await verifyPassword(
+        password,
+        user?.passwordHash ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      );
       if (!user || !ok) {
         const entry = seen && seen.until > now ? seen : { count: 0, until: now + LOGIN_WINDOW_MS };
         entry.count++;
@@ -125,7 +133,9 @@ export function createAccess(options: { store: Store; config: ServerConfig; list
       failures.delete(clientAddress);
       const payload = Buffer.from(`${name}|${now + SESSION_TTL_MS}`, 'utf8').toString('base64url');
       const value = `${payload}.${await sign(payload, name)}`;
-      return { cookie: `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_TTL_MS / 1000}${secure ? '; Secure' : ''}` };
+      return {
+        cookie: `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_TTL_MS / 1000}${secure ? '; Secure' : ''}`,
+      };
     },
 
     logoutCookie(secure) {

@@ -16,7 +16,10 @@ const OWN = new URL('../../src/web/assets/', import.meta.url);
 const FILES: Record<string, { type: string; path: () => string }> = {
   'app.js': { type: 'text/javascript; charset=utf-8', path: () => fileURLToPath(new URL('app.js', OWN)) },
   'app.css': { type: 'text/css; charset=utf-8', path: () => fileURLToPath(new URL('app.css', OWN)) },
-  'uplot.js': { type: 'text/javascript; charset=utf-8', path: () => createRequire(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js') },
+  'uplot.js': {
+    type: 'text/javascript; charset=utf-8',
+    path: () => createRequire(import.meta.url).resolve('uplot/dist/uPlot.iife.min.js'),
+  },
   'uplot.css': { type: 'text/css; charset=utf-8', path: () => createRequire(import.meta.url).resolve('uplot/dist/uPlot.min.css') },
 };
 

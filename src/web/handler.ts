@@ -59,7 +59,9 @@ class WebError extends Error {
 export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const access = createAccess({ store: deps.store, config: deps.config, listenHost: deps.listenHost, now: () => deps.clock.now() });
   if (access.loginRequired && Object.keys(deps.config.users ?? {}).length === 0) {
-    deps.log.warn('the dashboard listens beyond loopback and needs a signed-in user, but none is configured: add one with `monitor users add NAME`');
+    deps.log.warn(
+      'the dashboard listens beyond loopback and needs a signed-in user, but none is configured: add one with `monitor users add NAME`',
+    );
   }
 
   const withDeadline = async <T>(work: Promise<T>): Promise<T> => {
@@ -85,13 +87,19 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
       if (path === '/login') {
         if (method === 'POST') return await postLogin(req, res);
         allow(method, ['GET', 'HEAD']);
-        return sendHtml(req, res, 200, page({ title: 'Sign in', active: 'login', principal: null, body: loginBody(safeNext(url.searchParams.get('next')), null) }));
+        return sendHtml(
+          req,
+          res,
+          200,
+          page({ title: 'Sign in', active: 'login', principal: null, body: loginBody(safeNext(url.searchParams.get('next')), null) }),
+        );
       }
       const principal = await withDeadline(access.identify(req));
       if (path === '/logout') {
         allow(method, ['POST']);
         const form = await readForm(req);
-        if (principal === null || !access.csrfOk(req, principal, form.get('csrf') ?? undefined)) throw new WebError(403, 'forged or expired request');
+        if (principal === null || !access.csrfOk(req, principal, form.get('csrf') ?? undefined))
+          throw new WebError(403, 'forged or expired request');
         return redirect(res, '/login', { 'set-cookie': access.logoutCookie(deps.secure) });
       }
       if (principal === null || (principal.kind === 'token' && !(isApi && (method === 'GET' || method === 'HEAD')))) {
@@ -120,23 +128,32 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
     const found = loadAsset(name);
     if (!found) throw new WebError(404, 'no such asset');
     const { type, body } = await found;
-    res.writeHead(200, { 'content-type': type, 'content-length': body.length, 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' });
+    res.writeHead(200, {
+      'content-type': type,
+      'content-length': body.length,
+      'cache-control': 'public, max-age=3600',
+      'x-content-type-options': 'nosniff',
+    });
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
   async function postLogin(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const form = await readForm(req);
     const next = safeNext(form.get('next'));
-    const result = await withDeadline(access.login(form.get('user') ?? '', form.get('password') ?? '', req.socket.remoteAddress ?? '', deps.secure));
+    const result = await withDeadline(
+      access.login(form.get('user') ?? '', form.get('password') ?? '', req.socket.remoteAddress ?? '', deps.secure),
+    );
     if ('cookie' in result) return redirect(res, next, { 'set-cookie': result.cookie });
     const status = result.retryAfterSeconds === undefined ? 401 : 429;
-    const headers: Record<string, string> = result.retryAfterSeconds === undefined ? {} : { 'retry-after': String(result.retryAfterSeconds) };
+    const headers: Record<string, string> =
+      result.retryAfterSeconds === undefined ? {} : { 'retry-after': String(result.retryAfterSeconds) };
     sendHtml(req, res, status, page({ title: 'Sign in', active: 'login', principal: null, body: loginBody(next, result.error) }), headers);
   }
 
   async function postAck(req: IncomingMessage, res: ServerResponse, principal: Principal, alertId: number): Promise<void> {
     const form = await readForm(req);
-    if (!access.csrfOk(req, principal, form.get('csrf') ?? req.headers['x-csrf-token']?.toString())) throw new WebError(403, 'forged or expired request: reload the page and try again');
+    if (!access.csrfOk(req, principal, form.get('csrf') ?? req.headers['x-csrf-token']?.toString()))
+      throw new WebError(403, 'forged or expired request: reload the page and try again');
     const alert = await withDeadline(deps.store.acknowledgeAlert(alertId, deps.clock.now()));
     if (!alert) throw new WebError(404, `no alert #${alertId}`);
     deps.log.info('alert acknowledged from the dashboard', { alert_id: alertId, by: principal.kind === 'user' ? principal.name : 'local' });
@@ -147,7 +164,8 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
   // by hand: REASON", the announcement queued in the outbox for the next `monitor check` to send.
   async function postClose(req: IncomingMessage, res: ServerResponse, principal: Principal, alertId: number): Promise<void> {
     const form = await readForm(req);
-    if (!access.csrfOk(req, principal, form.get('csrf') ?? req.headers['x-csrf-token']?.toString())) throw new WebError(403, 'forged or expired request: reload the page and try again');
+    if (!access.csrfOk(req, principal, form.get('csrf') ?? req.headers['x-csrf-token']?.toString()))
+      throw new WebError(403, 'forged or expired request: reload the page and try again');
     const { closeAlertByHand, closeReasonText } = await import('../alerts/close-alerts.js');
     const by = principal.kind === 'user' ? principal.name : 'local';
     try {
@@ -171,12 +189,27 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
     const state = parseState(url.searchParams.get('state')) ?? '';
     const pageNo = Math.max(1, Math.floor(Number(url.searchParams.get('page') ?? 1)) || 1);
     const fleet = await withDeadline(
-      loadFleet(deps.store, { q, state: state === '' ? undefined : state, limit: FLEET_PAGE_SIZE, offset: (pageNo - 1) * FLEET_PAGE_SIZE }, now),
+      loadFleet(
+        deps.store,
+        { q, state: state === '' ? undefined : state, limit: FLEET_PAGE_SIZE, offset: (pageNo - 1) * FLEET_PAGE_SIZE },
+        now,
+      ),
     );
     const query = { q, state, page: pageNo };
     if (url.searchParams.get('fragment') === '1') return sendHtml(req, res, 200, fleetLive(fleet, query, now));
     const bad = fleet.counts.CRIT + fleet.counts.SILENT;
-    sendHtml(req, res, 200, page({ title: bad > 0 ? `(${bad}) Fleet` : 'Fleet', active: 'fleet', principal, body: fleetBody(fleet, query, now), refreshSeconds: REFRESH_SECONDS }));
+    sendHtml(
+      req,
+      res,
+      200,
+      page({
+        title: bad > 0 ? `(${bad}) Fleet` : 'Fleet',
+        active: 'fleet',
+        principal,
+        body: fleetBody(fleet, query, now),
+        refreshSeconds: REFRESH_SECONDS,
+      }),
+    );
   }
 
   async function hostPage(req: IncomingMessage, res: ServerResponse, url: URL, principal: Principal, name: string): Promise<void> {
@@ -185,8 +218,21 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
     if (!host) throw new WebError(404, `no host '${name.slice(0, 100)}'`);
     if (url.searchParams.get('fragment') === '1') return sendHtml(req, res, 200, hostLive(host, principal, now));
     const range = (RANGES as readonly string[]).includes(url.searchParams.get('range') ?? '') ? url.searchParams.get('range')! : '6h';
-    const head = html`<link rel="stylesheet" href="/assets/uplot.css"><script src="/assets/uplot.js" defer></script>`;
-    sendHtml(req, res, 200, page({ title: host.host_name, active: 'host', principal, head, body: hostBody(host, range, principal, now), refreshSeconds: REFRESH_SECONDS }));
+    const head = html`<link rel="stylesheet" href="/assets/uplot.css" />
+      <script src="/assets/uplot.js" defer></script>`;
+    sendHtml(
+      req,
+      res,
+      200,
+      page({
+        title: host.host_name,
+        active: 'host',
+        principal,
+        head,
+        body: hostBody(host, range, principal, now),
+        refreshSeconds: REFRESH_SECONDS,
+      }),
+    );
   }
 
   async function alertsPage(req: IncomingMessage, res: ServerResponse, url: URL, principal: Principal): Promise<void> {
@@ -220,10 +266,16 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
     if (path === '/api/v1/hosts') {
       const state = params.get('state');
       const parsedState = state === null ? undefined : parseState(state);
-      if (state !== null && parsedState === null) throw new WebError(400, `state: expected one of ${HOST_STATES.join(', ')}, got '${state.slice(0, 20)}'`);
+      if (state !== null && parsedState === null)
+        throw new WebError(400, `state: expected one of ${HOST_STATES.join(', ')}, got '${state.slice(0, 20)}'`);
       const limit = intParam(params, 'limit', 1_000, 1, MAX_API_HOSTS);
       const offset = intParam(params, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-      return sendJson(req, res, 200, await withDeadline(loadFleet(deps.store, { q: params.get('q') ?? undefined, state: parsedState ?? undefined, limit, offset }, now)));
+      return sendJson(
+        req,
+        res,
+        200,
+        await withDeadline(loadFleet(deps.store, { q: params.get('q') ?? undefined, state: parsedState ?? undefined, limit, offset }, now)),
+      );
     }
     if (path === '/api/v1/alerts') {
       return sendJson(req, res, 200, { alerts: await withDeadline(loadAlerts(deps.store, alertFilter(params, now), now)) });
@@ -241,7 +293,8 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
       let stepMs: number | null = null;
       if (stepText !== null) {
         stepMs = /^[0-9]+$/.test(stepText) ? Number(stepText) * 1000 : parseDuration(stepText);
-        if (stepMs === null || stepMs < 1000) throw new WebError(400, `step: expected seconds or a duration such as 5m, got '${stepText.slice(0, 20)}'`);
+        if (stepMs === null || stepMs < 1000)
+          throw new WebError(400, `step: expected seconds or a duration such as 5m, got '${stepText.slice(0, 20)}'`);
       }
       return sendJson(req, res, 200, await withDeadline(loadSeries(deps.store, host, { from, to, stepMs })));
     }
@@ -260,14 +313,34 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
     let message = 'internal error';
     let headers: Record<string, string> = {};
     if (error instanceof WebError) ({ status, message, headers } = error);
-    else if (error instanceof Error && error.name === 'UnavailableError') [status, message, headers] = [503, 'database unavailable', { 'retry-after': '5' }];
-    else deps.log.error('dashboard request failed', { method: req.method, path: req.url, error: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });
+    else if (error instanceof Error && error.name === 'UnavailableError')
+      [status, message, headers] = [503, 'database unavailable', { 'retry-after': '5' }];
+    else
+      deps.log.error('dashboard request failed', {
+        method: req.method,
+        path: req.url,
+        error: error instanceof Error ? error.message : String(error),
+        stack: error instanceof Error ? error.stack : undefined,
+      });
     if (res.headersSent) {
       res.destroy();
       return;
     }
     if (isApi) return sendJson(req, res, status, { error: message }, headers);
-    sendHtml(req, res, status, page({ title: String(status), active: 'fleet', principal: null, body: html`<h1>${status}</h1><p class="error">${message}</p><p><a href="/">Back to the fleet</a></p>` }), headers);
+    sendHtml(
+      req,
+      res,
+      status,
+      page({
+        title: String(status),
+        active: 'fleet',
+        principal: null,
+        body: html`<h1>${status}</h1>
+          <p class="error">${message}</p>
+          <p><a href="/">Back to the fleet</a></p>`,
+      }),
+      headers,
+    );
   }
 }
 
@@ -280,7 +353,8 @@ function parseState(text: string | null): HostState | null {
 function intParam(params: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
   const text = params.get(name);
   if (text === null) return fallback;
-  if (!/^[0-9]{1,15}$/.test(text) || Number(text) < min || Number(text) > max) throw new WebError(400, `${name}: expected a whole number from ${min} to ${max}, got '${text.slice(0, 20)}'`);
+  if (!/^[0-9]{1,15}$/.test(text) || Number(text) < min || Number(text) > max)
+    throw new WebError(400, `${name}: expected a whole number from ${min} to ${max}, got '${text.slice(0, 20)}'`);
   return Number(text);
 }
 
@@ -292,12 +366,16 @@ function timeParam(params: URLSearchParams, name: string, now: Date): Date | nul
   if (at) return at;
   const ago = /^[0-9]/.test(text) ? parseDuration(text) : null;
   if (ago !== null && !/^[0-9]+$/.test(text)) return new Date(now.getTime() - ago);
-  throw new WebError(400, `${name}: expected an ISO-8601 time with a zone (2026-12-07T10:00:00Z) or a duration before now (24h), got '${text.slice(0, 40)}'`);
+  throw new WebError(
+    400,
+    `${name}: expected an ISO-8601 time with a zone (2026-12-07T10:00:00Z) or a duration before now (24h), got '${text.slice(0, 40)}'`,
+  );
 }
 
 function alertFilter(params: URLSearchParams, now: Date): AlertFilter {
   const status = params.get('status') ?? 'all';
-  if (!['open', 'resolved', 'all'].includes(status)) throw new WebError(400, `status: expected open, resolved or all, got '${status.slice(0, 20)}'`);
+  if (!['open', 'resolved', 'all'].includes(status))
+    throw new WebError(400, `status: expected open, resolved or all, got '${status.slice(0, 20)}'`);
   const sinceText = params.get('since');
   let since: Date | undefined;
   if (sinceText !== null && sinceText !== '') {
@@ -339,18 +417,31 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'same-origin',
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
 };
 
 function sendHtml(req: IncomingMessage, res: ServerResponse, status: number, body: Html, headers: Record<string, string> = {}): void {
   const text = body.text;
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...SECURITY_HEADERS, ...headers });
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    ...SECURITY_HEADERS,
+    ...headers,
+  });
   res.end(req.method === 'HEAD' ? undefined : text);
 }
 
 function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  });
   res.end(req.method === 'HEAD' ? undefined : text);
 }
 

@@ -17,7 +17,12 @@ export function stateRank(state: HostState): number {
  * nothing came for `silentAfterMs` (the checker may not have run yet). WARN: a warning is open.
  * UNKNOWN: the host never reported. OK otherwise.
  */
-export function hostState(input: { lastSeen: Date | null; openAlerts: readonly Pick<Alert, 'severity' | 'checkKey'>[]; now: Date; silentAfterMs: number }): HostState {
+export function hostState(input: {
+  lastSeen: Date | null;
+  openAlerts: readonly Pick<Alert, 'severity' | 'checkKey'>[];
+  now: Date;
+  silentAfterMs: number;
+}): HostState {
   const { lastSeen, openAlerts, now } = input;
   if (openAlerts.some((alert) => alert.severity === 'critical' && alert.checkKey !== 'host_silent')) return 'CRIT';
   if (openAlerts.some((alert) => alert.checkKey === 'host_silent')) return 'SILENT';

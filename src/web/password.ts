@@ -36,7 +36,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const expected = Buffer.from(hash, 'base64url');
   if (expected.length === 0) return false;
   const N2 = Number(n);
-  const key = await scrypt(password, Buffer.from(salt, 'base64url'), expected.length, { N: N2, r: Number(r), p: Number(p), maxmem: 256 * N2 * Number(r) + 1024 * 1024 });
+  const key = await scrypt(password, Buffer.from(salt, 'base64url'), expected.length, {
+    N: N2,
+    r: Number(r),
+    p: Number(p),
+    maxmem: 256 * N2 * Number(r) + 1024 * 1024,
+  });
   return timingSafeEqual(key, expected);
 }
 

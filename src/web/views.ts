@@ -72,11 +72,23 @@ function groupOpen(open: Alert[]): Map<number, Alert[]> {
 
 function latestJson(latest: LatestMetrics | undefined): LatestJson | null {
   if (!latest) return null;
-  return { collected_at: latest.collectedAt, cpu_pct: latest.cpuPct, mem_pct: latest.memPct, disk_pct: latest.diskPct, load_1: latest.load1 };
+  return {
+    collected_at: latest.collectedAt,
+    cpu_pct: latest.cpuPct,
+    mem_pct: latest.memPct,
+    disk_pct: latest.diskPct,
+    load_1: latest.load1,
+  };
 }
 
 function openAlertJson(alert: Alert): FleetHostJson['open_alerts'][number] {
-  return { alert_id: alert.alertId, check_key: alert.checkKey, severity: alert.severity, message: alert.message, acknowledged: alert.acknowledgedAt !== null };
+  return {
+    alert_id: alert.alertId,
+    check_key: alert.checkKey,
+    severity: alert.severity,
+    message: alert.message,
+    acknowledged: alert.acknowledgedAt !== null,
+  };
 }
 
 /** The fleet page and GET /api/v1/hosts: worst first, then by name; counts over all hosts. Five statements. */
@@ -96,7 +108,10 @@ export async function loadFleet(store: Store, query: FleetQuery, now: Date): Pro
     rows.push({ host, state, alerts });
   }
   // Names are unique, so this order is total: paging is stable between refreshes.
-  rows.sort((a, b) => stateRank(a.state) - stateRank(b.state) || (a.host.hostName < b.host.hostName ? -1 : a.host.hostName > b.host.hostName ? 1 : 0));
+  rows.sort(
+    (a, b) =>
+      stateRank(a.state) - stateRank(b.state) || (a.host.hostName < b.host.hostName ? -1 : a.host.hostName > b.host.hostName ? 1 : 0),
+  );
   const page = rows.slice(query.offset, query.offset + query.limit);
   const from = new Date(now.getTime() - SPARK_WINDOW_MS);
   const step = SPARK_WINDOW_MS / SPARK_POINTS;
@@ -156,7 +171,14 @@ export interface HostJson {
   /** Warn and crit per metric, from the host's enabled metric_threshold checks; with the check key drawing them. */
   thresholds: Partial<Record<MetricName, { check_key: string; warn: number | null; crit: number | null }>>;
   checks: HostCheckJson[];
-  datasets: { dataset_name: string; collected_at: Date; partition_key: string | null; files_count: number | null; first_event_at: Date | null; last_event_at: Date | null }[];
+  datasets: {
+    dataset_name: string;
+    collected_at: Date;
+    partition_key: string | null;
+    files_count: number | null;
+    first_event_at: Date | null;
+    last_event_at: Date | null;
+  }[];
   open_alerts: AlertJson[];
   /** Newest first, up to 100, open and resolved. */
   alerts: AlertJson[];
@@ -237,13 +259,23 @@ export async function loadSeries(store: Store, host: Host, range: { from: Date; 
   const stepMs = effectiveStepMs(range.from.getTime(), range.to.getTime(), range.stepMs);
   const buckets = await store.loadMetricBuckets({ from: range.from, to: range.to, stepSeconds: stepMs / 1000, hostIds: [host.hostId] });
   const series = toSeries(buckets.get(host.hostId) ?? [], range.from.getTime(), stepMs);
-  return { host_name: host.hostName, from: range.from, to: range.to, step_seconds: stepMs / 1000, points: series.t.length, t: series.t, metrics: series.metrics };
+  return {
+    host_name: host.hostName,
+    from: range.from,
+    to: range.to,
+    step_seconds: stepMs / 1000,
+    points: series.t.length,
+    t: series.t,
+    metrics: series.metrics,
+  };
 }
 
 export async function loadAlerts(store: Store, filter: AlertFilter, now: Date): Promise<AlertJson[]> {
   const alerts = await store.listAlerts(filter);
   // Open first, then history; each newest first (the store's order).
-  return [...alerts.filter((a) => a.status === 'open'), ...alerts.filter((a) => a.status !== 'open')].map((alert) => toAlertJson(alert, now));
+  return [...alerts.filter((a) => a.status === 'open'), ...alerts.filter((a) => a.status !== 'open')].map((alert) =>
+    toAlertJson(alert, now),
+  );
 }
 
 export { METRICS };

@@ -50,8 +50,18 @@ describe('cpu busy %', () => {
     const { procRoot, stateDir } = await setup();
     const reading = counters({ user: 10, idle: 90 });
     await writeProcStat(procRoot, reading, BOOT);
-    await cpuBusyPct({ stateDir, procRoot, now, sampleWindowMs: 1, sleep: () => writeProcStat(procRoot, advance(reading, { user: 7, idle: 3 }), BOOT) });
-    const saved = JSON.parse(await readFile(join(stateDir, CPU_COUNTERS_FILE), 'utf8')) as { counters: unknown; bootTimeMs: unknown; takenAtMs: unknown };
+    await cpuBusyPct({
+      stateDir,
+      procRoot,
+      now,
+      sampleWindowMs: 1,
+      sleep: () => writeProcStat(procRoot, advance(reading, { user: 7, idle: 3 }), BOOT),
+    });
+    const saved = JSON.parse(await readFile(join(stateDir, CPU_COUNTERS_FILE), 'utf8')) as {
+      counters: unknown;
+      bootTimeMs: unknown;
+      takenAtMs: unknown;
+    };
     expect(saved.counters).toMatchObject({ user: 17, idle: 93 });
     expect(saved.bootTimeMs).toBe(BOOT * 1000);
     expect(saved.takenAtMs).toBe(now.getTime());
@@ -61,7 +71,13 @@ describe('cpu busy %', () => {
     const { procRoot, stateDir } = await setup();
     const before = counters({ user: 900_000, idle: 9_000_000 });
     await writeProcStat(procRoot, before, BOOT);
-    await cpuBusyPct({ stateDir, procRoot, now, sampleWindowMs: 1, sleep: () => writeProcStat(procRoot, advance(before, { user: 1, idle: 1 }), BOOT) });
+    await cpuBusyPct({
+      stateDir,
+      procRoot,
+      now,
+      sampleWindowMs: 1,
+      sleep: () => writeProcStat(procRoot, advance(before, { user: 1, idle: 1 }), BOOT),
+    });
 
     const rebooted = counters({ user: 100, idle: 400 });
     await writeProcStat(procRoot, rebooted, BOOT + 3600);
@@ -84,7 +100,13 @@ describe('cpu busy %', () => {
     const { procRoot, stateDir } = await setup();
     const reading = counters({ user: 10, idle: 90 });
     await writeProcStat(procRoot, reading, BOOT);
-    await cpuBusyPct({ stateDir, procRoot, now, sampleWindowMs: 1, sleep: () => writeProcStat(procRoot, advance(reading, { user: 1, idle: 1 }), BOOT) });
+    await cpuBusyPct({
+      stateDir,
+      procRoot,
+      now,
+      sampleWindowMs: 1,
+      sleep: () => writeProcStat(procRoot, advance(reading, { user: 1, idle: 1 }), BOOT),
+    });
     await writeFile(join(stateDir, CPU_COUNTERS_FILE), '{"version":1,"counters":');
 
     let slept = false;
@@ -106,7 +128,13 @@ describe('cpu busy %', () => {
     const { procRoot, stateDir } = await setup();
     const reading = counters({ user: 10, idle: 90 });
     await writeProcStat(procRoot, reading, BOOT);
-    await cpuBusyPct({ stateDir, procRoot, now, sampleWindowMs: 1, sleep: () => writeProcStat(procRoot, advance(reading, { idle: 10 }), BOOT) });
+    await cpuBusyPct({
+      stateDir,
+      procRoot,
+      now,
+      sampleWindowMs: 1,
+      sleep: () => writeProcStat(procRoot, advance(reading, { idle: 10 }), BOOT),
+    });
 
     let slept = false;
     const result = await cpuBusyPct({
@@ -181,7 +209,16 @@ describe('/proc/stat parsing', () => {
   });
 
   it('treats the columns old kernels lack as zero', () => {
-    expect(parseProcStat('cpu  1 2 3 4\nbtime 5\n').counters).toEqual({ user: 1, nice: 2, system: 3, idle: 4, iowait: 0, irq: 0, softirq: 0, steal: 0 });
+    expect(parseProcStat('cpu  1 2 3 4\nbtime 5\n').counters).toEqual({
+      user: 1,
+      nice: 2,
+      system: 3,
+      idle: 4,
+      iowait: 0,
+      irq: 0,
+      softirq: 0,
+      steal: 0,
+    });
   });
 
   it('names the problem when the file is not /proc/stat', () => {

@@ -21,7 +21,8 @@ const limits = { maxBytes: 10 * 1024 * 1024, maxAgeMs: 7 * DAY };
 
 const defer = useCleanups();
 
-const reportAt = (minute: number, cpuPct = 10): Report => newReport(new Date(T0 + minute * MINUTE), { cpuPct, memPct: 50, diskPct: 60, load1: 1 });
+const reportAt = (minute: number, cpuPct = 10): Report =>
+  newReport(new Date(T0 + minute * MINUTE), { cpuPct, memPct: 50, diskPct: 60, load1: 1 });
 
 async function ingest(): Promise<IngestServer> {
   const server = await startIngestServer({ [KEY]: 'web-01' });
@@ -35,7 +36,16 @@ function httpSend(serverUrl: string, timeoutMs = 2000): SendBatch {
 
 function run(spool: Spool, minute: number, send: SendBatch, extra: Partial<DeliverOptions> = {}) {
   const log = memoryLog();
-  const options: DeliverOptions = { spool, report: reportAt(minute, minute % 100), send, batchSize: 100, limits, now: new Date(T0 + minute * MINUTE), log, ...extra };
+  const options: DeliverOptions = {
+    spool,
+    report: reportAt(minute, minute % 100),
+    send,
+    batchSize: 100,
+    limits,
+    now: new Date(T0 + minute * MINUTE),
+    log,
+    ...extra,
+  };
   return { log, result: deliverWithSpool(options) };
 }
 
@@ -56,12 +66,17 @@ describe('collect delivery', () => {
     const first = await down.result;
     expect(first).toMatchObject({ sent: 0, spooled: 1, dropped: 0, deferred: false });
     expect(first.unavailable).toContain('ECONNREFUSED');
-    expect(down.log.texts().join('\n')).toMatch(/info: server not reached: connection refused .*; 1 report\(s\) kept in .*spool, sent first next run/);
+    expect(down.log.texts().join('\n')).toMatch(
+      /info: server not reached: connection refused .*; 1 report\(s\) kept in .*spool, sent first next run/,
+    );
 
     const server = await ingest();
     const second = await run(spool, 1, httpSend(server.url)).result;
     expect(second).toEqual({ sent: 2, spooled: 0, dropped: 0, unavailable: null, deferred: false });
-    expect(server.stored.map((report) => report.collected_at)).toEqual([reportAt(0).collectedAt.toISOString(), reportAt(1).collectedAt.toISOString()]);
+    expect(server.stored.map((report) => report.collected_at)).toEqual([
+      reportAt(0).collectedAt.toISOString(),
+      reportAt(1).collectedAt.toISOString(),
+    ]);
     expect(await spool.list()).toEqual([]);
   });
 
@@ -129,9 +144,9 @@ describe('collect delivery', () => {
   it('does not spool a report the server refuses, and fails with the reason (exit 1)', async () => {
     const spool = await newSpool();
     const server = await ingest();
-    const error = await run(spool, 0, (reports) => sendReports({ serverUrl: server.url, hostKey: 'revoked', reports, timeoutMs: 2000 })).result.catch(
-      (e: unknown) => e,
-    );
+    const error = await run(spool, 0, (reports) =>
+      sendReports({ serverUrl: server.url, hostKey: 'revoked', reports, timeoutMs: 2000 }),
+    ).result.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RejectedError);
     expect((error as RejectedError).status).toBe(401);
     expect((error as RejectedError).exitCode).toBe(1);
@@ -147,7 +162,9 @@ describe('collect delivery', () => {
     const badKey: SendBatch = (reports) => sendReports({ serverUrl: server.url, hostKey: 'revoked', reports, timeoutMs: 2000 });
     const error = await run(spool, 2, badKey).result.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RejectedError);
-    expect((error as Error).message).toMatch(/^server refused spooled reports \(401\): unknown host key; 2 reports stay in .*spool until this is fixed$/);
+    expect((error as Error).message).toMatch(
+      /^server refused spooled reports \(401\): unknown host key; 2 reports stay in .*spool until this is fixed$/,
+    );
     // The older two wait; this run's own report was refused, so it is not kept.
     expect((await spool.list()).flatMap((entry) => entry.reports.map((r) => r.cpu_pct))).toEqual([0, 1]);
 
@@ -165,7 +182,9 @@ describe('collect delivery', () => {
     const error = await result.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RejectedError);
     expect((error as RejectedError).status).toBe(400);
-    expect((error as Error).message).toMatch(/^server refused 1 spooled report\(s\) \(400\): cpu_pct must be between 0 and 100; set aside in /);
+    expect((error as Error).message).toMatch(
+      /^server refused 1 spooled report\(s\) \(400\): cpu_pct must be between 0 and 100; set aside in /,
+    );
     expect(server.stored.map((report) => report.cpu_pct)).toEqual([0, 2, 3]);
     expect(await spool.size()).toBe(0);
     expect(await readdir(join(spool.dir, 'set-aside'))).toHaveLength(1);

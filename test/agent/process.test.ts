@@ -51,7 +51,12 @@ describe('collect as a process', () => {
     const dead = await closedPortUrl();
     for (const minute of [0, 1]) {
       await deliverWithSpool({
-        spool, report: reportAt(minute), batchSize: 100, log: silent, now: reportAt(minute).collectedAt, limits,
+        spool,
+        report: reportAt(minute),
+        batchSize: 100,
+        log: silent,
+        now: reportAt(minute).collectedAt,
+        limits,
         send: (reports) => sendReports({ serverUrl: dead, hostKey: KEY, reports, timeoutMs: 2000 }),
       });
     }
@@ -68,7 +73,9 @@ describe('collect as a process', () => {
 
     const agent = await compileAgent();
     await writeFile(join(agent, 'collect-run.mjs'), COLLECT_RUN);
-    const child = spawn(process.execPath, [join(agent, 'collect-run.mjs'), stateDir, server.url, KEY, '2'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [join(agent, 'collect-run.mjs'), stateDir, server.url, KEY, '2'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
@@ -84,7 +91,12 @@ describe('collect as a process', () => {
     // The next run takes over the dead run's lock, re-sends, and the server keeps each report once.
     server.afterStore = null;
     const summary = await deliverWithSpool({
-      spool, report: reportAt(3), batchSize: 100, log: silent, now: reportAt(3).collectedAt, limits,
+      spool,
+      report: reportAt(3),
+      batchSize: 100,
+      log: silent,
+      now: reportAt(3).collectedAt,
+      limits,
       send: (reports) => sendReports({ serverUrl: server.url, hostKey: KEY, reports, timeoutMs: 2000 }),
     });
     expect(summary).toMatchObject({ sent: 4, spooled: 0, deferred: false });

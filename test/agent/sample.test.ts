@@ -27,7 +27,14 @@ describe('host sample', () => {
   it('gathers cpu, memory, disk and load into one report rounded to two decimals', async () => {
     const { procRoot, stateDir, sleep } = await fixture();
     const report = await sampleHost({ hostName: 'web-01', now, stateDir, mounts: ['/'], sampleWindowMs: 1, procRoot, sleep });
-    expect(report).toMatchObject({ hostName: 'web-01', collectedAt: now, cpuPct: 33.33, memPct: 33.33, datasetName: null, filesCount: null });
+    expect(report).toMatchObject({
+      hostName: 'web-01',
+      collectedAt: now,
+      cpuPct: 33.33,
+      memPct: 33.33,
+      datasetName: null,
+      filesCount: null,
+    });
     expect(report.diskPct).toBe(round2(report.diskPct!));
     expect(report.diskPct!).toBeGreaterThan(0);
     expect(report.load1).not.toBeNull();
@@ -37,7 +44,9 @@ describe('host sample', () => {
   it('fails with a config error when a configured mount is missing', async () => {
     const { procRoot, stateDir, sleep } = await fixture();
     const mounts = ['/', join(stateDir, 'nope')];
-    await expect(sampleHost({ hostName: 'web-01', now, stateDir, mounts, sampleWindowMs: 1, procRoot, sleep })).rejects.toBeInstanceOf(ConfigError);
+    await expect(sampleHost({ hostName: 'web-01', now, stateDir, mounts, sampleWindowMs: 1, procRoot, sleep })).rejects.toBeInstanceOf(
+      ConfigError,
+    );
   });
 
   it('samples the real machine', async () => {
@@ -56,7 +65,17 @@ describe('collect report', () => {
 
   it('adds pipeline facts to the host metrics', async () => {
     const { procRoot, stateDir, sleep } = await fixture();
-    const report = await collectReport({ hostName: 'etl-01', now, stateDir, mounts: ['/'], sampleWindowMs: 1, procRoot, sleep, metrics: true, pipeline });
+    const report = await collectReport({
+      hostName: 'etl-01',
+      now,
+      stateDir,
+      mounts: ['/'],
+      sampleWindowMs: 1,
+      procRoot,
+      sleep,
+      metrics: true,
+      pipeline,
+    });
     expect(report).toMatchObject({ cpuPct: 33.33, memPct: 33.33, datasetName: 'orders', partitionKey: '2024-06-01', filesCount: 24 });
   });
 

@@ -36,7 +36,13 @@ describe('sending reports', () => {
   it('posts the wire form as {"reports": [...]} with the host key, and reports the acknowledgement', async () => {
     let seen: { method?: string; url?: string; auth?: string; type?: string; body?: unknown } = {};
     const url = await scripted((req, res, body) => {
-      seen = { method: req.method, url: req.url, auth: req.headers.authorization, type: req.headers['content-type'], body: JSON.parse(body) };
+      seen = {
+        method: req.method,
+        url: req.url,
+        auth: req.headers.authorization,
+        type: req.headers['content-type'],
+        body: JSON.parse(body),
+      };
       res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":1,"duplicates":0}');
     });
     const result = await sendReports({ serverUrl: url, hostKey: KEY, reports: [report], timeoutMs: 5000 });
@@ -46,7 +52,11 @@ describe('sending reports', () => {
       url: '/api/v1/reports',
       auth: `Bearer ${KEY}`,
       type: 'application/json',
-      body: { reports: [{ host_name: 'web-01', collected_at: '2024-06-01T12:00:00.123Z', cpu_pct: 12.5, mem_pct: 40, disk_pct: 71.25, load_1: 0.42 }] },
+      body: {
+        reports: [
+          { host_name: 'web-01', collected_at: '2024-06-01T12:00:00.123Z', cpu_pct: 12.5, mem_pct: 40, disk_pct: 71.25, load_1: 0.42 },
+        ],
+      },
     });
   });
 
@@ -104,7 +114,9 @@ describe('sending reports', () => {
   });
 
   it("turns a proxy's HTML error page into one line, for the log and cron's mail", async () => {
-    const url = await scripted((_req, res) => res.writeHead(403, { 'content-type': 'text/html' }).end('<html>\n  <body>\n    Forbidden\n  </body>\n</html>\n'));
+    const url = await scripted((_req, res) =>
+      res.writeHead(403, { 'content-type': 'text/html' }).end('<html>\n  <body>\n    Forbidden\n  </body>\n</html>\n'),
+    );
     const result = await sendReports({ serverUrl: url, hostKey: KEY, reports: [report], timeoutMs: 5000 });
     expect(result).toEqual({ kind: 'rejected', status: 403, message: '<html> <body> Forbidden </body> </html>' });
   });
@@ -131,18 +143,35 @@ describe('sending reports', () => {
   });
 
   it('does not count an acknowledgement of fewer reports than were sent', async () => {
-    const url = await scripted((_req, res) => res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":1,"duplicates":0}'));
-    const result = await sendReports({ serverUrl: url, hostKey: KEY, reports: [report, { ...report, collectedAt: new Date('2024-06-01T12:01:00Z') }], timeoutMs: 5000 });
+    const url = await scripted((_req, res) =>
+      res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":1,"duplicates":0}'),
+    );
+    const result = await sendReports({
+      serverUrl: url,
+      hostKey: KEY,
+      reports: [report, { ...report, collectedAt: new Date('2024-06-01T12:01:00Z') }],
+      timeoutMs: 5000,
+    });
     expect(result).toMatchObject({ kind: 'unavailable' });
     expect(result.kind === 'unavailable' && result.reason).toContain('counts for 1 report(s) (accepted 1, duplicates 0) where 2 were sent');
   });
 
   it('never prints the credentials of a server URL', async () => {
     const url = await scripted((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<p>hello</p>'));
-    const result = await sendReports({ serverUrl: url.replace('http://', 'http://agent:pa55word@'), hostKey: KEY, reports: [report], timeoutMs: 5000 });
+    const result = await sendReports({
+      serverUrl: url.replace('http://', 'http://agent:pa55word@'),
+      hostKey: KEY,
+      reports: [report],
+      timeoutMs: 5000,
+    });
     expect(result.kind === 'unavailable' && result.reason).toMatch(new RegExp(`^${url}/api/v1/reports answered 200 with text/html`));
     expect(JSON.stringify(result)).not.toMatch(/agent|pa55word/);
-    const refused = await sendReports({ serverUrl: (await closedPortUrl()).replace('http://', 'http://agent:pa55word@'), hostKey: KEY, reports: [report], timeoutMs: 5000 });
+    const refused = await sendReports({
+      serverUrl: (await closedPortUrl()).replace('http://', 'http://agent:pa55word@'),
+      hostKey: KEY,
+      reports: [report],
+      timeoutMs: 5000,
+    });
     expect(JSON.stringify(refused)).not.toMatch(/pa55word/);
   });
 });

@@ -28,7 +28,12 @@ describe('spool', () => {
     const entries = await spool.list();
     expect(entries.map((entry) => entry.reports.map((r) => r.cpu_pct))).toEqual([[1], [2], [3]]);
     expect(entries[0]!.reports[0]).toEqual({
-      host_name: 'web-01', collected_at: ago(180_000).toISOString(), cpu_pct: 1, mem_pct: 20, disk_pct: 30, load_1: 0.5,
+      host_name: 'web-01',
+      collected_at: ago(180_000).toISOString(),
+      cpu_pct: 1,
+      mem_pct: 20,
+      disk_pct: 30,
+      load_1: 0.5,
     });
     expect(await spool.size()).toBe(3);
   });

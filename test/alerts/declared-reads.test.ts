@@ -29,7 +29,8 @@ function checkType(functionName: string, params: Record<string, unknown>): Check
 /** One sample a minute for the last 20 minutes, cpu only. */
 function minutely(): MetricSample[] {
   const samples: MetricSample[] = [];
-  for (let k = 19; k >= 0; k--) samples.push({ collectedAt: new Date(NOW - k * MIN), cpuPct: 50 + k, memPct: null, diskPct: null, load1: null });
+  for (let k = 19; k >= 0; k--)
+    samples.push({ collectedAt: new Date(NOW - k * MIN), cpuPct: 50 + k, memPct: null, diskPct: null, load1: null });
   return samples;
 }
 
@@ -57,7 +58,12 @@ describe('declared reads', () => {
 
   it('narrows a copy of the built-in under another name too: the declaration decides, not identity', () => {
     const copy: CheckFunction = { ...metricThreshold, name: 'my_threshold' };
-    const prepared = prepareCheckType(checkType('my_threshold', { metric: 'cpu', crit: 90, for: '0s' }), {}, createRegistry([copy]), MAX_AGE);
+    const prepared = prepareCheckType(
+      checkType('my_threshold', { metric: 'cpu', crit: 90, for: '0s' }),
+      {},
+      createRegistry([copy]),
+      MAX_AGE,
+    );
     if ('error' in prepared) throw new Error(prepared.error);
     expect(prepared.reads).toEqual({ kind: 'metric', metric: 'cpuPct', forMs: 0 });
     expect(samplesRead(prepared, minutely(), NOW)).toEqual([minutely().at(-1)]);
@@ -76,12 +82,20 @@ describe('declared reads', () => {
     const cases: [string, CheckFunction['reads']][] = [
       ['unknown metric', () => ({ kind: 'metric', metric: 'swapPct', forMs: 0 }) as never],
       ['longer than the window', () => ({ kind: 'metric', metric: 'cpuPct', forMs: 60 * MIN })],
-      ['throws', () => {
-        throw new Error('boom');
-      }],
+      [
+        'throws',
+        () => {
+          throw new Error('boom');
+        },
+      ],
     ];
     for (const [label, reads] of cases) {
-      const prepared = prepareCheckType(checkType('sustained_cpu', { for: '5m' }), {}, createRegistry([{ ...sustainedCpu, reads }]), MAX_AGE);
+      const prepared = prepareCheckType(
+        checkType('sustained_cpu', { for: '5m' }),
+        {},
+        createRegistry([{ ...sustainedCpu, reads }]),
+        MAX_AGE,
+      );
       expect('error' in prepared ? prepared.error : 'prepared', label).toMatch(/^reads\(\) /);
     }
   });

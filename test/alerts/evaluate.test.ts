@@ -39,10 +39,19 @@ describe('evaluator: opening, escalating and resolving', () => {
     run.status(at(0), 'warning');
     const up = run.status(at(1), 'critical', 95);
     expect(up).toEqual([
-      { event: 'escalate', action: { kind: 'change_severity', alertId: 15, severity: 'critical', message: 'disk usage critical', value: 95 }, notify: true, quietReason: null },
+      {
+        event: 'escalate',
+        action: { kind: 'change_severity', alertId: 15, severity: 'critical', message: 'disk usage critical', value: 95 },
+        notify: true,
+        quietReason: null,
+      },
     ]);
     const down = run.status(at(2), 'warning', 85);
-    expect(down[0]).toMatchObject({ event: 'deescalate', action: { kind: 'change_severity', alertId: 15, severity: 'warning' }, notify: true });
+    expect(down[0]).toMatchObject({
+      event: 'deescalate',
+      action: { kind: 'change_severity', alertId: 15, severity: 'warning' },
+      notify: true,
+    });
   });
 
   it('resolves the open alert when the check returns to ok and remembers when', () => {
@@ -50,7 +59,12 @@ describe('evaluator: opening, escalating and resolving', () => {
     run.status(at(0), 'critical');
     const transitions = run.feed(at(3), { status: 'ok', value: 45, message: "Host 'storage-server-04' disk usage normal: 45%" });
     expect(transitions).toEqual([
-      { event: 'resolve', action: { kind: 'resolve', alertId: 15, message: "Host 'storage-server-04' disk usage normal: 45%", value: 45 }, notify: true, quietReason: null },
+      {
+        event: 'resolve',
+        action: { kind: 'resolve', alertId: 15, message: "Host 'storage-server-04' disk usage normal: 45%", value: 45 },
+        notify: true,
+        quietReason: null,
+      },
     ]);
     expect(run.state).toMatchObject({ status: 'ok', lastResolvedAt: at(3), openNotified: false, since: at(3) });
     expect(run.openAlert).toBeNull();
@@ -105,7 +119,15 @@ describe('evaluator: the open alert record decides', () => {
 
   it('does not re-open an alert that another run already opened with the same severity', () => {
     const previous: CheckState = {
-      hostId: 7, checkId: 3, status: 'ok', since: at(0), history: 'o', flapping: false, evaluatedAt: at(0), lastResolvedAt: null, openNotified: false,
+      hostId: 7,
+      checkId: 3,
+      status: 'ok',
+      since: at(0),
+      history: 'o',
+      flapping: false,
+      evaluatedAt: at(0),
+      lastResolvedAt: null,
+      openNotified: false,
     };
     const outcome = evaluate({
       check,
@@ -171,7 +193,9 @@ describe('evaluator: cooldown', () => {
     run.status(at(0), 'critical');
     run.status(at(1), 'ok');
     run.status(at(2), 'critical');
-    expect(run.status(at(3), 'warning')).toEqual([expect.objectContaining({ event: 'deescalate', notify: false, quietReason: 'opened_quietly' })]);
+    expect(run.status(at(3), 'warning')).toEqual([
+      expect.objectContaining({ event: 'deescalate', notify: false, quietReason: 'opened_quietly' }),
+    ]);
   });
 });
 
@@ -180,37 +204,94 @@ describe('evaluator: acknowledgement', () => {
     const run = scenario();
     run.status(at(0), 'warning');
     run.ack();
-    expect(run.status(at(1), 'critical')).toEqual([expect.objectContaining({ event: 'escalate', notify: false, quietReason: 'acknowledged' })]);
-    expect(run.status(at(2), 'warning')).toEqual([expect.objectContaining({ event: 'deescalate', notify: false, quietReason: 'acknowledged' })]);
+    expect(run.status(at(1), 'critical')).toEqual([
+      expect.objectContaining({ event: 'escalate', notify: false, quietReason: 'acknowledged' }),
+    ]);
+    expect(run.status(at(2), 'warning')).toEqual([
+      expect.objectContaining({ event: 'deescalate', notify: false, quietReason: 'acknowledged' }),
+    ]);
     expect(run.status(at(3), 'ok')).toEqual([expect.objectContaining({ event: 'resolve', notify: true, quietReason: null })]);
   });
 });
 
 describe('evaluator: the worst value while open (peak_value)', () => {
-  const open = (peakValue: number | null, severity: 'warning' | 'critical' = 'critical') => ({ alertId: 15, severity, acknowledged: false, triggeredAt: at(0), peakValue });
+  const open = (peakValue: number | null, severity: 'warning' | 'critical' = 'critical') => ({
+    alertId: 15,
+    severity,
+    acknowledged: false,
+    triggeredAt: at(0),
+    peakValue,
+  });
   const previous: CheckState = {
-    hostId: 7, checkId: 3, status: 'critical', since: at(0), history: 'c', flapping: false, evaluatedAt: at(0), lastResolvedAt: null, openNotified: true,
+    hostId: 7,
+    checkId: 3,
+    status: 'critical',
+    since: at(0),
+    history: 'c',
+    flapping: false,
+    evaluatedAt: at(0),
+    lastResolvedAt: null,
+    openNotified: true,
   };
 
   it('writes a new peak when the value gets worse, and none when it does not', () => {
-    const worse = evaluate({ check, result: { status: 'critical', value: 97, message: 'm' }, previous, openAlert: open(93), now: at(1), flap: noFlap });
+    const worse = evaluate({
+      check,
+      result: { status: 'critical', value: 97, message: 'm' },
+      previous,
+      openAlert: open(93),
+      now: at(1),
+      flap: noFlap,
+    });
     expect(worse.peak).toEqual({ alertId: 15, peakValue: 97 });
     expect(worse.transitions).toEqual([]);
-    const better = evaluate({ check, result: { status: 'critical', value: 91, message: 'm' }, previous, openAlert: open(93), now: at(1), flap: noFlap });
+    const better = evaluate({
+      check,
+      result: { status: 'critical', value: 91, message: 'm' },
+      previous,
+      openAlert: open(93),
+      now: at(1),
+      flap: noFlap,
+    });
     expect(better.peak).toBeNull();
   });
 
   it('for a minimum check the lowest value is the peak, also across a severity change', () => {
     const minimum = { ...check, lowerIsWorse: true };
-    expect(evaluate({ check: minimum, result: { status: 'critical', value: 0, message: 'm' }, previous, openAlert: open(1), now: at(1), flap: noFlap }).peak).toEqual({ alertId: 15, peakValue: 0 });
-    const eased = evaluate({ check: minimum, result: { status: 'warning', value: 3, message: 'm' }, previous, openAlert: open(0), now: at(1), flap: noFlap });
+    expect(
+      evaluate({
+        check: minimum,
+        result: { status: 'critical', value: 0, message: 'm' },
+        previous,
+        openAlert: open(1),
+        now: at(1),
+        flap: noFlap,
+      }).peak,
+    ).toEqual({ alertId: 15, peakValue: 0 });
+    const eased = evaluate({
+      check: minimum,
+      result: { status: 'warning', value: 3, message: 'm' },
+      previous,
+      openAlert: open(0),
+      now: at(1),
+      flap: noFlap,
+    });
     expect(eased.transitions[0]!.action).toMatchObject({ kind: 'change_severity', value: 3, peakValue: 0 });
   });
 });
 
 describe('evaluator: repeats and late announcements', () => {
   const base: CheckState = {
-    hostId: 7, checkId: 3, status: 'critical', since: at(0), history: 'c', flapping: false, evaluatedAt: at(0), lastResolvedAt: null, openNotified: true, lastNotifiedAt: at(0),
+    hostId: 7,
+    checkId: 3,
+    status: 'critical',
+    since: at(0),
+    history: 'c',
+    flapping: false,
+    evaluatedAt: at(0),
+    lastResolvedAt: null,
+    openNotified: true,
+    lastNotifiedAt: at(0),
   };
   const repeating = { ...check, repeatMs: 60 * MIN };
   const critical = { status: 'critical' as const, value: 97, message: 'm' };
@@ -221,20 +302,49 @@ describe('evaluator: repeats and late announcements', () => {
     const due = evaluate({ check: repeating, result: critical, previous: base, openAlert, now: at(60), flap: noFlap });
     expect(due.transitions).toEqual([{ event: 'repeat', action: null, notify: true, quietReason: null, openForMs: 60 * MIN }]);
     expect(due.state.lastNotifiedAt).toEqual(at(60));
-    expect(evaluate({ check: repeating, result: critical, previous: base, openAlert: { ...openAlert, acknowledged: true }, now: at(90), flap: noFlap }).transitions).toEqual([]);
+    expect(
+      evaluate({
+        check: repeating,
+        result: critical,
+        previous: base,
+        openAlert: { ...openAlert, acknowledged: true },
+        now: at(90),
+        flap: noFlap,
+      }).transitions,
+    ).toEqual([]);
     expect(evaluate({ check, result: critical, previous: base, openAlert, now: at(900), flap: noFlap }).transitions).toEqual([]);
     // Unknown data: the repeat waits for a result.
-    expect(evaluate({ check: repeating, result: { status: 'unknown', value: null, message: 'u' }, previous: base, openAlert, now: at(90), flap: noFlap }).transitions).toEqual([]);
+    expect(
+      evaluate({
+        check: repeating,
+        result: { status: 'unknown', value: null, message: 'u' },
+        previous: base,
+        openAlert,
+        now: at(90),
+        flap: noFlap,
+      }).transitions,
+    ).toEqual([]);
   });
 
   it('announces an alert re-opened quietly in its cooldown once the cooldown is over, only then, and not an acknowledged one', () => {
     const quiet: CheckState = { ...base, openNotified: false, lastNotifiedAt: null, lastResolvedAt: at(0) };
     const reopened = { ...openAlert, triggeredAt: at(2) };
     const cooling = { ...check, cooldownMs: 5 * MIN };
-    expect(evaluate({ check: cooling, result: critical, previous: quiet, openAlert: reopened, now: at(4), flap: noFlap }).transitions).toEqual([]);
+    expect(
+      evaluate({ check: cooling, result: critical, previous: quiet, openAlert: reopened, now: at(4), flap: noFlap }).transitions,
+    ).toEqual([]);
     const late = evaluate({ check: cooling, result: critical, previous: quiet, openAlert: reopened, now: at(5), flap: noFlap });
     expect(late.transitions).toEqual([{ event: 'open', action: null, notify: true, quietReason: null, reopenedAt: at(2) }]);
     expect(late.state.openNotified).toBe(true);
-    expect(evaluate({ check: cooling, result: critical, previous: quiet, openAlert: { ...reopened, acknowledged: true }, now: at(5), flap: noFlap }).transitions).toEqual([]);
+    expect(
+      evaluate({
+        check: cooling,
+        result: critical,
+        previous: quiet,
+        openAlert: { ...reopened, acknowledged: true },
+        now: at(5),
+        flap: noFlap,
+      }).transitions,
+    ).toEqual([]);
   });
 });

@@ -67,7 +67,7 @@ describe('evaluator while flapping', () => {
     expect(run.status(at(minute), 'ok')).toEqual([expect.objectContaining({ event: 'resolve', notify: true })]);
   });
 
-  it('puts the alert change before the flapping notice when both happen at once, and sends an announced alert\'s resolve', () => {
+  it("puts the alert change before the flapping notice when both happen at once, and sends an announced alert's resolve", () => {
     const run = scenario({ flap: nagios });
     ['ok', 'critical', 'ok', 'critical'].forEach((s, m) => run.status(at(m), s as 'ok' | 'critical'));
     const transitions = run.status(at(4), 'ok');

@@ -68,7 +68,10 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 10, arbitrary: fc.constant({ kind: 'none' as const }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('ack' as const), host: hostArb }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), host: hostArb }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('toggle' as const), host: hostArb, check: fc.integer({ min: 0, max: CHECKS.length - 1 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('toggle' as const), host: hostArb, check: fc.integer({ min: 0, max: CHECKS.length - 1 }) }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('settings' as const), settings: settingsArb }) },
 );
 const reportArb = fc.option(fc.record({ disk: fc.constantFrom(40, 85, 92, 97), cpu: fc.constantFrom(30, 90, 97) }), { nil: null, freq: 4 });
@@ -152,7 +155,11 @@ async function checkInvariants(store: Store, delivered: readonly Sent[]): Promis
     const heard = mine.some((s) => s.event !== 'resolve' && announcing.has(s.event) && s.event !== 'flapping');
     expect(opens, `alert #${id} announced open at most once`).toBeLessThanOrEqual(1);
     expect(closes, `alert #${id} announced closed at most once`).toBeLessThanOrEqual(1);
-    if (opens === 1) expect(closes, `alert #${id} (${JSON.stringify(alert)}, sent ${mine.map((s) => s.event).join(',')}): one announced close once closed`).toBe(alert.status === 'resolved' ? 1 : 0);
+    if (opens === 1)
+      expect(
+        closes,
+        `alert #${id} (${JSON.stringify(alert)}, sent ${mine.map((s) => s.event).join(',')}): one announced close once closed`,
+      ).toBe(alert.status === 'resolved' ? 1 : 0);
     if (closes === 1) expect(heard, `alert #${id}: its end announced only if something of it was`).toBe(true);
   }
 }
@@ -160,32 +167,65 @@ async function checkInvariants(store: Store, delivered: readonly Sent[]): Promis
 async function playTimeline(store: Store, timeline: { initial: Settings; steps: Step[] }): Promise<void> {
   await wipe(store);
   const sent: Sent[] = [];
-  const notifier: Notifier = { channel: 'test', send: (payload) => Promise.resolve(void sent.push({ event: payload.event, alertId: payload.alert_id })) };
+  const notifier: Notifier = {
+    channel: 'test',
+    send: (payload) => Promise.resolve(void sent.push({ event: payload.event, alertId: payload.alert_id })),
+  };
   const registry = createRegistry();
   const log = memoryLog();
   let now = T0;
   const hostIds: number[] = [];
   for (const name of HOSTS) {
-    hostIds.push((await store.addHost({ hostName: name, keyHash: `key-${name}`, description: null, createdAt: new Date(now - 10 * MIN) })).hostId);
+    hostIds.push(
+      (await store.addHost({ hostName: name, keyHash: `key-${name}`, description: null, createdAt: new Date(now - 10 * MIN) })).hostId,
+    );
   }
   let settings = timeline.initial;
   const disabled = new Set<string>();
   const run = (dryRun: boolean) =>
-    runCheck({ store, config: configFor(settings, disabled), registry, notifiers: dryRun ? [] : [notifier], log, now: new Date(now), wallClock: () => new Date(now), host: null, dryRun });
+    runCheck({
+      store,
+      config: configFor(settings, disabled),
+      registry,
+      notifiers: dryRun ? [] : [notifier],
+      log,
+      now: new Date(now),
+      wallClock: () => new Date(now),
+      host: null,
+      dryRun,
+    });
 
   for (const step of timeline.steps) {
     now += step.advanceMin * MIN;
     const samples = step.reports.flatMap((report, index) =>
       report === null
         ? []
-        : [{ hostId: hostIds[index]!, collectedAt: new Date(now), receivedAt: new Date(now), cpuPct: report.cpu, memPct: 40, diskPct: report.disk, load1: 0.5, datasetName: null, partitionKey: null, filesCount: null, firstEventAt: null, lastEventAt: null }],
+        : [
+            {
+              hostId: hostIds[index]!,
+              collectedAt: new Date(now),
+              receivedAt: new Date(now),
+              cpuPct: report.cpu,
+              memPct: 40,
+              diskPct: report.disk,
+              load1: 0.5,
+              datasetName: null,
+              partitionKey: null,
+              filesCount: null,
+              firstEventAt: null,
+              lastEventAt: null,
+            },
+          ],
     );
     await store.insertSamples(samples);
     for (const action of step.actions) {
       if (action.kind === 'ack' || action.kind === 'close') {
         const mine = (await store.listOpenAlerts()).filter((alert) => alert.hostId === hostIds[action.host]);
         if (action.kind === 'ack') for (const alert of mine) await store.acknowledgeAlert(alert.alertId, new Date(now));
-        else if (mine[0]) await store.transaction((tx) => closeAlerts(tx, [mine[0]!], { kind: 'by_hand', text: 'test' }, { now: new Date(now), channels: ['test'] }));
+        else if (mine[0])
+          await store.transaction((tx) =>
+            closeAlerts(tx, [mine[0]!], { kind: 'by_hand', text: 'test' }, { now: new Date(now), channels: ['test'] }),
+          );
       } else if (action.kind === 'toggle') {
         const key = `${HOSTS[action.host]}/${CHECKS[action.check]}`;
         if (disabled.has(key)) disabled.delete(key);
@@ -221,23 +261,43 @@ function suite(open: () => Promise<Store>, options: { maxRuns: number; minRuns: 
     await store?.close();
   });
 
-  it(`holds over generated timelines of ${HOSTS.length} hosts each (up to ${options.maxRuns}, ${options.seconds} s)`, async () => {
-    const details = await fc.check(
-      fc.asyncProperty(timelineArb, (timeline) => playTimeline(store, timeline)),
-      { numRuns: options.maxRuns, seed: Number(process.env.MONITOR_TEST_SEED ?? 20261207), interruptAfterTimeLimit: options.seconds * 1000, markInterruptAsFailure: false },
-    );
-    if (details.failed) throw new Error(`${fc.defaultReportMessage(details) ?? 'property failed'}\nGot: ${String((details.errorInstance as Error | undefined)?.stack ?? details.errorInstance)}`);
-    if (process.env.MONITOR_INVARIANT_REPORT) console.info(`${details.numRuns} timelines x ${HOSTS.length} hosts`);
-    expect(details.numRuns, 'timelines played within the time budget').toBeGreaterThanOrEqual(options.minRuns);
-  }, (options.seconds + 100) * 1000);
+  it(
+    `holds over generated timelines of ${HOSTS.length} hosts each (up to ${options.maxRuns}, ${options.seconds} s)`,
+    async () => {
+      const details = await fc.check(
+        fc.asyncProperty(timelineArb, (timeline) => playTimeline(store, timeline)),
+        {
+          numRuns: options.maxRuns,
+          seed: Number(process.env.MONITOR_TEST_SEED ?? 20261207),
+          interruptAfterTimeLimit: options.seconds * 1000,
+          markInterruptAsFailure: false,
+        },
+      );
+      if (details.failed)
+        throw new Error(
+          `${fc.defaultReportMessage(details) ?? 'property failed'}\nGot: ${String((details.errorInstance as Error | undefined)?.stack ?? details.errorInstance)}`,
+        );
+      if (process.env.MONITOR_INVARIANT_REPORT) console.info(`${details.numRuns} timelines x ${HOSTS.length} hosts`);
+      expect(details.numRuns, 'timelines played within the time budget').toBeGreaterThanOrEqual(options.minRuns);
+    },
+    (options.seconds + 100) * 1000,
+  );
 }
 
 const seconds = Number(process.env.MONITOR_INVARIANT_SECONDS ?? 15);
 
 describe('alerting invariants — SQLite', () => {
-  suite(() => openStore(databaseConfig('sqlite::memory:', { poolSize: 1, connectTimeoutMs: 5_000 })), { maxRuns: 5000, minRuns: 20, seconds });
+  suite(() => openStore(databaseConfig('sqlite::memory:', { poolSize: 1, connectTimeoutMs: 5_000 })), {
+    maxRuns: 5000,
+    minRuns: 20,
+    seconds,
+  });
 });
 
 describeMysql('alerting invariants — MariaDB', (db) => {
-  suite(() => openStore(databaseConfig(db.url, { poolSize: 4, connectTimeoutMs: 5_000 })), { maxRuns: 500, minRuns: 1, seconds: Math.min(seconds, 12) });
+  suite(() => openStore(databaseConfig(db.url, { poolSize: 4, connectTimeoutMs: 5_000 })), {
+    maxRuns: 500,
+    minRuns: 1,
+    seconds: Math.min(seconds, 12),
+  });
 });

@@ -26,7 +26,9 @@ describe('transition lines', () => {
   it('prints a new alert and its resolve in the product shape', () => {
     expect(formatTransitionLine(record({}))).toBe("🚨 NEW ALERT #15: Disk Space - Host 'storage-server-04' disk usage critical: 92%");
     expect(
-      formatTransitionLine(record({ event: 'resolve', status: 'resolved', message: "Host 'storage-server-04' disk usage normal: 45%", value: 45 })),
+      formatTransitionLine(
+        record({ event: 'resolve', status: 'resolved', message: "Host 'storage-server-04' disk usage normal: 45%", value: 45 }),
+      ),
     ).toBe("✅ RESOLVED: Disk Space - Host 'storage-server-04' disk usage normal: 45%");
   });
 
@@ -34,9 +36,11 @@ describe('transition lines', () => {
     expect(formatTransitionLine(record({ event: 'escalate', message: "Host 'storage-server-04' disk usage critical: 97%" }))).toBe(
       "⬆️ ESCALATED #15: Disk Space - Host 'storage-server-04' disk usage critical: 97%",
     );
-    expect(formatTransitionLine(record({ event: 'deescalate', severity: 'warning', message: "Host 'storage-server-04' disk usage warning: 85%" }))).toBe(
-      "⬇️ DE-ESCALATED #15: Disk Space - Host 'storage-server-04' disk usage warning: 85%",
-    );
+    expect(
+      formatTransitionLine(
+        record({ event: 'deescalate', severity: 'warning', message: "Host 'storage-server-04' disk usage warning: 85%" }),
+      ),
+    ).toBe("⬇️ DE-ESCALATED #15: Disk Space - Host 'storage-server-04' disk usage warning: 85%");
   });
 
   it('prints the flapping notices, the end one with the current state', () => {
@@ -46,13 +50,17 @@ describe('transition lines', () => {
     expect(formatTransitionLine(record({ event: 'flapping_end' }))).toBe(
       "🔁 FLAPPING ENDED: Disk Space - Host 'storage-server-04' disk usage critical: 92% (stable again, notifications resumed; alert #15 is open)",
     );
-    expect(formatTransitionLine(record({ event: 'flapping_end', alertId: null, status: null, message: "Host 'storage-server-04' disk usage normal: 45%" }))).toBe(
-      "🔁 FLAPPING ENDED: Disk Space - Host 'storage-server-04' disk usage normal: 45% (stable again, notifications resumed)",
-    );
+    expect(
+      formatTransitionLine(
+        record({ event: 'flapping_end', alertId: null, status: null, message: "Host 'storage-server-04' disk usage normal: 45%" }),
+      ),
+    ).toBe("🔁 FLAPPING ENDED: Disk Space - Host 'storage-server-04' disk usage normal: 45% (stable again, notifications resumed)");
   });
 
   it('leaves the id out of an alert not written yet (dry run)', () => {
-    expect(formatTransitionLine(record({ alertId: null }))).toBe("🚨 NEW ALERT: Disk Space - Host 'storage-server-04' disk usage critical: 92%");
+    expect(formatTransitionLine(record({ alertId: null }))).toBe(
+      "🚨 NEW ALERT: Disk Space - Host 'storage-server-04' disk usage critical: 92%",
+    );
   });
 
   it('marks a quiet transition with the reason nobody was told', () => {

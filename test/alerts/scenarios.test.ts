@@ -16,17 +16,29 @@ function cpuSeries(from: number, to: number, value: (minute: number) => number):
 
 describe('sustained thresholds (`for`) through the evaluator', () => {
   it('does not fire for a host that just started, and fires once the whole window is above', () => {
-    const t = timeline(metricThreshold, cpu, cpuSeries(0, 20, () => 99));
+    const t = timeline(
+      metricThreshold,
+      cpu,
+      cpuSeries(0, 20, () => 99),
+    );
     for (let m = 0; m < 5; m++) expect(t.evaluateAt(m).result.status).toBe('unknown');
     const fired = t.evaluateAt(5);
     expect(fired.transitions).toEqual([
-      expect.objectContaining({ event: 'open', notify: true, action: expect.objectContaining({ message: "Host 'storage-server-04' CPU usage critical: 99% over 5m" }) }),
+      expect.objectContaining({
+        event: 'open',
+        notify: true,
+        action: expect.objectContaining({ message: "Host 'storage-server-04' CPU usage critical: 99% over 5m" }),
+      }),
     ]);
     for (let m = 6; m <= 10; m++) expect(t.evaluateAt(m).transitions).toEqual([]);
   });
 
   it('restarts the wait after a dip, like a Prometheus pending alert', () => {
-    const t = timeline(metricThreshold, cpu, cpuSeries(-10, 20, (m) => (m === 3 ? 40 : 99)));
+    const t = timeline(
+      metricThreshold,
+      cpu,
+      cpuSeries(-10, 20, (m) => (m === 3 ? 40 : 99)),
+    );
     const opened: number[] = [];
     for (let m = 0; m <= 12; m++) if (t.evaluateAt(m).transitions.some((x) => x.event === 'open')) opened.push(m);
     // above since -10, so it fires at 0; the dip sampled at 3 ends that alert, and the CPU is back
@@ -38,7 +50,11 @@ describe('sustained thresholds (`for`) through the evaluator', () => {
 
 describe('no data through the evaluator', () => {
   it('keeps an alert open while the host is silent and resolves it when recovered data arrives', () => {
-    const samples = [...cpuSeries(-10, 2, () => 97), ...cpuSeries(30, 40, () => 20)].map((s) => ({ ...s, diskPct: s.cpuPct, cpuPct: null }));
+    const samples = [...cpuSeries(-10, 2, () => 97), ...cpuSeries(30, 40, () => 20)].map((s) => ({
+      ...s,
+      diskPct: s.cpuPct,
+      cpuPct: null,
+    }));
     const t = timeline(metricThreshold, { metric: 'disk', warn: 80, crit: 90 }, samples);
     expect(t.evaluateAt(0).transitions.map((x) => x.event)).toEqual(['open']);
     for (let m = 1; m < 30; m++) expect(t.evaluateAt(m).transitions).toEqual([]);
@@ -46,7 +62,11 @@ describe('no data through the evaluator', () => {
     expect(t.run.openAlert).not.toBeNull();
     const back = t.evaluateAt(30);
     expect(back.transitions).toEqual([
-      expect.objectContaining({ event: 'resolve', notify: true, action: expect.objectContaining({ message: "Host 'storage-server-04' disk usage normal: 20%" }) }),
+      expect.objectContaining({
+        event: 'resolve',
+        notify: true,
+        action: expect.objectContaining({ message: "Host 'storage-server-04' disk usage normal: 20%" }),
+      }),
     ]);
   });
 });
@@ -56,7 +76,12 @@ describe('`clear` hysteresis through the evaluator', () => {
     const values = [85, 79, 72, 78, 71, 69, 75];
     const samples = values.map((v, m) => sample(m, { diskPct: v }));
     const t = timeline(metricThreshold, { metric: 'disk', warn: 80, crit: 90, clear: 70 }, samples);
-    const events = values.map((_, m) => t.evaluateAt(m).transitions.map((x) => x.event).join(','));
+    const events = values.map((_, m) =>
+      t
+        .evaluateAt(m)
+        .transitions.map((x) => x.event)
+        .join(','),
+    );
     // opens at 85, held through 79/72/78/71, resolves at 69, and 75 (below warn) does not re-open
     expect(events).toEqual(['open', '', '', '', '', 'resolve', '']);
   });
@@ -73,7 +98,11 @@ describe('`clear` hysteresis through the evaluator', () => {
 describe('escalation through the evaluator', () => {
   it('escalates one alert from warning to critical and de-escalates it, then resolves', () => {
     const values = [50, 85, 93, 86, 40];
-    const t = timeline(metricThreshold, { metric: 'disk', warn: 80, crit: 90 }, values.map((v, m) => sample(m, { diskPct: v })));
+    const t = timeline(
+      metricThreshold,
+      { metric: 'disk', warn: 80, crit: 90 },
+      values.map((v, m) => sample(m, { diskPct: v })),
+    );
     values.forEach((_, m) => t.evaluateAt(m));
     expect(t.run.events()).toEqual(['open', 'escalate', 'deescalate', 'resolve']);
     expect(t.run.steps[2]!.transitions[0]!.action).toEqual({

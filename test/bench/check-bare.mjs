@@ -49,7 +49,8 @@ for (const [hostId, at, cpu, mem, disk] of samples) {
 }
 
 const keyOf = new Map(types.map(([checkId, checkKey]) => [checkId, checkKey]));
-const level = (value, warn, crit) => (value === null || value === Infinity ? 'unknown' : value >= crit ? 'critical' : value >= warn ? 'warning' : 'ok');
+const level = (value, warn, crit) =>
+  value === null || value === Infinity ? 'unknown' : value >= crit ? 'critical' : value >= warn ? 'warning' : 'ok';
 let notOk = 0;
 for (const [hostId, checkId] of checks) {
   const host = hosts.get(hostId);

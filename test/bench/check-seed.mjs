@@ -107,7 +107,9 @@ export async function seedMysql(pools, { hosts, end, hotEvery = 100, onProgress 
 /** Fills a migrated SQLite file through better-sqlite3, in one transaction. */
 export function seedSqlite(db, { hosts, end, hotEvery = 100 }) {
   const created = sqlTime(end - 2 * 86_400_000);
-  const addHost = db.prepare('INSERT INTO hosts (host_id, host_name, host_key_hash, description, created_at, last_seen) VALUES (?, ?, ?, NULL, ?, ?)');
+  const addHost = db.prepare(
+    'INSERT INTO hosts (host_id, host_name, host_key_hash, description, created_at, last_seen) VALUES (?, ?, ?, NULL, ?, ?)',
+  );
   const addSample = db.prepare(
     'INSERT INTO incoming_data (host_id, collected_at, received_at, cpu_pct, mem_pct, disk_pct, load_1) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );

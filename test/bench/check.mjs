@@ -152,7 +152,9 @@ async function timeSteadyRuns(label, databaseUrl, { bare = false } = {}) {
     }
   }
   const cpu = cpus.length > 0 ? `; CPU (user+sys) median ${ms(median(cpus))}` : '';
-  log(`  ${label}: wall median ${ms(median(walls))} over ${RUNS} runs (min ${ms(Math.min(...walls))}, max ${ms(Math.max(...walls))})${cpu}`);
+  log(
+    `  ${label}: wall median ${ms(median(walls))} over ${RUNS} runs (min ${ms(Math.min(...walls))}, max ${ms(Math.max(...walls))})${cpu}`,
+  );
   log(`    each run: ${walls.map(ms).join(', ')}`);
   if (!bare) return { wall: median(walls), cpu: cpus.length > 0 ? median(cpus) : null };
   const bareCpu = bareCpus.length > 0 ? `; CPU (user+sys) median ${ms(median(bareCpus))}` : '';
@@ -183,7 +185,9 @@ async function mysqlDatabase(label, hosts, end) {
   });
   await Promise.all(pools.map((pool) => pool.end()));
   if (process.stdout.isTTY) process.stdout.write('\r');
-  log(`  seeded ${name}: ${hosts} hosts, ${hosts * 4} host checks, ${(hosts * SAMPLES_PER_HOST).toLocaleString('en')} samples in ${ms(performance.now() - started)}`);
+  log(
+    `  seeded ${name}: ${hosts} hosts, ${hosts * 4} host checks, ${(hosts * SAMPLES_PER_HOST).toLocaleString('en')} samples in ${ms(performance.now() - started)}`,
+  );
   return { name, url };
 }
 
@@ -204,7 +208,9 @@ async function countStatements(databaseUrl) {
 
 /** The server's own counters: Questions and the statement kinds a check run sends. */
 async function globalCounters() {
-  const [rows] = await server.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_select', 'Com_insert', 'Com_update', 'Com_delete', 'Com_begin', 'Com_commit')");
+  const [rows] = await server.query(
+    "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_select', 'Com_insert', 'Com_update', 'Com_delete', 'Com_begin', 'Com_commit')",
+  );
   return Object.fromEntries(rows.map((row) => [row.Variable_name, Number(row.Value)]));
 }
 
@@ -222,7 +228,9 @@ async function benchMysql() {
     const end = Date.now();
     const db = await mysqlDatabase(label, hosts, end);
     const first = await runCheck(db.url);
-    log(`  ${hosts} hosts, first run (opens the hot hosts' alerts, writes every state): ${ms(first.wall)}, ${first.lines} transition lines`);
+    log(
+      `  ${hosts} hosts, first run (opens the hot hosts' alerts, writes every state): ${ms(first.wall)}, ${first.lines} transition lines`,
+    );
     const second = await countStatements(db.url);
     if (label === 'big') {
       await runCheck(db.url); // warm-up after the proxied run
@@ -232,25 +240,42 @@ async function benchMysql() {
       await runCheck(db.url);
       const after = await globalCounters();
       // Our own SHOW STATUS counts once in Questions (not in Com_select).
-      results.server = Object.fromEntries(Object.keys(after).map((name) => [name, after[name] - before[name] - (name === 'Questions' ? 1 : 0)]));
+      results.server = Object.fromEntries(
+        Object.keys(after).map((name) => [name, after[name] - before[name] - (name === 'Questions' ? 1 : 0)]),
+      );
     }
     const steady = await countStatements(db.url);
     results[label] = steady;
     // Last: after the storm the data is no longer steady.
     if (label === 'big') results.storm = await timeStorm(db.url, results.wall);
-    log(`  ${hosts} hosts: ${steady.statements} statements per steady-state run (${JSON.stringify(steady.counts)}); second run: ${second.statements}`);
+    log(
+      `  ${hosts} hosts: ${steady.statements} statements per steady-state run (${JSON.stringify(steady.counts)}); second run: ${second.statements}`,
+    );
     log(`  data age at the end: ${Math.round((Date.now() - end) / 1000)} s (checks see it as fresh below 5 min)`);
   }
-  log(`  statements per run: ${results.small.statements} at ${SMALL} hosts, ${results.big.statements} at ${HOSTS} hosts` +
-    ` -> ${results.small.statements === results.big.statements ? 'the same' : 'DIFFERENT'}`);
-  log(`  cross-check, the server's global counters around one unproxied ${HOSTS}-host run (other clients' statements too, if any ran): ${JSON.stringify(results.server)}`);
-  log("    (Questions also counts each connection's COM_QUIT: the proxy's \"quit\" count above)");
+  log(
+    `  statements per run: ${results.small.statements} at ${SMALL} hosts, ${results.big.statements} at ${HOSTS} hosts` +
+      ` -> ${results.small.statements === results.big.statements ? 'the same' : 'DIFFERENT'}`,
+  );
+  log(
+    `  cross-check, the server's global counters around one unproxied ${HOSTS}-host run (other clients' statements too, if any ran): ${JSON.stringify(results.server)}`,
+  );
+  log('    (Questions also counts each connection\'s COM_QUIT: the proxy\'s "quit" count above)');
   if (args.includes('--show-statements')) for (const text of results.big.queries) log(`    ${text.replace(/\s+/g, ' ')}`);
-  log(`  => ${HOSTS} hosts x 4 checks, ${(HOSTS * SAMPLES_PER_HOST / 1e6).toFixed(2)}M samples: ${ms(results.wall)} per steady-state \`monitor check\` process (target <= 1000 ms)`);
+  log(
+    `  => ${HOSTS} hosts x 4 checks, ${((HOSTS * SAMPLES_PER_HOST) / 1e6).toFixed(2)}M samples: ${ms(results.wall)} per steady-state \`monitor check\` process (target <= 1000 ms)`,
+  );
   const { steady } = results;
-  const cpuRatio = steady.cpu !== null && steady.bareCpu !== null ? `; CPU ${ms(steady.cpu)} / ${ms(steady.bareCpu)} = ${(steady.cpu / steady.bareCpu).toFixed(2)}x` : '';
-  log(`  => \`monitor check\` / bare floor: wall ${ms(steady.wall)} / ${ms(steady.bareWall)} = ${(steady.wall / steady.bareWall).toFixed(2)}x (goal <= 1.5x)${cpuRatio}`);
-  log(`  => storm: ${results.storm.transitions} transitions in one run: ${ms(results.storm.wall)}, ${(results.storm.wall / results.wall).toFixed(2)}x the steady-state run (target <= 3x)`);
+  const cpuRatio =
+    steady.cpu !== null && steady.bareCpu !== null
+      ? `; CPU ${ms(steady.cpu)} / ${ms(steady.bareCpu)} = ${(steady.cpu / steady.bareCpu).toFixed(2)}x`
+      : '';
+  log(
+    `  => \`monitor check\` / bare floor: wall ${ms(steady.wall)} / ${ms(steady.bareWall)} = ${(steady.wall / steady.bareWall).toFixed(2)}x (goal <= 1.5x)${cpuRatio}`,
+  );
+  log(
+    `  => storm: ${results.storm.transitions} transitions in one run: ${ms(results.storm.wall)}, ${(results.storm.wall / results.wall).toFixed(2)}x the steady-state run (target <= 3x)`,
+  );
   return results;
 }
 
@@ -262,12 +287,16 @@ async function timeStorm(databaseUrl, steadyWall) {
     return Number(row.alerts) + Number(row.resolved ?? 0);
   };
   try {
-    await connection.query(`UPDATE alert_types SET params_json = '{"metric":"disk","warn":5,"crit":10,"for":"0s"}' WHERE check_key = 'disk_space'`);
+    await connection.query(
+      `UPDATE alert_types SET params_json = '{"metric":"disk","warn":5,"crit":10,"for":"0s"}' WHERE check_key = 'disk_space'`,
+    );
     const before = await counts();
     const storm = await runCheck(databaseUrl);
     // Each open adds an alert, each resolve a resolved one.
     const transitions = (await counts()) - before;
-    log(`  ${HOSTS} hosts, storm run (${transitions} transitions, ${storm.lines} lines printed): ${ms(storm.wall)}${storm.cpu !== null ? `, CPU ${ms(storm.cpu)}` : ''}; ${(storm.wall / steadyWall).toFixed(2)}x the steady-state median`);
+    log(
+      `  ${HOSTS} hosts, storm run (${transitions} transitions, ${storm.lines} lines printed): ${ms(storm.wall)}${storm.cpu !== null ? `, CPU ${ms(storm.cpu)}` : ''}; ${(storm.wall / steadyWall).toFixed(2)}x the steady-state median`,
+    );
     return { wall: storm.wall, transitions };
   } finally {
     await connection.end();
@@ -299,14 +328,18 @@ async function startupBaseline() {
   const walls = [];
   for (let i = 0; i < 3; i++) {
     const started = performance.now();
-    await new Promise((resolve) => spawn(process.execPath, [join(root, 'bin/monitor'), '--version'], { stdio: 'ignore' }).on('close', resolve));
+    await new Promise((resolve) =>
+      spawn(process.execPath, [join(root, 'bin/monitor'), '--version'], { stdio: 'ignore' }).on('close', resolve),
+    );
     walls.push(performance.now() - started);
   }
   return median(walls);
 }
 
 try {
-  log(`check benchmark: ${HOSTS} hosts x 4 checks, ${SAMPLES_PER_HOST} samples per host; node ${process.version}, ${(await import('node:os')).cpus().length} CPUs`);
+  log(
+    `check benchmark: ${HOSTS} hosts x 4 checks, ${SAMPLES_PER_HOST} samples per host; node ${process.version}, ${(await import('node:os')).cpus().length} CPUs`,
+  );
   log(`  baseline: \`monitor --version\` process: ${ms(await startupBaseline())}`);
   if (!skipMysql) await benchMysql();
   if (!skipSqlite) await benchSqlite();

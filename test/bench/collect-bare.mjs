@@ -19,7 +19,11 @@ try {
   // No earlier state (first run) or an unreadable one: report no CPU figure this time.
 }
 writeFileSync(stateFile, JSON.stringify({ total, idle }));
-const mem = Object.fromEntries(readFileSync('/proc/meminfo', 'utf8').split('\n').map((l) => [l.split(':')[0], parseInt(l.split(':')[1])]));
+const mem = Object.fromEntries(
+  readFileSync('/proc/meminfo', 'utf8')
+    .split('\n')
+    .map((l) => [l.split(':')[0], parseInt(l.split(':')[1])]),
+);
 const fs = statfsSync('/');
 const report = {
   host_name: process.env.MONITOR_HOST_NAME ?? hostname(),
@@ -32,7 +36,11 @@ const report = {
 const body = JSON.stringify({ reports: [report] });
 const req = request(`${process.env.MONITOR_SERVER_URL}/api/v1/reports`, {
   method: 'POST',
-  headers: { authorization: `Bearer ${process.env.MONITOR_HOST_KEY}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+  headers: {
+    authorization: `Bearer ${process.env.MONITOR_HOST_KEY}`,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  },
 });
 req.on('response', (res) => {
   res.resume();

@@ -115,7 +115,13 @@ const scenarios = [
     env: { MONITOR_SERVER_URL: bareUrl, MONITOR_HOST_NAME: 'bench-01', MONITOR_HOST_KEY: 'mk_bench' },
     collect: true,
   },
-  { name: 'collect one-box SQLite', argv: [bin, 'collect'], home: agentHome('sqlite'), env: { MONITOR_HOST_NAME: 'bench-01' }, collect: true },
+  {
+    name: 'collect one-box SQLite',
+    argv: [bin, 'collect'],
+    home: agentHome('sqlite'),
+    env: { MONITOR_HOST_NAME: 'bench-01' },
+    collect: true,
+  },
 ];
 
 if (only) {
@@ -130,7 +136,13 @@ function runOnce(scenario, label) {
   const nodeArgs = ['--require', probe];
   if (profileDir && !scenario.node) {
     mkdirSync(profileDir, { recursive: true });
-    nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${String(++profileSeq).padStart(3, '0')}-${label}.cpuprofile`);
+    nodeArgs.push(
+      '--cpu-prof',
+      '--cpu-prof-dir',
+      profileDir,
+      '--cpu-prof-name',
+      `${String(++profileSeq).padStart(3, '0')}-${label}.cpuprofile`,
+    );
   }
   const started = performance.now();
   return new Promise((done, fail) => {
@@ -146,7 +158,13 @@ function runOnce(scenario, label) {
       const wallMs = performance.now() - started;
       if (code !== 0) return fail(new Error(`${scenario.name} exited ${code}: ${stderr.trim()}`));
       const usage = JSON.parse(readFileSync(rusageFile, 'utf8'));
-      done({ wallMs, cpuMs: (usage.userUs + usage.systemUs) / 1000, userMs: usage.userUs / 1000, sysMs: usage.systemUs / 1000, rssMb: usage.maxRssKb / 1024 });
+      done({
+        wallMs,
+        cpuMs: (usage.userUs + usage.systemUs) / 1000,
+        userMs: usage.userUs / 1000,
+        sysMs: usage.systemUs / 1000,
+        rssMb: usage.maxRssKb / 1024,
+      });
     });
   });
 }
@@ -173,14 +191,29 @@ function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 function slug(name) {
-  return name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+  return name
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
 }
 
 const baseline = samples.get(scenarios[0].name);
-const baseCpu = percentile(baseline.map((s) => s.cpuMs), 50);
+const baseCpu = percentile(
+  baseline.map((s) => s.cpuMs),
+  50,
+);
 const results = scenarios.map((scenario) => {
   const list = samples.get(scenario.name);
-  const stat = (key) => ({ median: percentile(list.map((s) => s[key]), 50), p90: percentile(list.map((s) => s[key]), 90) });
+  const stat = (key) => ({
+    median: percentile(
+      list.map((s) => s[key]),
+      50,
+    ),
+    p90: percentile(
+      list.map((s) => s[key]),
+      90,
+    ),
+  });
   const cpu = stat('cpuMs');
   const wall = stat('wallMs');
   const first = firstRuns.get(scenario.name) ?? null;
@@ -206,7 +239,20 @@ const agentRatio = cpuOf('one-file agent -> HTTP') / cpuOf('bare script: reads +
 const fullRatio = cpuOf('collect -> HTTP 202') / cpuOf('bare script: reads + POST');
 
 if (asJson) {
-  console.log(JSON.stringify({ agentCpuRatioToBareScript: agentRatio, fullCpuRatioToBareScript: fullRatio, budgetCpuMs: BUDGET_CPU_MS, sampleWindowMs: SAMPLE_WINDOW_MS, httpRequests: received, results }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        agentCpuRatioToBareScript: agentRatio,
+        fullCpuRatioToBareScript: fullRatio,
+        budgetCpuMs: BUDGET_CPU_MS,
+        sampleWindowMs: SAMPLE_WINDOW_MS,
+        httpRequests: received,
+        results,
+      },
+      null,
+      2,
+    ),
+  );
 } else {
   const fmt = (n) => n.toFixed(0).padStart(5);
   console.log(`\n===== collect benchmark: ${runs} runs each after the first, interleaved (node ${process.version}) =====`);
@@ -219,11 +265,17 @@ if (asJson) {
   }
   console.log('');
   for (const r of results.filter((x) => x.firstRun)) {
-    console.log(`${r.scenario}: first run ${r.firstRun.cpuMs.toFixed(0)} ms CPU, ${r.firstRun.wallMs.toFixed(0)} ms wall (samples CPU for ${SAMPLE_WINDOW_MS} ms)`);
-    console.log(`  later runs: ${r.sleptAfterFirstRun ? 'SOME SLEPT (wall >= sample window)' : 'no sleep'}; CPU median ${r.withinBudget ? 'within' : 'OVER'} the ${BUDGET_CPU_MS} ms budget`);
+    console.log(
+      `${r.scenario}: first run ${r.firstRun.cpuMs.toFixed(0)} ms CPU, ${r.firstRun.wallMs.toFixed(0)} ms wall (samples CPU for ${SAMPLE_WINDOW_MS} ms)`,
+    );
+    console.log(
+      `  later runs: ${r.sleptAfterFirstRun ? 'SOME SLEPT (wall >= sample window)' : 'no sleep'}; CPU median ${r.withinBudget ? 'within' : 'OVER'} the ${BUDGET_CPU_MS} ms budget`,
+    );
   }
   if (Number.isFinite(agentRatio)) {
-    console.log(`\none-file agent CPU / bare script CPU: ${agentRatio.toFixed(2)}x (goal <= 1.3x); monitor collect / bare script: ${fullRatio.toFixed(2)}x`);
+    console.log(
+      `\none-file agent CPU / bare script CPU: ${agentRatio.toFixed(2)}x (goal <= 1.3x); monitor collect / bare script: ${fullRatio.toFixed(2)}x`,
+    );
   }
   console.log(`\nbare server received ${received} requests`);
 }

@@ -29,7 +29,11 @@ const database = `monitor_bench_paths_${randomBytes(4).toString('hex')}`;
 const url = `${base}/${database}`;
 const store = await openStore(databaseConfig(url, { poolSize: 2, connectTimeoutMs: 5000 }));
 const hostIds = [];
-for (let i = 0; i < groups; i++) hostIds.push((await store.addHost({ hostName: `bench-${i}`, keyHash: randomBytes(32).toString('hex'), description: null, createdAt: new Date() })).hostId);
+for (let i = 0; i < groups; i++)
+  hostIds.push(
+    (await store.addHost({ hostName: `bench-${i}`, keyHash: randomBytes(32).toString('hex'), description: null, createdAt: new Date() }))
+      .hostId,
+  );
 const target = databaseTarget(url);
 const paths = {
   script: new MysqlSampleWriter(target, { poolSize: 1, connectTimeoutMs: 5000 }),
@@ -41,7 +45,20 @@ const batch = () =>
   hostIds.map((hostId) =>
     Array.from({ length: rowsPerGroup }, () => {
       const at = new Date(++t);
-      return { hostId, collectedAt: at, receivedAt: at, cpuPct: 1, memPct: 2, diskPct: 3, load1: 0.1, datasetName: null, partitionKey: null, filesCount: null, firstEventAt: null, lastEventAt: null };
+      return {
+        hostId,
+        collectedAt: at,
+        receivedAt: at,
+        cpuPct: 1,
+        memPct: 2,
+        diskPct: 3,
+        load1: 0.1,
+        datasetName: null,
+        partitionKey: null,
+        filesCount: null,
+        firstEventAt: null,
+        lastEventAt: null,
+      };
     }),
   );
 try {
@@ -56,7 +73,8 @@ try {
   const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
   const mean = (list) => list.reduce((a, b) => a + b, 0) / list.length;
   console.log(`commit paths on plain MariaDB: ${batches} batches of ${groups} requests x ${rowsPerGroup} report(s) each, per path`);
-  for (const name of ['script', 'statements']) console.log(`  ${name.padEnd(10)} median ${median(times[name]).toFixed(3)} ms, mean ${mean(times[name]).toFixed(3)} ms per commit`);
+  for (const name of ['script', 'statements'])
+    console.log(`  ${name.padEnd(10)} median ${median(times[name]).toFixed(3)} ms, mean ${mean(times[name]).toFixed(3)} ms per commit`);
   console.log(`  statements / script (median): ${(median(times.statements) / median(times.script)).toFixed(2)}`);
 } finally {
   await paths.script.close();

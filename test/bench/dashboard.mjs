@@ -68,14 +68,31 @@ try {
     const key = `${hostId}:${type.checkId}`;
     const isOpen = i >= ALERTS - HOSTS && hostId % 97 === 0 && !open.has(key);
     if (isOpen) open.add(key);
-    alertRows.push([hostId, type.checkId, i % 3 ? 'critical' : 'warning', isOpen ? 'open' : 'resolved', sqlTime(triggered), isOpen ? null : sqlTime(triggered + 600_000), 'bench', isOpen ? null : 'ok', 93]);
+    alertRows.push([
+      hostId,
+      type.checkId,
+      i % 3 ? 'critical' : 'warning',
+      isOpen ? 'open' : 'resolved',
+      sqlTime(triggered),
+      isOpen ? null : sqlTime(triggered + 600_000),
+      'bench',
+      isOpen ? null : 'ok',
+      93,
+    ]);
   }
-  await insert('INSERT INTO alerts (host_id, check_id, severity, status, triggered_at, resolved_at, message, resolve_message, value) VALUES', alertRows);
+  await insert(
+    'INSERT INTO alerts (host_id, check_id, severity, status, triggered_at, resolved_at, message, resolve_message, value) VALUES',
+    alertRows,
+  );
   for (let minutesAgo = SAMPLES_PER_HOST; minutesAgo >= 1; minutesAgo--) {
     const at = sqlTime(NOW - minutesAgo * 60_000);
     const rows = [];
-    for (let hostId = 1; hostId <= HOSTS; hostId++) if (hostId % 250 !== 0) rows.push([hostId, at, at, 20 + (hostId % 60), 50, 40, 0.5, '']);
-    await insert('INSERT INTO incoming_data (host_id, collected_at, received_at, cpu_pct, mem_pct, disk_pct, load_1, dataset_name) VALUES', rows);
+    for (let hostId = 1; hostId <= HOSTS; hostId++)
+      if (hostId % 250 !== 0) rows.push([hostId, at, at, 20 + (hostId % 60), 50, 40, 0.5, '']);
+    await insert(
+      'INSERT INTO incoming_data (host_id, collected_at, received_at, cpu_pct, mem_pct, disk_pct, load_1, dataset_name) VALUES',
+      rows,
+    );
   }
   // One host with a month of one-minute samples, for the downsampling sizes.
   const monthRows = [];
@@ -83,9 +100,14 @@ try {
     const at = sqlTime(NOW - minutesAgo * 60_000);
     monthRows.push([1, at, at, (minutesAgo % 90) + 5, 50, 40 + minutesAgo / 1000, 0.5, '']);
   }
-  await insert('INSERT INTO incoming_data (host_id, collected_at, received_at, cpu_pct, mem_pct, disk_pct, load_1, dataset_name) VALUES', monthRows);
+  await insert(
+    'INSERT INTO incoming_data (host_id, collected_at, received_at, cpu_pct, mem_pct, disk_pct, load_1, dataset_name) VALUES',
+    monthRows,
+  );
   await connection.query('ANALYZE TABLE hosts, alerts, incoming_data');
-  console.log(`MariaDB: ${HOSTS.toLocaleString('en')} hosts, ${(HOSTS * SAMPLES_PER_HOST + monthRows.length).toLocaleString('en')} samples, ${ALERTS.toLocaleString('en')} alerts (${open.size} open); seeded in ${((performance.now() - seeded) / 1000).toFixed(0)} s`);
+  console.log(
+    `MariaDB: ${HOSTS.toLocaleString('en')} hosts, ${(HOSTS * SAMPLES_PER_HOST + monthRows.length).toLocaleString('en')} samples, ${ALERTS.toLocaleString('en')} alerts (${open.size} open); seeded in ${((performance.now() - seeded) / 1000).toFixed(0)} s`,
+  );
   console.log(`median of ${RUNS} runs after one warm-up\n`);
 
   const floor = await time(async () => {
@@ -100,21 +122,36 @@ try {
     ["loadFleet, q='host-0999' (11 hosts)", await time(() => loadFleet(store, { q: 'host-0999', limit: 100, offset: 0 }, now))],
     ['loadFleet, state=SILENT', await time(() => loadFleet(store, { state: 'SILENT', limit: 100, offset: 0 }, now))],
   ];
-  const server = await startServer({ store, config: { listen: { host: '127.0.0.1', port: 0 }, url: null, maxBodyBytes: 1 << 20, requestTimeoutMs: 10_000 }, log: { debug() {}, info() {}, warn() {}, error: console.error } });
+  const server = await startServer({
+    store,
+    config: { listen: { host: '127.0.0.1', port: 0 }, url: null, maxBodyBytes: 1 << 20, requestTimeoutMs: 10_000 },
+    log: { debug() {}, info() {}, warn() {}, error: console.error },
+  });
   try {
-    rows.push(['GET /api/v1/hosts?limit=100 (HTTP, JSON)', await time(async () => (await fetch(`${server.url}/api/v1/hosts?limit=100`)).arrayBuffer())]);
+    rows.push([
+      'GET /api/v1/hosts?limit=100 (HTTP, JSON)',
+      await time(async () => (await fetch(`${server.url}/api/v1/hosts?limit=100`)).arrayBuffer()),
+    ]);
     rows.push(['GET / (HTTP, the fleet page)', await time(async () => (await fetch(`${server.url}/`)).arrayBuffer())]);
     rows.push(['GET /?fragment=1 (a live refresh)', await time(async () => (await fetch(`${server.url}/?fragment=1`)).arrayBuffer())]);
-    for (const [label, ms] of rows) console.log(`  ${label.padEnd(44)} ${ms.toFixed(1).padStart(7)} ms   ${(ms / floor).toFixed(1).padStart(5)}x floor`);
+    for (const [label, ms] of rows)
+      console.log(`  ${label.padEnd(44)} ${ms.toFixed(1).padStart(7)} ms   ${(ms / floor).toFixed(1).padStart(5)}x floor`);
 
     console.log(`\nDownsampling, host-00001 (one sample a minute for 30 days):`);
     const host = await store.findHostByName('host-00001');
-    for (const [range, ms] of [['1h', 3_600_000], ['24h', 86_400_000], ['7d', 7 * 86_400_000], ['30d', 30 * 86_400_000]]) {
+    for (const [range, ms] of [
+      ['1h', 3_600_000],
+      ['24h', 86_400_000],
+      ['7d', 7 * 86_400_000],
+      ['30d', 30 * 86_400_000],
+    ]) {
       const from = new Date(NOW - ms);
       const series = await loadSeries(store, host, { from, to: now, stepMs: null });
       const took = await time(() => loadSeries(store, host, { from, to: now, stepMs: null }));
       const body = await (await fetch(`${server.url}/api/v1/hosts/host-00001/samples?from=${range}`)).arrayBuffer();
-      console.log(`  ${range.padEnd(4)} ${String(Math.round(ms / 60_000)).padStart(6)} samples -> ${String(series.points).padStart(4)} points (step ${String(series.step_seconds).padStart(4)} s), ${(body.byteLength / 1024).toFixed(0).padStart(4)} KiB JSON, ${took.toFixed(1).padStart(6)} ms`);
+      console.log(
+        `  ${range.padEnd(4)} ${String(Math.round(ms / 60_000)).padStart(6)} samples -> ${String(series.points).padStart(4)} points (step ${String(series.step_seconds).padStart(4)} s), ${(body.byteLength / 1024).toFixed(0).padStart(4)} KiB JSON, ${took.toFixed(1).padStart(6)} ms`,
+      );
     }
   } finally {
     await server.close();

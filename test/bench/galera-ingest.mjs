@@ -121,7 +121,14 @@ class Setup {
         const agent = this.agents[i];
         while (performance.now() < stopAt) {
           agent.last = Math.max(Date.now(), agent.last + 1);
-          const body = JSON.stringify({ host_name: agent.hostName, collected_at: new Date(agent.last).toISOString(), cpu_pct: 12.5, mem_pct: 40, disk_pct: 71.25, load_1: 0.5 });
+          const body = JSON.stringify({
+            host_name: agent.hostName,
+            collected_at: new Date(agent.last).toISOString(),
+            cpu_pct: 12.5,
+            mem_pct: 40,
+            disk_pct: 71.25,
+            load_1: 0.5,
+          });
           const text =
             `POST /api/v1/reports HTTP/1.1\r\nHost: 127.0.0.1:${agent.port}\r\nAuthorization: Bearer ${agent.key}\r\n` +
             `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
@@ -148,7 +155,9 @@ class Setup {
 }
 
 function startServe(databaseUrl) {
-  const child = spawn(process.execPath, [join(root, 'test/bench/ingest-server.mjs'), 'serve', databaseUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(root, 'test/bench/ingest-server.mjs'), 'serve', databaseUrl], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise((resolve) => child.once('close', resolve));
   const port = new Promise((resolve, reject) => {
     let pending = '';
@@ -190,7 +199,9 @@ async function countRows(url, syncWait) {
 }
 
 const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
-console.log(`galera ingest benchmark: ${connections} connections; per setup ${warmupSeconds}s warm-up + ${seconds}s measured in ${sliceSeconds}s slices; node ${process.version}`);
+console.log(
+  `galera ingest benchmark: ${connections} connections; per setup ${warmupSeconds}s warm-up + ${seconds}s measured in ${sliceSeconds}s slices; node ${process.version}`,
+);
 
 const database = `monitor_bench_galera_${randomBytes(4).toString('hex')}`;
 const plainUrl = `${plainBase}/${database}`;
@@ -210,8 +221,10 @@ try {
   await Promise.all([galera.open(), plain.open()]);
 
   const slices = Math.ceil(seconds / sliceSeconds);
-  for (let i = 0; i < Math.ceil(warmupSeconds / sliceSeconds); i++) for (const setup of [galera, plain]) await setup.slice(sliceSeconds * 1000, false);
-  for (let i = 0; i < slices; i++) for (const setup of i % 2 ? [plain, galera] : [galera, plain]) await setup.slice(sliceSeconds * 1000, true);
+  for (let i = 0; i < Math.ceil(warmupSeconds / sliceSeconds); i++)
+    for (const setup of [galera, plain]) await setup.slice(sliceSeconds * 1000, false);
+  for (let i = 0; i < slices; i++)
+    for (const setup of i % 2 ? [plain, galera] : [galera, plain]) await setup.slice(sliceSeconds * 1000, true);
   galera.close();
   plain.close();
   await Promise.all(serves.map((serve) => serve.stop()));
@@ -225,11 +238,17 @@ try {
   console.log('');
   console.log('| setup | reports/s | p50 | p99 | rows = 2xx |');
   console.log('|---|---|---|---|---|');
-  console.log(`| ${plain.label} | ${fmt(p.rps)} | ${fmt(p.p50, 1)} ms | ${fmt(p.p99, 1)} ms | ${plainRows === plain.ok ? 'yes' : 'NO'} (${plainRows}) |`);
-  console.log(`| ${galera.label} | ${fmt(g.rps)} | ${fmt(g.p50, 1)} ms | ${fmt(g.p99, 1)} ms | ${rows.every((n) => n === galera.ok) ? 'yes' : 'NO'} (${rows.join(' / ')}) |`);
+  console.log(
+    `| ${plain.label} | ${fmt(p.rps)} | ${fmt(p.p50, 1)} ms | ${fmt(p.p99, 1)} ms | ${plainRows === plain.ok ? 'yes' : 'NO'} (${plainRows}) |`,
+  );
+  console.log(
+    `| ${galera.label} | ${fmt(g.rps)} | ${fmt(g.p50, 1)} ms | ${fmt(g.p99, 1)} ms | ${rows.every((n) => n === galera.ok) ? 'yes' : 'NO'} (${rows.join(' / ')}) |`,
+  );
   console.log('');
   console.log(`ratio Galera / plain: ${fmt(g.rps / p.rps, 2)}`);
-  console.log(`statuses: plain ${JSON.stringify(Object.fromEntries(plain.statuses))}, galera ${JSON.stringify(Object.fromEntries(galera.statuses))}`);
+  console.log(
+    `statuses: plain ${JSON.stringify(Object.fromEntries(plain.statuses))}, galera ${JSON.stringify(Object.fromEntries(galera.statuses))}`,
+  );
   if (plainRows !== plain.ok || rows.some((n) => n !== galera.ok)) process.exitCode = 1;
 } finally {
   await Promise.all(serves.map((serve) => serve.stop().catch(() => undefined)));

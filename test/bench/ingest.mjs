@@ -234,9 +234,13 @@ class Target {
 // ---- servers in child processes -------------------------------------------------------------
 
 function startChild(mode, databaseUrl) {
-  const child = spawn(process.execPath, [...childFlags, join(root, 'test/bench/ingest-server.mjs'), mode, ...(databaseUrl ? [databaseUrl] : [])], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...childFlags, join(root, 'test/bench/ingest-server.mjs'), mode, ...(databaseUrl ? [databaseUrl] : [])],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines = [];
   let pending = '';
   let onLine = null;
@@ -349,7 +353,10 @@ try {
   const bareChild = startChild('bare', null);
   children.push(bareChild);
   const bareAgents = Array.from({ length: connections }, (_, i) => ({ hostName: `bench-${i + 1}`, key: 'x'.repeat(46) }));
-  servers.push({ target: new Target('bare node:http (JSON.parse only)', (await bareChild.nextLine()).port, bareAgents, false), child: bareChild });
+  servers.push({
+    target: new Target('bare node:http (JSON.parse only)', (await bareChild.nextLine()).port, bareAgents, false),
+    child: bareChild,
+  });
 
   const plan = [['serve + MariaDB', mysqlDatabase, true]];
   if (!skipSqlite) plan.push(['serve + SQLite (embedded)', sqliteDatabase, false]);
@@ -407,16 +414,24 @@ function report(results) {
   for (const r of results) {
     const isServe = r.rows !== undefined;
     if (isServe && r.rows !== r.ok) rowsOk = false;
-    const other = Object.entries(r.statuses).filter(([s]) => !s.startsWith('2')).map(([s, n]) => `${s} x${n}`);
+    const other = Object.entries(r.statuses)
+      .filter(([s]) => !s.startsWith('2'))
+      .map(([s, n]) => `${s} x${n}`);
     if (r.failed) other.push(`connection errors x${r.failed}`);
     console.log(
       `${r.label.padEnd(30)} ${fmt(r.rps).padStart(10)} ${fmt(r.rps / bare, 2).padStart(6)} ${fmt(r.p50, 2).padStart(7)} ${fmt(r.p99, 2).padStart(7)} ${String(r.ok).padStart(8)} ${String(r.rows ?? '').padStart(8)}  ${isServe ? (r.rows === r.ok ? 'rows = 2xx' : 'ROWS != 2xx') : ''} ${other.join(' ')}`,
     );
     const notes = [];
     if (r.summary?.commits) {
-      notes.push(`${r.summary.commits} commits, ${fmt(r.summary.rows / r.summary.commits, 1)} reports/commit, ${fmt(r.summary.writeSecondsAvg * 1000, 2)} ms/commit`);
+      notes.push(
+        `${r.summary.commits} commits, ${fmt(r.summary.rows / r.summary.commits, 1)} reports/commit, ${fmt(r.summary.writeSecondsAvg * 1000, 2)} ms/commit`,
+      );
     }
-    const cpu = [['server', r.cpu.server], ['database', r.cpu.database], ['load generator', r.cpu.loadGenerator]]
+    const cpu = [
+      ['server', r.cpu.server],
+      ['database', r.cpu.database],
+      ['load generator', r.cpu.loadGenerator],
+    ]
       .filter(([, us]) => us !== null)
       .map(([name, us]) => `${name} ${fmt(us)}${name === 'server' ? ` (kernel ${fmt(r.cpu.serverKernel)})` : ''}`);
     notes.push(`CPU µs/report: ${cpu.join(', ')}`);

@@ -37,7 +37,14 @@ const sqlTime = (ms) => new Date(ms).toISOString().slice(0, 23).replace('T', ' '
 async function seed(store, raw) {
   const types = await store.listCheckTypes();
   const hostRows = [];
-  for (let i = 1; i <= HOSTS; i++) hostRows.push([i, `host-${String(i).padStart(4, '0')}`, randomBytes(32).toString('hex'), sqlTime(NOW - 30 * 86_400_000), sqlTime(NOW - 30_000)]);
+  for (let i = 1; i <= HOSTS; i++)
+    hostRows.push([
+      i,
+      `host-${String(i).padStart(4, '0')}`,
+      randomBytes(32).toString('hex'),
+      sqlTime(NOW - 30 * 86_400_000),
+      sqlTime(NOW - 30_000),
+    ]);
   await raw('INSERT INTO hosts (host_id, host_name, host_key_hash, created_at, last_seen) VALUES ', hostRows);
   const checkRows = hostRows.flatMap(([hostId]) => types.map((type) => [hostId, type.checkId, '{}', 1]));
   await raw('INSERT INTO host_alert_checks (host_id, check_id, params_json, enabled) VALUES ', checkRows);
@@ -51,29 +58,47 @@ async function seed(store, raw) {
     const isOpen = i >= ALERTS - HOSTS && hostId % 50 === 0 && !open.has(key);
     if (isOpen) open.add(key);
     alertRows.push([
-      hostId, type.checkId, 'critical', isOpen ? 'open' : 'resolved', sqlTime(triggered), isOpen ? null : sqlTime(triggered + 600_000),
-      `Host 'host-${String(hostId).padStart(4, '0')}' disk usage critical: 93%`, isOpen ? null : 'disk usage normal: 40%', 93,
+      hostId,
+      type.checkId,
+      'critical',
+      isOpen ? 'open' : 'resolved',
+      sqlTime(triggered),
+      isOpen ? null : sqlTime(triggered + 600_000),
+      `Host 'host-${String(hostId).padStart(4, '0')}' disk usage critical: 93%`,
+      isOpen ? null : 'disk usage normal: 40%',
+      93,
     ]);
   }
-  await raw('INSERT INTO alerts (host_id, check_id, severity, status, triggered_at, resolved_at, message, resolve_message, value) VALUES ', alertRows);
+  await raw(
+    'INSERT INTO alerts (host_id, check_id, severity, status, triggered_at, resolved_at, message, resolve_message, value) VALUES ',
+    alertRows,
+  );
   // Samples too: `hosts list` finds each host's newest one, and that is most of its work.
   const sampleRows = [];
   for (let minutesAgo = SAMPLES_PER_HOST; minutesAgo >= 1; minutesAgo--) {
     const at = sqlTime(NOW - minutesAgo * 60_000);
     for (let hostId = 1; hostId <= HOSTS; hostId++) sampleRows.push([hostId, at, at, 20 + (hostId % 60), 50, 40, 0.5, '']);
   }
-  await raw('INSERT INTO incoming_data (host_id, collected_at, received_at, cpu_pct, mem_pct, disk_pct, load_1, dataset_name) VALUES ', sampleRows);
+  await raw(
+    'INSERT INTO incoming_data (host_id, collected_at, received_at, cpu_pct, mem_pct, disk_pct, load_1, dataset_name) VALUES ',
+    sampleRows,
+  );
 }
 
 function timeProcess(argv, env) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [join(root, 'bin/monitor'), ...argv], { env: { PATH: process.env.PATH, HOME: home, TZ: 'UTC', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'bin/monitor'), ...argv], {
+      env: { PATH: process.env.PATH, HOME: home, TZ: 'UTC', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.stderr.on('data', (chunk) => (out += chunk));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`monitor ${argv.join(' ')} exited ${code}: ${out}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(performance.now() - started) : reject(new Error(`monitor ${argv.join(' ')} exited ${code}: ${out}`)),
+    );
   });
 }
 

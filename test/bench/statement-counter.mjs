@@ -9,7 +9,16 @@
 
 import { createConnection, createServer } from 'node:net';
 
-const COMMANDS = { 0x01: 'quit', 0x03: 'query', 0x0e: 'ping', 0x16: 'prepare', 0x17: 'execute', 0x19: 'close_stmt', 0x11: 'change_user', 0x1f: 'reset' };
+const COMMANDS = {
+  0x01: 'quit',
+  0x03: 'query',
+  0x0e: 'ping',
+  0x16: 'prepare',
+  0x17: 'execute',
+  0x19: 'close_stmt',
+  0x11: 'change_user',
+  0x1f: 'reset',
+};
 
 export async function startStatementCounter(target) {
   const counts = new Map();

@@ -52,7 +52,9 @@ describe('dataset_freshness', () => {
   });
 
   it('falls back to collected_at when the report has no event time, and says so', () => {
-    expect(run(params, [report('orders', { collected: 3 * 60, lastEvent: null })]).message).toBe("Host 'etl-01' dataset 'orders' stale: last report 3h ago");
+    expect(run(params, [report('orders', { collected: 3 * 60, lastEvent: null })]).message).toBe(
+      "Host 'etl-01' dataset 'orders' stale: last report 3h ago",
+    );
   });
 
   it('uses collected_at when field says so', () => {

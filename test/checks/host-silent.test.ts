@@ -20,7 +20,11 @@ function run(params: Record<string, unknown>, lastReportAt: Date | null, hostCre
 
 describe('host_silent', () => {
   it('is ok with the age of the last report while the host reports', () => {
-    expect(run({}, new Date(at(0).getTime() - 30_000))).toEqual({ status: 'ok', value: 30, message: "Host 'web-01' reporting: last report 30s ago" });
+    expect(run({}, new Date(at(0).getTime() - 30_000))).toEqual({
+      status: 'ok',
+      value: 30,
+      message: "Host 'web-01' reporting: last report 30s ago",
+    });
   });
 
   it('goes critical after the default 5m of silence, saying for how long', () => {
@@ -36,8 +40,16 @@ describe('host_silent', () => {
   });
 
   it('counts a host that never reported from when it was registered', () => {
-    expect(run({}, null, at(-2))).toEqual({ status: 'ok', value: 120, message: "Host 'web-01' waiting for its first report: added 2m ago" });
-    expect(run({}, null, at(-90))).toEqual({ status: 'critical', value: 5400, message: "Host 'web-01' silent: no report for 1h (never reported)" });
+    expect(run({}, null, at(-2))).toEqual({
+      status: 'ok',
+      value: 120,
+      message: "Host 'web-01' waiting for its first report: added 2m ago",
+    });
+    expect(run({}, null, at(-90))).toEqual({
+      status: 'critical',
+      value: 5400,
+      message: "Host 'web-01' silent: no report for 1h (never reported)",
+    });
   });
 
   it('reads no samples', () => {

@@ -30,9 +30,21 @@ function everyMinute(from: number, to: number, values: (m: number) => Partial<Om
 
 describe('metric_threshold messages', () => {
   it('says critical, warning and normal in the product shape', () => {
-    expect(run(disk, [sample(0, { diskPct: 92 })])).toEqual({ status: 'critical', value: 92, message: "Host 'storage-server-04' disk usage critical: 92%" });
-    expect(run(disk, [sample(0, { diskPct: 85 })])).toEqual({ status: 'warning', value: 85, message: "Host 'storage-server-04' disk usage warning: 85%" });
-    expect(run(disk, [sample(0, { diskPct: 45 })])).toEqual({ status: 'ok', value: 45, message: "Host 'storage-server-04' disk usage normal: 45%" });
+    expect(run(disk, [sample(0, { diskPct: 92 })])).toEqual({
+      status: 'critical',
+      value: 92,
+      message: "Host 'storage-server-04' disk usage critical: 92%",
+    });
+    expect(run(disk, [sample(0, { diskPct: 85 })])).toEqual({
+      status: 'warning',
+      value: 85,
+      message: "Host 'storage-server-04' disk usage warning: 85%",
+    });
+    expect(run(disk, [sample(0, { diskPct: 45 })])).toEqual({
+      status: 'ok',
+      value: 45,
+      message: "Host 'storage-server-04' disk usage normal: 45%",
+    });
   });
 
   it('shows whole percents whole and others with one decimal', () => {
@@ -65,7 +77,9 @@ describe('metric_threshold without `for`', () => {
 
   it('is unknown without samples, or when the newest one is older than the max sample age', () => {
     expect(run(disk, [])).toEqual({ status: 'unknown', value: null, message: "Host 'storage-server-04' disk usage unknown: no data yet" });
-    expect(run(disk, [], { lastReportAt: at(-9) }).message).toBe("Host 'storage-server-04' disk usage unknown: no recent data (last report 9m ago)");
+    expect(run(disk, [], { lastReportAt: at(-9) }).message).toBe(
+      "Host 'storage-server-04' disk usage unknown: no recent data (last report 9m ago)",
+    );
     // recent reports that do not carry this metric (a pipeline-only host)
     expect(run(disk, [], { lastReportAt: at(-1) }).message).toBe("Host 'storage-server-04' disk usage unknown: no data");
     expect(run(disk, [sample(-6, { diskPct: 95 })])).toEqual({
@@ -90,22 +104,45 @@ describe('metric_threshold with `for`', () => {
   const cpu = { metric: 'cpu', warn: 85, crit: 95, for: 5 * MIN };
 
   it('fires when the whole window is at or above the level, saying over how long', () => {
-    const result = run(cpu, everyMinute(-10, 0, (m) => ({ cpuPct: m % 2 === 0 ? 99 : 96 })));
+    const result = run(
+      cpu,
+      everyMinute(-10, 0, (m) => ({ cpuPct: m % 2 === 0 ? 99 : 96 })),
+    );
     expect(result).toEqual({ status: 'critical', value: 96, message: "Host 'storage-server-04' CPU usage critical: 96% over 5m" });
   });
 
   it('does not fire when one sample inside the window dipped below', () => {
-    expect(run(cpu, everyMinute(-10, 0, (m) => ({ cpuPct: m === -2 ? 50 : 99 })))).toMatchObject({ status: 'ok', value: 50 });
+    expect(
+      run(
+        cpu,
+        everyMinute(-10, 0, (m) => ({ cpuPct: m === -2 ? 50 : 99 })),
+      ),
+    ).toMatchObject({ status: 'ok', value: 50 });
   });
 
   it('counts the sample in effect when the window started', () => {
     // the dip at -5 held until -4: the CPU was not above crit for the whole of the last 5m
-    expect(run(cpu, everyMinute(-10, 0, (m) => ({ cpuPct: m === -5 ? 50 : 99 }))).status).toBe('ok');
-    expect(run(cpu, everyMinute(-10, 0, (m) => ({ cpuPct: m === -6 ? 50 : 99 }))).status).toBe('critical');
+    expect(
+      run(
+        cpu,
+        everyMinute(-10, 0, (m) => ({ cpuPct: m === -5 ? 50 : 99 })),
+      ).status,
+    ).toBe('ok');
+    expect(
+      run(
+        cpu,
+        everyMinute(-10, 0, (m) => ({ cpuPct: m === -6 ? 50 : 99 })),
+      ).status,
+    ).toBe('critical');
   });
 
   it('is unknown for a host that started reporting less than `for` ago', () => {
-    expect(run(cpu, everyMinute(-4, 0, () => ({ cpuPct: 99 })))).toEqual({
+    expect(
+      run(
+        cpu,
+        everyMinute(-4, 0, () => ({ cpuPct: 99 })),
+      ),
+    ).toEqual({
       status: 'unknown',
       value: null,
       message: "Host 'storage-server-04' CPU usage unknown: waiting for 5m of data (4m so far)",
@@ -114,7 +151,9 @@ describe('metric_threshold with `for`', () => {
 
   it('is unknown when the samples inside the window have a gap longer than the max sample age', () => {
     const samples = [...everyMinute(-8, -4, () => ({ cpuPct: 99 })), sample(0, { cpuPct: 99 })];
-    expect(run(cpu, samples, { sampleMaxAgeMs: 3 * MIN }).message).toBe("Host 'storage-server-04' CPU usage unknown: no data for 4m within the last 5m");
+    expect(run(cpu, samples, { sampleMaxAgeMs: 3 * MIN }).message).toBe(
+      "Host 'storage-server-04' CPU usage unknown: no data for 4m within the last 5m",
+    );
     expect(run(cpu, samples, { sampleMaxAgeMs: 4 * MIN }).status).toBe('critical');
   });
 
@@ -126,7 +165,10 @@ describe('metric_threshold with `for`', () => {
     it('with min (the default), one sample below the lowest level is ok at once', () => {
       expect(run(cpu4, back([40, 99]))).toMatchObject({ status: 'ok', value: 40 });
       // All above warn: the missing minutes could have been anything; still unknown.
-      expect(run(cpu4, back([97, 99]))).toMatchObject({ status: 'unknown', message: "Host 'storage-server-04' CPU usage unknown: waiting for 4m of data (1m so far)" });
+      expect(run(cpu4, back([97, 99]))).toMatchObject({
+        status: 'unknown',
+        message: "Host 'storage-server-04' CPU usage unknown: waiting for 4m of data (1m so far)",
+      });
     });
 
     it('with min, an open alert held by clear stays undecided between clear and the lowest level', () => {
@@ -147,14 +189,22 @@ describe('metric_threshold with `for`', () => {
     });
 
     it('a host that just started is judged the same way', () => {
-      expect(run(cpu, everyMinute(-2, 0, (m) => ({ cpuPct: m === -1 ? 30 : 99 })))).toMatchObject({ status: 'ok', value: 30 });
+      expect(
+        run(
+          cpu,
+          everyMinute(-2, 0, (m) => ({ cpuPct: m === -1 ? 30 : 99 })),
+        ),
+      ).toMatchObject({ status: 'ok', value: 30 });
     });
   });
 
   it('is unknown when the newest sample is stale even if the window was covered', () => {
-    expect(run(cpu, everyMinute(-20, -6, () => ({ cpuPct: 99 }))).message).toBe(
-      "Host 'storage-server-04' CPU usage unknown: no recent data (last sample 6m ago)",
-    );
+    expect(
+      run(
+        cpu,
+        everyMinute(-20, -6, () => ({ cpuPct: 99 })),
+      ).message,
+    ).toBe("Host 'storage-server-04' CPU usage unknown: no recent data (last sample 6m ago)");
   });
 
   it('aggregates with avg, max or last when asked', () => {

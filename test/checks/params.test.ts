@@ -13,13 +13,19 @@ describe('param normalisation', () => {
   });
 
   it('accepts numbers written as text, as `--set crit=85` gives them', () => {
-    expect(normaliseParams(metricThreshold, { metric: 'disk', crit: '85' })).toEqual({ params: { metric: 'disk', crit: 85 }, problems: [] });
+    expect(normaliseParams(metricThreshold, { metric: 'disk', crit: '85' })).toEqual({
+      params: { metric: 'disk', crit: 85 },
+      problems: [],
+    });
   });
 
   it('rejects unknown keys, suggesting a close one and listing the known ones', () => {
     const { params, problems } = normaliseParams(metricThreshold, { metric: 'disk', crti: 90, warn: 80 });
     expect(problems).toEqual([
-      { key: 'crti', message: "unknown param for metric_threshold; did you mean 'crit'? known params: metric, warn, crit, for, clear, aggregate" },
+      {
+        key: 'crti',
+        message: "unknown param for metric_threshold; did you mean 'crit'? known params: metric, warn, crit, for, clear, aggregate",
+      },
     ]);
     expect(params).toEqual({ metric: 'disk', warn: 80 });
   });
@@ -50,7 +56,9 @@ describe('param normalisation', () => {
   });
 
   it('enforces min and max, shown in the unit people write', () => {
-    expect(normaliseParams(metricThreshold, { metric: 'disk', warn: -5, crit: 90 }).problems).toEqual([{ key: 'warn', message: 'must be at least 0, got -5' }]);
+    expect(normaliseParams(metricThreshold, { metric: 'disk', warn: -5, crit: 90 }).problems).toEqual([
+      { key: 'warn', message: 'must be at least 0, got -5' },
+    ]);
     expect(normaliseParams(hostSilent, { crit: '0s' }).problems).toEqual([{ key: 'crit', message: 'must be at least 1s, got 0s' }]);
   });
 
@@ -94,7 +102,9 @@ describe('cross-field param rules', () => {
     expect(normaliseParams(metricThreshold, { metric: 'disk', warn: 95, crit: 90 }).problems).toEqual([
       { key: 'warn', message: 'must not be above crit (90), got 95' },
     ]);
-    expect(normaliseParams(hostSilent, { warn: '10m' }).problems).toEqual([{ key: 'warn', message: 'must not be above crit (5m), got 10m' }]);
+    expect(normaliseParams(hostSilent, { warn: '10m' }).problems).toEqual([
+      { key: 'warn', message: 'must not be above crit (5m), got 10m' },
+    ]);
   });
 
   it('refuses clear above the level an alert opens at', () => {

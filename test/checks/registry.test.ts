@@ -92,7 +92,10 @@ describe('plugin loading', () => {
     const missing = join(fixtures, 'missing.mjs');
     const throws = join(fixtures, 'throws-on-load.mjs');
     const error = await configErrorOf(
-      loadPlugins([missing, throws], { file: '/etc/monitor/monitor.yaml', lineOf: (path) => (path.length === 2 ? 40 + Number(path[1]) : null) }),
+      loadPlugins([missing, throws], {
+        file: '/etc/monitor/monitor.yaml',
+        lineOf: (path) => (path.length === 2 ? 40 + Number(path[1]) : null),
+      }),
     );
     expect(error.issues).toHaveLength(2);
     expect(error.issues[0]).toMatchObject({ key: 'plugins', file: '/etc/monitor/monitor.yaml', line: 40 });

@@ -11,7 +11,11 @@ describe('check results', () => {
     expect(result.status).toBe('critical');
     expect(worded).toBe(0);
     expect(result.message).toBe("Host 'storage-server-04' disk usage critical: 92%");
-    expect(JSON.parse(JSON.stringify(result))).toEqual({ status: 'critical', value: 92, message: "Host 'storage-server-04' disk usage critical: 92%" });
+    expect(JSON.parse(JSON.stringify(result))).toEqual({
+      status: 'critical',
+      value: 92,
+      message: "Host 'storage-server-04' disk usage critical: 92%",
+    });
     expect(worded).toBe(1);
   });
 });

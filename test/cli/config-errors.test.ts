@@ -51,7 +51,11 @@ describe('monitor with a bad config', () => {
     const file = join(dir, 'other.yaml');
     await writeFile(file, 'alerting:\n  flap_window: many\n');
 
-    for (const how of [{ argv: ['--config', file, 'alerts', 'list'] }, { argv: ['alerts', 'list', '--config', 'etc/other.yaml'] }, { argv: ['alerts', 'list'], env: { MONITOR_CONFIG: file } }]) {
+    for (const how of [
+      { argv: ['--config', file, 'alerts', 'list'] },
+      { argv: ['alerts', 'list', '--config', 'etc/other.yaml'] },
+      { argv: ['alerts', 'list'], env: { MONITOR_CONFIG: file } },
+    ]) {
       const result = await runCli(how.argv, { home: home.path, env: how.env });
       expect(result.code, JSON.stringify(how)).toBe(2);
       expect(result.stderr).toMatch(new RegExp(`^monitor: ${file}:2: alerting\\.flap_window: `));

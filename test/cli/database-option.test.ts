@@ -29,7 +29,9 @@ describe('--database', () => {
   it('exits 2 naming the option when the URL is not one it can use, and opens nothing', async () => {
     const result = await runCli(['alerts', 'list', '--database', 'postgres://db/monitor'], { home: home.path });
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe("monitor: --database: unsupported database 'postgres:' (use mysql://user:***@host:3306/database or sqlite:PATH)\n");
+    expect(result.stderr).toBe(
+      "monitor: --database: unsupported database 'postgres:' (use mysql://user:***@host:3306/database or sqlite:PATH)\n",
+    );
     expect(existsSync(join(home.path, '.local/share/monitor/monitor.db'))).toBe(false);
   });
 });

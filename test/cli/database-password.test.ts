@@ -53,7 +53,10 @@ describeMysql('database passwords with / % @ # ? on MariaDB', (db) => {
   const hostsList = async (env: Record<string, string>, config?: string) => {
     const home = await tempDir('monitor-db-password-');
     if (config !== undefined) await writeFile(join(home, 'monitor.yaml'), config);
-    return runCli(['hosts', 'list', '--json'], { home, env: { ...env, ...(config !== undefined ? { MONITOR_CONFIG: join(home, 'monitor.yaml') } : {}) } });
+    return runCli(['hosts', 'list', '--json'], {
+      home,
+      env: { ...env, ...(config !== undefined ? { MONITOR_CONFIG: join(home, 'monitor.yaml') } : {}) },
+    });
   };
 
   it('connects with the password percent-encoded in MONITOR_DATABASE_URL', async () => {
@@ -80,7 +83,10 @@ describeMysql('database passwords with / % @ # ? on MariaDB', (db) => {
   });
 
   it('connects with MONITOR_DATABASE_PASSWORD, which wins over the password in the URL', async () => {
-    const result = await hostsList({ MONITOR_DATABASE_URL: `mysql://${USER}:wrong@${hostPort}/${db.name}`, MONITOR_DATABASE_PASSWORD: PASSWORD });
+    const result = await hostsList({
+      MONITOR_DATABASE_URL: `mysql://${USER}:wrong@${hostPort}/${db.name}`,
+      MONITOR_DATABASE_PASSWORD: PASSWORD,
+    });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
   });
@@ -93,7 +99,11 @@ describeMysql('database passwords with / % @ # ? on MariaDB', (db) => {
   });
 
   it.each([
-    ['unencoded, with a % that is no escape', () => `mysql://${USER}:${PASSWORD}@${hostPort}/${db.name}`, /% that is not followed by two hex digits/],
+    [
+      'unencoded, with a % that is no escape',
+      () => `mysql://${USER}:${PASSWORD}@${hostPort}/${db.name}`,
+      /% that is not followed by two hex digits/,
+    ],
     ['unencoded, with no database after it', () => `mysql://${USER}:${PASSWORD.replace('%', '')}@${hostPort}`, /names no database/],
   ])('a malformed URL (%s): exit 2 naming MONITOR_DATABASE_URL, the password masked', async (_, url, message) => {
     const result = await hostsList({ MONITOR_DATABASE_URL: url() });

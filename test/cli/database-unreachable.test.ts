@@ -11,7 +11,6 @@ const home = useTempDir('monitor-cli-unreachable-');
 
 const STACK_LINE = /^\s+at .+/m;
 
-
 function expectOneLine(stderr: string, where: string): void {
   const lines = stderr.trimEnd().split('\n');
   expect(lines, stderr).toHaveLength(1);
@@ -30,7 +29,12 @@ describe('an unreachable MySQL server', () => {
   });
 
   it('nothing listening: one line naming host:port and the fix, exit 1, at once', async () => {
-    for (const argv of [['hosts', 'list'], ['alerts', 'list'], ['hosts', 'add', 'web-01'], ['db', 'migrate']]) {
+    for (const argv of [
+      ['hosts', 'list'],
+      ['alerts', 'list'],
+      ['hosts', 'add', 'web-01'],
+      ['db', 'migrate'],
+    ]) {
       const result = await spawnCli(argv, { home: home.path, env: { MONITOR_DATABASE_URL: 'mysql://root@127.0.0.1:1/x' } });
       expect(result.code, argv.join(' ')).toBe(1);
       expect(result.stdout).toBe('');
@@ -51,7 +55,10 @@ describe('an unreachable MySQL server', () => {
 
   it('a shorter database.connect_timeout in the config gives up sooner', async () => {
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(`${home.path}/monitor.yaml`, `database:\n  url: mysql://root@127.0.0.1:${blackHole.port}/monitor\n  connect_timeout: 1s\n`);
+    await writeFile(
+      `${home.path}/monitor.yaml`,
+      `database:\n  url: mysql://root@127.0.0.1:${blackHole.port}/monitor\n  connect_timeout: 1s\n`,
+    );
     const result = await spawnCli(['alerts', 'list'], { home: home.path });
     expect(result.code).toBe(1);
     expectOneLine(result.stderr, `127.0.0.1:${blackHole.port}`);
@@ -60,7 +67,11 @@ describe('an unreachable MySQL server', () => {
 
   it('--verbose and DEBUG=monitor add the stack, with the driver error as its cause', async () => {
     const env = { MONITOR_DATABASE_URL: 'mysql://root@127.0.0.1:1/x' };
-    for (const run of [{ argv: ['hosts', 'list', '--verbose'], env }, { argv: ['--verbose', 'hosts', 'list'], env }, { argv: ['hosts', 'list'], env: { ...env, DEBUG: 'monitor' } }]) {
+    for (const run of [
+      { argv: ['hosts', 'list', '--verbose'], env },
+      { argv: ['--verbose', 'hosts', 'list'], env },
+      { argv: ['hosts', 'list'], env: { ...env, DEBUG: 'monitor' } },
+    ]) {
       const result = await spawnCli(run.argv, { home: home.path, env: run.env });
       expect(result.code).toBe(1);
       expect(result.stderr.split('\n')[0]).toMatch(/^monitor: cannot connect to MySQL at 127\.0\.0\.1:1 /);

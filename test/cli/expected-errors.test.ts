@@ -24,17 +24,33 @@ interface Case {
   config?: { name: string; yaml: string };
 }
 
-const PLUGIN_THAT_FAILS = "plugins:\n  - ./no-such-plugin.mjs\n";
+const PLUGIN_THAT_FAILS = 'plugins:\n  - ./no-such-plugin.mjs\n';
 
 const CASES: Case[] = [
   { what: 'a duplicate host', argv: ['hosts', 'add', 'web-01'], code: 1, says: /^monitor: host 'web-01' already exists — / },
   { what: 'an unknown host', argv: ['hosts', 'rotate-key', 'nope-01'], code: 1, says: /^monitor: host 'nope-01' is not registered — / },
   { what: 'an unknown alert', argv: ['alerts', 'ack', '4242'], code: 1, says: /^monitor: alert #4242 does not exist — / },
-  { what: 'a removal without --yes', argv: ['hosts', 'remove', 'web-01'], code: 2, says: /^monitor: this removes host 'web-01' .* — run again with --yes/ },
+  {
+    what: 'a removal without --yes',
+    argv: ['hosts', 'remove', 'web-01'],
+    code: 2,
+    says: /^monitor: this removes host 'web-01' .* — run again with --yes/,
+  },
   { what: 'a bad host name', argv: ['hosts', 'add', 'web_01!'], code: 2, says: /^monitor: invalid host name 'web_01!'/ },
   { what: 'an unknown check', argv: ['checks', 'assign', 'web-01', 'nope'], code: 2, says: /^monitor: unknown check 'nope' \(known: / },
-  { what: 'a bad --set', argv: ['checks', 'assign', 'web-01', 'disk_space', '--set', 'crit'], code: 2, says: /^monitor: --set expects key=value, got 'crit'/ },
-  { what: 'a bad database URL', argv: ['hosts', 'list'], code: 2, says: /^monitor: database\.url: MONITOR_DATABASE_URL: /, env: { MONITOR_DATABASE_URL: 'postgres://db/x' } },
+  {
+    what: 'a bad --set',
+    argv: ['checks', 'assign', 'web-01', 'disk_space', '--set', 'crit'],
+    code: 2,
+    says: /^monitor: --set expects key=value, got 'crit'/,
+  },
+  {
+    what: 'a bad database URL',
+    argv: ['hosts', 'list'],
+    code: 2,
+    says: /^monitor: database\.url: MONITOR_DATABASE_URL: /,
+    env: { MONITOR_DATABASE_URL: 'postgres://db/x' },
+  },
   {
     what: 'a TLS CA file that does not exist',
     argv: ['hosts', 'list'],
@@ -50,9 +66,19 @@ const CASES: Case[] = [
     env: { MONITOR_DATABASE_URL: 'mysql://root@127.0.0.1:1/monitor?sslmode=require' },
   },
   { what: 'a missing config', argv: ['--config', 'nope.yaml', 'hosts', 'list'], code: 2, says: /^monitor: config file not found: / },
-  { what: 'contradicting flags', argv: ['checks', 'assign', 'web-01', 'disk_space', '--disable', '--enable'], code: 2, says: /^monitor: --disable and --enable contradict each other/ },
+  {
+    what: 'contradicting flags',
+    argv: ['checks', 'assign', 'web-01', 'disk_space', '--disable', '--enable'],
+    code: 2,
+    says: /^monitor: --disable and --enable contradict each other/,
+  },
   { what: 'a bad --listen', argv: ['serve', '--listen', 'nowhere'], code: 2, says: /^monitor: --listen: expected HOST:PORT/ },
-  { what: 'a demo database that is not MySQL or SQLite', argv: ['demo', '--database', 'postgres://db/x'], code: 2, says: /^monitor: --database: / },
+  {
+    what: 'a demo database that is not MySQL or SQLite',
+    argv: ['demo', '--database', 'postgres://db/x'],
+    code: 2,
+    says: /^monitor: --database: /,
+  },
   {
     what: 'a SQLite file whose directory cannot be made',
     argv: ['hosts', 'list'],
@@ -75,7 +101,13 @@ const CASES: Case[] = [
     says: /threshold\.yaml:4: hosts\.web-01\.checks\.disk_space\.crit: /,
     config: { name: 'threshold', yaml: 'hosts:\n  web-01:\n    checks:\n      disk_space: { crit: high }\n' },
   },
-  { what: 'a plugin that cannot be loaded', argv: ['check'], code: 2, says: /^monitor: .*plugins: .*no-such-plugin\.mjs/, config: { name: 'plugin', yaml: PLUGIN_THAT_FAILS } },
+  {
+    what: 'a plugin that cannot be loaded',
+    argv: ['check'],
+    code: 2,
+    says: /^monitor: .*plugins: .*no-such-plugin\.mjs/,
+    config: { name: 'plugin', yaml: PLUGIN_THAT_FAILS },
+  },
   {
     what: 'a mount that does not exist',
     argv: ['collect', '--print'],
@@ -125,7 +157,9 @@ describe('expected errors from a real process', () => {
     try {
       const result = await spawnCli(['serve', '--listen', `127.0.0.1:${port}`], { home: home.path });
       expect(result.code, result.stderr).toBe(1);
-      expect(result.stderr).toMatch(new RegExp(`^monitor: cannot listen on 127\\.0\\.0\\.1:${port}: address already in use — choose another address`, 'm'));
+      expect(result.stderr).toMatch(
+        new RegExp(`^monitor: cannot listen on 127\\.0\\.0\\.1:${port}: address already in use — choose another address`, 'm'),
+      );
       expect(result.stderr).not.toMatch(STACK_LINE);
     } finally {
       await new Promise((resolve) => taken.close(resolve));
@@ -153,21 +187,33 @@ describe('a database that cannot be used', () => {
   it('a SQLite path that is a directory: exit 1, one line naming the path', async () => {
     const directory = join(home.path, 'a-directory.db');
     await mkdir(directory, { recursive: true });
-    await expectOneLine(['hosts', 'list'], `sqlite:${directory}`, new RegExp(`^monitor: the SQLite database ${directory} cannot be opened \\(SQLITE_CANTOPEN\\) — check the path`));
+    await expectOneLine(
+      ['hosts', 'list'],
+      `sqlite:${directory}`,
+      new RegExp(`^monitor: the SQLite database ${directory} cannot be opened \\(SQLITE_CANTOPEN\\) — check the path`),
+    );
   });
 
   it('a file that is not a SQLite database: exit 1, one line, and the file is left as it was', async () => {
     const file = join(home.path, 'notes.txt');
-    await writeFile(file, 'not a database, but somebody\'s notes\n');
-    await expectOneLine(['hosts', 'add', 'web-09'], `sqlite:${file}`, new RegExp(`^monitor: the SQLite database ${file} is not a SQLite database \\(SQLITE_NOTADB\\)`));
-    expect(await readFile(file, 'utf8')).toBe('not a database, but somebody\'s notes\n');
+    await writeFile(file, "not a database, but somebody's notes\n");
+    await expectOneLine(
+      ['hosts', 'add', 'web-09'],
+      `sqlite:${file}`,
+      new RegExp(`^monitor: the SQLite database ${file} is not a SQLite database \\(SQLITE_NOTADB\\)`),
+    );
+    expect(await readFile(file, 'utf8')).toBe("not a database, but somebody's notes\n");
   });
 
   describeMysql('MySQL with a wrong password', (db) => {
     it('exit 1, one line naming the user and the fix, and nothing written', async () => {
       const wrong = new URL(db.url);
       wrong.password = 'definitely-wrong';
-      await expectOneLine(['hosts', 'add', 'web-09'], wrong.toString(), /^monitor: MySQL at [^ ]+ refused user '[^']+' \(access denied: wrong password\) — check the user and password in database\.url/);
+      await expectOneLine(
+        ['hosts', 'add', 'web-09'],
+        wrong.toString(),
+        /^monitor: MySQL at [^ ]+ refused user '[^']+' \(access denied: wrong password\) — check the user and password in database\.url/,
+      );
       const listed = await spawnCli(['hosts', 'list', '--json'], { home: home.path, env: { MONITOR_DATABASE_URL: db.url } });
       expect(listed.code, listed.stderr).toBe(0);
       expect(JSON.parse(listed.stdout)).toEqual([]);

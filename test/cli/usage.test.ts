@@ -43,15 +43,31 @@ describe('monitor command-line usage', () => {
   it('an unknown flag exits 2 with the usage of the command it was given to', async () => {
     expectUsageError(await monitor(['--bogus']), /unknown option '--bogus'/, 'monitor [options] [command]');
     expectUsageError(await monitor(['alerts', 'list', '--bogus']), /unknown option '--bogus'/, 'monitor alerts list [options]');
-    expectUsageError(await monitor(['hosts', 'remove', 'web-01', '--force']), /unknown option '--force'/, 'monitor hosts remove [options] <name>');
+    expectUsageError(
+      await monitor(['hosts', 'remove', 'web-01', '--force']),
+      /unknown option '--force'/,
+      'monitor hosts remove [options] <name>',
+    );
   });
 
   it('bad option values exit 2 naming the option and the value', async () => {
-    expectUsageError(await monitor(['alerts', 'list', '--status', 'bogus']), /--status <status>' argument 'bogus' is invalid.*open, resolved, all/, 'monitor alerts list');
+    expectUsageError(
+      await monitor(['alerts', 'list', '--status', 'bogus']),
+      /--status <status>' argument 'bogus' is invalid.*open, resolved, all/,
+      'monitor alerts list',
+    );
     expectUsageError(await monitor(['alerts', 'list', '--limit', 'x']), /--limit <n>' argument 'x' is invalid/, 'monitor alerts list');
     expectUsageError(await monitor(['alerts', 'list', '--limit', '0']), /--limit <n>' argument '0' is invalid/, 'monitor alerts list');
-    expectUsageError(await monitor(['alerts', 'list', '--since', 'soon']), /--since <age>' argument 'soon' is invalid.*24h/, 'monitor alerts list');
-    expectUsageError(await monitor(['db', 'prune', '--older-than', 'a month']), /--older-than <age>' argument 'a month' is invalid/, 'monitor db prune');
+    expectUsageError(
+      await monitor(['alerts', 'list', '--since', 'soon']),
+      /--since <age>' argument 'soon' is invalid.*24h/,
+      'monitor alerts list',
+    );
+    expectUsageError(
+      await monitor(['db', 'prune', '--older-than', 'a month']),
+      /--older-than <age>' argument 'a month' is invalid/,
+      'monitor db prune',
+    );
     expectUsageError(await monitor(['db', 'prune', '--older-than', '30d', '--batch-size', '-5']), /--batch-size/, 'monitor db prune');
   });
 
@@ -59,7 +75,11 @@ describe('monitor command-line usage', () => {
     expectUsageError(await monitor(['db', 'prune']), /required option '--older-than <age>' not specified/, 'monitor db prune');
     expectUsageError(await monitor(['hosts', 'add']), /missing required argument 'name'/, 'monitor hosts add');
     expectUsageError(await monitor(['checks', 'assign', 'web-01']), /missing required argument 'check'/, 'monitor checks assign');
-    expectUsageError(await monitor(['alerts', 'show', 'twelve']), /value 'twelve' is invalid for argument 'id'. expected an alert id/, 'monitor alerts show');
+    expectUsageError(
+      await monitor(['alerts', 'show', 'twelve']),
+      /value 'twelve' is invalid for argument 'id'. expected an alert id/,
+      'monitor alerts show',
+    );
   });
 
   it('--version prints the version from package.json', async () => {

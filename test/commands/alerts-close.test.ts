@@ -36,7 +36,9 @@ eachCheckBackend('closing alerts whose check is gone, and by hand', (backend) =>
     const assigned = await backend().cli(['checks', 'assign', HOST, 'disk_space', '--disable'], { now: f.clock.now() });
     expect(assigned.code, assigned.stderr).toBe(0);
     expect(lines(assigned)).toContain(`✅ RESOLVED: Disk Space - Host '${HOST}' check disabled`);
-    expect(await alertRows(backend())).toEqual([expect.objectContaining({ alert_id: alertId, status: 'resolved', resolve_message: 'check disabled' })]);
+    expect(await alertRows(backend())).toEqual([
+      expect.objectContaining({ alert_id: alertId, status: 'resolved', resolve_message: 'check disabled' }),
+    ]);
     // Delivered by the next check run, which itself has nothing more to say about the disk.
     const next = await f.tick({ [HOST]: { disk: 92 } });
     expect(lines(next)).toEqual([]);
@@ -57,9 +59,11 @@ eachCheckBackend('closing alerts whose check is gone, and by hand', (backend) =>
       ['open', alertId],
       ['resolve', alertId],
     ]);
-    expect(await backend().sql('SELECT enabled FROM host_alert_checks c JOIN alert_types t ON t.check_id = c.check_id WHERE t.check_key = ?', ['disk_space'])).toEqual([
-      { enabled: 0 },
-    ]);
+    expect(
+      await backend().sql('SELECT enabled FROM host_alert_checks c JOIN alert_types t ON t.check_id = c.check_id WHERE t.check_key = ?', [
+        'disk_space',
+      ]),
+    ).toEqual([{ enabled: 0 }]);
   });
 
   it('`checks sync` closes an alert stranded by an older version (its check disabled, the alert still open)', async () => {
@@ -67,11 +71,16 @@ eachCheckBackend('closing alerts whose check is gone, and by hand', (backend) =>
     // What earlier versions left behind: the check dropped from the config, its host check row
     // disabled by their sync, its alert open.
     await backend().writeConfig(`${notify()}default_checks: [cpu_usage, memory_usage, host_silent]\n`);
-    await backend().sql('UPDATE host_alert_checks SET enabled = 0 WHERE check_id = (SELECT check_id FROM alert_types WHERE check_key = ?)', ['disk_space']);
+    await backend().sql(
+      'UPDATE host_alert_checks SET enabled = 0 WHERE check_id = (SELECT check_id FROM alert_types WHERE check_key = ?)',
+      ['disk_space'],
+    );
     const synced = await backend().cli(['checks', 'sync'], { now: f.clock.now() });
     expect(synced.code, synced.stderr).toBe(0);
     expect(lines(synced)).toContain(`✅ RESOLVED: Disk Space - Host '${HOST}' check disabled`);
-    expect(await alertRows(backend())).toEqual([expect.objectContaining({ alert_id: alertId, status: 'resolved', resolve_message: 'check disabled' })]);
+    expect(await alertRows(backend())).toEqual([
+      expect.objectContaining({ alert_id: alertId, status: 'resolved', resolve_message: 'check disabled' }),
+    ]);
   });
 
   it('`monitor alerts close ID --reason TEXT` closes an open alert by hand, announced, keeping its firing value', async () => {

@@ -36,13 +36,38 @@ eachBackend('monitor alerts', (backend) => {
       const checks = await checkIds(store);
       return {
         // Resolved, three days ago.
-        dbDisk: await createAlert(store, { hostId: hosts['db-01']!, checkId: checks.disk_space!, triggeredAt: ago(3 * DAY), resolvedAt: ago(2 * DAY), message: "Host 'db-01' disk usage critical: 93%", value: 93 }),
+        dbDisk: await createAlert(store, {
+          hostId: hosts['db-01']!,
+          checkId: checks.disk_space!,
+          triggeredAt: ago(3 * DAY),
+          resolvedAt: ago(2 * DAY),
+          message: "Host 'db-01' disk usage critical: 93%",
+          value: 93,
+        }),
         // Resolved, thirty hours ago: outside --since 24h.
-        webCpu: await createAlert(store, { hostId: hosts['web-01']!, checkId: checks.cpu_usage!, severity: 'warning', triggeredAt: ago(30 * HOUR), resolvedAt: ago(29 * HOUR), message: "Host 'web-01' CPU usage high: 88%" }),
+        webCpu: await createAlert(store, {
+          hostId: hosts['web-01']!,
+          checkId: checks.cpu_usage!,
+          severity: 'warning',
+          triggeredAt: ago(30 * HOUR),
+          resolvedAt: ago(29 * HOUR),
+          message: "Host 'web-01' CPU usage high: 88%",
+        }),
         // Open for two hours, at exactly 08:00:00Z.
-        webDisk: await createAlert(store, { hostId: hosts['web-01']!, checkId: checks.disk_space!, triggeredAt: ago(2 * HOUR), message: "Host 'web-01' disk usage critical: 92%", value: 92 }),
+        webDisk: await createAlert(store, {
+          hostId: hosts['web-01']!,
+          checkId: checks.disk_space!,
+          triggeredAt: ago(2 * HOUR),
+          message: "Host 'web-01' disk usage critical: 92%",
+          value: 92,
+        }),
         // Open for ten minutes.
-        dbMem: await createAlert(store, { hostId: hosts['db-01']!, checkId: checks.memory_usage!, triggeredAt: ago(10 * MINUTE), message: "Host 'db-01' memory usage critical: 95%" }),
+        dbMem: await createAlert(store, {
+          hostId: hosts['db-01']!,
+          checkId: checks.memory_usage!,
+          triggeredAt: ago(10 * MINUTE),
+          message: "Host 'db-01' memory usage critical: 95%",
+        }),
       };
     });
   });
@@ -71,7 +96,12 @@ eachBackend('monitor alerts', (backend) => {
       message: "Host 'web-01' disk usage critical: 92%",
       acknowledged_at: null,
     });
-    expect(alerts[3]).toMatchObject({ status: 'resolved', triggered_at: '2026-03-07T10:00:00.000Z', resolved_at: '2026-03-08T10:00:00.000Z', duration_seconds: 86400 });
+    expect(alerts[3]).toMatchObject({
+      status: 'resolved',
+      triggered_at: '2026-03-07T10:00:00.000Z',
+      resolved_at: '2026-03-08T10:00:00.000Z',
+      duration_seconds: 86400,
+    });
   });
 
   it('alerts list filters by --status, --host, --check, --since and --limit, alone and combined', async () => {
@@ -94,7 +124,11 @@ eachBackend('monitor alerts', (backend) => {
     const lines = table.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^\s*ID\s+HOST\s+CHECK\s+SEVERITY\s+STATUS\s+TRIGGERED\s+RESOLVED\s+DURATION\s+MESSAGE$/);
     // 08:00Z is 13:30 in Kolkata; the resolved one: 2026-03-09 04:00Z -> 09:30, 05:00Z -> 10:30.
-    expect(lines[1]).toMatch(new RegExp(`^\\s*${ids.webDisk}\\s+web-01\\s+Disk Space\\s+critical\\s+open\\s+2026-03-10 13:30:00 \\(2h ago\\)\\s+-\\s+2h\\s+Host 'web-01' disk usage critical: 92%$`));
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^\\s*${ids.webDisk}\\s+web-01\\s+Disk Space\\s+critical\\s+open\\s+2026-03-10 13:30:00 \\(2h ago\\)\\s+-\\s+2h\\s+Host 'web-01' disk usage critical: 92%$`,
+      ),
+    );
     expect(lines[2]).toMatch(/warning\s+resolved\s+2026-03-09 09:30:00 \(1d ago\)\s+2026-03-09 10:30:00\s+1h\s+/);
     expect(table.stdout).not.toMatch(/08:00:00|T\d\d:/);
 

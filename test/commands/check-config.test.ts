@@ -68,7 +68,9 @@ default_checks:
 
     const result = await fleet.tick({ 'storage-server-04': { disk: 92, load: 95 } });
     expect(result.code).toBe(0);
-    expect(lines(result)).toEqual([expect.stringMatching(/^🚨 NEW ALERT #\d+: Disk Space - Host 'storage-server-04' disk usage critical: 92%$/)]);
+    expect(lines(result)).toEqual([
+      expect.stringMatching(/^🚨 NEW ALERT #\d+: Disk Space - Host 'storage-server-04' disk usage critical: 92%$/),
+    ]);
     expect(result.stderr).toBe(
       "warning: inode_usage on 'storage-server-04' did not run: unknown check function 'inode_usge' " +
         '(known: always_ok, dataset_freshness, files_count, host_silent, inode_usage, metric_threshold); list its module under plugins:\n',
@@ -78,7 +80,9 @@ default_checks:
     await backend().writeConfig(config('inode_usage'));
     const fixed = await fleet.tick({ 'storage-server-04': { disk: 92, load: 95 } });
     expect(fixed.stderr).toBe('');
-    expect(lines(fixed)).toEqual([expect.stringMatching(/^🚨 NEW ALERT #\d+: Inode Usage - Host 'storage-server-04' inode usage critical: 95%$/)]);
+    expect(lines(fixed)).toEqual([
+      expect.stringMatching(/^🚨 NEW ALERT #\d+: Inode Usage - Host 'storage-server-04' inode usage critical: 95%$/),
+    ]);
     expect((await alertRows(backend())).map((alert) => alert.check_key)).toEqual(['disk_space', 'inode_usage']);
   });
 

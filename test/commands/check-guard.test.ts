@@ -34,7 +34,8 @@ eachCheckBackend('two evaluators that read the same moment', (backend) => {
 
     const twoRuns = async () => {
       const now = fleet.clock.now();
-      const read = async () => evaluateAll(await loadCheckInputs(store!, registry, { now, host: null, sampleMaxAgeMs }), { now, sampleMaxAgeMs, flap });
+      const read = async () =>
+        evaluateAll(await loadCheckInputs(store!, registry, { now, host: null, sampleMaxAgeMs }), { now, sampleMaxAgeMs, flap });
       const [first, second] = [await read(), await read()];
       const apply = (run: typeof first) =>
         withTransactionRetry(store!, (tx) => applyEvaluations(tx, run.changed, { now, notifications: () => [] }));

@@ -58,11 +58,18 @@ notify:
     expect(lines(first)).toEqual([line]);
     expect(alert).toMatchObject({ status: 'open', value: 92 });
     expect(working.requests).toHaveLength(1);
-    expect(JSON.parse(working.requests[0]!.body)).toMatchObject({ event: 'open', alert_id: alert!.alert_id, host_name: 'storage-server-04', text: line });
+    expect(JSON.parse(working.requests[0]!.body)).toMatchObject({
+      event: 'open',
+      alert_id: alert!.alert_id,
+      host_name: 'storage-server-04',
+      text: line,
+    });
     expect(failing.requests).toHaveLength(1);
     expect(smtp.messages).toHaveLength(0);
     expect(existsSync(delivered)).toBe(false);
-    expect(first.stderr).toMatch(/notify: webhook:0 failed \(attempt 1 of 10, will retry on the next run\): webhook:0 \(http:\/\/127\.0\.0\.1:\d+\) answered HTTP 500: upstream down/);
+    expect(first.stderr).toMatch(
+      /notify: webhook:0 failed \(attempt 1 of 10, will retry on the next run\): webhook:0 \(http:\/\/127\.0\.0\.1:\d+\) answered HTTP 500: upstream down/,
+    );
     expect(first.stderr).toMatch(/notify: email failed \(attempt 1 of 10, will retry on the next run\): .*550/);
     expect(first.stderr).toMatch(/notify: command:0 failed \(attempt 1 of 10, will retry on the next run\): command:0 exited with code 1/);
     expect(first.stderr).toContain('3 notification(s) failed; they are retried on the next run');
@@ -85,12 +92,16 @@ notify:
 
     // Delivered means done: later runs send nothing more for it.
     await fleet.tick({ 'storage-server-04': { disk: 92 } });
-    expect([failing.requests.length, working.requests.length, smtp.messages.length, commandDeliveries(delivered).length]).toEqual([3, 1, 1, 1]);
+    expect([failing.requests.length, working.requests.length, smtp.messages.length, commandDeliveries(delivered).length]).toEqual([
+      3, 1, 1, 1,
+    ]);
 
     // The resolve goes everywhere once.
     const resolved = await fleet.tick({ 'storage-server-04': { disk: 45 } });
     expect(lines(resolved)).toEqual(["✅ RESOLVED: Disk Space - Host 'storage-server-04' disk usage normal: 45%"]);
-    expect([failing.requests.length, working.requests.length, smtp.messages.length, commandDeliveries(delivered).length]).toEqual([4, 2, 2, 2]);
+    expect([failing.requests.length, working.requests.length, smtp.messages.length, commandDeliveries(delivered).length]).toEqual([
+      4, 2, 2, 2,
+    ]);
 
     const outbox = await backend().sql<{ channel: string; event: string; attempts: number; delivered: number }>(
       `SELECT channel, event, attempts, CASE WHEN delivered_at IS NULL THEN 0 ELSE 1 END AS delivered

@@ -90,7 +90,9 @@ eachCheckBackend('monitor check options', (backend) => {
 
     // Nothing was remembered, so the real run still sees the change, and a dry run after it sees none.
     const real = await fleet.check();
-    expect(lines(real)).toEqual([expect.stringMatching(/^🚨 NEW ALERT #\d+: Disk Space - Host 'storage-server-04' disk usage critical: 92%$/)]);
+    expect(lines(real)).toEqual([
+      expect.stringMatching(/^🚨 NEW ALERT #\d+: Disk Space - Host 'storage-server-04' disk usage critical: 92%$/),
+    ]);
     // States: the open disk alert only. Plain OK ones are not stored, and the cpu checks are OK at
     // once though their 5m window is not covered yet: a sample below warn decides a `min` window.
     expect(await counts()).toMatchObject({ alerts: 1, states: 1, outbox: 1 });
@@ -105,7 +107,14 @@ eachCheckBackend('monitor check options', (backend) => {
     const json = parse(dry.stdout);
     expect(json).toMatchObject({ dry_run: true, skipped: null, checks_evaluated: 8, problems: [] });
     expect(json.transitions).toEqual([
-      expect.objectContaining({ event: 'open', alert_id: null, host_name: 'storage-server-04', check_key: 'disk_space', status: 'open', notified: true }),
+      expect.objectContaining({
+        event: 'open',
+        alert_id: null,
+        host_name: 'storage-server-04',
+        check_key: 'disk_space',
+        status: 'open',
+        notified: true,
+      }),
     ]);
     expect(await alertRows(backend())).toEqual([]);
   });
@@ -157,13 +166,17 @@ eachCheckBackend('monitor check options', (backend) => {
     expect(json.checks_evaluated).toBe(4);
     expect(json.transitions.map((t) => `${t.host_name} ${t.check_key} ${t.event}`)).toEqual(['web-01 disk_space open']);
     expect((await alertRows(backend())).map((row) => row.host_name)).toEqual(['web-01']);
-    const states = await backend().sql<{ host_name: string }>('SELECT DISTINCT h.host_name FROM check_state s JOIN hosts h ON h.host_id = s.host_id');
+    const states = await backend().sql<{ host_name: string }>(
+      'SELECT DISTINCT h.host_name FROM check_state s JOIN hosts h ON h.host_id = s.host_id',
+    );
     expect(states).toEqual([{ host_name: 'web-01' }]);
 
     const unknown = await fleet.check(['--host', 'no-such-host']);
     expect(unknown.code).toBe(1);
     expect(unknown.stdout).toBe('');
-    expect(unknown.stderr).toBe("monitor: host 'no-such-host' is not registered — see `monitor hosts list`, or add it with `monitor hosts add NAME`\n");
+    expect(unknown.stderr).toBe(
+      "monitor: host 'no-such-host' is not registered — see `monitor hosts list`, or add it with `monitor hosts add NAME`\n",
+    );
     expect(await alertRows(backend())).toHaveLength(1);
 
     // The other host is evaluated by a run without --host.
@@ -183,13 +196,22 @@ eachCheckBackend('monitor check options', (backend) => {
     const t1 = new Date(T0.getTime() + 3.5 * MINUTE);
     const t2 = new Date(T0.getTime() + 5.5 * MINUTE);
     // As of T2 the disk was back to normal: nothing open, nothing to resolve.
-    expect(parse((await fleet.check(['--json', '--at', t2.toISOString()])).stdout)).toMatchObject({ evaluated_at: t2.toISOString(), transitions: [] });
+    expect(parse((await fleet.check(['--json', '--at', t2.toISOString()])).stdout)).toMatchObject({
+      evaluated_at: t2.toISOString(),
+      transitions: [],
+    });
 
     const replay = await fleet.check(['--json', '--at', t1.toISOString()]);
     const replayAgain = await fleet.check(['--json', '--at', t1.toISOString()]);
     expect(replayAgain.stdout).toBe(replay.stdout);
-    expect(parse(replay.stdout)).toMatchObject({ evaluated_at: t1.toISOString(), dry_run: true, transitions: [{ event: 'open', at: t1.toISOString(), value: 92 }] });
-    expect(lines(await fleet.check(['--at', t1.toISOString()]))).toEqual(["[dry run] 🚨 NEW ALERT: Disk Space - Host 'storage-server-04' disk usage critical: 92%"]);
+    expect(parse(replay.stdout)).toMatchObject({
+      evaluated_at: t1.toISOString(),
+      dry_run: true,
+      transitions: [{ event: 'open', at: t1.toISOString(), value: 92 }],
+    });
+    expect(lines(await fleet.check(['--at', t1.toISOString()]))).toEqual([
+      "[dry run] 🚨 NEW ALERT: Disk Space - Host 'storage-server-04' disk usage critical: 92%",
+    ]);
     expect(await alertRows(backend())).toEqual([]);
   });
 
@@ -216,11 +238,16 @@ eachCheckBackend('monitor check options', (backend) => {
       for (const at of ['2h', '90m', new Date(T0.getTime() + 30 * MINUTE).toISOString(), '0s']) {
         const replay = await fleet.check(['--at', at]);
         expect(replay.code, replay.stderr).toBe(0);
-        expect(lines(replay).every((line) => line.startsWith('[dry run] ')), replay.stdout).toBe(true);
+        expect(
+          lines(replay).every((line) => line.startsWith('[dry run] ')),
+          replay.stdout,
+        ).toBe(true);
         expect(await tableDump()).toEqual(before);
       }
       // What the replay finds is shown, marked, not done: as of 90 minutes ago the full disk was fine.
-      expect(lines(await fleet.check(['--at', '90m']))).toContain("[dry run] ✅ RESOLVED: Disk Space - Host 'storage-server-04' disk usage normal: 45%");
+      expect(lines(await fleet.check(['--at', '90m']))).toContain(
+        "[dry run] ✅ RESOLVED: Disk Space - Host 'storage-server-04' disk usage normal: 45%",
+      );
       expect(hook.received).toHaveLength(sent);
       // The next real run finds nothing changed: no re-open, no second page.
       fleet.advance(MINUTE);

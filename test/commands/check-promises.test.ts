@@ -77,11 +77,25 @@ eachCheckBackend('monitor check keeps its alerting promises', (backend) => {
       events.push(...json.transitions.map((t) => `${index}:${t.event}${t.notified ? '' : '(quiet)'}`));
     }
     const alerts = await alertRows(backend());
-    const opens = sent().filter((payload) => payload.event === 'open').map((payload) => payload.alert_id);
-    const closes = sent().filter((payload) => payload.event === 'resolve').map((payload) => payload.alert_id);
+    const opens = sent()
+      .filter((payload) => payload.event === 'open')
+      .map((payload) => payload.alert_id);
+    const closes = sent()
+      .filter((payload) => payload.event === 'resolve')
+      .map((payload) => payload.alert_id);
     // Alert 2 opens (announced), the check starts flapping while it is open, and it resolves while
     // still flapping: that resolve is sent (today's bug: the webhook got open and flapping, never resolve).
-    expect(events).toEqual(['1:open', '2:resolve', '3:open', '4:deescalate(quiet)', '4:flapping', '5:escalate(quiet)', '6:deescalate(quiet)', '7:escalate(quiet)', '8:resolve']);
+    expect(events).toEqual([
+      '1:open',
+      '2:resolve',
+      '3:open',
+      '4:deescalate(quiet)',
+      '4:flapping',
+      '5:escalate(quiet)',
+      '6:deescalate(quiet)',
+      '7:escalate(quiet)',
+      '8:resolve',
+    ]);
     expect(sent().map((payload) => payload.event)).toEqual(['open', 'resolve', 'open', 'flapping', 'resolve']);
     expect(opens.length).toBeGreaterThan(0);
     // Every announced open has exactly one announced close once its alert is resolved.
@@ -103,8 +117,16 @@ eachCheckBackend('monitor check keeps its alerting promises', (backend) => {
       `🔔 STILL CRITICAL #${alert!.alert_id}: Disk Space - Host '${HOST}' disk usage critical: 97% (still critical for 10m)`,
       `🔔 STILL CRITICAL #${alert!.alert_id}: Disk Space - Host '${HOST}' disk usage critical: 92% (still critical for 20m)`,
     ]);
-    expect(sent().filter((payload) => payload.event === 'repeat').map((payload) => payload.open_for_seconds)).toEqual([600, 1200]);
-    expect(sent().filter((payload) => payload.event === 'repeat').map((payload) => payload.message)).toEqual([
+    expect(
+      sent()
+        .filter((payload) => payload.event === 'repeat')
+        .map((payload) => payload.open_for_seconds),
+    ).toEqual([600, 1200]);
+    expect(
+      sent()
+        .filter((payload) => payload.event === 'repeat')
+        .map((payload) => payload.message),
+    ).toEqual([
       `Host '${HOST}' disk usage critical: 97% (still critical for 10m)`,
       `Host '${HOST}' disk usage critical: 92% (still critical for 20m)`,
     ]);
@@ -130,16 +152,20 @@ eachCheckBackend('monitor check keeps its alerting promises', (backend) => {
     await f.report(HOST, { disk: 92, cpu: 99 });
     f.advance(4 * MINUTE);
     const silent = await f.check();
-    expect(lines(silent)).toEqual([expect.stringMatching(/^🚨 NEW ALERT #\d+: Host Silent - Host 'storage-server-04' silent: no report for 4m$/)]);
+    expect(lines(silent)).toEqual([
+      expect.stringMatching(/^🚨 NEW ALERT #\d+: Host Silent - Host 'storage-server-04' silent: no report for 4m$/),
+    ]);
     expect((await alertRows(backend())).map((alert) => alert.check_key)).toEqual(['host_silent']);
     const json = JSON.parse((await f.check(['--dry-run', '--json'])).stdout) as { transitions: unknown[] };
     expect(json.transitions).toEqual([]);
     // Back: host_silent resolves, and the disk is judged on fresh data again.
     const back = await f.tick(disk(93));
-    expect(lines(back)).toEqual([
-      expect.stringMatching(/^🚨 NEW ALERT #\d+: Disk Space - Host 'storage-server-04' disk usage critical: 93%$/),
-      "✅ RESOLVED: Host Silent - Host 'storage-server-04' reporting: last report 0s ago",
-    ].sort());
+    expect(lines(back)).toEqual(
+      [
+        expect.stringMatching(/^🚨 NEW ALERT #\d+: Disk Space - Host 'storage-server-04' disk usage critical: 93%$/),
+        "✅ RESOLVED: Host Silent - Host 'storage-server-04' reporting: last report 0s ago",
+      ].sort(),
+    );
   });
 
   it('keeps the firing value, the worst value while open and the resolving value apart', async () => {
@@ -149,10 +175,18 @@ eachCheckBackend('monitor check keeps its alerting promises', (backend) => {
       'SELECT value, peak_value, resolve_value, severity FROM alerts',
     );
     // Opened critical at 91, worst 96, eased to warning at 85 (the value that crossed the new level), resolved at 40.
-    expect(rows.map((row) => ({ ...row, value: Number(row.value), peak_value: Number(row.peak_value), resolve_value: Number(row.resolve_value) }))).toEqual([
-      { value: 85, peak_value: 96, resolve_value: 40, severity: 'warning' },
-    ]);
-    const shown = JSON.parse((await backend().cli(['alerts', 'list', '--json'], { now: f.clock.now() })).stdout) as Record<string, unknown>[];
+    expect(
+      rows.map((row) => ({
+        ...row,
+        value: Number(row.value),
+        peak_value: Number(row.peak_value),
+        resolve_value: Number(row.resolve_value),
+      })),
+    ).toEqual([{ value: 85, peak_value: 96, resolve_value: 40, severity: 'warning' }]);
+    const shown = JSON.parse((await backend().cli(['alerts', 'list', '--json'], { now: f.clock.now() })).stdout) as Record<
+      string,
+      unknown
+    >[];
     expect(shown[0]).toMatchObject({ value: 85, peak_value: 96, resolve_value: 40 });
   });
 

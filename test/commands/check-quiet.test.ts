@@ -30,7 +30,16 @@ eachCheckBackend('monitor check: recorded, not announced', (backend) => {
   it('--dry-run shows, at every step of a flapping disk, exactly what the real run then records (but new alert ids)', async () => {
     fleet = await startFleet(backend());
     await fleet.addHost(HOST);
-    type Json = { transitions: { event: string; alert_id: number | null; status: string | null; severity: string | null; notified: boolean; text: string }[] };
+    type Json = {
+      transitions: {
+        event: string;
+        alert_id: number | null;
+        status: string | null;
+        severity: string | null;
+        notified: boolean;
+        text: string;
+      }[];
+    };
     let steps = 0;
     // Flapping (45/92 alternating), then stable at 45% until flap detection lets go.
     for (let minute = 0; minute < 40; minute++) {
@@ -40,8 +49,13 @@ eachCheckBackend('monitor check: recorded, not announced', (backend) => {
       const real = JSON.parse((await fleet.check(['--json'])).stdout) as Json;
       // The dry run cannot know the id a new alert will get; everything else must match.
       const opened = new Set(real.transitions.filter((t) => t.event === 'open').map((t) => t.alert_id));
-      const masked = real.transitions.map((t) => (opened.has(t.alert_id) ? { ...t, alert_id: null, text: t.text.replace(/#\d+/, '#null') } : t));
-      expect(dry.transitions.map(({ text: _text, ...t }) => t), `minute ${minute}`).toEqual(masked.map(({ text: _text, ...t }) => t));
+      const masked = real.transitions.map((t) =>
+        opened.has(t.alert_id) ? { ...t, alert_id: null, text: t.text.replace(/#\d+/, '#null') } : t,
+      );
+      expect(
+        dry.transitions.map(({ text: _text, ...t }) => t),
+        `minute ${minute}`,
+      ).toEqual(masked.map(({ text: _text, ...t }) => t));
       steps += real.transitions.length;
     }
     expect(steps).toBeGreaterThan(10);
@@ -57,7 +71,9 @@ eachCheckBackend('monitor check: recorded, not announced', (backend) => {
     for (let minute = 0; minute < 12; minute++) {
       const result = await fleet.tick(disk(minute % 2 === 0 ? 45 : 92), ['--json']);
       expect(result.code, result.stderr).toBe(0);
-      const json = JSON.parse(result.stdout) as { transitions: { event: string; notified: boolean; quiet_reason: string | null; text: string }[] };
+      const json = JSON.parse(result.stdout) as {
+        transitions: { event: string; notified: boolean; quiet_reason: string | null; text: string }[];
+      };
       for (const transition of json.transitions) {
         if (transition.notified) printed.push(transition.text);
         else quiet.push({ event: transition.event, quiet_reason: transition.quiet_reason });
@@ -80,7 +96,9 @@ eachCheckBackend('monitor check: recorded, not announced', (backend) => {
     // Stable again: the console stays quiet until flap detection lets go, then says so once.
     const settling: string[] = [];
     for (let minute = 0; minute < 22; minute++) settling.push(...lines(await fleet.tick(disk(45))));
-    expect(settling).toEqual([`🔁 FLAPPING ENDED: Disk Space - Host '${HOST}' disk usage normal: 45% (stable again, notifications resumed)`]);
+    expect(settling).toEqual([
+      `🔁 FLAPPING ENDED: Disk Space - Host '${HOST}' disk usage normal: 45% (stable again, notifications resumed)`,
+    ]);
     expect((await alertRows(backend())).map((alert) => alert.status)).toEqual(Array(6).fill('resolved'));
   });
 
@@ -118,7 +136,9 @@ eachCheckBackend('monitor check: recorded, not announced', (backend) => {
     // Five minutes (the default cooldown) after the last resolve, an alert is news again.
     for (let minute = 0; minute < 5; minute++) expect(lines(await fleet.tick(disk(45)))).toEqual([]);
     const late = await fleet.tick(disk(92));
-    expect(lines(late)).toEqual([expect.stringMatching(new RegExp(`^🚨 NEW ALERT #\\d+: Disk Space - Host '${HOST}' disk usage critical: 92%$`))]);
+    expect(lines(late)).toEqual([
+      expect.stringMatching(new RegExp(`^🚨 NEW ALERT #\\d+: Disk Space - Host '${HOST}' disk usage critical: 92%$`)),
+    ]);
     expect(await alertRows(backend())).toHaveLength(4);
   });
 
@@ -137,7 +157,13 @@ eachCheckBackend('monitor check: recorded, not announced', (backend) => {
     const json = JSON.parse(worse.stdout) as { transitions: { event: string; notified: boolean; quiet_reason: string | null }[] };
     expect(json.transitions).toEqual([expect.objectContaining({ event: 'escalate', notified: false, quiet_reason: 'acknowledged' })]);
     expect(await alertRows(backend())).toEqual([
-      expect.objectContaining({ alert_id: alert!.alert_id, status: 'open', severity: 'critical', message: `Host '${HOST}' disk usage critical: 95%`, value: 95 }),
+      expect.objectContaining({
+        alert_id: alert!.alert_id,
+        status: 'open',
+        severity: 'critical',
+        message: `Host '${HOST}' disk usage critical: 95%`,
+        value: 95,
+      }),
     ]);
     expect(lines(await fleet.tick(disk(96)))).toEqual([]);
 

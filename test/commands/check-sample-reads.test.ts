@@ -35,7 +35,11 @@ type Pattern = 'minutely' | 'sparse' | 'rare' | 'stopped' | 'silent' | 'never' |
 
 function samplesFor(hostId: number, pattern: Pattern): NewSample[] {
   const rows: NewSample[] = [];
-  const add = (at: number, metrics: Partial<Pick<NewSample, 'cpuPct' | 'memPct' | 'diskPct' | 'load1'>>, datasetName: string | null = null) =>
+  const add = (
+    at: number,
+    metrics: Partial<Pick<NewSample, 'cpuPct' | 'memPct' | 'diskPct' | 'load1'>>,
+    datasetName: string | null = null,
+  ) =>
     rows.push({
       hostId,
       collectedAt: new Date(at),
@@ -53,7 +57,8 @@ function samplesFor(hostId: number, pattern: Pattern): NewSample[] {
     });
   const value = (at: number, shift: number) => 70 + ((at / MIN + shift * 7 + hostId * 3) % 29);
   const every = (step: number, from: number, to: number, offset: number) => {
-    for (let at = to - offset; at > from; at -= step) add(at, { cpuPct: value(at, 0), memPct: value(at, 1), diskPct: value(at, 2), load1: value(at, 3) / 10 });
+    for (let at = to - offset; at > from; at -= step)
+      add(at, { cpuPct: value(at, 0), memPct: value(at, 1), diskPct: value(at, 2), load1: value(at, 3) / 10 });
   };
   const offset = (hostId * 7919) % 50_000;
   switch (pattern) {
@@ -82,7 +87,11 @@ function samplesFor(hostId: number, pattern: Pattern): NewSample[] {
     case 'partial':
       // Reports that lack a metric now and then: cpu only every third minute, memory only early on.
       for (let at = END - offset, k = 0; at > END - 60 * MIN; at -= MIN, k++) {
-        add(at, { cpuPct: k % 3 === 0 ? value(at, 0) : null, memPct: at < END - 20 * MIN ? value(at, 1) : null, diskPct: k % 5 === 4 ? null : value(at, 2) });
+        add(at, {
+          cpuPct: k % 3 === 0 ? value(at, 0) : null,
+          memPct: at < END - 20 * MIN ? value(at, 1) : null,
+          diskPct: k % 5 === 4 ? null : value(at, 2),
+        });
       }
       break;
     case 'pipeline':
@@ -107,16 +116,30 @@ const OVERRIDES: Record<string, Record<string, unknown>>[] = [
 
 async function seed(store: Store): Promise<void> {
   await store.upsertCheckTypes([
-    { checkKey: 'sample_times', checkName: 'Sample Times', functionName: 'sample_times', params: { span: '1m' }, severity: 'warning', cooldownSeconds: 0 },
+    {
+      checkKey: 'sample_times',
+      checkName: 'Sample Times',
+      functionName: 'sample_times',
+      params: { span: '1m' },
+      severity: 'warning',
+      cooldownSeconds: 0,
+    },
   ]);
   const types = new Map((await store.listCheckTypes()).map((type) => [type.checkKey, type.checkId]));
   let hostId = 0;
   for (const pattern of PATTERNS) {
     for (const [variant, overrides] of OVERRIDES.entries()) {
-      const host = await store.addHost({ hostName: `${pattern}-${variant}`, keyHash: `${pattern}-${variant}`.padEnd(64, '0'), description: null, createdAt: new Date(END - 400 * MIN) });
+      const host = await store.addHost({
+        hostName: `${pattern}-${variant}`,
+        keyHash: `${pattern}-${variant}`.padEnd(64, '0'),
+        description: null,
+        createdAt: new Date(END - 400 * MIN),
+      });
       hostId = host.hostId;
       const checks = ['cpu_usage', 'memory_usage', 'disk_space', 'host_silent', ...(variant % 2 === 1 ? ['sample_times'] : [])];
-      await store.upsertHostChecks(checks.map((key) => ({ hostId, checkId: types.get(key)!, params: overrides[key] ?? {}, enabled: true })));
+      await store.upsertHostChecks(
+        checks.map((key) => ({ hostId, checkId: types.get(key)!, params: overrides[key] ?? {}, enabled: true })),
+      );
       const rows = samplesFor(hostId, pattern);
       if (rows.length > 0) await store.insertSamples(rows);
     }
@@ -141,7 +164,9 @@ eachCheckBackend('monitor check reads only what its checks need', (backend) => {
       for (const host of hosts) {
         const inputs = await loadCheckInputs(store, registry, { now, host, sampleMaxAgeMs: MAX_AGE });
         expect(inputs.problems).toEqual([]);
-        expect(inputs.checks).toHaveLength(host ? (host.hostName.endsWith('1') || host.hostName.endsWith('3') ? 5 : 4) : PATTERNS.length * 18);
+        expect(inputs.checks).toHaveLength(
+          host ? (host.hostName.endsWith('1') || host.hostName.endsWith('3') ? 5 : 4) : PATTERNS.length * 18,
+        );
         for (const check of inputs.checks) {
           const { hostId } = check.host;
           const base = {
@@ -154,11 +179,13 @@ eachCheckBackend('monitor check reads only what its checks need', (backend) => {
             current: 'ok' as const,
             sampleMaxAgeMs: MAX_AGE,
           };
-          const whole = (await store.loadMetricSamples({ from: new Date(now.getTime() - check.window), to: now, hostIds: [hostId] })).get(hostId) ?? [];
+          const whole =
+            (await store.loadMetricSamples({ from: new Date(now.getTime() - check.window), to: now, hostIds: [hostId] })).get(hostId) ?? [];
           const narrow = samplesRead(check, inputs.samples.get(hostId), now.getTime());
-          expect(check.fn.evaluate({ ...base, samples: narrow }), `${check.host.hostName} ${check.type.checkKey} at -${minutesAgo}m`).toEqual(
-            check.fn.evaluate({ ...base, samples: whole }),
-          );
+          expect(
+            check.fn.evaluate({ ...base, samples: narrow }),
+            `${check.host.hostName} ${check.type.checkKey} at -${minutesAgo}m`,
+          ).toEqual(check.fn.evaluate({ ...base, samples: whole }));
           compared++;
         }
       }
@@ -168,11 +195,27 @@ eachCheckBackend('monitor check reads only what its checks need', (backend) => {
 
   it('loadMetricSamples thinBefore keeps every later sample and, before it, only the newest carrying each metric', async () => {
     store = await backend().openStore();
-    const host = await store.addHost({ hostName: 'thin-01', keyHash: 'thin-01'.padEnd(64, '0'), description: null, createdAt: new Date(END - 60 * MIN) });
+    const host = await store.addHost({
+      hostName: 'thin-01',
+      keyHash: 'thin-01'.padEnd(64, '0'),
+      description: null,
+      createdAt: new Date(END - 60 * MIN),
+    });
     const at = (minutesAgo: number) => new Date(END - minutesAgo * MIN);
     const sample = (minutesAgo: number, metrics: Partial<Pick<NewSample, 'cpuPct' | 'memPct' | 'diskPct' | 'load1'>>): NewSample => ({
-      hostId: host.hostId, collectedAt: at(minutesAgo), receivedAt: at(minutesAgo), cpuPct: null, memPct: null, diskPct: null, load1: null,
-      ...metrics, datasetName: null, partitionKey: null, filesCount: null, firstEventAt: null, lastEventAt: null,
+      hostId: host.hostId,
+      collectedAt: at(minutesAgo),
+      receivedAt: at(minutesAgo),
+      cpuPct: null,
+      memPct: null,
+      diskPct: null,
+      load1: null,
+      ...metrics,
+      datasetName: null,
+      partitionKey: null,
+      filesCount: null,
+      firstEventAt: null,
+      lastEventAt: null,
     });
     await store.insertSamples([
       sample(9, { cpuPct: 1, memPct: 1, diskPct: 1, load1: 1 }),
@@ -183,9 +226,11 @@ eachCheckBackend('monitor check reads only what its checks need', (backend) => {
       sample(4, { cpuPct: 6 }),
     ]);
     const times = async (thinBefore?: Date) =>
-      ((await store!.loadMetricSamples({ from: at(10), to: at(0), hostIds: [host.hostId], ...(thinBefore ? { thinBefore } : {}) })).get(host.hostId) ?? []).map(
-        (s) => Math.round((END - s.collectedAt.getTime()) / MIN),
-      );
+      (
+        (await store!.loadMetricSamples({ from: at(10), to: at(0), hostIds: [host.hostId], ...(thinBefore ? { thinBefore } : {}) })).get(
+          host.hostId,
+        ) ?? []
+      ).map((s) => Math.round((END - s.collectedAt.getTime()) / MIN));
     expect(await times()).toEqual([9, 8, 7, 6, 5, 4]);
     // Before 5.5 minutes ago: load last at 9, memory at 8, cpu at 7, disk at 6.
     expect(await times(at(5.5))).toEqual([9, 8, 7, 6, 5, 4]);

@@ -82,7 +82,11 @@ describe('samplesRead: a threshold check decides the same on its samples as on i
         sampleMaxAgeMs: maxAge,
       });
       const base = input(inWindow);
-      const read = samplesRead(check, all.filter((s) => s.collectedAt.getTime() <= now), now);
+      const read = samplesRead(
+        check,
+        all.filter((s) => s.collectedAt.getTime() <= now),
+        now,
+      );
       expect(read.length).toBeLessThanOrEqual(inWindow.length);
       expect(metricThreshold.evaluate({ ...base, samples: read })).toEqual(metricThreshold.evaluate(base));
     }
@@ -142,11 +146,23 @@ describe('settled(): the evaluator would do nothing and write nothing', () => {
       const result: CheckResult = { status, value: random.pick([0, 1, 2]), message: status };
       const repeatMs = random.pick([0, 60 * MIN, 240 * MIN]);
       const lowerIsWorse = random.next() < 0.2;
-      const flap = random.next() < 0.9 ? FLAP : { window: random.pick([1, 5, 21]), highPct: random.pick([0, 20, 50]), lowPct: random.pick([-1, 0, 5]) };
+      const flap =
+        random.next() < 0.9
+          ? FLAP
+          : { window: random.pick([1, 5, 21]), highPct: random.pick([0, 20, 50]), lowPct: random.pick([-1, 0, 5]) };
       if (!settled(previous, result, open, flap, { nowMs: NOW, repeatMs, lowerIsWorse })) continue;
       settledCount++;
       const outcome = evaluate({
-        check: { hostId: 1, hostName: 'h', checkId: 2, checkKey: 'disk_space', checkName: 'Disk Space', cooldownMs: 300_000, repeatMs, lowerIsWorse },
+        check: {
+          hostId: 1,
+          hostName: 'h',
+          checkId: 2,
+          checkKey: 'disk_space',
+          checkName: 'Disk Space',
+          cooldownMs: 300_000,
+          repeatMs,
+          lowerIsWorse,
+        },
         result,
         previous,
         openAlert: open,
@@ -179,7 +195,17 @@ describe('a history stored collapsed leads to the same decisions', () => {
       for (let code = 0; code < 3 ** 5; code++) {
         const results = Array.from({ length: 5 }, (_, k) => letters[Math.floor(code / 3 ** k) % 3]!);
         const play = (history: string) => {
-          let state: CheckState = { hostId: 1, checkId: 2, status: 'ok', since: new Date(NOW), history, flapping: false, evaluatedAt: new Date(NOW), lastResolvedAt: null, openNotified: false };
+          let state: CheckState = {
+            hostId: 1,
+            checkId: 2,
+            status: 'ok',
+            since: new Date(NOW),
+            history,
+            flapping: false,
+            evaluatedAt: new Date(NOW),
+            lastResolvedAt: null,
+            openNotified: false,
+          };
           let open: OpenAlertRef | null = null;
           const seen: string[] = [];
           results.forEach((status, k) => {

@@ -79,16 +79,24 @@ eachCheckBackend('monitor check in an alert storm', (backend) => {
     const dark = await fleet!.check();
     expect(dark.code, dark.stderr).toBe(0);
     expect(dark.stdout).toBe('');
-    expect(dark.stderr).toMatch(/no reports from any host since \S+ — is `monitor serve` running\? \(3 hosts; their Host Silent alerts are held back until one reports again\)/);
+    expect(dark.stderr).toMatch(
+      /no reports from any host since \S+ — is `monitor serve` running\? \(3 hosts; their Host Silent alerts are held back until one reports again\)/,
+    );
     expect(await alertRows(backend())).toHaveLength(opened);
     const json = JSON.parse((await fleet!.check(['--json'])).stdout) as { problems: unknown[] };
-    expect(json.problems).toEqual([expect.objectContaining({ host_name: null, check_key: 'host_silent', message: expect.stringMatching(/^no reports from any host/) })]);
+    expect(json.problems).toEqual([
+      expect.objectContaining({ host_name: null, check_key: 'host_silent', message: expect.stringMatching(/^no reports from any host/) }),
+    ]);
 
     // One host is back: the two still silent are alerted, as a host silence should be.
     await fleet!.report('web-01', { disk: 30 });
     const back = await fleet!.check();
     expect(back.stderr).not.toMatch(/no reports from any host/);
-    expect(lines(back).filter((line) => line.includes('Host Silent')).sort()).toEqual([
+    expect(
+      lines(back)
+        .filter((line) => line.includes('Host Silent'))
+        .sort(),
+    ).toEqual([
       expect.stringMatching(/^🚨 NEW ALERT #\d+: Host Silent - Host 'web-02' silent/),
       expect.stringMatching(/^🚨 NEW ALERT #\d+: Host Silent - Host 'web-03' silent/),
     ]);

@@ -47,7 +47,12 @@ async function hostChecks(b: AdminBackend): Promise<HostCheckRow[]> {
        JOIN alert_types t ON t.check_id = c.check_id
       ORDER BY h.host_name, t.check_key`,
   );
-  return rows.map((row) => ({ host: row.host_name, check: row.check_key, params: JSON.parse(row.params_json) as Record<string, unknown>, enabled: Number(row.enabled) }));
+  return rows.map((row) => ({
+    host: row.host_name,
+    check: row.check_key,
+    params: JSON.parse(row.params_json) as Record<string, unknown>,
+    enabled: Number(row.enabled),
+  }));
 }
 
 const rowOf = (rows: HostCheckRow[], host: string, check: string) => rows.find((row) => row.host === host && row.check === check);
@@ -87,7 +92,12 @@ eachBackend('monitor checks', (backend) => {
     expect(added.map((line) => line.trim())).toEqual(['disk_space:', 'crit: 85', 'for: 5m']);
     expect(added[0]).toMatch(/^ {6}disk_space:$/); // under web-01's checks, beside memory_usage
 
-    expect(rowOf(await hostChecks(b), 'web-01', 'disk_space')).toEqual({ host: 'web-01', check: 'disk_space', params: { warn: 75, crit: 85, for: '5m' }, enabled: 1 });
+    expect(rowOf(await hostChecks(b), 'web-01', 'disk_space')).toEqual({
+      host: 'web-01',
+      check: 'disk_space',
+      params: { warn: 75, crit: 85, for: '5m' },
+      enabled: 1,
+    });
     // The other host keeps the defaults' layer only.
     expect(rowOf(await hostChecks(b), 'db-01', 'disk_space')!.params).toEqual({ warn: 75 });
 
@@ -102,7 +112,7 @@ eachBackend('monitor checks', (backend) => {
     expect(await hostChecks(b)).toEqual(rows);
   });
 
-  it('checks assign --disable writes enabled: false and sets enabled = 0, keeping the host\'s params', async () => {
+  it("checks assign --disable writes enabled: false and sets enabled = 0, keeping the host's params", async () => {
     const b = backend();
     const result = await b.cli(['checks', 'assign', 'web-01', 'memory_usage', '--disable'], { now: NOW });
     expect(result.code, result.stderr).toBe(0);
@@ -110,7 +120,12 @@ eachBackend('monitor checks', (backend) => {
     const { removed, added } = changedBlock(CONFIG, await readFile(configFile, 'utf8'));
     expect(removed).toEqual(['      memory_usage: { crit: 95 }   # big JVM heap']);
     expect(added.join('\n')).toMatch(/^ {6}memory_usage:.*# big JVM heap/);
-    expect(added.slice(1).map((line) => line.trim()).sort()).toEqual(['crit: 95', 'enabled: false']);
+    expect(
+      added
+        .slice(1)
+        .map((line) => line.trim())
+        .sort(),
+    ).toEqual(['crit: 95', 'enabled: false']);
     expect(rowOf(await hostChecks(b), 'web-01', 'memory_usage')).toMatchObject({ params: { crit: 95 }, enabled: 0 });
     expect(rowOf(await hostChecks(b), 'db-01', 'memory_usage')).toMatchObject({ enabled: 1 });
   });
@@ -126,7 +141,7 @@ eachBackend('monitor checks', (backend) => {
     expect(rowOf(await hostChecks(b), 'web-01', 'memory_usage')).toMatchObject({ params: { crit: 95 }, enabled: 1 });
   });
 
-  it('checks assign --unset removes the host\'s own value: the check falls back to what default_checks and the type say', async () => {
+  it("checks assign --unset removes the host's own value: the check falls back to what default_checks and the type say", async () => {
     const b = backend();
     const result = await b.cli(['checks', 'assign', 'web-01', 'memory_usage', '--unset', 'crit'], { now: NOW });
     expect(result.code, result.stderr).toBe(0);
@@ -191,7 +206,9 @@ eachBackend('monitor checks', (backend) => {
     expect(rowOf(after, 'db-01', 'disk_space')).toMatchObject({ params: { warn: 75, crit: 78 }, enabled: 1 });
     expect(rowOf(after, 'db-01', 'memory_usage')).toMatchObject({ enabled: 0 });
     expect(rowOf(after, 'web-01', 'host_silent')).toMatchObject({ params: { crit: '10m' }, enabled: 1 });
-    expect((await b.cli(['checks', 'sync', '--dry-run'], { now: NOW })).stdout).toMatch(/^Would sync: 0 added, 0 changed, 0 disabled, 8 unchanged/m);
+    expect((await b.cli(['checks', 'sync', '--dry-run'], { now: NOW })).stdout).toMatch(
+      /^Would sync: 0 added, 0 changed, 0 disabled, 8 unchanged/m,
+    );
   });
 
   it('a host in the YAML that is not registered is a warning, not a failure', async () => {
@@ -207,11 +224,13 @@ eachBackend('monitor checks', (backend) => {
     expect((await hostChecks(b)).filter((row) => row.host === 'ghost-01')).toEqual([]);
   });
 
-  it('checks list [HOST] shows the effective thresholds: type defaults under the host\'s overrides', async () => {
+  it("checks list [HOST] shows the effective thresholds: type defaults under the host's overrides", async () => {
     const b = backend();
     const json = await b.cli(['checks', 'list', 'web-01', '--json'], { now: NOW });
     expect(json.code).toBe(0);
-    const rows = parseJson<{ host_name: string; check_key: string; enabled: boolean; params: Record<string, unknown>; overrides: Record<string, unknown> }[]>(json.stdout);
+    const rows = parseJson<
+      { host_name: string; check_key: string; enabled: boolean; params: Record<string, unknown>; overrides: Record<string, unknown> }[]
+    >(json.stdout);
     expect(rows.map((row) => [row.check_key, row.enabled, row.params, row.overrides])).toEqual([
       ['cpu_usage', true, { metric: 'cpu', warn: 85, crit: 95, for: '5m' }, {}],
       ['disk_space', true, { metric: 'disk', warn: 75, crit: 90, for: '0s' }, { warn: 75 }],
@@ -233,8 +252,16 @@ eachBackend('monitor checks', (backend) => {
     const json = await b.cli(['checks', 'types', '--json'], { now: NOW });
     expect(json.code).toBe(0);
     const types = parseJson<{ check_key: string; check_name: string; function_name: string }[]>(json.stdout);
-    expect(types.map((type) => type.check_key).sort().join(', ')).toBe(KNOWN);
-    expect(types.find((type) => type.check_key === 'disk_space')).toMatchObject({ check_name: 'Disk Space', function_name: 'metric_threshold' });
+    expect(
+      types
+        .map((type) => type.check_key)
+        .sort()
+        .join(', '),
+    ).toBe(KNOWN);
+    expect(types.find((type) => type.check_key === 'disk_space')).toMatchObject({
+      check_name: 'Disk Space',
+      function_name: 'metric_threshold',
+    });
 
     const table = await b.cli(['checks', 'types'], { now: NOW });
     expect(table.stdout).toMatch(/^KEY\s+NAME\s+FUNCTION\s+DEFAULTS\s+COOLDOWN$/m);

@@ -35,7 +35,11 @@ describe('collect and what counts as an acknowledgement', () => {
     defer(() => db!.drop());
     const serve = await serveOn(db!, 'web-01');
     defer(() => serve.close());
-    const nginx = await answering(200, 'text/html; charset=utf-8', '<!DOCTYPE html>\n<html><body><h1>Welcome to nginx!</h1></body></html>\n');
+    const nginx = await answering(
+      200,
+      'text/html; charset=utf-8',
+      '<!DOCTYPE html>\n<html><body><h1>Welcome to nginx!</h1></body></html>\n',
+    );
     const host = await agent({ serverUrl: `http://deploy:s3cret@127.0.0.1:${nginx.port}`, hostKey: serve.hostKey });
     const [t1, t2, t3] = [minutesAgo(3), minutesAgo(2), minutesAgo(1)];
 
@@ -75,7 +79,9 @@ describe('collect and what counts as an acknowledgement', () => {
     const host = await agent({ serverUrl: `http://127.0.0.1:${empty.port}`, hostKey: 'mk_any' });
     const result = await host.run(['collect'], { now: minutesAgo(1) });
     expect(result.code).toBe(1);
-    expect(lines(result.stderr)[0]).toContain(`http://127.0.0.1:${empty.port}/api/v1/reports answered 204 with text/plain, empty: not the monitor ingest API's acknowledgement`);
+    expect(lines(result.stderr)[0]).toContain(
+      `http://127.0.0.1:${empty.port}/api/v1/reports answered 204 with text/plain, empty: not the monitor ingest API's acknowledgement`,
+    );
     expect(await host.spooled()).toHaveLength(1);
   });
 });

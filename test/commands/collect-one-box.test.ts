@@ -123,7 +123,10 @@ describe('collect in one-box mode', () => {
     const host = await agent();
     const db = sqliteDatabaseAt(join(host.home, '.local/share/monitor/monitor.db'));
     // A report spooled under another host name (the host was renamed since): it cannot be stored as this host.
-    const down = await host.run(['collect'], { now: minutesAgo(3), env: { MONITOR_DATABASE_URL: 'mysql://root@127.0.0.1:1/x', MONITOR_HOST_NAME: 'old-name' } });
+    const down = await host.run(['collect'], {
+      now: minutesAgo(3),
+      env: { MONITOR_DATABASE_URL: 'mysql://root@127.0.0.1:1/x', MONITOR_HOST_NAME: 'old-name' },
+    });
     expect(down.code).toBe(1);
 
     const [t2, t3] = [minutesAgo(2), minutesAgo(1)];

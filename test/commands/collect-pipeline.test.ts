@@ -21,12 +21,17 @@ async function recorder(target: string | null): Promise<ReportRecorder> {
 }
 
 const FACTS = [
-  '--dataset', 'orders',
-  '--partition', '2026-11-28',
-  '--files', '12',
-  '--first-event', '2026-11-28T00:00:05Z',
+  '--dataset',
+  'orders',
+  '--partition',
+  '2026-11-28',
+  '--files',
+  '12',
+  '--first-event',
+  '2026-11-28T00:00:05Z',
   // Another zone: stored in UTC.
-  '--last-event', '2026-11-29T00:59:58.250+01:00',
+  '--last-event',
+  '2026-11-29T00:59:58.250+01:00',
 ];
 
 const STORED_FACTS = {
@@ -103,16 +108,30 @@ describe('pipeline facts', () => {
     const host = await agent({ hostName: 'etl-01', databaseUrl: db.url });
     const now = minutesAgo(1);
     expect((await host.run(['collect', '--no-metrics', ...FACTS], { now })).code).toBe(0);
-    expect(await db.rows()).toEqual([expect.objectContaining({ host_name: 'etl-01', collected_at: storedTime(now), cpu_pct: null, ...STORED_FACTS })]);
+    expect(await db.rows()).toEqual([
+      expect.objectContaining({ host_name: 'etl-01', collected_at: storedTime(now), cpu_pct: null, ...STORED_FACTS }),
+    ]);
   });
 
   const badValues: [string, string[], RegExp][] = [
     ['a files count that is not a number', ['--dataset', 'orders', '--files', '12x'], /--files must be a whole number >= 0, got "12x"/],
     ['a negative files count', ['--dataset', 'orders', '--files', '-1'], /--files must be a whole number >= 0/],
     ['a files count past the column', ['--dataset', 'orders', '--files', '99999999999'], /--files: must be/],
-    ['an event time without a zone', ['--dataset', 'orders', '--first-event', '2026-11-28 10:00'], /--first-event must be an ISO-8601 time with a zone, got "2026-11-28 10:00"/],
-    ['an event time that is not a time', ['--dataset', 'orders', '--last-event', 'yesterday'], /--last-event must be an ISO-8601 time with a zone/],
-    ['a first event after the last', ['--dataset', 'orders', '--first-event', '2026-11-28T10:00:00Z', '--last-event', '2026-11-28T09:00:00Z'], /--first-event is after --last-event/],
+    [
+      'an event time without a zone',
+      ['--dataset', 'orders', '--first-event', '2026-11-28 10:00'],
+      /--first-event must be an ISO-8601 time with a zone, got "2026-11-28 10:00"/,
+    ],
+    [
+      'an event time that is not a time',
+      ['--dataset', 'orders', '--last-event', 'yesterday'],
+      /--last-event must be an ISO-8601 time with a zone/,
+    ],
+    [
+      'a first event after the last',
+      ['--dataset', 'orders', '--first-event', '2026-11-28T10:00:00Z', '--last-event', '2026-11-28T09:00:00Z'],
+      /--first-event is after --last-event/,
+    ],
     ['facts without --dataset', ['--partition', '2026-11-28', '--files', '3'], /--dataset NAME is required/],
     ['a dataset name the server would refuse', ['--dataset', 'daily orders', '--files', '3'], /--dataset: may only hold letters, digits/],
     ['--no-metrics without --dataset', ['--no-metrics'], /nothing to report: metrics are off and no --dataset was given/],

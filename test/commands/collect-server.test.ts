@@ -65,7 +65,9 @@ describe.each(DATABASE_KINDS)('collect against serve on %s', (kind) => {
       ['web-01', storedTime(t2)],
     ]);
     expect(rows[0]!.received_at <= rows[1]!.received_at).toBe(true);
-    expect(rows.every((row) => typeof row.cpu_pct === 'number' && typeof row.mem_pct === 'number' && typeof row.disk_pct === 'number')).toBe(true);
+    expect(
+      rows.every((row) => typeof row.cpu_pct === 'number' && typeof row.mem_pct === 'number' && typeof row.disk_pct === 'number'),
+    ).toBe(true);
 
     // Nothing is sent twice: the next run carries only its own report.
     const again = await host.run(['collect'], { now: t3, env: { MONITOR_SERVER_URL: wire.url } });
@@ -103,7 +105,9 @@ describe.each(DATABASE_KINDS)('collect against serve on %s', (kind) => {
     const refused = await host.run(['collect'], { now: t2, env: { MONITOR_SERVER_URL: server.url, MONITOR_HOST_KEY: 'mk_wrong' } });
     expect(refused.code).toBe(1);
     expect(lines(refused.stderr)).toHaveLength(1);
-    expect(refused.stderr).toMatch(/^monitor: server refused spooled reports \(401\): unknown host key; 1 reports stay in .*spool until this is fixed — check agent\.host_key/);
+    expect(refused.stderr).toMatch(
+      /^monitor: server refused spooled reports \(401\): unknown host key; 1 reports stay in .*spool until this is fixed — check agent\.host_key/,
+    );
     // The spool is exactly as before: the old report kept, this run's (refused) not added.
     expect(await host.spoolFiles()).toEqual(before);
     expect(await db.rows()).toEqual([]);

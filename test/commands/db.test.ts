@@ -30,7 +30,12 @@ eachBackend('monitor db', (backend) => {
     expect(first.code).toBe(0);
     const applied = parseJson<{ applied: string[] }>(first.stdout).applied;
     expect(applied).toHaveLength(migrationFiles(b.kind).length);
-    expect(await count(b, "SELECT COUNT(*) AS n FROM alert_types WHERE check_key IN ('cpu_usage', 'memory_usage', 'disk_space', 'host_silent', 'dataset_freshness', 'files_count')")).toBe(6);
+    expect(
+      await count(
+        b,
+        "SELECT COUNT(*) AS n FROM alert_types WHERE check_key IN ('cpu_usage', 'memory_usage', 'disk_space', 'host_silent', 'dataset_freshness', 'files_count')",
+      ),
+    ).toBe(6);
 
     const second = await b.cli(['db', 'migrate', '--json'], { now: NOW });
     expect(second.code).toBe(0);
@@ -70,7 +75,13 @@ eachBackend('monitor db', (backend) => {
 
     expect(result.code).toBe(0);
     const json = parseJson<PruneJson>(result.stdout);
-    expect(json).toEqual({ samples_deleted: 24, samples_before: ago(30 * DAY).toISOString(), alerts_deleted: null, alerts_before: null, notifications_deleted: null });
+    expect(json).toEqual({
+      samples_deleted: 24,
+      samples_before: ago(30 * DAY).toISOString(),
+      alerts_deleted: null,
+      alerts_before: null,
+      notifications_deleted: null,
+    });
     expect(await count(b, 'SELECT COUNT(*) AS n FROM incoming_data')).toBe(8);
     expect(await count(b, 'SELECT COUNT(*) AS n FROM incoming_data WHERE collected_at < ?', [storedTime(ago(30 * DAY))])).toBe(0);
 
@@ -87,16 +98,45 @@ eachBackend('monitor db', (backend) => {
       const web = ids['web-01']!;
       const db = ids['db-01']!;
       // The outbox: an old notification that went out, an old one still waiting for its channel, a recent one that went out.
-      const notification = (channel: string, createdAt: Date) => ({ alertId: null, channel, event: 'open' as const, payload: { text: channel }, createdAt });
-      await store.enqueueNotifications([notification('sent-old', ago(60 * DAY)), notification('waiting-old', ago(60 * DAY)), notification('sent-new', ago(DAY))]);
-      for (const row of await store.pendingNotifications(['sent-old', 'sent-new'], 10, 10)) await store.markNotificationDelivered(row.notificationId, row.createdAt);
+      const notification = (channel: string, createdAt: Date) => ({
+        alertId: null,
+        channel,
+        event: 'open' as const,
+        payload: { text: channel },
+        createdAt,
+      });
+      await store.enqueueNotifications([
+        notification('sent-old', ago(60 * DAY)),
+        notification('waiting-old', ago(60 * DAY)),
+        notification('sent-new', ago(DAY)),
+      ]);
+      for (const row of await store.pendingNotifications(['sent-old', 'sent-new'], 10, 10))
+        await store.markNotificationDelivered(row.notificationId, row.createdAt);
       return {
-        oldResolved: await createAlert(store, { hostId: web, checkId: checks.disk_space!, triggeredAt: ago(61 * DAY), resolvedAt: ago(60 * DAY), message: 'old' }),
-        oldResolved2: await createAlert(store, { hostId: db, checkId: checks.disk_space!, triggeredAt: ago(45 * DAY), resolvedAt: ago(44 * DAY), message: 'old 2' }),
+        oldResolved: await createAlert(store, {
+          hostId: web,
+          checkId: checks.disk_space!,
+          triggeredAt: ago(61 * DAY),
+          resolvedAt: ago(60 * DAY),
+          message: 'old',
+        }),
+        oldResolved2: await createAlert(store, {
+          hostId: db,
+          checkId: checks.disk_space!,
+          triggeredAt: ago(45 * DAY),
+          resolvedAt: ago(44 * DAY),
+          message: 'old 2',
+        }),
         // Opened 90 days ago and still open: never pruned, however old.
         oldOpen: await createAlert(store, { hostId: web, checkId: checks.cpu_usage!, triggeredAt: ago(90 * DAY), message: 'still open' }),
         // Triggered long ago but resolved recently: age counts from the resolve.
-        recentlyResolved: await createAlert(store, { hostId: db, checkId: checks.memory_usage!, triggeredAt: ago(40 * DAY), resolvedAt: ago(2 * DAY), message: 'recent' }),
+        recentlyResolved: await createAlert(store, {
+          hostId: db,
+          checkId: checks.memory_usage!,
+          triggeredAt: ago(40 * DAY),
+          resolvedAt: ago(2 * DAY),
+          message: 'recent',
+        }),
       };
     });
     const remaining = async (): Promise<number[]> =>
@@ -111,9 +151,15 @@ eachBackend('monitor db', (backend) => {
     expect(await remaining()).toEqual(all);
     expect(await outbox()).toEqual(['sent-new', 'sent-old', 'waiting-old']);
 
-    const withAlerts = await b.cli(['db', 'prune', '--older-than', '30d', '--alerts-older-than', '30d', '--batch-size', '1', '--json'], { now: NOW });
+    const withAlerts = await b.cli(['db', 'prune', '--older-than', '30d', '--alerts-older-than', '30d', '--batch-size', '1', '--json'], {
+      now: NOW,
+    });
     expect(withAlerts.code).toBe(0);
-    expect(parseJson<PruneJson>(withAlerts.stdout)).toMatchObject({ alerts_deleted: 2, alerts_before: ago(30 * DAY).toISOString(), notifications_deleted: 1 });
+    expect(parseJson<PruneJson>(withAlerts.stdout)).toMatchObject({
+      alerts_deleted: 2,
+      alerts_before: ago(30 * DAY).toISOString(),
+      notifications_deleted: 1,
+    });
     expect(await remaining()).toEqual([alerts.oldOpen, alerts.recentlyResolved].sort((x, y) => x - y));
     // A notification that never went out stays, however old: it is still owed.
     expect(await outbox()).toEqual(['sent-new', 'waiting-old']);

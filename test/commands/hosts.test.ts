@@ -14,8 +14,7 @@ interface HostRow {
   description: string | null;
 }
 
-const hostRows = (b: AdminBackend) =>
-  b.sql<HostRow>('SELECT host_id, host_name, host_key_hash, description FROM hosts ORDER BY host_name');
+const hostRows = (b: AdminBackend) => b.sql<HostRow>('SELECT host_id, host_name, host_key_hash, description FROM hosts ORDER BY host_name');
 
 /** Rows a host owns in each table, counted with plain SQL. */
 async function ownedRows(b: AdminBackend, hostId: number): Promise<Record<string, number>> {
@@ -103,10 +102,18 @@ eachBackend('monitor hosts', (backend) => {
       const checks = await checkIds(store);
       await createAlert(store, { hostId: ids['web-01']!, checkId: checks.disk_space!, triggeredAt: ago(MINUTE), message: 'disk' });
       await createAlert(store, { hostId: ids['web-01']!, checkId: checks.cpu_usage!, triggeredAt: ago(2 * MINUTE), message: 'cpu' });
-      await createAlert(store, { hostId: ids['db-01']!, checkId: checks.cpu_usage!, triggeredAt: ago(9 * MINUTE), message: 'old', resolvedAt: ago(8 * MINUTE) });
+      await createAlert(store, {
+        hostId: ids['db-01']!,
+        checkId: checks.cpu_usage!,
+        triggeredAt: ago(9 * MINUTE),
+        message: 'old',
+        resolvedAt: ago(8 * MINUTE),
+      });
     });
     // new-01 was registered a month ago and never reported: silent. fresh-01 a minute ago: not yet.
-    await b.withStore((store) => store.addHost({ hostName: 'fresh-01', keyHash: sha256Hex('fresh'), description: null, createdAt: ago(MINUTE) }));
+    await b.withStore((store) =>
+      store.addHost({ hostName: 'fresh-01', keyHash: sha256Hex('fresh'), description: null, createdAt: ago(MINUTE) }),
+    );
 
     const json = await b.cli(['hosts', 'list', '--json'], { now: NOW });
     expect(json.code).toBe(0);
@@ -122,10 +129,28 @@ eachBackend('monitor hosts', (backend) => {
       silent: row.silent,
     });
     expect(rows.map(pick)).toEqual([
-      { host_name: 'db-01', last_seen: ago(20 * MINUTE).toISOString(), cpu_pct: 5, mem_pct: 90, disk_pct: 50, load_1: 0.5, open_alerts: 0, silent: true },
+      {
+        host_name: 'db-01',
+        last_seen: ago(20 * MINUTE).toISOString(),
+        cpu_pct: 5,
+        mem_pct: 90,
+        disk_pct: 50,
+        load_1: 0.5,
+        open_alerts: 0,
+        silent: true,
+      },
       { host_name: 'fresh-01', last_seen: null, cpu_pct: null, mem_pct: null, disk_pct: null, load_1: null, open_alerts: 0, silent: false },
       { host_name: 'new-01', last_seen: null, cpu_pct: null, mem_pct: null, disk_pct: null, load_1: null, open_alerts: 0, silent: true },
-      { host_name: 'web-01', last_seen: ago(MINUTE).toISOString(), cpu_pct: 42.5, mem_pct: 61, disk_pct: 77.25, load_1: 1.5, open_alerts: 2, silent: false },
+      {
+        host_name: 'web-01',
+        last_seen: ago(MINUTE).toISOString(),
+        cpu_pct: 42.5,
+        mem_pct: 61,
+        disk_pct: 77.25,
+        load_1: 1.5,
+        open_alerts: 2,
+        silent: false,
+      },
     ]);
 
     const table = await b.cli(['hosts', 'list'], { now: NOW });
@@ -155,7 +180,8 @@ eachBackend('monitor hosts', (backend) => {
     expect(await silent(ago(6 * MINUTE))).toEqual({ 'db-01': false, 'web-01': false });
 
     // The catalogue's threshold raised to 15 minutes, and web-01's own to 30, through the config.
-    const config = 'check_types:\n  host_silent:\n    params: { crit: 15m }\nhosts:\n  web-01:\n    checks:\n      host_silent: { crit: 30m }\n';
+    const config =
+      'check_types:\n  host_silent:\n    params: { crit: 15m }\nhosts:\n  web-01:\n    checks:\n      host_silent: { crit: 30m }\n';
     await writeFile(join(b.home, 'monitor.yaml'), config);
     expect((await b.cli(['checks', 'sync'], { now: NOW })).code).toBe(0);
     expect(await silent(NOW)).toEqual({ 'db-01': false, 'web-01': false });
@@ -165,7 +191,7 @@ eachBackend('monitor hosts', (backend) => {
     expect(await silent(later(21 * MINUTE))).toEqual({ 'db-01': true, 'web-01': true });
   });
 
-  it('hosts rotate-key replaces the stored hash with the new key\'s; an unknown host is exit 1', async () => {
+  it("hosts rotate-key replaces the stored hash with the new key's; an unknown host is exit 1", async () => {
     const b = backend();
     const added = parseJson<{ host_key: string }>((await b.cli(['hosts', 'add', 'web-01', '--json'], { now: NOW })).stdout);
 
@@ -196,7 +222,13 @@ eachBackend('monitor hosts', (backend) => {
         const hostId = created[hostName]!;
         await store.insertSamples([metricsSample(hostId, ago(2 * MINUTE)), metricsSample(hostId, ago(MINUTE))]);
         await store.upsertHostChecks([{ hostId, checkId: checks.disk_space!, params: { crit: 95 }, enabled: true }]);
-        await createAlert(store, { hostId, checkId: checks.disk_space!, triggeredAt: ago(5 * MINUTE), message: 'disk', resolvedAt: ago(4 * MINUTE) });
+        await createAlert(store, {
+          hostId,
+          checkId: checks.disk_space!,
+          triggeredAt: ago(5 * MINUTE),
+          message: 'disk',
+          resolvedAt: ago(4 * MINUTE),
+        });
         await createAlert(store, { hostId, checkId: checks.disk_space!, triggeredAt: ago(MINUTE), message: 'disk again' });
       }
       return created;

@@ -7,7 +7,11 @@ describe('defaults', () => {
   it('runs with built-in defaults when there is no file, under the XDG directories', () => {
     const config = defaultConfig({ ...options(), env: { XDG_DATA_HOME: '/data', XDG_STATE_HOME: '/state' } });
     expect(config.file).toBeNull();
-    expect(config.database).toEqual({ target: { kind: 'sqlite', path: '/data/monitor/monitor.db' }, poolSize: 10, connectTimeoutMs: 5_000 });
+    expect(config.database).toEqual({
+      target: { kind: 'sqlite', path: '/data/monitor/monitor.db' },
+      poolSize: 10,
+      connectTimeoutMs: 5_000,
+    });
     expect(config.server).toEqual({
       listen: { host: '0.0.0.0', port: 8080 },
       url: null,
@@ -48,7 +52,12 @@ describe('defaults', () => {
 
   it('gives every host cpu, memory, disk and silence checks when default_checks is absent', () => {
     const enabled = { enabled: true, params: {} };
-    expect(parse('hosts: {}\n').defaultChecks).toEqual({ cpu_usage: enabled, memory_usage: enabled, disk_space: enabled, host_silent: enabled });
+    expect(parse('hosts: {}\n').defaultChecks).toEqual({
+      cpu_usage: enabled,
+      memory_usage: enabled,
+      disk_space: enabled,
+      host_silent: enabled,
+    });
   });
 
   it('treats an empty file or one with only comments as defaults', () => {
@@ -105,7 +114,12 @@ alerting: { lease_ttl: 1h, sample_max_age: 2.5m }
       database: 'monitor',
       tls: null,
     });
-    expect(parse('database:\n  url: mariadb://u@db/monitor\n').database.target).toMatchObject({ kind: 'mysql', user: 'u', password: '', port: 3306 });
+    expect(parse('database:\n  url: mariadb://u@db/monitor\n').database.target).toMatchObject({
+      kind: 'mysql',
+      user: 'u',
+      password: '',
+      port: 3306,
+    });
     const sqlite = (path: string) => ({ kind: 'sqlite', path });
     expect(parse('database:\n  url: sqlite:data/m.db\n').database.target).toEqual(sqlite('/srv/monitor/data/m.db'));
     expect(parse('database:\n  url: sqlite:///var/lib/m.db\n').database.target).toEqual(sqlite('/var/lib/m.db'));
@@ -121,7 +135,9 @@ alerting: { lease_ttl: 1h, sample_max_age: 2.5m }
     expect(issuesOf(() => parse('database:\n  url: mysql://u@db/monitor?ssl=true&ssl-ca=~/ca.pem\n'))[0]!.message).toBe(
       'ssl-ca: cannot read /home/ops/ca.pem (ENOENT)',
     );
-    expect(parse('database:\n  url: mysql://u@db/monitor?ssl=no-verify\n').database.target).toMatchObject({ tls: { verify: false, ca: null } });
+    expect(parse('database:\n  url: mysql://u@db/monitor?ssl=no-verify\n').database.target).toMatchObject({
+      tls: { verify: false, ca: null },
+    });
     expect(issuesOf(() => parse('# TLS\ndatabase:\n  url: mysql://u@db/monitor?sslmode=require\n'))).toEqual([
       {
         key: 'database.url',
@@ -137,7 +153,9 @@ alerting: { lease_ttl: 1h, sample_max_age: 2.5m }
   });
 
   it('resolves relative plugin paths and the state dir against the config file, keeping package names', () => {
-    const config = parse('plugins:\n  - ./plugins/a.js\n  - ../shared/b.mjs\n  - /opt/c.js\n  - monitor-plugin-x\n  - "@acme/checks"\nagent:\n  state_dir: state\n');
+    const config = parse(
+      'plugins:\n  - ./plugins/a.js\n  - ../shared/b.mjs\n  - /opt/c.js\n  - monitor-plugin-x\n  - "@acme/checks"\nagent:\n  state_dir: state\n',
+    );
     expect(config.plugins).toEqual(['/srv/monitor/plugins/a.js', '/srv/shared/b.mjs', '/opt/c.js', 'monitor-plugin-x', '@acme/checks']);
     expect(config.agent.stateDir).toBe('/srv/monitor/state');
   });
@@ -371,7 +389,12 @@ hosts:
         file: FILE,
         line: 3,
       },
-      { key: 'notify.slack', message: 'environment variable SLACK is not set (write ${SLACK:-} to allow it to be empty)', file: FILE, line: 5 },
+      {
+        key: 'notify.slack',
+        message: 'environment variable SLACK is not set (write ${SLACK:-} to allow it to be empty)',
+        file: FILE,
+        line: 5,
+      },
     ]);
   });
 
@@ -404,7 +427,9 @@ agent:
   });
 
   it('reports a bad override by the variable that holds it', () => {
-    const issues = issuesOf(() => parse('', { MONITOR_SERVER_URL: 'monitor:8080', MONITOR_HOST_NAME: 'web 01', MONITOR_DATABASE_URL: 'postgres://x/y' }));
+    const issues = issuesOf(() =>
+      parse('', { MONITOR_SERVER_URL: 'monitor:8080', MONITOR_HOST_NAME: 'web 01', MONITOR_DATABASE_URL: 'postgres://x/y' }),
+    );
     expect(issues).toEqual([
       {
         key: 'database.url',

@@ -77,7 +77,12 @@ hosts:
 
   it('rejects wrong shapes: a list for a section, a map for a number, a value for the whole file', () => {
     expect(issuesOf(() => parse('database:\n  - url\n'))).toEqual([
-      { key: 'database', message: "expected a map with keys url, password, password_file, pool_size, connect_timeout; got a list", file: FILE, line: 1 },
+      {
+        key: 'database',
+        message: 'expected a map with keys url, password, password_file, pool_size, connect_timeout; got a list',
+        file: FILE,
+        line: 1,
+      },
     ]);
     expect(issuesOf(() => parse('agent:\n  batch_size:\n    a: 1\n'))).toEqual([
       { key: 'agent.batch_size', message: 'expected a whole number, got a map', file: FILE, line: 2 },
@@ -98,7 +103,7 @@ notify:
       ['database.pool_size', 'must be at least 1, got 0'],
       ['server.listen', 'port must be 0-65535, got 70000'],
       ['alerting.flap_high', 'must be at most 100, got 120'],
-      ['alerting.lease_ttl', "duration must be longer than 0, got 0"],
+      ['alerting.lease_ttl', 'duration must be longer than 0, got 0'],
       ['notify.email.port', 'must be at least 1, got 0'],
     ]);
   });
@@ -106,7 +111,12 @@ notify:
   it('takes repeat_interval as 0 or at least a minute, in alerting and per check type, naming key and line', () => {
     expect(issuesOf(() => parse('alerting:\n  repeat_interval: 30s\ncheck_types:\n  disk_space:\n    repeat_interval: often\n'))).toEqual([
       { key: 'alerting.repeat_interval', message: 'must be 0 (no repeats) or at least 1m, got 30s', file: FILE, line: 2 },
-      { key: 'check_types.disk_space.repeat_interval', message: "expected a duration like 5m, 90s or 1h (a bare number is seconds), got 'often'", file: FILE, line: 5 },
+      {
+        key: 'check_types.disk_space.repeat_interval',
+        message: "expected a duration like 5m, 90s or 1h (a bare number is seconds), got 'often'",
+        file: FILE,
+        line: 5,
+      },
     ]);
     expect(parse('alerting:\n  repeat_interval: 0\n').alerting.repeatIntervalMs).toBe(0);
     expect(parse('check_types:\n  disk_space:\n    repeat_interval: 2h\n').checkTypes.disk_space).toEqual({ repeatIntervalMs: 7_200_000 });
@@ -151,7 +161,11 @@ hosts:
       ['default_checks[2]', 4, 'expected a check key like disk_space, got 7'],
       ['hosts.web 01', 6, "host name 'web 01' must not contain whitespace"],
       // The rule `hosts add` and the ingest API use: a name the API would refuse is refused here too.
-      ['hosts.web@01', 7, "host name 'web@01' may only hold letters, digits, '.', '_' and '-', starting with a letter or digit, at most 191 characters"],
+      [
+        'hosts.web@01',
+        7,
+        "host name 'web@01' may only hold letters, digits, '.', '_' and '-', starting with a letter or digit, at most 191 characters",
+      ],
       ['hosts.web-02.descripton', 9, "unknown key 'descripton' (did you mean 'description'?)"],
       ['hosts.web-02.checks.cpu_usage', 11, 'expected true, false, nothing, or a map of params like { crit: 85, for: 5m }; got 90'],
       ['hosts.web-02.checks.memory_usage', 12, 'expected true, false, nothing, or a map of params like { crit: 85, for: 5m }; got a list'],

@@ -101,7 +101,9 @@ describe('editing the config file', () => {
     await setConfigValue(file, ['hosts', 'web-01', 'checks', 'disk_space', 'enabled'], false);
     const config = await loadConfig({ explicitPath: file, env: {}, cwd: '/', homedir: '/' });
     expect(config.hosts['web-01']!.checks.disk_space).toEqual({ enabled: false, params: { crit: 85 } });
-    expect(await readFile(file, 'utf8')).toBe(ORIGINAL.replace('      disk_space:\n', '      disk_space:\n        crit: 85\n        enabled: false\n'));
+    expect(await readFile(file, 'utf8')).toBe(
+      ORIGINAL.replace('      disk_space:\n', '      disk_space:\n        crit: 85\n        enabled: false\n'),
+    );
   });
 
   it('rewrites a one-line flow map it must add to in block style, touching nothing else', async () => {
@@ -144,7 +146,9 @@ describe('editing the config file', () => {
     const file = await configFile();
     await deleteConfigValue(file, ['hosts', 'db-server-03', 'checks', 'memory_usage', 'warn']);
     await deleteConfigValue(file, ['hosts', 'db-server-03', 'checks', 'memory_usage', 'crit']);
-    expect(await readFile(file, 'utf8')).toBe(ORIGINAL.replace('      memory_usage:\n        warn: 92     # buffer pool\n        crit: 97\n', '      memory_usage:\n'));
+    expect(await readFile(file, 'utf8')).toBe(
+      ORIGINAL.replace('      memory_usage:\n        warn: 92     # buffer pool\n        crit: 97\n', '      memory_usage:\n'),
+    );
     const config = await loadConfig({ explicitPath: file, env: {}, cwd: '/', homedir: '/' });
     expect(config.hosts['db-server-03']!.checks.memory_usage).toEqual({ enabled: true, params: {} });
     await deleteConfigValue(file, ['hosts', 'web-01']);
@@ -155,7 +159,9 @@ describe('editing the config file', () => {
   it('enables a check written as `false` when its `enabled` is deleted, keeping the comment', async () => {
     const file = await configFile();
     expect(await deleteConfigValue(file, ['hosts', 'web-01', 'checks', 'cpu_usage', 'enabled'])).toBe(true);
-    expect(await readFile(file, 'utf8')).toBe(ORIGINAL.replace('      cpu_usage: false        # noisy during deploys\n', '      cpu_usage:        # noisy during deploys\n'));
+    expect(await readFile(file, 'utf8')).toBe(
+      ORIGINAL.replace('      cpu_usage: false        # noisy during deploys\n', '      cpu_usage:        # noisy during deploys\n'),
+    );
     const config = await loadConfig({ explicitPath: file, env: {}, cwd: '/', homedir: '/' });
     expect(config.hosts['web-01']!.checks.cpu_usage).toEqual({ enabled: true, params: {} });
   });
@@ -192,7 +198,9 @@ describe('editing the config file', () => {
     expect(editYaml('hosts:\n  a:\n    description: x', [{ path: ['hosts', 'a', 'description'], value: 'y' }])).toBe(
       'hosts:\n  a:\n    description: y',
     );
-    expect(editYaml('hosts:\n  a:\n    description: x', [{ path: ['hosts', 'b'], value: null }])).toBe('hosts:\n  a:\n    description: x\n  b:\n');
+    expect(editYaml('hosts:\n  a:\n    description: x', [{ path: ['hosts', 'b'], value: null }])).toBe(
+      'hosts:\n  a:\n    description: x\n  b:\n',
+    );
   });
 
   it('keeps Windows line endings', () => {
@@ -210,7 +218,9 @@ describe('editing the config file', () => {
     const unindentedList = 'agent:\n  mounts:\n  - /\n';
     expect(editYaml(unindentedList, [{ path: ['agent', 'mounts'], value: ['/', '/data'] }])).toBe('agent:\n  mounts:\n  - /\n  - /data\n');
     const indentedList = 'agent:\n  mounts:\n    - /\n';
-    expect(editYaml(indentedList, [{ path: ['agent', 'mounts'], value: ['/', '/data'] }])).toBe('agent:\n  mounts:\n    - /\n    - /data\n');
+    expect(editYaml(indentedList, [{ path: ['agent', 'mounts'], value: ['/', '/data'] }])).toBe(
+      'agent:\n  mounts:\n    - /\n    - /data\n',
+    );
   });
 
   it('quotes what YAML would misread and keeps a string as a string', () => {
@@ -247,13 +257,19 @@ describe('editing the config file', () => {
     const file = await configFile();
     const error = await asyncIssuesOf(() => setConfigValue(file, ['database', 'pool_size', 'max'], 5));
     expect(error.issues).toEqual([
-      { key: 'database.pool_size.max', message: 'cannot set a key inside database.pool_size: it holds a single value, not a map', file, line: 5 },
+      {
+        key: 'database.pool_size.max',
+        message: 'cannot set a key inside database.pool_size: it holds a single value, not a map',
+        file,
+        line: 5,
+      },
     ]);
     expect(await readFile(file, 'utf8')).toBe(ORIGINAL);
   });
 
   it('refuses to edit through a YAML alias (it would change every host sharing the anchor), naming the anchor, and changes nothing', async () => {
-    const shared = 'strict: &strict { crit: 80 }\nhosts:\n  web-01:\n    checks:\n      disk_space: *strict\n  db-01:\n    checks:\n      disk_space: *strict\n';
+    const shared =
+      'strict: &strict { crit: 80 }\nhosts:\n  web-01:\n    checks:\n      disk_space: *strict\n  db-01:\n    checks:\n      disk_space: *strict\n';
     const file = await configFile(shared);
     const error = await asyncIssuesOf(() => setConfigValue(file, ['hosts', 'web-01', 'checks', 'disk_space', 'crit'], 95));
     expect(error.issues).toEqual([
@@ -271,7 +287,9 @@ describe('editing the config file', () => {
     const list = '- web-01\n- db-01\n';
     const file = await configFile(list);
     const error = await asyncIssuesOf(() => setConfigValue(file, ['hosts', 'web-01', 'description'], 'x'));
-    expect(error.issues).toEqual([{ key: 'hosts.web-01.description', message: 'cannot set a key: the file is not a map of sections', file, line: 1 }]);
+    expect(error.issues).toEqual([
+      { key: 'hosts.web-01.description', message: 'cannot set a key: the file is not a map of sections', file, line: 1 },
+    ]);
     expect(await readFile(file, 'utf8')).toBe(list);
   });
 

@@ -68,7 +68,11 @@ describe('database URL', () => {
   });
 
   it.each([
-    ['a % not followed by hex digits', 'mysql://mon:50%off@db:3306/m', /has a % that is not followed by two hex digits.*database\.password/],
+    [
+      'a % not followed by hex digits',
+      'mysql://mon:50%off@db:3306/m',
+      /has a % that is not followed by two hex digits.*database\.password/,
+    ],
     ['a bad port after a / in the password', 'mysql://mon:Sup3r/S3cret@db:port/m', /not a valid URL/],
     ['no database after a password with /', 'mysql://mon:Sup3r/S3cret@db:3306', /names no database/],
     ['invalid UTF-8 when decoded', 'mysql://mon:%C3%28xx@db/m', /not valid percent-encoded UTF-8/],
@@ -83,7 +87,8 @@ describe('database URL', () => {
   describe('TLS parameters of a mysql:// URL', () => {
     const dir = useTempDir('monitor-url-tls-');
     const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
-    const tlsOf = (query: string, baseDir = base.baseDir) => (parse(`mysql://u@db:3306/m?${query}`, { ...base, baseDir }) as { tls: unknown }).tls;
+    const tlsOf = (query: string, baseDir = base.baseDir) =>
+      (parse(`mysql://u@db:3306/m?${query}`, { ...base, baseDir }) as { tls: unknown }).tls;
 
     it('ssl=true (or required) verifies against the system CAs, no-verify only encrypts, false and no parameter mean plain TCP', () => {
       expect(tlsOf('ssl=true')).toEqual({ verify: true, ca: null, caPath: null });
@@ -97,12 +102,19 @@ describe('database URL', () => {
       await writeFile(join(dir.path, 'ca.pem'), PEM);
       expect(tlsOf('ssl-ca=ca.pem', dir.path)).toEqual({ verify: true, ca: PEM, caPath: join(dir.path, 'ca.pem') });
       expect(tlsOf(`ssl-ca=${join(dir.path, 'ca.pem')}&ssl=no-verify`)).toMatchObject({ verify: false, ca: PEM });
-      expect(mysqlLocation({ host: 'db', port: 3306, user: 'u', password: 'x', database: 'm', tls: { verify: true, ca: PEM, caPath: '/etc/ca.pem' } })).toBe(
-        'mysql://u@db:3306/m?ssl-ca=/etc/ca.pem',
-      );
-      expect(mysqlLocation({ host: 'db', port: 3306, user: 'u', password: 'x', database: 'm', tls: { verify: false, ca: null, caPath: null } })).toBe(
-        'mysql://u@db:3306/m?ssl=no-verify',
-      );
+      expect(
+        mysqlLocation({
+          host: 'db',
+          port: 3306,
+          user: 'u',
+          password: 'x',
+          database: 'm',
+          tls: { verify: true, ca: PEM, caPath: '/etc/ca.pem' },
+        }),
+      ).toBe('mysql://u@db:3306/m?ssl-ca=/etc/ca.pem');
+      expect(
+        mysqlLocation({ host: 'db', port: 3306, user: 'u', password: 'x', database: 'm', tls: { verify: false, ca: null, caPath: null } }),
+      ).toBe('mysql://u@db:3306/m?ssl=no-verify');
     });
 
     it.each([

@@ -44,7 +44,17 @@ describe.skipIf(!isRoot).each(RUNNERS)('$name', (runner) => {
 
   it('writes the config (0640, group of the user), the state dir (0700, owned by the user) and verified systemd units', async () => {
     const root = await tempDir('monitor-install-root-');
-    const result = await install(root, ['--server', 'http://127.0.0.1:9', '--name', 'web-09', '--token', 'mrt_abc', '--interval', '2m', '--systemd']);
+    const result = await install(root, [
+      '--server',
+      'http://127.0.0.1:9',
+      '--name',
+      'web-09',
+      '--token',
+      'mrt_abc',
+      '--interval',
+      '2m',
+      '--systemd',
+    ]);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const user = await nobody();
     const config = await stat(join(root, 'etc/monitor/agent.yaml'));
@@ -66,14 +76,28 @@ describe.skipIf(!isRoot).each(RUNNERS)('$name', (runner) => {
       console.warn('SKIPPED systemd-analyze verify: systemd-analyze is not installed');
       return;
     }
-    const verified = await exec('systemd-analyze', ['verify', join(root, 'etc/systemd/system/monitor-agent.service'), join(root, 'etc/systemd/system/monitor-agent.timer')]);
+    const verified = await exec('systemd-analyze', [
+      'verify',
+      join(root, 'etc/systemd/system/monitor-agent.service'),
+      join(root, 'etc/systemd/system/monitor-agent.timer'),
+    ]);
     // Only the warning about the test's stand-in user: a real install runs as its own user.
     expect(verified.stderr.split('\n').filter((line) => line && !line.includes('Special user nobody'))).toEqual([]);
   });
 
   it('--cron writes a cron.d line running collect as the user', async () => {
     const root = await tempDir('monitor-install-root-');
-    const result = await install(root, ['--server', 'http://127.0.0.1:9', '--name', 'web-09', '--key', 'mk_abc', '--interval', '5m', '--cron']);
+    const result = await install(root, [
+      '--server',
+      'http://127.0.0.1:9',
+      '--name',
+      'web-09',
+      '--key',
+      'mk_abc',
+      '--interval',
+      '5m',
+      '--cron',
+    ]);
     expect(result.code).toBe(0);
     const cron = await readFile(join(root, 'etc/cron.d/monitor-agent'), 'utf8');
     expect(cron).toMatch(/^\*\/5 \* \* \* \* nobody \S+ \S+ collect --config \/etc\/monitor\/agent\.yaml$/m);

@@ -63,7 +63,10 @@ eachCheckBackend('three monitor check processes at once', (backend) => {
     // Resolved alerts are history: any number of them.
     await insert('resolved');
     await insert('resolved');
-    const [count] = await backend().sql<{ n: number }>('SELECT COUNT(*) AS n FROM alerts WHERE host_id = ? AND check_id = ?', [open!.host_id, open!.check_id]);
+    const [count] = await backend().sql<{ n: number }>('SELECT COUNT(*) AS n FROM alerts WHERE host_id = ? AND check_id = ?', [
+      open!.host_id,
+      open!.check_id,
+    ]);
     expect(Number(count!.n)).toBe(3);
   });
 });

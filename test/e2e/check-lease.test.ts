@@ -32,7 +32,8 @@ eachCheckBackend('monitor check runs that die or overlap', (backend) => {
     for (const host of hosts) await fleet.report(host, { disk: 92 });
   }
 
-  const start = (b: CheckBackend) => startCli(['check'], { home: b.home, env: { MONITOR_DATABASE_URL: b.url, MONITOR_CONFIG: b.configPath } });
+  const start = (b: CheckBackend) =>
+    startCli(['check'], { home: b.home, env: { MONITOR_DATABASE_URL: b.url, MONITOR_CONFIG: b.configPath } });
 
   /** Each outbox row accepted by the webhook exactly once: (alert, event) pairs, sorted. */
   async function expectEachRowDeliveredOnce(): Promise<void> {
@@ -104,7 +105,9 @@ eachCheckBackend('monitor check runs that die or overlap', (backend) => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     const stderr = run.stderr.trimEnd().split('\n');
-    expect(stderr[0]).toMatch(/^monitor: the check lease is held by other-box pid 4242, last renewed 60\d s ago, expiring .+, and its holder is not renewing it — if that run is gone, delete the row: DELETE FROM leases WHERE lease_name = 'check'$/);
+    expect(stderr[0]).toMatch(
+      /^monitor: the check lease is held by other-box pid 4242, last renewed 60\d s ago, expiring .+, and its holder is not renewing it — if that run is gone, delete the row: DELETE FROM leases WHERE lease_name = 'check'$/,
+    );
     expect(await alertRows(backend())).toEqual([]);
     expect(hook!.received).toEqual([]);
   });

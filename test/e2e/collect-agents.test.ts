@@ -61,7 +61,16 @@ describe.each(RUNNERS)('$name', (runner) => {
     const result = await runWith(runner, host, ['collect', '--print', '--dataset', 'orders', '--files', '3']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const report = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(Object.keys(report).sort()).toEqual(['collected_at', 'cpu_pct', 'dataset_name', 'disk_pct', 'files_count', 'host_name', 'load_1', 'mem_pct']);
+    expect(Object.keys(report).sort()).toEqual([
+      'collected_at',
+      'cpu_pct',
+      'dataset_name',
+      'disk_pct',
+      'files_count',
+      'host_name',
+      'load_1',
+      'mem_pct',
+    ]);
     expect(report).toMatchObject({ host_name: 'web-01', dataset_name: 'orders', files_count: 3 });
     expect(await host.spoolFiles()).toEqual([]);
   });

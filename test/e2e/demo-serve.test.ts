@@ -9,7 +9,11 @@ import { useTempDir } from '../support/temp-dir.js';
 const home = useTempDir('monitor-demo-serve-');
 
 it('keeps the server running after the story, prints the dashboard URL and exits 0 on SIGTERM', async () => {
-  const child = spawn(process.execPath, [BIN, 'demo', '--serve'], { env: isolatedEnv({ home: home.path }), cwd: home.path, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'demo', '--serve'], {
+    env: isolatedEnv({ home: home.path }),
+    cwd: home.path,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -32,15 +36,10 @@ it('keeps the server running after the story, prints the dashboard URL and exits
       const fleet = (await (await fetch(`${url}/api/v1/hosts`)).json()) as { hosts: { host_name: string; state: string }[] };
       return fleet.hosts.map((host) => `${host.host_name} ${host.state}`).sort();
     };
-    for (const started = Date.now(); Date.now() - started < 8_000 && (await states()).some((line) => line.endsWith('UNKNOWN')); ) {
+    for (const started = Date.now(); Date.now() - started < 8_000 && (await states()).some((line) => line.endsWith('UNKNOWN'));) {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    expect(await states()).toEqual([
-      'app-server-02 OK',
-      'db-server-03 OK',
-      'storage-server-04 OK',
-      'web-server-01 OK',
-    ]);
+    expect(await states()).toEqual(['app-server-02 OK', 'db-server-03 OK', 'storage-server-04 OK', 'web-server-01 OK']);
     const history = (await (await fetch(`${url}/api/v1/alerts`)).json()) as { alerts: unknown[] };
     expect(history.alerts).toHaveLength(2);
     expect((await fetch(`${url}/`)).status).toBe(200);

@@ -183,7 +183,9 @@ describeMysql('monitor demo --database on MariaDB', (db) => {
 
     const result = await spawnCli(['demo', '--database', prod.url], { home: home.path });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^monitor: mysql:\/\/.* holds 2 host\(s\) the demo did not make \('real-02', 'web-server-01'\): .*changed nothing/);
+    expect(result.stderr).toMatch(
+      /^monitor: mysql:\/\/.* holds 2 host\(s\) the demo did not make \('real-02', 'web-server-01'\): .*changed nothing/,
+    );
     expect(await contents(prod.url)).toEqual(before);
   });
 });

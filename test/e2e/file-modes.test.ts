@@ -56,7 +56,10 @@ it('keeps the spool, the saved CPU counters and the config cache 0600 in 0700 di
   const home = await makeTempDir('monitor-modes-agent-');
   defer(() => removeTempDir(home));
   // A config file, so its parsed tree is cached; a server that is down, so the report is spooled.
-  await writeFile(join(home, 'monitor.yaml'), `server:\n  url: ${await closedPortUrl()}\nagent:\n  host_key: k-0123456789abcdef\n  timeout: 2s\n`);
+  await writeFile(
+    join(home, 'monitor.yaml'),
+    `server:\n  url: ${await closedPortUrl()}\nagent:\n  host_key: k-0123456789abcdef\n  timeout: 2s\n`,
+  );
   const result = await finished(spawnWithUmask(['collect'], home, { MONITOR_CONFIG: join(home, 'monitor.yaml') }));
   expect(result.stderr).toMatch(/spool/i);
 

@@ -82,12 +82,15 @@ describe.each(KINDS)('$name, as a new user runs it', (kind) => {
     expect(await readdir(agentDir)).toEqual([kind.file]);
     const home = join(agentDir, 'home');
     const env = { MONITOR_SERVER_URL: url, MONITOR_HOST_NAME: 'fresh-01', MONITOR_REGISTRATION_TOKEN: token, HOME: home };
-    const collect = () => (kind.node ? spawnCli(['collect'], { home: agentDir, env, bin: agent }) : runExecutable(agent, ['collect'], agentDir, env));
+    const collect = () =>
+      kind.node ? spawnCli(['collect'], { home: agentDir, env, bin: agent }) : runExecutable(agent, ['collect'], agentDir, env);
 
     const first = await collect();
     expect(first).toMatchObject({ code: 0, stdout: '', stderr: '' });
     expect((await database.rows()).map((row) => row.host_name)).toEqual(['fresh-01']);
-    console.log(`${kind.name}: ${Date.now() - started} ms from nothing (token made, serve started, agent copied) to the first stored report`);
+    console.log(
+      `${kind.name}: ${Date.now() - started} ms from nothing (token made, serve started, agent copied) to the first stored report`,
+    );
     expect((await stat(join(home, '.local/state/monitor/host-key'))).mode & 0o777).toBe(0o600);
 
     await stopServe(serve);

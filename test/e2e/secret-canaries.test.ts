@@ -32,7 +32,10 @@ const CANARY = {
   envPassword: 'cnry-env-db-password-3c2d',
 };
 
-const found = (text: string, extra: string[] = []): string[] => [...Object.values(CANARY), ...extra].filter((canary) => canary !== '' && (text.includes(canary) || text.includes(encodeURIComponent(canary))));
+const found = (text: string, extra: string[] = []): string[] =>
+  [...Object.values(CANARY), ...extra].filter(
+    (canary) => canary !== '' && (text.includes(canary) || text.includes(encodeURIComponent(canary))),
+  );
 
 describe('secret canaries', () => {
   let home: string;
@@ -61,10 +64,13 @@ describe('secret canaries', () => {
     silent = await startSilentServer();
     const ca = await makeTestCa(home);
     const issued = await ca.issue('untrusted');
-    tlsServer = createHttpsServer({ cert: await readFile(issued.certPath), key: await readFile(issued.keyPath) }, (_req, res) => res.end('ok'));
+    tlsServer = createHttpsServer({ cert: await readFile(issued.certPath), key: await readFile(issued.keyPath) }, (_req, res) =>
+      res.end('ok'),
+    );
     const tlsPort = await listenOnLoopback(tlsServer);
     const refused = await closedPort();
-    const hook = (base: string) => `${base.replace('http://', `http://${CANARY.webhookUser}:${CANARY.webhookPassword}@`)}/hooks/${CANARY.webhookPath}`;
+    const hook = (base: string) =>
+      `${base.replace('http://', `http://${CANARY.webhookUser}:${CANARY.webhookPassword}@`)}/hooks/${CANARY.webhookPath}`;
     await writeFile(
       join(home, 'monitor.yaml'),
       `database:
@@ -111,7 +117,8 @@ notify:
   it('hosts add prints the new key once; check drives every notifier into its error path', async () => {
     const added = await cli('hosts add', ['hosts', 'add', 'storage-01', '--json']);
     expect(added.code).toBe(0);
-    hostKey = (JSON.parse(added.stdout) as { key?: string; host_key?: string }).key ?? (JSON.parse(added.stdout) as { host_key: string }).host_key;
+    hostKey =
+      (JSON.parse(added.stdout) as { key?: string; host_key?: string }).key ?? (JSON.parse(added.stdout) as { host_key: string }).host_key;
     expect(hostKey.length).toBeGreaterThan(16);
     expect(added.stdout.split(hostKey)).toHaveLength(2);
 
@@ -136,7 +143,9 @@ notify:
     expect(check.stderr).toMatch(/command:0 exited with code 3/);
     expect(smtp.auths).toEqual([]);
     // The receivers got what they need: Basic auth from user:password@, the bearer header.
-    expect(echo401.requests[0]!.headers.authorization).toBe(`Basic ${Buffer.from(`${CANARY.webhookUser}:${CANARY.webhookPassword}`).toString('base64')}`);
+    expect(echo401.requests[0]!.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${CANARY.webhookUser}:${CANARY.webhookPassword}`).toString('base64')}`,
+    );
 
     await cli('check --verbose (retry)', ['check', '--verbose'], { DEBUG: 'monitor' });
     await cli('check --json', ['check', '--json']);
@@ -173,14 +182,17 @@ notify:
     });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`cannot connect to MySQL at 127.0.0.1:${port}`);
-    const malformed = await cli('malformed url', ['hosts', 'list'], { MONITOR_DATABASE_URL: `mysql://monitor:${CANARY.dbPassword}@127.0.0.1:${port}` });
+    const malformed = await cli('malformed url', ['hosts', 'list'], {
+      MONITOR_DATABASE_URL: `mysql://monitor:${CANARY.dbPassword}@127.0.0.1:${port}`,
+    });
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toContain('mysql://monitor:***@');
   });
 
   it('no canary, and no host key, in any output or table', () => {
     for (const { what, result } of outputs) {
-      const text = what === 'hosts add' ? result.stdout.replace(hostKey, '<the key, printed once>') + result.stderr : result.stdout + result.stderr;
+      const text =
+        what === 'hosts add' ? result.stdout.replace(hostKey, '<the key, printed once>') + result.stderr : result.stdout + result.stderr;
       expect({ what, leaked: found(text, [hostKey, rotatedKey]) }).toEqual({ what, leaked: [] });
     }
     const db = new Database(join(home, 'monitor.db'), { readonly: true });

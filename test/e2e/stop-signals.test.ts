@@ -138,7 +138,10 @@ describe('serve', () => {
   it('stops within a second on SIGTERM while it waits on a database connect, exit 143', async () => {
     const silent = await startSilentServer();
     defer(() => silent.close());
-    const running = start(['serve', '--listen', `127.0.0.1:${await closedPort()}`, '--database', `mysql://monitor@127.0.0.1:${silent.port}/monitor`], { home: home.path });
+    const running = start(
+      ['serve', '--listen', `127.0.0.1:${await closedPort()}`, '--database', `mysql://monitor@127.0.0.1:${silent.port}/monitor`],
+      { home: home.path },
+    );
     running.child.stdin.end();
     await silent.connected;
 

@@ -26,7 +26,17 @@ import { runCli, spawnCli } from '../support/cli.js';
 import { listenOnLoopback } from '../support/network.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { startGaleraCluster, type GaleraCluster } from '../support/galera-cluster.mjs';
-import { describeGalera, formatStatuses, runLoad, startServe, storedReports, uniqueDatabase, type AgentHost, type ServeProcess, type StatusLog } from './support.js';
+import {
+  describeGalera,
+  formatStatuses,
+  runLoad,
+  startServe,
+  storedReports,
+  uniqueDatabase,
+  type AgentHost,
+  type ServeProcess,
+  type StatusLog,
+} from './support.js';
 import { databaseConfig } from '../support/database-config.js';
 
 const report = (line: string): void => void process.stdout.write(`  [galera] ${line}\n`);
@@ -39,7 +49,9 @@ describeGalera('scale-out on a 3-node Galera cluster', () => {
     const started = Date.now();
     cluster = await startGaleraCluster();
     home = await makeTempDir('monitor-galera-home-');
-    report(`3 nodes synced in ${((Date.now() - started) / 1000).toFixed(1)} s (ports ${cluster.nodes.map((node) => node.port).join(', ')})`);
+    report(
+      `3 nodes synced in ${((Date.now() - started) / 1000).toFixed(1)} s (ports ${cluster.nodes.map((node) => node.port).join(', ')})`,
+    );
   }, 120_000);
   afterAll(async () => {
     await cluster?.close();
@@ -86,7 +98,9 @@ describeGalera('scale-out on a 3-node Galera cluster', () => {
     try {
       const load = await runLoad({ serves, hosts, hot: 2, connections: 24, durationMs: 20_000, doubleEvery: 7 });
       const statuses = serves.map((_, i) => `serve ${i + 1}: ${formatStatuses(load.statuses.get(i))}`);
-      report(`(a) ${load.acknowledged.size} reports acknowledged (${load.doubled} sent to two serves at once); accepted ${load.accepted}, duplicates ${load.duplicates}`);
+      report(
+        `(a) ${load.acknowledged.size} reports acknowledged (${load.doubled} sent to two serves at once); accepted ${load.accepted}, duplicates ${load.duplicates}`,
+      );
       report(`(a) ${statuses.join('; ')}`);
       expect(load.acknowledged.size).toBeGreaterThan(500);
       for (const byStatus of load.statuses.values()) for (const status of byStatus.keys()) expect([202, 503]).toContain(status);
@@ -127,7 +141,8 @@ describeGalera('scale-out on a 3-node Galera cluster', () => {
     const writer = await mysql.createConnection({ uri: cluster.nodes[0]!.url(database) });
     // In-process (two stores, two pools, two lease owners), so 50 rounds fit the time budget;
     // the real-process overlap of `check` is test/e2e/check-concurrency.test.ts.
-    const runCheck = (node: number) => runCli(['check'], { home, env: { MONITOR_CONFIG: config, MONITOR_DATABASE_URL: cluster.nodes[node]!.url(database) } });
+    const runCheck = (node: number) =>
+      runCli(['check'], { home, env: { MONITOR_CONFIG: config, MONITOR_DATABASE_URL: cluster.nodes[node]!.url(database) } });
     let announced = 0;
     let resolvedLines = 0;
     let skipped = 0;
@@ -139,10 +154,9 @@ describeGalera('scale-out on a 3-node Galera cluster', () => {
         // which flap detection (at flap_high: 100) would rightly hold back.
         const disk = round % 4 === 1 || round % 4 === 2 ? 95 : 10;
         const now = new Date(Date.now() - 1000).toISOString().slice(0, 23).replace('T', ' ');
-        await writer.query(
-          'INSERT INTO incoming_data (host_id, collected_at, received_at, disk_pct, dataset_name) VALUES ?',
-          [ids.map((row) => [row.host_id as number, now, now, disk, ''])],
-        );
+        await writer.query('INSERT INTO incoming_data (host_id, collected_at, received_at, disk_pct, dataset_name) VALUES ?', [
+          ids.map((row) => [row.host_id as number, now, now, disk, '']),
+        ]);
         // The checkers' nodes have applied it before they read (Galera reads are not causal by default).
         await Promise.all([cluster.nodes[1]!.read('SELECT 1'), cluster.nodes[2]!.read('SELECT 1')]);
         const runs = await Promise.all([runCheck(1), runCheck(2)]);
@@ -165,10 +179,13 @@ describeGalera('scale-out on a 3-node Galera cluster', () => {
     const opened = alerts.length;
     const resolved = alerts.filter((alert) => alert.status === 'resolved').length;
     const perTransition = new Map<string, number>();
-    for (const delivery of deliveries.filter((d) => d.event === 'open' || d.event === 'resolve')) perTransition.set(`${delivery.alert_id}:${delivery.event}`, (perTransition.get(`${delivery.alert_id}:${delivery.event}`) ?? 0) + 1);
+    for (const delivery of deliveries.filter((d) => d.event === 'open' || d.event === 'resolve'))
+      perTransition.set(`${delivery.alert_id}:${delivery.event}`, (perTransition.get(`${delivery.alert_id}:${delivery.event}`) ?? 0) + 1);
     const twice = [...perTransition].filter(([, count]) => count > 1);
-    report(`(b) 50 rounds x 2 checkers: ${opened} alerts opened, ${announced} NEW ALERT lines; ${resolved} resolved, ${resolvedLines} RESOLVED lines; ` +
-      `${deliveries.length} webhooks for ${perTransition.size} transitions (${twice.length} delivered twice); most open at once per host and check: ${maxOpen}; ${skipped} runs found the lease taken`);
+    report(
+      `(b) 50 rounds x 2 checkers: ${opened} alerts opened, ${announced} NEW ALERT lines; ${resolved} resolved, ${resolvedLines} RESOLVED lines; ` +
+        `${deliveries.length} webhooks for ${perTransition.size} transitions (${twice.length} delivered twice); most open at once per host and check: ${maxOpen}; ${skipped} runs found the lease taken`,
+    );
     expect(opened).toBe(hosts.length * 13);
     expect(announced).toBe(opened);
     expect(resolvedLines).toBe(resolved);
@@ -208,12 +225,16 @@ describeGalera('scale-out on a 3-node Galera cluster', () => {
       await restarting;
       const after = (serve: number, from: number, to = Infinity) => {
         const counts = new Map<number, number>();
-        for (const entry of statusLog) if (entry.serve === serve && entry.at >= from && entry.at < to) counts.set(entry.status, (counts.get(entry.status) ?? 0) + 1);
+        for (const entry of statusLog)
+          if (entry.serve === serve && entry.at >= from && entry.at < to) counts.set(entry.status, (counts.get(entry.status) ?? 0) + 1);
         return counts;
       };
       const down = after(2, killedAt + 500, killedAt + 7_000);
       report(`(c) killed ${victim.name} at 3 s, restarted at 10 s, synced again after ${((rejoinedAt - killedAt) / 1000).toFixed(1)} s`);
-      for (let serve = 0; serve < 3; serve++) report(`(c) serve ${serve + 1}: ${formatStatuses(load.statuses.get(serve))}; while node 3 was down: ${formatStatuses(after(serve, killedAt + 500, killedAt + 7_000))}`);
+      for (let serve = 0; serve < 3; serve++)
+        report(
+          `(c) serve ${serve + 1}: ${formatStatuses(load.statuses.get(serve))}; while node 3 was down: ${formatStatuses(after(serve, killedAt + 500, killedAt + 7_000))}`,
+        );
       // Its serve: 503s while its node is gone; never a 500, before, during or after.
       expect(down.get(503) ?? 0).toBeGreaterThan(0);
       expect(down.get(202) ?? 0).toBe(0);
@@ -256,12 +277,16 @@ describeGalera('scale-out on a 3-node Galera cluster', () => {
         const check = await spawnCli(['check'], { home, env: { MONITOR_DATABASE_URL: node.url(database) }, timeoutMs: 60_000 });
         report(`(health) check on a node refusing queries: exit ${check.code}: ${check.stderr.trim()}`);
         expect(check.code).toBe(1);
-        expect(check.stderr).toMatch(/^monitor: MySQL node at 127\.0\.0\.1:\d+ is not ready to take queries \(WSREP has not yet prepared node for application use\) — /);
+        expect(check.stderr).toMatch(
+          /^monitor: MySQL node at 127\.0\.0\.1:\d+ is not ready to take queries \(WSREP has not yet prepared node for application use\) — /,
+        );
         expect(check.stderr.trim().split('\n')).toHaveLength(1);
       } finally {
         await node.admin('SET GLOBAL wsrep_reject_queries = NONE');
       }
-      report(`(health) POST to a node refusing queries: ${post.status} ${await post.text()}, Retry-After ${post.headers.get('retry-after')}`);
+      report(
+        `(health) POST to a node refusing queries: ${post.status} ${await post.text()}, Retry-After ${post.headers.get('retry-after')}`,
+      );
       expect(post.status).toBe(503);
       expect(post.headers.get('retry-after')).not.toBeNull();
       expect(await health()).toBe(200);
@@ -275,7 +300,9 @@ describeGalera('scale-out on a 3-node Galera cluster', () => {
     let failures = 0;
     // In-process (what `db migrate` runs: open without migrating, then migrate), so 30 rounds fit.
     const migrate = async (node: number, database: string): Promise<void> => {
-      const store = await openStore(databaseConfig(cluster.nodes[node]!.url(database), { poolSize: 2, connectTimeoutMs: 5_000 }), { migrate: 'never' });
+      const store = await openStore(databaseConfig(cluster.nodes[node]!.url(database), { poolSize: 2, connectTimeoutMs: 5_000 }), {
+        migrate: 'never',
+      });
       try {
         await store.migrate();
       } finally {
@@ -291,13 +318,17 @@ describeGalera('scale-out on a 3-node Galera cluster', () => {
           report(`(migrate) round ${round + 1}: ${String(outcome.reason)}`);
         }
       }
-      const [versions] = (await cluster.nodes[2]!.read(`SELECT COUNT(*) AS n FROM ${database}.schema_migrations`)) as unknown as [{ n: number }];
+      const [versions] = (await cluster.nodes[2]!.read(`SELECT COUNT(*) AS n FROM ${database}.schema_migrations`)) as unknown as [
+        { n: number },
+      ];
       expect(Number(versions.n)).toBeGreaterThanOrEqual(3);
     }
     // And once through the command, as an operator runs it.
     const database = uniqueDatabase('migrate_cli');
     const runs = await Promise.all(
-      [0, 1].map((node) => spawnCli(['db', 'migrate'], { home, env: { MONITOR_DATABASE_URL: cluster.nodes[node]!.url(database) }, timeoutMs: 60_000 })),
+      [0, 1].map((node) =>
+        spawnCli(['db', 'migrate'], { home, env: { MONITOR_DATABASE_URL: cluster.nodes[node]!.url(database) }, timeoutMs: 60_000 }),
+      ),
     );
     for (const run of runs) expect(run.code, run.stderr).toBe(0);
     report(`(migrate) 30 rounds of two migrates at once on two nodes: ${failures} failed`);
@@ -317,14 +348,33 @@ describeGalera('scale-out on a 3-node Galera cluster', () => {
       for (let part = 0; part < 4; part++) {
         const samples = Array.from({ length: 5_000 }, (_, i) => {
           const at = new Date(start + (part * 5_000 + i) * 60_000);
-          return { hostId: found!.hostId, collectedAt: at, receivedAt: at, cpuPct: 1, memPct: 2, diskPct: 3, load1: 0.1, datasetName: null, partitionKey: null, filesCount: null, firstEventAt: null, lastEventAt: null };
+          return {
+            hostId: found!.hostId,
+            collectedAt: at,
+            receivedAt: at,
+            cpuPct: 1,
+            memPct: 2,
+            diskPct: 3,
+            load1: 0.1,
+            datasetName: null,
+            partitionKey: null,
+            filesCount: null,
+            firstEventAt: null,
+            lastEventAt: null,
+          };
         });
         await store.insertSamples(samples);
       }
       await store.close();
       store = null;
-      const removed = await spawnCli(['hosts', 'remove', host!.name, '--yes'], { home, env: { MONITOR_DATABASE_URL: node.url(database) }, timeoutMs: 60_000 });
-      report(`(remove) 20,000 samples under wsrep_max_ws_rows = 8000: exit ${removed.code} ${removed.stdout.trim()}${removed.stderr.trim()}`);
+      const removed = await spawnCli(['hosts', 'remove', host!.name, '--yes'], {
+        home,
+        env: { MONITOR_DATABASE_URL: node.url(database) },
+        timeoutMs: 60_000,
+      });
+      report(
+        `(remove) 20,000 samples under wsrep_max_ws_rows = 8000: exit ${removed.code} ${removed.stdout.trim()}${removed.stderr.trim()}`,
+      );
       expect(removed.code, removed.stderr).toBe(0);
       const [rows] = (await cluster.nodes[1]!.read(`SELECT COUNT(*) AS n FROM ${database}.incoming_data`)) as unknown as [{ n: number }];
       expect(Number(rows.n)).toBe(0);

@@ -13,7 +13,15 @@ import { galeraUnavailableReason, type GaleraNode } from '../support/galera-clus
 /** describe() that runs only where a Galera cluster can be started; loud skip, or a failure under CI. */
 export function describeGalera(name: string, fn: () => void): void {
   const reason = galeraUnavailableReason();
-  if (requireOrSkip(name, 'a 3-node Galera cluster (galera-4, rsync, root)', reason === null ? null : `cannot start a Galera cluster: ${reason}`, fn)) describe(name, fn);
+  if (
+    requireOrSkip(
+      name,
+      'a 3-node Galera cluster (galera-4, rsync, root)',
+      reason === null ? null : `cannot start a Galera cluster: ${reason}`,
+      fn,
+    )
+  )
+    describe(name, fn);
 }
 
 export interface ServeProcess {
@@ -141,7 +149,8 @@ export async function runLoad(options: {
     const serve = index % options.serves.length;
     while (Date.now() < end) {
       sent++;
-      const host = sent % 4 === 0 ? options.hosts[options.hot + (sent % (options.hosts.length - options.hot))]! : options.hosts[sent % options.hot]!;
+      const host =
+        sent % 4 === 0 ? options.hosts[options.hot + (sent % (options.hosts.length - options.hot))]! : options.hosts[sent % options.hot]!;
       const collectedAt = new Date(base + ++uniqueMs).toISOString();
       if (options.doubleEvery && sent % options.doubleEvery === 0) {
         result.doubled++;

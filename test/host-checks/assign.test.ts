@@ -16,7 +16,8 @@ import { databaseConfig } from '../support/database-config.js';
 const dir = useTempDir('monitor-assign-');
 const defer = useCleanups();
 
-const YAML = '# the team keeps its thresholds here\ndefault_checks:\n  disk_space: { warn: 70 }\nhosts:\n  web-01:\n    description: front\n';
+const YAML =
+  '# the team keeps its thresholds here\ndefault_checks:\n  disk_space: { warn: 70 }\nhosts:\n  web-01:\n    description: front\n';
 
 async function setUp() {
   const file = join(dir.path, 'monitor.yaml');
@@ -26,21 +27,42 @@ async function setUp() {
   defer(() => store.close());
   await store.addHost({ hostName: 'web-01', keyHash: 'x'.repeat(64), description: null, createdAt: new Date() });
   const reloadConfig = async () => parseConfig(await readFile(file, 'utf8'), file, options);
-  return { file, store, deps: { store, config: await reloadConfig(), registry: createRegistry(), file, reloadConfig, now: new Date('2026-11-30T12:00:00Z') } };
+  return {
+    file,
+    store,
+    deps: { store, config: await reloadConfig(), registry: createRegistry(), file, reloadConfig, now: new Date('2026-11-30T12:00:00Z') },
+  };
 }
 
-const request = (overrides: Partial<AssignRequest>): AssignRequest => ({ hostName: 'web-01', checkKey: 'disk_space', set: [], unset: [], enabled: undefined, ...overrides });
+const request = (overrides: Partial<AssignRequest>): AssignRequest => ({
+  hostName: 'web-01',
+  checkKey: 'disk_space',
+  set: [],
+  unset: [],
+  enabled: undefined,
+  ...overrides,
+});
 
 describe('assignCheck', () => {
   it('edits the host layer keeping comments, syncs it, and returns the effective params', async () => {
     const { file, store, deps } = await setUp();
     const outcome = await assignCheck(deps, request({ set: [['crit', 85]] }));
-    expect(outcome).toEqual({ enabled: true, overrides: { warn: 70, crit: 85 }, params: { metric: 'disk', warn: 70, crit: 85, for: '0s' }, hostRegistered: true, closed: [] });
+    expect(outcome).toEqual({
+      enabled: true,
+      overrides: { warn: 70, crit: 85 },
+      params: { metric: 'disk', warn: 70, crit: 85, for: '0s' },
+      hostRegistered: true,
+      closed: [],
+    });
     const text = await readFile(file, 'utf8');
     expect(text).toContain('# the team keeps its thresholds here');
     expect(text).toMatch(/disk_space:\s*\n?\s*crit: 85/);
     const rows = await store.listHostChecks({});
-    expect(rows.find((row) => row.checkKey === 'disk_space')).toMatchObject({ hostName: 'web-01', enabled: true, params: { warn: 70, crit: 85 } });
+    expect(rows.find((row) => row.checkKey === 'disk_space')).toMatchObject({
+      hostName: 'web-01',
+      enabled: true,
+      params: { warn: 70, crit: 85 },
+    });
   });
 
   it('judges the host layer over what it inherits, and writes nothing when a value is bad', async () => {

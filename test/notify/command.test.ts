@@ -147,7 +147,20 @@ describe('command notifier', () => {
       // sh itself sets these.
       .filter((name) => name !== '' && !['PWD', 'SHLVL', 'OLDPWD', '_'].includes(name));
     expect(names.sort()).toEqual(
-      ['DIR', 'HOME', 'LANG', 'MONITOR_CHECK', 'MONITOR_EVENT', 'MONITOR_HOST', 'MONITOR_MESSAGE', 'MONITOR_SEVERITY', 'MONITOR_THRESHOLDS', 'MONITOR_VALUE', 'PAGER_ROUTE', 'PATH'].sort(),
+      [
+        'DIR',
+        'HOME',
+        'LANG',
+        'MONITOR_CHECK',
+        'MONITOR_EVENT',
+        'MONITOR_HOST',
+        'MONITOR_MESSAGE',
+        'MONITOR_SEVERITY',
+        'MONITOR_THRESHOLDS',
+        'MONITOR_VALUE',
+        'PAGER_ROUTE',
+        'PATH',
+      ].sort(),
     );
     expect(text).toContain('HOME=/home/monitor\n');
     expect(text).toContain('PAGER_ROUTE=db-team\n');

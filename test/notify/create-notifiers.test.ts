@@ -27,14 +27,7 @@ const everything: NotifyConfig = {
 
 describe('createNotifiers', () => {
   it('names every configured destination by its section and position, in a stable order', () => {
-    expect(channelsFor(createNotifiers(everything))).toEqual([
-      'webhook:0',
-      'webhook:1',
-      'slack',
-      'email',
-      'command:0',
-      'command:1',
-    ]);
+    expect(channelsFor(createNotifiers(everything))).toEqual(['webhook:0', 'webhook:1', 'slack', 'email', 'command:0', 'command:1']);
   });
 
   it('creates nothing when nothing is configured', () => {

@@ -81,7 +81,7 @@ describe('email notifier', () => {
     expect(smtp.messages[0]!.user).toBe('monitor');
   });
 
-  it('fails, with the server\'s reply, when the credentials are wrong', async () => {
+  it("fails, with the server's reply, when the credentials are wrong", async () => {
     smtp = await startSmtp({ auth: { user: 'monitor', pass: 'hunter2' } });
     const notifier = createEmailNotifier(emailConfig(smtp.port, { user: 'monitor', password: 'wrong' }));
 
@@ -97,7 +97,9 @@ describe('email notifier', () => {
     const notifier = createEmailNotifier(emailConfig(smtp.port));
 
     await notifier.send(samplePayload());
-    await notifier.send(samplePayload({ event: 'resolve', text: "✅ RESOLVED: Disk Space - Host 'storage-server-04' disk usage normal: 45%" }));
+    await notifier.send(
+      samplePayload({ event: 'resolve', text: "✅ RESOLVED: Disk Space - Host 'storage-server-04' disk usage normal: 45%" }),
+    );
 
     expect(smtp.messages.map((mail) => header(mail.raw, 'Subject'))).toEqual([
       samplePayload().text,

@@ -132,7 +132,12 @@ describe('notification outbox', () => {
   it("delivers a channel's rows in order and stops that channel at its first failure", async () => {
     const hook = await endpoint();
     hook.reply({ status: 503 });
-    const notifiers = createNotifiers({ webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }], slack: null, email: null, commands: [] });
+    const notifiers = createNotifiers({
+      webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }],
+      slack: null,
+      email: null,
+      commands: [],
+    });
     await store.enqueueNotifications(rows(['webhook:0'], samplePayload()));
     clock = new Date('2025-03-01T10:30:00.000Z');
     await store.enqueueNotifications(
@@ -159,7 +164,12 @@ describe('notification outbox', () => {
   it('stops retrying a notification after maxAttempts failures', async () => {
     const hook = await endpoint();
     hook.reply({ status: 500 });
-    const notifiers = createNotifiers({ webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }], slack: null, email: null, commands: [] });
+    const notifiers = createNotifiers({
+      webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }],
+      slack: null,
+      email: null,
+      commands: [],
+    });
     await store.enqueueNotifications(rows(['webhook:0']));
     const log = memoryLog();
 
@@ -174,7 +184,12 @@ describe('notification outbox', () => {
 
   it('leaves rows of channels that are no longer configured pending and untouched', async () => {
     const hook = await endpoint();
-    const notifiers = createNotifiers({ webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }], slack: null, email: null, commands: [] });
+    const notifiers = createNotifiers({
+      webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }],
+      slack: null,
+      email: null,
+      commands: [],
+    });
     await store.enqueueNotifications(rows(['slack', 'webhook:0']));
 
     const result = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: memoryLog() });
@@ -208,7 +223,12 @@ describe('notification outbox', () => {
 
   it('marks a row whose stored payload is unreadable as failed without holding up the rows after it', async () => {
     const hook = await endpoint();
-    const notifiers = createNotifiers({ webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }], slack: null, email: null, commands: [] });
+    const notifiers = createNotifiers({
+      webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }],
+      slack: null,
+      email: null,
+      commands: [],
+    });
     await store.enqueueNotifications([
       { alertId: null, channel: 'webhook:0', event: 'open', payload: { nonsense: true }, createdAt: clock },
     ]);
@@ -248,7 +268,12 @@ describe('notification outbox', () => {
 
   it('looks at no more than `limit` rows per run, oldest first', async () => {
     const hook = await endpoint();
-    const notifiers = createNotifiers({ webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }], slack: null, email: null, commands: [] });
+    const notifiers = createNotifiers({
+      webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }],
+      slack: null,
+      email: null,
+      commands: [],
+    });
     for (const id of [1, 2, 3]) {
       clock = new Date(Date.UTC(2025, 2, 1, 10, id));
       await store.enqueueNotifications(rows(['webhook:0'], samplePayload({ alert_id: id })));
@@ -263,7 +288,12 @@ describe('notification outbox', () => {
 
   it('leaves a channel whose oldest row another run has claimed, and sends it once that claim expires (its run died)', async () => {
     const hook = await endpoint();
-    const notifiers = createNotifiers({ webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }], slack: null, email: null, commands: [] });
+    const notifiers = createNotifiers({
+      webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }],
+      slack: null,
+      email: null,
+      commands: [],
+    });
     for (const id of [1, 2]) await store.enqueueNotifications(rows(['webhook:0'], samplePayload({ alert_id: id })));
     const [oldest] = await pending();
     // A run on another machine claimed the oldest row for a minute, then died.

@@ -58,7 +58,7 @@ describe('slack notifier', () => {
     expect(body.blocks[1]!.fields![0]!.text).toBe('*Host*\na&lt;b&gt;');
   });
 
-  it('fails with Slack\'s error word on a non-2xx answer, without printing the secret URL', async () => {
+  it("fails with Slack's error word on a non-2xx answer, without printing the secret URL", async () => {
     endpoint = await startEndpoint();
     endpoint.reply(slackLike);
     const notifier = createSlackNotifier({ webhookUrl: `${endpoint.url}/services/WRONG/SECRET`, timeoutMs: 2000 });

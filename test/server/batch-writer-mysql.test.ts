@@ -16,7 +16,12 @@ beforeAll(async () => {
   fixture = await mysqlFixture('batch_writer');
   if (!fixture) return;
   for (let i = 0; i < 50; i++) {
-    const host = await fixture.store.addHost({ hostName: `web-${i}`, keyHash: String(i).padStart(64, '0'), description: null, createdAt: new Date(base) });
+    const host = await fixture.store.addHost({
+      hostName: `web-${i}`,
+      keyHash: String(i).padStart(64, '0'),
+      description: null,
+      createdAt: new Date(base),
+    });
     hostIds.push(host.hostId);
   }
 });
@@ -26,7 +31,14 @@ beforeEach(async () => {
 });
 
 function sample(host: number, second: number, dataset: string | null = null): NewSample {
-  return newSample(hostIds[host]!, new Date(base + second * 1000), { receivedAt: new Date(base + 60_000 + host), cpuPct: 1, memPct: 2, diskPct: 3, load1: 0.1, datasetName: dataset });
+  return newSample(hostIds[host]!, new Date(base + second * 1000), {
+    receivedAt: new Date(base + 60_000 + host),
+    cpuPct: 1,
+    memPct: 2,
+    diskPct: 3,
+    load1: 0.1,
+    datasetName: dataset,
+  });
 }
 
 describe('group commit on MariaDB/MySQL', () => {
@@ -34,7 +46,11 @@ describe('group commit on MariaDB/MySQL', () => {
     if (!fixture) return skip();
     const commits: CommitStats[] = [];
     const seenAt = new Map<number, Date>();
-    const writer = new BatchWriter({ store: fixture.store, onCommit: (stats) => commits.push(stats), onSeen: (hostId, at) => void seenAt.set(hostId, at) });
+    const writer = new BatchWriter({
+      store: fixture.store,
+      onCommit: (stats) => commits.push(stats),
+      onSeen: (hostId, at) => void seenAt.set(hostId, at),
+    });
     const results = await Promise.all(hostIds.map((_, host) => writer.submit([sample(host, 0)])));
     expect(commits.map((c) => c.requests)).toEqual([50]);
     expect(results.every((r) => r.inserted === 1 && r.duplicates === 0)).toBe(true);

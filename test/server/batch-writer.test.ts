@@ -16,12 +16,20 @@ const base = Date.parse('2025-03-10T12:00:00.000Z');
 
 beforeEach(async () => {
   fixture = await sqliteFixture();
-  hostId = (await fixture.store.addHost({ hostName: 'web-01', keyHash: 'a'.repeat(64), description: null, createdAt: new Date(base) })).hostId;
+  hostId = (await fixture.store.addHost({ hostName: 'web-01', keyHash: 'a'.repeat(64), description: null, createdAt: new Date(base) }))
+    .hostId;
 });
 afterEach(() => fixture.cleanup());
 
 function sample(second: number, dataset: string | null = null): NewSample {
-  return newSample(hostId, new Date(base + second * 1000), { receivedAt: new Date(base + 60_000), cpuPct: 1, memPct: 2, diskPct: 3, load1: 0.1, datasetName: dataset });
+  return newSample(hostId, new Date(base + second * 1000), {
+    receivedAt: new Date(base + 60_000),
+    cpuPct: 1,
+    memPct: 2,
+    diskPct: 3,
+    load1: 0.1,
+    datasetName: dataset,
+  });
 }
 
 /** The real store, except that insertSampleGroups can be held at a gate or fail on purpose. */
@@ -106,7 +114,7 @@ describe('group commit', () => {
     expect(await fixture.countRows()).toBe(2);
   });
 
-  it("attributes already stored rows to the caller that re-sent them when one batch mixes new and re-sent rows", async () => {
+  it('attributes already stored rows to the caller that re-sent them when one batch mixes new and re-sent rows', async () => {
     await fixture.store.insertSamples([sample(1)]);
     const writer = new BatchWriter({ store: fixture.store });
     const [resend, fresh, other] = await Promise.all([
@@ -124,7 +132,12 @@ describe('group commit', () => {
     const commits: CommitStats[] = [];
     const writer = new BatchWriter({ store: fixture.store, maxBatchRows: 10, onCommit: (stats) => commits.push(stats) });
     const four = (from: number) => [0, 1, 2, 3].map((i) => sample(from + i));
-    await Promise.all([writer.submit(four(0)), writer.submit(four(10)), writer.submit(four(20)), writer.submit(Array.from({ length: 12 }, (_, i) => sample(30 + i)))]);
+    await Promise.all([
+      writer.submit(four(0)),
+      writer.submit(four(10)),
+      writer.submit(four(20)),
+      writer.submit(Array.from({ length: 12 }, (_, i) => sample(30 + i))),
+    ]);
     expect(commits.map((c) => c.rows)).toEqual([8, 4, 12]);
     expect(await fixture.countRows()).toBe(24);
   });

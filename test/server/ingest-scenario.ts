@@ -72,7 +72,9 @@ export function ingestScenario(name: string, open: () => Promise<IngestFixture |
       expect(answer.body).toEqual({ accepted: 1, duplicates: 0 });
       expect(await rows('web-01')).toBe(1);
       // The first report of a quiet spell is written through at once; busy hosts every few seconds.
-      await expect.poll(async () => (await fixture!.store.findHostByName('web-01'))!.lastSeen?.getTime(), { timeout: 2_000 }).toBe(clock.now().getTime());
+      await expect
+        .poll(async () => (await fixture!.store.findHostByName('web-01'))!.lastSeen?.getTime(), { timeout: 2_000 })
+        .toBe(clock.now().getTime());
     });
 
     it('acknowledges the same report again without a second row', async ({ skip }) => {
@@ -85,7 +87,13 @@ export function ingestScenario(name: string, open: () => Promise<IngestFixture |
 
     it('counts new and already stored reports of one {"reports": [...]} body', async ({ skip }) => {
       if (!fixture) return skip();
-      const pipeline = { host_name: 'web-01', collected_at: at(30), dataset_name: 'sales.daily', partition_key: '2025-03-10', files_count: 4 };
+      const pipeline = {
+        host_name: 'web-01',
+        collected_at: at(30),
+        dataset_name: 'sales.daily',
+        partition_key: '2025-03-10',
+        files_count: 4,
+      };
       const body = { reports: [report('web-01', 30), report('web-01', 20), report('web-01', 20), pipeline] };
       const answer = await postReports(server.url, keys['web-01']!, body);
       expect(answer.status).toBe(202);
@@ -117,19 +125,39 @@ export function ingestScenario(name: string, open: () => Promise<IngestFixture |
     });
 
     const badBodies: [string, string, string][] = [
-      ['a percentage out of range', JSON.stringify({ ...report('bad-01', 1), cpu_pct: 101 }), 'cpu_pct: must be a number from 0 to 100, got 101'],
+      [
+        'a percentage out of range',
+        JSON.stringify({ ...report('bad-01', 1), cpu_pct: 101 }),
+        'cpu_pct: must be a number from 0 to 100, got 101',
+      ],
       ['a number sent as a string', JSON.stringify({ ...report('bad-01', 1), mem_pct: '50' }), 'mem_pct: must be a number'],
       ['an unknown field', JSON.stringify({ ...report('bad-01', 1), cpu_percent: 5 }), 'cpu_percent: unknown field'],
-      ['a timestamp that is not ISO-8601', JSON.stringify(report('bad-01', 1, { collected_at: 'yesterday' })), 'collected_at: must be an ISO-8601 time with a zone'],
-      ['a timestamp without a zone', JSON.stringify(report('bad-01', 1, { collected_at: at(1).slice(0, 19) })), 'collected_at: must be an ISO-8601 time with a zone'],
+      [
+        'a timestamp that is not ISO-8601',
+        JSON.stringify(report('bad-01', 1, { collected_at: 'yesterday' })),
+        'collected_at: must be an ISO-8601 time with a zone',
+      ],
+      [
+        'a timestamp without a zone',
+        JSON.stringify(report('bad-01', 1, { collected_at: at(1).slice(0, 19) })),
+        'collected_at: must be an ISO-8601 time with a zone',
+      ],
       ['a timestamp an hour in the future', JSON.stringify(report('bad-01', -3600)), 'collected_at: must not be more than 5 minutes ahead'],
       ['truncated JSON', JSON.stringify(report('bad-01', 1)).slice(0, 40), 'body: is not valid JSON'],
       ['an array at the top level', JSON.stringify([report('bad-01', 1)]), 'body: must be a JSON object'],
       ['null', 'null', 'body: must be a JSON object'],
       ['an empty body', '', 'body: is empty'],
       ['SQL injection in host_name', JSON.stringify(report("bad-01'; DROP TABLE incoming_data; --", 1)), 'host_name: may only hold'],
-      ['SQL injection in dataset_name', JSON.stringify(report('bad-01', 1, { dataset_name: "x'); DELETE FROM hosts; --" })), 'dataset_name: may only hold'],
-      ['one bad report among good ones', JSON.stringify({ reports: [report('bad-01', 3), report('bad-01', 2), report('bad-01', 1, { disk_pct: -1 })] }), 'reports[2].disk_pct'],
+      [
+        'SQL injection in dataset_name',
+        JSON.stringify(report('bad-01', 1, { dataset_name: "x'); DELETE FROM hosts; --" })),
+        'dataset_name: may only hold',
+      ],
+      [
+        'one bad report among good ones',
+        JSON.stringify({ reports: [report('bad-01', 3), report('bad-01', 2), report('bad-01', 1, { disk_pct: -1 })] }),
+        'reports[2].disk_pct',
+      ],
     ];
 
     it.for(badBodies)('refuses %s with 400 naming the field, writing nothing', async ([, body, message], { skip }) => {
@@ -158,7 +186,9 @@ export function ingestScenario(name: string, open: () => Promise<IngestFixture |
     it('refuses a body streamed without Content-Length once it passes the limit', async ({ skip }) => {
       if (!fixture) return skip();
       const { socket, received } = await rawConnection(server.url);
-      socket.write(`POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${keys['web-01']}\r\nTransfer-Encoding: chunked\r\n\r\n`);
+      socket.write(
+        `POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${keys['web-01']}\r\nTransfer-Encoding: chunked\r\n\r\n`,
+      );
       const chunk = Buffer.alloc(256 * 1024, 0x20);
       for (let i = 0; i < 6; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk.toString()}\r\n`);
       socket.end('0\r\n\r\n');

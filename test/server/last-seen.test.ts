@@ -56,10 +56,12 @@ describe('LastSeenRefresher', () => {
     expect(writes).toHaveLength(1);
     await sleep(250);
     expect(writes).toHaveLength(2);
-    expect(writes[1]!.sort((a, b) => a.hostId - b.hostId)).toEqual([
-      { hostId: web, at: at(49) },
-      { hostId: db, at: at(50) },
-    ].sort((a, b) => a.hostId - b.hostId));
+    expect(writes[1]!.sort((a, b) => a.hostId - b.hostId)).toEqual(
+      [
+        { hostId: web, at: at(49) },
+        { hostId: db, at: at(50) },
+      ].sort((a, b) => a.hostId - b.hostId),
+    );
     expect(await lastSeen('web-01')).toEqual(at(49));
     expect(await lastSeen('db-01')).toEqual(at(50));
     await refresher.close();

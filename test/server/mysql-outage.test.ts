@@ -27,7 +27,8 @@ const log = memoryLog();
 const agentLog = memoryLog();
 const started = Date.now();
 
-const report = (second: number): Report => newReport(new Date(started - 600_000 + second * 1000), { cpuPct: second, memPct: 50, diskPct: 60 });
+const report = (second: number): Report =>
+  newReport(new Date(started - 600_000 + second * 1000), { cpuPct: second, memPct: 50, diskPct: 60 });
 
 /** One `monitor collect` run's delivery: spool first, then send (the agent's real code). */
 function collect(second: number) {
@@ -105,7 +106,10 @@ describe('database cut off while serve runs (MariaDB behind a TCP proxy)', () =>
     expect(third.spooled).toBe(2);
 
     // A key never seen before cannot be checked either: 503 (try later), not 401 (refused).
-    expect((await postReports(server.url, generateHostKey(), { host_name: 'web-01', collected_at: new Date().toISOString(), cpu_pct: 1 })).status).toBe(503);
+    expect(
+      (await postReports(server.url, generateHostKey(), { host_name: 'web-01', collected_at: new Date().toISOString(), cpu_pct: 1 }))
+        .status,
+    ).toBe(503);
     expect((await get(server.url, '/metrics')).text).toContain('monitor_database_up 0');
   });
 
@@ -123,7 +127,12 @@ describe('database cut off while serve runs (MariaDB behind a TCP proxy)', () =>
     const rows = await fixture.query<{ cpu_pct: number; n: number }>(
       'SELECT cpu_pct, COUNT(*) AS n FROM incoming_data GROUP BY host_id, collected_at, dataset_name, cpu_pct ORDER BY cpu_pct',
     );
-    expect(rows.map((row) => [Number(row.cpu_pct), Number(row.n)])).toEqual([[1, 1], [2, 1], [3, 1], [4, 1]]);
+    expect(rows.map((row) => [Number(row.cpu_pct), Number(row.n)])).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 1],
+      [4, 1],
+    ]);
     expect(server.metrics.reportsDuplicate).toBe(1);
   });
 

@@ -10,13 +10,21 @@ import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { lines, trackedAgents } from '../commands/support-collect/agent.js';
-import { createTestDatabase, DATABASE_KINDS, serveOn, type ServeFixture, type TestDatabase } from '../commands/support-collect/databases.js';
+import {
+  createTestDatabase,
+  DATABASE_KINDS,
+  serveOn,
+  type ServeFixture,
+  type TestDatabase,
+} from '../commands/support-collect/databases.js';
 
 const defer = useCleanups();
 const agent = trackedAgents(defer);
 
 describe.each(DATABASE_KINDS)('self-registration on %s', (kind) => {
-  async function setup(label: string): Promise<{ db: TestDatabase; server: ServeFixture; admin: (argv: string[], now?: Date) => ReturnType<typeof runCli> } | null> {
+  async function setup(
+    label: string,
+  ): Promise<{ db: TestDatabase; server: ServeFixture; admin: (argv: string[], now?: Date) => ReturnType<typeof runCli> } | null> {
     const db = await createTestDatabase(kind, label);
     if (!db) return null;
     defer(() => db.drop());
@@ -54,7 +62,10 @@ describe.each(DATABASE_KINDS)('self-registration on %s', (kind) => {
     expect(second).toMatchObject({ code: 0, stderr: '' });
     expect((await ctx.db.rows()).filter((row) => row.host_name === 'new-01')).toHaveLength(2);
 
-    const listed = JSON.parse((await ctx.admin(['hosts', 'list', '--json'])).stdout) as { host_name: string; registered_by: string | null }[];
+    const listed = JSON.parse((await ctx.admin(['hosts', 'list', '--json'])).stdout) as {
+      host_name: string;
+      registered_by: string | null;
+    }[];
     expect(listed.map((row) => [row.host_name, row.registered_by])).toEqual([
       ['new-01', 'fleet'],
       ['web-01', null],
@@ -122,7 +133,11 @@ describe.each(DATABASE_KINDS)('self-registration on %s', (kind) => {
     const host = await agent({ hostName: 'new-02', serverUrl: ctx.server.url });
     const result = await host.run(['collect'], { env: { MONITOR_REGISTRATION_TOKEN: revoked } });
     expect(result.code).toBe(1);
-    expect(lines(result.stderr)).toEqual([expect.stringMatching(/^monitor: server refused to register 'new-02' \(401\): registration token refused.* — check agent\.registration_token/)]);
+    expect(lines(result.stderr)).toEqual([
+      expect.stringMatching(
+        /^monitor: server refused to register 'new-02' \(401\): registration token refused.* — check agent\.registration_token/,
+      ),
+    ]);
   });
 });
 
@@ -158,7 +173,9 @@ describe('tokens commands', () => {
     expect(lines(bad.stderr)).toEqual([expect.stringMatching(/^monitor: token name 'no spaces' may hold only/)]);
     const missing = await runCli(['tokens', 'revoke', 'ghost'], { home });
     expect(missing.code).toBe(1);
-    expect(lines(missing.stderr)).toEqual(["monitor: no valid registration token named 'ghost' — see `monitor tokens list` (a revoked token stays listed as revoked)"]);
+    expect(lines(missing.stderr)).toEqual([
+      "monitor: no valid registration token named 'ghost' — see `monitor tokens list` (a revoked token stays listed as revoked)",
+    ]);
     const dup1 = await runCli(['tokens', 'add', 'twice'], { home });
     expect(dup1.code).toBe(0);
     const dup2 = await runCli(['tokens', 'add', 'twice'], { home });

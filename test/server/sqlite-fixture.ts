@@ -20,7 +20,9 @@ export async function sqliteFixture(): Promise<IngestFixture & { file: string }>
       const db = new Database(file, { readonly: true });
       try {
         const row = hostName
-          ? db.prepare('SELECT COUNT(*) AS n FROM incoming_data d JOIN hosts h ON h.host_id = d.host_id WHERE h.host_name = ?').get(hostName)
+          ? db
+              .prepare('SELECT COUNT(*) AS n FROM incoming_data d JOIN hosts h ON h.host_id = d.host_id WHERE h.host_name = ?')
+              .get(hostName)
           : db.prepare('SELECT COUNT(*) AS n FROM incoming_data').get();
         return Promise.resolve(Number((row as { n: number }).n));
       } finally {

@@ -35,7 +35,8 @@ function misbehaving(store: Store): Store {
       if (name !== 'insertSampleGroups') return Reflect.get(target, name, receiver) as unknown;
       return (groups: Parameters<Store['insertSampleGroups']>[0]) => {
         attempts++;
-        if (writes === 'conflict') return Promise.reject(new RetryableTransactionError('Deadlock found when trying to get lock; try restarting transaction'));
+        if (writes === 'conflict')
+          return Promise.reject(new RetryableTransactionError('Deadlock found when trying to get lock; try restarting transaction'));
         if (writes === 'bug') return Promise.reject(new TypeError("Cannot read properties of undefined (reading 'secret_column')"));
         if (writes === 'stall') {
           return new Promise((_, reject) => setTimeout(() => reject(new UnavailableError('no answer to the write')), STALL_MS));

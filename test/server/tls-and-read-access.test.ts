@@ -75,7 +75,9 @@ describe('serve over HTTPS (server.tls)', () => {
 
     const untrusted = await sendReports({ serverUrl: server.url, hostKey: KEY, reports: [report()], timeoutMs: 5000 });
     expect(untrusted.kind).toBe('unavailable');
-    expect((untrusted as { reason: string }).reason).toMatch(/TLS certificate is not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\).*agent\.ca_file/);
+    expect((untrusted as { reason: string }).reason).toMatch(
+      /TLS certificate is not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\).*agent\.ca_file/,
+    );
     expect((untrusted as { reason: string }).reason).not.toContain(KEY);
     expect(await countRows()).toBe(1);
   });

@@ -62,14 +62,26 @@ describe('report body validation', () => {
     ['a number above 100', { ...good, cpu_pct: 101 }, 'cpu_pct: must be a number from 0 to 100, got 101'],
     ['a negative percentage', { ...good, disk_pct: -0.5 }, 'disk_pct: must be a number from 0 to 100, got -0.5'],
     ['a number sent as a string', { ...good, mem_pct: '50' }, 'mem_pct: must be a number from 0 to 100, got "50"'],
-    ['a number too large for a double', JSON.parse('{"host_name":"a","collected_at":"2025-03-10T11:00:00Z","load_1":1e400}'), 'load_1: must be a number of 0 or more, got a number too large'],
+    [
+      'a number too large for a double',
+      JSON.parse('{"host_name":"a","collected_at":"2025-03-10T11:00:00Z","load_1":1e400}'),
+      'load_1: must be a number of 0 or more, got a number too large',
+    ],
     ['a negative load', { ...good, load_1: -1 }, 'load_1: must be a number of 0 or more'],
     ['an absurd load that is still a finite double', { ...good, load_1: 1e308 }, 'load_1: must be at most 1000000, got 1e+308'],
     ['an unknown field', { ...good, cpu: 5 }, 'cpu: unknown field'],
-    ['a __proto__ key', JSON.parse('{"host_name":"a","collected_at":"2025-03-10T11:00:00Z","cpu_pct":1,"__proto__":{"x":1}}'), '__proto__: unknown field'],
+    [
+      'a __proto__ key',
+      JSON.parse('{"host_name":"a","collected_at":"2025-03-10T11:00:00Z","cpu_pct":1,"__proto__":{"x":1}}'),
+      '__proto__: unknown field',
+    ],
     ['a time without a zone', { ...good, collected_at: '2025-03-10T11:00:00' }, 'collected_at: must be an ISO-8601 time with a zone'],
     ['an impossible date', { ...good, collected_at: '2025-02-30T11:00:00Z' }, 'collected_at: must be an ISO-8601 time'],
-    ['a time far in the future', { ...good, collected_at: '2025-03-10T12:06:00Z' }, "collected_at: must not be more than 5 minutes ahead of the server's clock"],
+    [
+      'a time far in the future',
+      { ...good, collected_at: '2025-03-10T12:06:00Z' },
+      "collected_at: must not be more than 5 minutes ahead of the server's clock",
+    ],
     ['a time over a year old', { ...good, collected_at: '2024-01-01T00:00:00Z' }, 'collected_at: must be within the last year'],
     ['a missing collected_at', { host_name: 'a', cpu_pct: 1 }, 'collected_at: is required'],
     ['a missing host_name', { collected_at: good.collected_at, cpu_pct: 1 }, 'host_name: is required'],
@@ -78,11 +90,23 @@ describe('report body validation', () => {
     ['a host_name that `hosts add` would refuse', { ...good, host_name: '-web-01' }, 'host_name: may only hold letters, digits'],
     ['a 192-character host_name', { ...good, host_name: 'h'.repeat(192) }, 'host_name: must be at most 191 characters, got 192'],
     ['SQL in dataset_name', { ...good, dataset_name: "x' OR '1'='1" }, 'dataset_name: may only hold'],
-    ['control characters in partition_key', { ...good, dataset_name: 'd', partition_key: 'a\nb' }, 'partition_key: must not contain control characters'],
+    [
+      'control characters in partition_key',
+      { ...good, dataset_name: 'd', partition_key: 'a\nb' },
+      'partition_key: must not contain control characters',
+    ],
     ['a fractional files_count', { ...good, dataset_name: 'd', files_count: 1.5 }, 'files_count: must be a whole number'],
     ['pipeline facts without dataset_name', { ...good, files_count: 3 }, 'files_count: is a pipeline fact and needs dataset_name'],
-    ['first event after last event', { ...good, dataset_name: 'd', first_event_at: '2025-03-10T02:00:00Z', last_event_at: '2025-03-10T01:00:00Z' }, 'first_event_at: must not be after last_event_at'],
-    ['no metric and no dataset', { host_name: 'a', collected_at: good.collected_at }, 'report: must carry at least one of cpu_pct, mem_pct, disk_pct, load_1 or dataset_name'],
+    [
+      'first event after last event',
+      { ...good, dataset_name: 'd', first_event_at: '2025-03-10T02:00:00Z', last_event_at: '2025-03-10T01:00:00Z' },
+      'first_event_at: must not be after last_event_at',
+    ],
+    [
+      'no metric and no dataset',
+      { host_name: 'a', collected_at: good.collected_at },
+      'report: must carry at least one of cpu_pct, mem_pct, disk_pct, load_1 or dataset_name',
+    ],
     ['a boolean metric', { ...good, cpu_pct: true }, 'cpu_pct: must be a number from 0 to 100, got true (a boolean)'],
   ])('refuses %s, naming the field', (_name, body, message) => {
     expect(refusal(body).message).toContain(message);
@@ -127,7 +151,15 @@ describe('zoned ISO-8601 times', () => {
   });
 
   it('refuses times without zone, impossible dates and other shapes', () => {
-    for (const text of ['2025-03-10 12:00:00Z', '2025-03-10T12:00:00', '2023-02-29T00:00:00Z', '2025-13-01T00:00:00Z', '2025-03-10T24:00:00Z', '1712345678', '2025-03-10T12:00:00+0100']) {
+    for (const text of [
+      '2025-03-10 12:00:00Z',
+      '2025-03-10T12:00:00',
+      '2023-02-29T00:00:00Z',
+      '2025-13-01T00:00:00Z',
+      '2025-03-10T24:00:00Z',
+      '1712345678',
+      '2025-03-10T12:00:00+0100',
+    ]) {
       expect(parseZonedTime(text), text).toBeNull();
     }
   });

@@ -26,7 +26,24 @@ interface Flavour {
   tools: Record<string, string>;
 }
 
-const BUSYBOX_APPLETS = ['awk', 'cat', 'date', 'df', 'find', 'grep', 'head', 'hostname', 'ls', 'mkdir', 'mv', 'rm', 'rmdir', 'sleep', 'sort', 'tr'];
+const BUSYBOX_APPLETS = [
+  'awk',
+  'cat',
+  'date',
+  'df',
+  'find',
+  'grep',
+  'head',
+  'hostname',
+  'ls',
+  'mkdir',
+  'mv',
+  'rm',
+  'rmdir',
+  'sleep',
+  'sort',
+  'tr',
+];
 
 const FLAVOURS: Flavour[] = [
   { name: 'dash + mawk', shell: ['/usr/bin/dash'], tools: { awk: '/usr/bin/mawk' } },
@@ -49,7 +66,9 @@ interface Run {
 }
 
 describe.each(FLAVOURS)('curl-agent.sh under $name', (flavour) => {
-  async function setup(t: { skip(note?: string): void }): Promise<{ run: (env: Record<string, string>) => Promise<Run>; stateDir: string; db: TestDatabase; server: ServeFixture } | null> {
+  async function setup(t: {
+    skip(note?: string): void;
+  }): Promise<{ run: (env: Record<string, string>) => Promise<Run>; stateDir: string; db: TestDatabase; server: ServeFixture } | null> {
     const absent = missing(flavour);
     if (absent.length > 0) {
       if (process.env.CI === 'true') throw new Error(`${flavour.name}: missing ${absent.join(', ')} (.ci/run installs them)`);
@@ -69,15 +88,27 @@ describe.each(FLAVOURS)('curl-agent.sh under $name', (flavour) => {
     defer(() => server.close());
     const run = (env: Record<string, string>): Promise<Run> =>
       new Promise((resolve) => {
-        execFile(flavour.shell[0]!, [...flavour.shell.slice(1), SCRIPT], {
-          env: { PATH: `${bin}:${process.env.PATH}`, MONITOR_HOST_NAME: 'sh-01', MONITOR_STATE_DIR: stateDir, MONITOR_HOST_KEY: server.hostKey, ...env },
-          timeout: 30_000,
-        }, (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
+        execFile(
+          flavour.shell[0]!,
+          [...flavour.shell.slice(1), SCRIPT],
+          {
+            env: {
+              PATH: `${bin}:${process.env.PATH}`,
+              MONITOR_HOST_NAME: 'sh-01',
+              MONITOR_STATE_DIR: stateDir,
+              MONITOR_HOST_KEY: server.hostKey,
+              ...env,
+            },
+            timeout: 30_000,
+          },
+          (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+        );
       });
     return { run, stateDir, db, server };
   }
 
-  const spoolOf = async (stateDir: string): Promise<string[]> => (await readdir(join(stateDir, 'spool'))).filter((name) => name.endsWith('.json')).sort();
+  const spoolOf = async (stateDir: string): Promise<string[]> =>
+    (await readdir(join(stateDir, 'spool'))).filter((name) => name.endsWith('.json')).sort();
 
   it('sends a report the server stores, with CPU, memory, disk and load in range', async (t) => {
     const ctx = await setup(t);
@@ -104,7 +135,11 @@ describe.each(FLAVOURS)('curl-agent.sh under $name', (flavour) => {
     for (let i = 0; i < 2; i++) {
       const down = await ctx.run({ MONITOR_SERVER_URL: dead });
       expect(down.code).toBe(1);
-      expect(down.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^curl-agent: could not deliver the report: .* report\(s\) kept in the spool are sent first on the next run$/)]);
+      expect(down.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          /^curl-agent: could not deliver the report: .* report\(s\) kept in the spool are sent first on the next run$/,
+        ),
+      ]);
       // A second later: the next report's collected_at (whole seconds) differs.
       await new Promise((resolve) => setTimeout(resolve, 1_100));
     }
@@ -126,7 +161,9 @@ describe.each(FLAVOURS)('curl-agent.sh under $name', (flavour) => {
     if (!ctx) return;
     const refused = await ctx.run({ MONITOR_SERVER_URL: ctx.server.url, MONITOR_HOST_KEY: 'mk_wrong' });
     expect(refused.code).toBe(1);
-    expect(refused.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^curl-agent: server refused the report \(401\): .*check MONITOR_HOST_KEY/)]);
+    expect(refused.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^curl-agent: server refused the report \(401\): .*check MONITOR_HOST_KEY/),
+    ]);
     expect(await spoolOf(ctx.stateDir)).toEqual([]);
     expect(await ctx.db.rows()).toEqual([]);
   });

@@ -71,22 +71,41 @@ describe('MySQL driver errors', () => {
   });
 
   it('a lock wait timeout or deadlock is retryable, with the server message', () => {
-    const error = driverError('Lock wait timeout exceeded; try restarting transaction', { code: 'ER_LOCK_WAIT_TIMEOUT', errno: 1205, sqlMessage: 'Lock wait timeout exceeded; try restarting transaction' });
+    const error = driverError('Lock wait timeout exceeded; try restarting transaction', {
+      code: 'ER_LOCK_WAIT_TIMEOUT',
+      errno: 1205,
+      sqlMessage: 'Lock wait timeout exceeded; try restarting transaction',
+    });
     const mapped = fromMysql(error, target);
     expect(mapped).toBeInstanceOf(RetryableTransactionError);
-    expect((mapped as Error).message).toBe('the transaction was rolled back by MySQL at db.example.com:3306: Lock wait timeout exceeded; try restarting transaction');
+    expect((mapped as Error).message).toBe(
+      'the transaction was rolled back by MySQL at db.example.com:3306: Lock wait timeout exceeded; try restarting transaction',
+    );
   });
 
   it('a Galera node that is not ready (1047) and an interrupted statement (1317) are outages that may be retried, not bugs', () => {
     const notReady = fromMysql(
-      driverError('WSREP has not yet prepared node for application use', { code: 'ER_UNKNOWN_COM_ERROR', errno: 1047, sqlMessage: 'WSREP has not yet prepared node for application use' }),
+      driverError('WSREP has not yet prepared node for application use', {
+        code: 'ER_UNKNOWN_COM_ERROR',
+        errno: 1047,
+        sqlMessage: 'WSREP has not yet prepared node for application use',
+      }),
       target,
     );
     expect(notReady).toBeInstanceOf(NodeNotReadyError);
     expect(notReady).toBeInstanceOf(UnavailableError);
-    expect((notReady as Error).message).toBe('MySQL node at db.example.com:3306 is not ready to take queries (WSREP has not yet prepared node for application use)');
+    expect((notReady as Error).message).toBe(
+      'MySQL node at db.example.com:3306 is not ready to take queries (WSREP has not yet prepared node for application use)',
+    );
     expect((notReady as UnavailableError).hint).toMatch(/joining, desynced or cut off from its cluster/);
-    const interrupted = fromMysql(driverError('Query execution was interrupted', { code: 'ER_QUERY_INTERRUPTED', errno: 1317, sqlMessage: 'Query execution was interrupted' }), target);
+    const interrupted = fromMysql(
+      driverError('Query execution was interrupted', {
+        code: 'ER_QUERY_INTERRUPTED',
+        errno: 1317,
+        sqlMessage: 'Query execution was interrupted',
+      }),
+      target,
+    );
     expect(interrupted).toBeInstanceOf(NodeNotReadyError);
     expect((interrupted as Error).message).toBe('MySQL at db.example.com:3306 interrupted the statement (Query execution was interrupted)');
   });

@@ -6,8 +6,8 @@ describe('migration files', () => {
     const text = [
       '-- a comment that ends with a semicolon;',
       'CREATE TABLE a (x INT);',
-      "INSERT INTO a VALUES (1), -- trailing comment is fine",
-      "  (2);   ",
+      'INSERT INTO a VALUES (1), -- trailing comment is fine',
+      '  (2);   ',
       '',
       "INSERT INTO b VALUES ('semi;colon inside a line')",
       ';',
@@ -22,7 +22,14 @@ describe('migration files', () => {
 
   it.each(['sqlite', 'mysql'] as const)('ships the same versions for %s, in order, each with statements', async (dialect) => {
     const migrations = await loadMigrations(dialect);
-    expect(migrations.map((migration) => `${migration.version}_${migration.name}`)).toEqual(['001_schema', '002_seed_check_types', '003_notifications_by_channel', '004_alert_values', '005_lease_holder_outbox_claims', '006_registration_tokens']);
+    expect(migrations.map((migration) => `${migration.version}_${migration.name}`)).toEqual([
+      '001_schema',
+      '002_seed_check_types',
+      '003_notifications_by_channel',
+      '004_alert_values',
+      '005_lease_holder_outbox_claims',
+      '006_registration_tokens',
+    ]);
     for (const migration of migrations) expect(migration.statements.length).toBeGreaterThan(0);
   });
 

@@ -32,7 +32,12 @@ describeMysql('MySQL adapter paths for Galera, on a plain server', (db) => {
     if ('error' in parsed || parsed.kind !== 'mysql') throw new Error('not a MySQL url');
     target = parsed;
     // A short lock wait, so the test below waits one second, not fifty.
-    store = await openMysqlStore(target, { poolSize: 2, connectTimeoutMs: 2000, migrate: 'auto', sessionSql: ['SET SESSION innodb_lock_wait_timeout = 1'] });
+    store = await openMysqlStore(target, {
+      poolSize: 2,
+      connectTimeoutMs: 2000,
+      migrate: 'auto',
+      sessionSql: ['SET SESSION innodb_lock_wait_timeout = 1'],
+    });
     raw = await mysql.createConnection({ uri: url, dateStrings: true });
     web = (await addHost(store, 'web-01')).hostId;
     dbHost = (await addHost(store, 'db-01')).hostId;

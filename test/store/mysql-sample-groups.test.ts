@@ -31,7 +31,12 @@ describeMysql('MySQL group commit (insertSampleGroups)', (db) => {
     const { target } = databaseConfig(url);
     if (target.kind !== 'mysql') throw new Error('not a MySQL url');
     // A session time zone far from UTC, as in the store contract: times must not shift.
-    store = await openMysqlStore(target, { poolSize: 2, connectTimeoutMs: 2000, migrate: 'auto', sessionSql: ["SET time_zone = '+05:00'"] });
+    store = await openMysqlStore(target, {
+      poolSize: 2,
+      connectTimeoutMs: 2000,
+      migrate: 'auto',
+      sessionSql: ["SET time_zone = '+05:00'"],
+    });
     raw = await mysql.createConnection({ uri: url, dateStrings: true });
     web = (await addHost(store, 'web-01')).hostId;
     dbHost = (await addHost(store, 'db-01')).hostId;

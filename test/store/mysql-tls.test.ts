@@ -83,7 +83,9 @@ describeThrowawayMariadb('MySQL over TLS', () => {
   it("ssl=true: refuses a certificate the system's CAs did not sign, and says how to trust it", async () => {
     const error = await openFailure(withTls.url('monitor_system_ca', 'ssl=true'));
     expect(error.message).toMatch(
-      new RegExp(`^MySQL at 127\\.0\\.0\\.1:${withTls.port}: the TLS handshake failed \\(self-signed certificate in certificate chain; certificates checked against the system's CAs\\)$`),
+      new RegExp(
+        `^MySQL at 127\\.0\\.0\\.1:${withTls.port}: the TLS handshake failed \\(self-signed certificate in certificate chain; certificates checked against the system's CAs\\)$`,
+      ),
     );
     expect(error.hint).toMatch(/ssl-ca=\/path\/to\/ca\.pem .* ssl=no-verify/);
   });
@@ -121,7 +123,9 @@ describeThrowawayMariadb('MySQL over TLS', () => {
 
   it('a server without TLS is refused when the URL asks for TLS, never used in the clear', async () => {
     const error = await openFailure(withoutTls.url('monitor_no_tls', 'ssl=true'));
-    expect(error.message).toBe(`MySQL at 127.0.0.1:${withoutTls.port} does not offer TLS, and database.url / MONITOR_DATABASE_URL asks for it`);
+    expect(error.message).toBe(
+      `MySQL at 127.0.0.1:${withoutTls.port} does not offer TLS, and database.url / MONITOR_DATABASE_URL asks for it`,
+    );
     expect(error.hint).toMatch(/enable TLS on the server/);
   });
 

@@ -64,7 +64,6 @@ it('reports a MySQL server that is not listening as unavailable, naming host:por
   expect((error as Error).cause).toMatchObject({ code: 'ECONNREFUSED' });
 });
 
-
 describeMysql('MySQL store', (db) => {
   storeContract('MySQL', (options) => mysqlFixture(db, options));
 
@@ -73,7 +72,9 @@ describeMysql('MySQL store', (db) => {
     url.password = 'definitely-wrong';
     const error = await openStore(database(url.toString())).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnavailableError);
-    expect((error as Error).message).toMatch(new RegExp(`MySQL at ${url.hostname}:${url.port || 3306} refused user '${url.username}' \\(access denied: wrong password\\)`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`MySQL at ${url.hostname}:${url.port || 3306} refused user '${url.username}' \\(access denied: wrong password\\)`),
+    );
     expect((error as UnavailableError).hint).toMatch(/user and password/);
   });
 
@@ -128,7 +129,10 @@ describeMysql('MySQL store', (db) => {
     try {
       expect(await store.migrate()).toEqual(['003', '004', '005', '006']);
       expect(await store.listCheckTypes()).toHaveLength(6);
-      const indexes = await mysqlRows<{ name: string }>(url, "SELECT DISTINCT index_name AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'notifications' ORDER BY index_name");
+      const indexes = await mysqlRows<{ name: string }>(
+        url,
+        "SELECT DISTINCT index_name AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'notifications' ORDER BY index_name",
+      );
       expect(indexes.map((row) => row.name)).toEqual(['idx_notifications_alert', 'idx_notifications_channel_pending', 'PRIMARY']);
     } finally {
       await store.close();
@@ -144,7 +148,14 @@ describeMysql('MySQL store', (db) => {
       const [zone] = await store.driver.all<{ tz: string }>('SELECT @@session.time_zone AS tz');
       expect(zone?.tz).toBe('+05:00');
       const host = await store.addHost({ hostName: 'tz', keyHash: keyHash('tz'), description: null, createdAt: T0 });
-      const alertId = await store.openAlert({ hostId: host.hostId, checkId: 1, severity: 'warning', triggeredAt: at(0.456), message: 'm', value: null });
+      const alertId = await store.openAlert({
+        hostId: host.hostId,
+        checkId: 1,
+        severity: 'warning',
+        triggeredAt: at(0.456),
+        message: 'm',
+        value: null,
+      });
       const [rows] = await raw.query('SELECT triggered_at FROM alerts');
       expect(rows).toEqual([{ triggered_at: '2025-03-01 10:00:00.579' }]);
       expect((await store.getAlert(alertId))?.triggeredAt.toISOString()).toBe('2025-03-01T10:00:00.579Z');

@@ -115,7 +115,14 @@ describe('SQLite store', () => {
     expect((await b.findHostByName('a'))?.hostName).toBe('a');
     const raw = new Database(file, { readonly: true });
     try {
-      expect(raw.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual(['001', '002', '003', '004', '005', '006']);
+      expect(raw.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([
+        '001',
+        '002',
+        '003',
+        '004',
+        '005',
+        '006',
+      ]);
       expect(raw.prepare('SELECT COUNT(*) FROM alert_types').pluck().get()).toBe(6);
     } finally {
       raw.close();

@@ -27,8 +27,21 @@ export async function makeTestCa(dir: string, cn = 'monitor test CA'): Promise<T
     async issue(name) {
       await run(OPENSSL, ['req', ...EC, '-subj', `/CN=${name}`, '-keyout', at(`${name}.key`), '-out', at(`${name}.csr`)]);
       await run(OPENSSL, [
-        'x509', '-req', '-in', at(`${name}.csr`), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial',
-        '-days', '2', '-extfile', at('san.cnf'), '-out', at(`${name}.pem`),
+        'x509',
+        '-req',
+        '-in',
+        at(`${name}.csr`),
+        '-CA',
+        at('ca.pem'),
+        '-CAkey',
+        at('ca.key'),
+        '-CAcreateserial',
+        '-days',
+        '2',
+        '-extfile',
+        at('san.cnf'),
+        '-out',
+        at(`${name}.pem`),
       ]);
       return { certPath: at(`${name}.pem`), keyPath: at(`${name}.key`) };
     },

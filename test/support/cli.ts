@@ -38,8 +38,7 @@ export function isolatedEnv(options: CliOptions): NodeJS.ProcessEnv {
 export async function runCli(argv: string[], options: CliOptions): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const clock: Clock | undefined =
-    options.now instanceof Date ? { now: () => new Date((options.now as Date).getTime()) } : options.now;
+  const clock: Clock | undefined = options.now instanceof Date ? { now: () => new Date((options.now as Date).getTime()) } : options.now;
   const stdin = new PassThrough();
   stdin.end(options.stdin ?? '');
   const code = await run(argv, {
@@ -85,8 +84,15 @@ export function spawnCli(
 export const ANSI_ESCAPE = /\u001b\[[0-9;]*m/;
 
 /** bin/monitor started as a child process the test can signal (kill -9) before it ends. */
-export function startCli(argv: string[], options: CliOptions): { pid: number; kill: (signal: NodeJS.Signals) => void; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [BIN, ...argv], { cwd: options.cwd ?? options.home, env: isolatedEnv(options), stdio: ['pipe', 'pipe', 'pipe'] });
+export function startCli(
+  argv: string[],
+  options: CliOptions,
+): { pid: number; kill: (signal: NodeJS.Signals) => void; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [BIN, ...argv], {
+    cwd: options.cwd ?? options.home,
+    env: isolatedEnv(options),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -31,7 +31,8 @@ function provider() {
 
 /** Why a cluster cannot be started here, or null. */
 export function galeraUnavailableReason() {
-  for (const file of [INSTALL_DB, MARIADBD, RSYNC]) if (!existsSync(file)) return `${file} is not installed (apt-get install mariadb-server rsync)`;
+  for (const file of [INSTALL_DB, MARIADBD, RSYNC])
+    if (!existsSync(file)) return `${file} is not installed (apt-get install mariadb-server rsync)`;
   if (provider() === null) return `the Galera provider is not installed (apt-get install galera-4; looked for ${PROVIDERS.join(', ')})`;
   if (process.getuid?.() !== 0) return `it must run as root to start mariadbd as the mysql user (running as ${userInfo().username})`;
   return null;
@@ -163,7 +164,9 @@ class GaleraNode {
   }
 
   async status() {
-    const rows = await this.admin("SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_local_state', 'wsrep_cluster_size', 'wsrep_cluster_status')");
+    const rows = await this.admin(
+      "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_local_state', 'wsrep_cluster_size', 'wsrep_cluster_status')",
+    );
     return Object.fromEntries(rows.map((row) => [row.Variable_name, row.Value]));
   }
 
@@ -205,11 +208,16 @@ export async function startGaleraCluster({ size = 3, extraArgs = [] } = {}) {
     }
     await run('chown', ['-R', 'mysql:mysql', dir]);
     const first = cluster.nodes[0];
-    await run(INSTALL_DB, ['--no-defaults', '--user=mysql', `--datadir=${join(first.dir, 'data')}`, `--tmpdir=${join(first.dir, 'tmp')}`, '--auth-root-authentication-method=normal', '--skip-test-db']).catch(
-      (error) => {
-        throw new Error(`${error.message}\n${error.stdout ?? ''}${error.stderr ?? ''}`.trim());
-      },
-    );
+    await run(INSTALL_DB, [
+      '--no-defaults',
+      '--user=mysql',
+      `--datadir=${join(first.dir, 'data')}`,
+      `--tmpdir=${join(first.dir, 'tmp')}`,
+      '--auth-root-authentication-method=normal',
+      '--skip-test-db',
+    ]).catch((error) => {
+      throw new Error(`${error.message}\n${error.stdout ?? ''}${error.stderr ?? ''}`.trim());
+    });
     await first.start({ bootstrap: true });
     // Replicated to the joiners by their state transfer.
     await first.admin(`CREATE USER ?@'%' IDENTIFIED BY ?`, [GALERA_TEST_USER.user, GALERA_TEST_USER.password]);

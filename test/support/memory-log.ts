@@ -10,7 +10,8 @@ export interface LoggedLine {
 
 export function memoryLog(): Logger & { lines: LoggedLine[]; texts(): string[] } {
   const lines: LoggedLine[] = [];
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, ...(fields ? { fields } : {}) });
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void lines.push({ level, message, ...(fields ? { fields } : {}) });
   return {
     lines,
     /** Each line as "level: message". */

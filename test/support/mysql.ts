@@ -115,7 +115,11 @@ export interface MysqlTestDatabase {
 }
 
 function databaseName(label: string): string {
-  const clean = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 30);
+  const clean = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 30);
   return `monitor_test_${clean}_${randomBytes(4).toString('hex')}`;
 }
 

@@ -125,10 +125,49 @@ export async function startThrowawayMariadb(options: { tls: boolean; certificate
 async function makeCertificates(dir: string, names: string[]): Promise<void> {
   const at = (name: string): string => join(dir, name);
   const subject = (cn: string): string[] => ['-subj', `/CN=${cn}`];
-  await run(OPENSSL, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', ...subject('monitor test CA'), '-keyout', at('ca.key'), '-out', at('ca.pem')]);
-  await run(OPENSSL, ['req', '-newkey', 'rsa:2048', '-nodes', ...subject('monitor test server'), '-keyout', at('server.key'), '-out', at('server.csr')]);
+  await run(OPENSSL, [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    ...subject('monitor test CA'),
+    '-keyout',
+    at('ca.key'),
+    '-out',
+    at('ca.pem'),
+  ]);
+  await run(OPENSSL, [
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    ...subject('monitor test server'),
+    '-keyout',
+    at('server.key'),
+    '-out',
+    at('server.csr'),
+  ]);
   await writeFile(at('san.cnf'), `subjectAltName=${names.join(',')}\n`);
-  await run(OPENSSL, ['x509', '-req', '-in', at('server.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', at('san.cnf'), '-out', at('server.pem')]);
+  await run(OPENSSL, [
+    'x509',
+    '-req',
+    '-in',
+    at('server.csr'),
+    '-CA',
+    at('ca.pem'),
+    '-CAkey',
+    at('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    at('san.cnf'),
+    '-out',
+    at('server.pem'),
+  ]);
 }
 
 async function waitForSocket(socket: string, server: ChildProcess, log: () => string): Promise<void> {
@@ -149,5 +188,6 @@ async function waitForSocket(socket: string, server: ChildProcess, log: () => st
 /** describe() that runs only where a private MariaDB can be started (see the file comment). */
 export function describeThrowawayMariadb(name: string, fn: () => void): void {
   const reason = unavailableReason();
-  if (requireOrSkip(name, 'a private MariaDB server', reason === null ? null : `cannot start a private MariaDB: ${reason}`, fn)) describe(name, fn);
+  if (requireOrSkip(name, 'a private MariaDB server', reason === null ? null : `cannot start a private MariaDB: ${reason}`, fn))
+    describe(name, fn);
 }

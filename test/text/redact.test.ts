@@ -41,7 +41,8 @@ notify:
 `,
     );
     const secrets = configSecrets(config);
-    const text = 'db-secret-1 metrics-secret-0123456789 host-key-secret-1 hook-pass-1 hook-path-token-123 api-key-secret-1 slack-secret-123456 smtp-secret-1';
+    const text =
+      'db-secret-1 metrics-secret-0123456789 host-key-secret-1 hook-pass-1 hook-path-token-123 api-key-secret-1 slack-secret-123456 smtp-secret-1';
     expect(redactText(text, secrets)).toBe(new Array(8).fill('***').join(' '));
     expect(redactText('sent as application/json', secrets)).toBe('sent as application/json');
     // user:password@ became a Basic header, and left the URL.

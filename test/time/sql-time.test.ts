@@ -4,7 +4,7 @@ import { fromSqlTime, toSqlTime } from '../../src/time/sql-time.js';
 describe('stored times', () => {
   it('round-trip to the millisecond across hours, days and years, in any order', () => {
     let seed = 7;
-    const random = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const random = (): number => (seed = (seed * 48271) % 2147483647) / 2147483647;
     for (let i = 0; i < 2000; i++) {
       const date = new Date(Date.UTC(2000, 0, 1) + Math.floor(random() * 40 * 365 * 86_400_000));
       expect(fromSqlTime(toSqlTime(date)).getTime()).toBe(date.getTime());

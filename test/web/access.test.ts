@@ -24,13 +24,18 @@ const defer = useCleanups();
 async function configWithUser(): Promise<{ file: string; home: string; server: ServerConfig; token: string }> {
   const home = await tempDir();
   const file = join(home, 'monitor.yaml');
-  await writeFile(file, '# the team\'s config\nserver:\n  listen: 127.0.0.1:0 # loopback only\n');
+  await writeFile(file, "# the team's config\nserver:\n  listen: 127.0.0.1:0 # loopback only\n");
   const added = await runCli(['users', 'add', 'alice', '--config', file], { home, stdin: `${PASSWORD}\n` });
   expect(added).toMatchObject({ code: 0, stderr: '' });
   const token = await runCli(['users', 'token', 'grafana', '--config', file], { home });
   expect(token.code).toBe(0);
   const config = await loadConfig({ explicitPath: file, env: {}, cwd: home, homedir: home });
-  return { file, home, server: { ...serverConfig(), users: config.server.users, apiTokens: config.server.apiTokens }, token: token.stdout.trim() };
+  return {
+    file,
+    home,
+    server: { ...serverConfig(), users: config.server.users, apiTokens: config.server.apiTokens },
+    token: token.stdout.trim(),
+  };
 }
 
 async function serve(config: ServerConfig) {
@@ -69,16 +74,28 @@ describe('monitor users', () => {
 
   it('reads server.dashboard, dashboard_listen and api_tokens, and names a bad one', () => {
     const parse = (text: string) => parseConfig(text, '/etc/monitor.yaml', { env: {}, cwd: '/', homedir: '/root' });
-    const config = parse(`server:\n  dashboard: false\n  dashboard_listen: 127.0.0.1:8081\n  api_tokens:\n    grafana: sha256:${'ab'.repeat(32)}\n`);
-    expect(config.server).toMatchObject({ dashboard: false, dashboardListen: { host: '127.0.0.1', port: 8081 }, apiTokens: { grafana: `sha256:${'ab'.repeat(32)}` } });
+    const config = parse(
+      `server:\n  dashboard: false\n  dashboard_listen: 127.0.0.1:8081\n  api_tokens:\n    grafana: sha256:${'ab'.repeat(32)}\n`,
+    );
+    expect(config.server).toMatchObject({
+      dashboard: false,
+      dashboardListen: { host: '127.0.0.1', port: 8081 },
+      apiTokens: { grafana: `sha256:${'ab'.repeat(32)}` },
+    });
     expect(parse('server:\n  listen: 0.0.0.0:8080\n').server.dashboard).toBeUndefined();
-    expect(() => parse('server:\n  dashboard: maybe\n  api_tokens:\n    grafana: mt_plaintexttoken\n')).toThrow(/server\.dashboard.*expected true or false.*server\.api_tokens\.grafana.*sha256/s);
+    expect(() => parse('server:\n  dashboard: maybe\n  api_tokens:\n    grafana: mt_plaintexttoken\n')).toThrow(
+      /server\.dashboard.*expected true or false.*server\.api_tokens\.grafana.*sha256/s,
+    );
   });
 
   it('a hand-written hash that is not scrypt is a config error naming the key', () => {
-    expect(() => parseConfig('server:\n  users:\n    alice:\n      password_hash: hunter2\n', '/etc/monitor.yaml', { env: {}, cwd: '/', homedir: '/root' })).toThrow(
-      /server\.users\.alice\.password_hash.*scrypt hash/s,
-    );
+    expect(() =>
+      parseConfig('server:\n  users:\n    alice:\n      password_hash: hunter2\n', '/etc/monitor.yaml', {
+        env: {},
+        cwd: '/',
+        homedir: '/root',
+      }),
+    ).toThrow(/server\.users\.alice\.password_hash.*scrypt hash/s);
   });
 });
 
@@ -132,7 +149,9 @@ describe('dashboard access with users configured', () => {
     // A forged request: the browser sends the cookie (same-site navigation aside) but not the token.
     expect((await http.request(`/alerts/${id}/ack`, { method: 'POST', form: { next: '/alerts' } })).status).toBe(403);
     expect((await http.request(`/alerts/${id}/ack`, { method: 'POST', form: { csrf: `${csrf.slice(0, -2)}xx` } })).status).toBe(403);
-    expect((await http.request(`/alerts/${id}/ack`, { method: 'POST', form: { csrf }, headers: { origin: 'https://evil.example' } })).status).toBe(403);
+    expect(
+      (await http.request(`/alerts/${id}/ack`, { method: 'POST', form: { csrf }, headers: { origin: 'https://evil.example' } })).status,
+    ).toBe(403);
     // No session at all.
     const stranger = new Browserless(server.url);
     expect((await stranger.request(`/alerts/${id}/ack`, { method: 'POST', form: { csrf } })).status).toBe(401);
@@ -141,11 +160,18 @@ describe('dashboard access with users configured', () => {
     expect((await stranger.request(`/alerts/${id}/ack`, { method: 'POST', form: { csrf } })).status).toBe(401);
     expect(await unacked()).toBe(true);
 
-    const ack = await http.request(`/alerts/${id}/ack`, { method: 'POST', form: { csrf, next: '/alerts?status=open' }, headers: { origin: server.url } });
+    const ack = await http.request(`/alerts/${id}/ack`, {
+      method: 'POST',
+      form: { csrf, next: '/alerts?status=open' },
+      headers: { origin: server.url },
+    });
     expect(ack.status).toBe(303);
     expect(ack.headers.get('location')).toBe('/alerts?status=open');
     expect(await unacked()).toBe(false);
-    expect((await http.request<{ alerts: { acknowledged_at: string | null }[] }>('/api/v1/alerts?status=open&host=storage-04')).json.alerts[0]!.acknowledged_at).not.toBeNull();
+    expect(
+      (await http.request<{ alerts: { acknowledged_at: string | null }[] }>('/api/v1/alerts?status=open&host=storage-04')).json.alerts[0]!
+        .acknowledged_at,
+    ).not.toBeNull();
 
     // Signing out needs the token too, then the cookie is gone.
     const out = await http.request('/logout', { method: 'POST', form: { csrf } });
@@ -157,7 +183,8 @@ describe('dashboard access with users configured', () => {
     const { server: config } = await configWithUser();
     const { http } = await serve(config);
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await http.request('/login', { method: 'POST', form: { user: 'alice', password: `guess ${i}` } })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await http.request('/login', { method: 'POST', form: { user: 'alice', password: `guess ${i}` } })).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
     const locked = await http.request('/login', { method: 'POST', form: { user: 'alice', password: PASSWORD } });
     expect(locked.status).toBe(429);
@@ -170,7 +197,12 @@ describe('dashboard access with users configured', () => {
     const first = await serve(config);
     await first.http.request('/login', { method: 'POST', form: { user: 'alice', password: PASSWORD } });
     expect((await first.http.request('/api/v1/hosts')).status).toBe(200);
-    const access = createAccess({ store: first.store, config: { ...config, users: { alice: { passwordHash: 'scrypt$16384$8$1$AAAA$BBBB' } } }, listenHost: '127.0.0.1', now: () => new Date() });
+    const access = createAccess({
+      store: first.store,
+      config: { ...config, users: { alice: { passwordHash: 'scrypt$16384$8$1$AAAA$BBBB' } } },
+      listenHost: '127.0.0.1',
+      now: () => new Date(),
+    });
     const req = { headers: { cookie: first.http.cookie } } as never;
     expect(await access.identify(req)).toBeNull();
     // The same cookie with the password it was made under is still good.
@@ -180,7 +212,7 @@ describe('dashboard access with users configured', () => {
 });
 
 describe('dashboard access without users', () => {
-  it('on loopback the dashboard is open and ack still needs the page\'s CSRF token', async () => {
+  it("on loopback the dashboard is open and ack still needs the page's CSRF token", async () => {
     const { http, fleet, store } = await serve(serverConfig());
     const page = await http.request('/alerts?status=open');
     expect(page.status).toBe(200);
@@ -201,11 +233,21 @@ describe('dashboard access without users', () => {
       expect(await access.identify({ headers: {} } as never)).toBeNull();
     }
     for (const host of ['127.0.0.1', '::1', 'localhost']) {
-      expect(createAccess({ store: fixture.store, config: serverConfig(), listenHost: host, now: () => new Date() }).loginRequired).toBe(false);
+      expect(createAccess({ store: fixture.store, config: serverConfig(), listenHost: host, now: () => new Date() }).loginRequired).toBe(
+        false,
+      );
     }
     const log = memoryLog();
     const { createWebHandler } = await import('../../src/web/handler.js');
-    createWebHandler({ store: fixture.store, log, clock: { now: () => new Date() }, config: serverConfig(), listenHost: '0.0.0.0', secure: false, databaseTimeoutMs: 1000 });
+    createWebHandler({
+      store: fixture.store,
+      log,
+      clock: { now: () => new Date() },
+      config: serverConfig(),
+      listenHost: '0.0.0.0',
+      secure: false,
+      databaseTimeoutMs: 1000,
+    });
     expect(log.texts().join('\n')).toContain('monitor users add NAME');
   });
 
@@ -218,7 +260,12 @@ describe('dashboard access without users', () => {
 
     const fixture = await sqliteFixture();
     defer(() => fixture.cleanup());
-    const split = await startServer({ store: fixture.store, config: serverConfig(), log: memoryLog(), dashboardListen: { host: '127.0.0.1', port: 0 } });
+    const split = await startServer({
+      store: fixture.store,
+      config: serverConfig(),
+      log: memoryLog(),
+      dashboardListen: { host: '127.0.0.1', port: 0 },
+    });
     defer(() => split.close());
     expect(split.dashboardUrl).not.toBe(split.url);
     expect((await new Browserless(split.url).request('/')).status).toBe(404);

@@ -101,7 +101,11 @@ describeBrowser('the dashboard in Chromium', () => {
 
       // web-01 reports a full disk through the ingest API, and the real checker runs.
       const report = { host_name: 'web-01', collected_at: new Date().toISOString(), cpu_pct: 20, mem_pct: 40, disk_pct: 95, load_1: 0.3 };
-      const posted = await fetch(`${open.url}/api/v1/reports`, { method: 'POST', headers: { authorization: `Bearer ${fleet.keys['web-01']}`, 'content-type': 'application/json' }, body: JSON.stringify(report) });
+      const posted = await fetch(`${open.url}/api/v1/reports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${fleet.keys['web-01']}`, 'content-type': 'application/json' },
+        body: JSON.stringify(report),
+      });
       expect(posted.status).toBe(202);
       const check = await runCli(['check'], { home, env: { MONITOR_DATABASE_URL: `sqlite:${fixture.file}` } });
       expect(check.stdout).toContain("Disk Space - Host 'web-01' disk usage critical: 95%");
@@ -195,7 +199,9 @@ describeBrowser('the dashboard in Chromium', () => {
       expect(await fixture.store.getAlert(id)).toMatchObject({ status: 'resolved', resolveMessage: 'closed by hand: disk replaced' });
       expect(await page.locator(`tr[data-alert="${id}"]`).count()).toBe(0);
       const queued = await fixture.store.pendingNotifications(['webhook:0'], 10, 10);
-      expect(queued.map((row) => [row.alertId, row.event, row.payload.message])).toEqual([[id, 'resolve', "Host 'storage-04' closed by hand: disk replaced"]]);
+      expect(queued.map((row) => [row.alertId, row.event, row.payload.message])).toEqual([
+        [id, 'resolve', "Host 'storage-04' closed by hand: disk replaced"],
+      ]);
       await page.screenshot({ path: join(OUTPUT_DIR, 'alerts-after-close.png'), fullPage: true });
       expect(errors).toEqual([]);
     } finally {
@@ -206,7 +212,9 @@ describeBrowser('the dashboard in Chromium', () => {
   it('refuses an ack forged by another site, even while the user is signed in', async () => {
     const evil = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(`<form id="f" method="post" action="${guarded.url}/alerts/${fleet.alerts.memWarn}/ack"><input name="csrf" value="guess"></form><script>document.getElementById('f').submit()</script>`);
+      res.end(
+        `<form id="f" method="post" action="${guarded.url}/alerts/${fleet.alerts.memWarn}/ack"><input name="csrf" value="guess"></form><script>document.getElementById('f').submit()</script>`,
+      );
     });
     await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
     const browser = await launchBrowser();
@@ -267,4 +275,3 @@ describeBrowser('the dashboard in Chromium', () => {
     }
   }, 30_000);
 });
-

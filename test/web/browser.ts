@@ -32,7 +32,9 @@ export const chromiumProblem: string | null = existsSync(CHROMIUM) ? null : `${C
 export const OUTPUT_DIR = join(process.env.MONITOR_TEST_OUTPUT || join(PROJECT_ROOT, '.tmp', 'test-output'), 'browser');
 
 /** A fresh browser with its own profile directory (so no cookie or cache leaks between tests). */
-export async function launchBrowser(options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {}): Promise<BrowserContext & { dispose(): Promise<void> }> {
+export async function launchBrowser(
+  options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {},
+): Promise<BrowserContext & { dispose(): Promise<void> }> {
   const { chromium } = await import('playwright-core');
   await mkdir(OUTPUT_DIR, { recursive: true });
   const profile = await mkdtemp(join(tmpdir(), 'monitor-chromium-'));

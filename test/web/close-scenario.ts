@@ -34,7 +34,10 @@ export function closeScenario(name: string, open: () => Promise<CloseFixture | n
       fixture = await open();
       if (!fixture) return;
       fleet = await seedFleet(fixture.store, now);
-      const config = serverConfig({ users: { alice: { passwordHash: await hashPassword(PASSWORD) } }, apiTokens: { grafana: hashApiToken(token) } });
+      const config = serverConfig({
+        users: { alice: { passwordHash: await hashPassword(PASSWORD) } },
+        apiTokens: { grafana: hashApiToken(token) },
+      });
       server = await startServer({ store: fixture.store, config, log: memoryLog(), clock, notifyChannels: CHANNELS });
     }, 60_000);
 
@@ -96,7 +99,11 @@ export function closeScenario(name: string, open: () => Promise<CloseFixture | n
       if (!fixture) return;
       const { http, csrf } = await signedIn();
       const id = fleet.alerts.diskCrit;
-      const closed = await http.request(`/alerts/${id}/close`, { method: 'POST', form: { csrf, reason: '  disk\n replaced ', next: '/alerts?status=open' }, headers: { origin: server.url } });
+      const closed = await http.request(`/alerts/${id}/close`, {
+        method: 'POST',
+        form: { csrf, reason: '  disk\n replaced ', next: '/alerts?status=open' },
+        headers: { origin: server.url },
+      });
       expect(closed.status).toBe(303);
       expect(closed.headers.get('location')).toBe('/alerts?status=open');
       expect(await alert(id)).toMatchObject({ status: 'resolved', resolveMessage: 'closed by hand: disk replaced', resolvedAt: now });
@@ -106,12 +113,21 @@ export function closeScenario(name: string, open: () => Promise<CloseFixture | n
         ['slack', id, 'resolve'],
         ['webhook:0', id, 'resolve'],
       ]);
-      expect(rows[0]!.payload).toMatchObject({ event: 'resolve', alert_id: id, host_name: 'storage-04', check_key: 'disk_space', status: 'resolved', message: "Host 'storage-04' closed by hand: disk replaced" });
+      expect(rows[0]!.payload).toMatchObject({
+        event: 'resolve',
+        alert_id: id,
+        host_name: 'storage-04',
+        check_key: 'disk_space',
+        status: 'resolved',
+        message: "Host 'storage-04' closed by hand: disk replaced",
+      });
 
       // The page no longer offers it; the API shows it resolved.
       const page = await http.request('/alerts?status=all');
       expect(page.text).not.toContain(`/alerts/${id}/close`);
-      const resolved = (await http.request('/api/v1/alerts?status=resolved&host=storage-04')).json as { alerts: { alert_id: number; resolve_message: string }[] };
+      const resolved = (await http.request('/api/v1/alerts?status=resolved&host=storage-04')).json as {
+        alerts: { alert_id: number; resolve_message: string }[];
+      };
       expect(resolved.alerts.find((a) => a.alert_id === id)?.resolve_message).toBe('closed by hand: disk replaced');
     });
 

@@ -16,7 +16,12 @@ export interface Fleet {
   alerts: { diskCrit: number; memWarn: number; resolved: number };
 }
 
-export function sample(hostId: number, at: Date, metrics: Partial<Pick<NewSample, 'cpuPct' | 'memPct' | 'diskPct' | 'load1'>> = {}, extra: Partial<NewSample> = {}): NewSample {
+export function sample(
+  hostId: number,
+  at: Date,
+  metrics: Partial<Pick<NewSample, 'cpuPct' | 'memPct' | 'diskPct' | 'load1'>> = {},
+  extra: Partial<NewSample> = {},
+): NewSample {
   return {
     hostId,
     collectedAt: at,
@@ -44,7 +49,12 @@ export async function seedFleet(store: Store, now: Date): Promise<Fleet> {
   const ids: Record<string, number> = {};
   for (const name of ['web-01', 'db-03', 'storage-04', 'old-02', 'new-05']) {
     keys[name] = generateHostKey();
-    const host = await store.addHost({ hostName: name, keyHash: hashHostKey(keys[name]), description: name === 'storage-04' ? 'file server' : null, createdAt: new Date(now.getTime() - 40 * DAY) });
+    const host = await store.addHost({
+      hostName: name,
+      keyHash: hashHostKey(keys[name]),
+      description: name === 'storage-04' ? 'file server' : null,
+      createdAt: new Date(now.getTime() - 40 * DAY),
+    });
     ids[name] = host.hostId;
   }
   const checkIds = Object.fromEntries((await store.listCheckTypes()).map((type) => [type.checkKey, type.checkId]));
@@ -62,20 +72,53 @@ export async function seedFleet(store: Store, now: Date): Promise<Fleet> {
   const month: NewSample[] = [];
   for (let t = now.getTime() - 30 * DAY + 5 * MINUTE; t <= now.getTime() - MINUTE; t += 5 * MINUTE) {
     const progress = (t - (now.getTime() - 30 * DAY)) / (30 * DAY);
-    month.push(sample(ids['storage-04']!, new Date(t), { diskPct: Math.round((40 + progress * 52) * 100) / 100, cpuPct: (t / MINUTE) % 50 }));
+    month.push(
+      sample(ids['storage-04']!, new Date(t), { diskPct: Math.round((40 + progress * 52) * 100) / 100, cpuPct: (t / MINUTE) % 50 }),
+    );
   }
   for (let i = 0; i < month.length; i += 1_000) await store.insertSamples(month.slice(i, i + 1_000));
-  const recent = (name: string, minutesAgo: number, metrics: Parameters<typeof sample>[2] = {}) => sample(ids[name]!, new Date(now.getTime() - minutesAgo * MINUTE), metrics);
+  const recent = (name: string, minutesAgo: number, metrics: Parameters<typeof sample>[2] = {}) =>
+    sample(ids[name]!, new Date(now.getTime() - minutesAgo * MINUTE), metrics);
   await store.insertSamples([
     recent('web-01', 2, { cpuPct: 12 }),
     recent('web-01', 1, { cpuPct: 14 }),
     recent('db-03', 1, { memPct: 83 }),
     recent('old-02', 60),
-    sample(ids['storage-04']!, new Date(now.getTime() - 2 * MINUTE), {}, { datasetName: 'orders', partitionKey: '2026-12-06', filesCount: 24, cpuPct: null, memPct: null, diskPct: null, load1: null }),
+    sample(
+      ids['storage-04']!,
+      new Date(now.getTime() - 2 * MINUTE),
+      {},
+      { datasetName: 'orders', partitionKey: '2026-12-06', filesCount: 24, cpuPct: null, memPct: null, diskPct: null, load1: null },
+    ),
   ]);
-  const diskCrit = await store.openAlert({ hostId: ids['storage-04']!, checkId: checkIds.disk_space!, severity: 'critical', triggeredAt: new Date(now.getTime() - 3 * 3_600_000), message: "Host 'storage-04' disk usage critical: 92%", value: 92 });
-  const memWarn = await store.openAlert({ hostId: ids['db-03']!, checkId: checkIds.memory_usage!, severity: 'warning', triggeredAt: new Date(now.getTime() - 10 * MINUTE), message: "Host 'db-03' memory usage high: 83%", value: 83 });
-  const resolved = await store.openAlert({ hostId: ids['storage-04']!, checkId: checkIds.cpu_usage!, severity: 'critical', triggeredAt: new Date(now.getTime() - 2 * DAY), message: "Host 'storage-04' CPU usage critical: 97%", value: 97 });
-  await store.resolveAlert(resolved, { resolvedAt: new Date(now.getTime() - 2 * DAY + 30 * MINUTE), resolveMessage: "Host 'storage-04' CPU usage normal: 20%", value: 20 });
+  const diskCrit = await store.openAlert({
+    hostId: ids['storage-04']!,
+    checkId: checkIds.disk_space!,
+    severity: 'critical',
+    triggeredAt: new Date(now.getTime() - 3 * 3_600_000),
+    message: "Host 'storage-04' disk usage critical: 92%",
+    value: 92,
+  });
+  const memWarn = await store.openAlert({
+    hostId: ids['db-03']!,
+    checkId: checkIds.memory_usage!,
+    severity: 'warning',
+    triggeredAt: new Date(now.getTime() - 10 * MINUTE),
+    message: "Host 'db-03' memory usage high: 83%",
+    value: 83,
+  });
+  const resolved = await store.openAlert({
+    hostId: ids['storage-04']!,
+    checkId: checkIds.cpu_usage!,
+    severity: 'critical',
+    triggeredAt: new Date(now.getTime() - 2 * DAY),
+    message: "Host 'storage-04' CPU usage critical: 97%",
+    value: 97,
+  });
+  await store.resolveAlert(resolved, {
+    resolvedAt: new Date(now.getTime() - 2 * DAY + 30 * MINUTE),
+    resolveMessage: "Host 'storage-04' CPU usage normal: 20%",
+    value: 20,
+  });
   return { keys, ids, checkIds, alerts: { diskCrit, memWarn, resolved } };
 }

@@ -10,7 +10,12 @@ const state = (lastSeen: Date | null, open: { severity: 'warning' | 'critical'; 
 describe('a host on the dashboard', () => {
   it('is CRIT with a critical alert open, even when it also went quiet', () => {
     expect(state(minutesAgo(1), [{ severity: 'critical', checkKey: 'disk_space' }])).toBe('CRIT');
-    expect(state(minutesAgo(60), [{ severity: 'critical', checkKey: 'disk_space' }, { severity: 'critical', checkKey: 'host_silent' }])).toBe('CRIT');
+    expect(
+      state(minutesAgo(60), [
+        { severity: 'critical', checkKey: 'disk_space' },
+        { severity: 'critical', checkKey: 'host_silent' },
+      ]),
+    ).toBe('CRIT');
   });
 
   it('is SILENT with the host_silent alert open, or past the silence threshold before the checker noticed', () => {
@@ -33,6 +38,7 @@ describe('the chart step', () => {
     expect(effectiveStepMs(0, 3_600_000, 300_000)).toBe(300_000);
     expect(effectiveStepMs(0, 30 * day, null)).toBe(2_592_000);
     expect(effectiveStepMs(0, 30 * day, 1_000)).toBe(2_592_000);
-    for (const span of [day, 7 * day, 30 * day, 400 * day]) expect(Math.ceil(span / effectiveStepMs(0, span, 1_000))).toBeLessThanOrEqual(MAX_POINTS);
+    for (const span of [day, 7 * day, 30 * day, 400 * day])
+      expect(Math.ceil(span / effectiveStepMs(0, span, 1_000))).toBeLessThanOrEqual(MAX_POINTS);
   });
 });

@@ -58,11 +58,15 @@ export function readApiScenario(name: string, open: () => Promise<ApiFixture | n
       expect(web?.spark.cpu_pct).toHaveLength(36);
       expect(web?.spark.cpu_pct.at(-1)).toBe(13);
       const storage = reply.json.hosts[0];
-      expect(storage?.open_alerts).toEqual([expect.objectContaining({ alert_id: fleet.alerts.diskCrit, check_key: 'disk_space', severity: 'critical', acknowledged: false })]);
+      expect(storage?.open_alerts).toEqual([
+        expect.objectContaining({ alert_id: fleet.alerts.diskCrit, check_key: 'disk_space', severity: 'critical', acknowledged: false }),
+      ]);
     });
 
     it('filters the fleet by name and state, and pages it', async () => {
-      expect((await http.request<Wire<FleetJson>>('/api/v1/hosts?q=WEB')).json.hosts.map((h: { host_name: string }) => h.host_name)).toEqual(['web-01']);
+      expect(
+        (await http.request<Wire<FleetJson>>('/api/v1/hosts?q=WEB')).json.hosts.map((h: { host_name: string }) => h.host_name),
+      ).toEqual(['web-01']);
       const crit = await http.request<Wire<FleetJson>>('/api/v1/hosts?state=crit');
       expect(crit.json.hosts.map((h: { host_name: string }) => h.host_name)).toEqual(['storage-04']);
       expect(crit.json.total).toBe(1);
@@ -85,7 +89,9 @@ export function readApiScenario(name: string, open: () => Promise<ApiFixture | n
       expect(reply.json.thresholds.cpu_pct).toEqual({ check_key: 'cpu_usage', warn: 85, crit: 95 });
       const disk = reply.json.checks.find((c: { check_key: string }) => c.check_key === 'disk_space');
       expect(disk).toMatchObject({ enabled: true, overrides: { crit: 85 }, params: expect.objectContaining({ warn: 80, crit: 85 }) });
-      expect(reply.json.datasets).toEqual([expect.objectContaining({ dataset_name: 'orders', partition_key: '2026-12-06', files_count: 24 })]);
+      expect(reply.json.datasets).toEqual([
+        expect.objectContaining({ dataset_name: 'orders', partition_key: '2026-12-06', files_count: 24 }),
+      ]);
       expect(reply.json.alerts.map((a: { alert_id: number; status: string }) => [a.alert_id, a.status])).toEqual([
         [fleet.alerts.diskCrit, 'open'],
         [fleet.alerts.resolved, 'resolved'],
@@ -123,7 +129,9 @@ export function readApiScenario(name: string, open: () => Promise<ApiFixture | n
     });
 
     it('refuses bad sample windows with a message naming the parameter', async () => {
-      expect((await http.request<ErrorJson>('/api/v1/hosts/storage-04/samples?from=yesterday')).json.error).toMatch(/^from: expected an ISO-8601 time/);
+      expect((await http.request<ErrorJson>('/api/v1/hosts/storage-04/samples?from=yesterday')).json.error).toMatch(
+        /^from: expected an ISO-8601 time/,
+      );
       expect((await http.request<ErrorJson>('/api/v1/hosts/storage-04/samples?from=1h&to=2h')).json.error).toBe('from: must be before to');
       expect((await http.request('/api/v1/hosts/storage-04/samples?step=0')).status).toBe(400);
       expect((await http.request('/api/v1/hosts/storage-04/samples?from=500d')).status).toBe(400);
@@ -132,11 +140,19 @@ export function readApiScenario(name: string, open: () => Promise<ApiFixture | n
 
     it('lists alerts with the filters of `alerts list`, open first', async () => {
       const all = await http.request<AlertsJson>('/api/v1/alerts');
-      expect(all.json.alerts.map((a: { alert_id: number }) => a.alert_id)).toEqual([fleet.alerts.memWarn, fleet.alerts.diskCrit, fleet.alerts.resolved]);
+      expect(all.json.alerts.map((a: { alert_id: number }) => a.alert_id)).toEqual([
+        fleet.alerts.memWarn,
+        fleet.alerts.diskCrit,
+        fleet.alerts.resolved,
+      ]);
       const open = await http.request<AlertsJson>('/api/v1/alerts?status=open&host=storage-04');
       expect(open.json.alerts.map((a: { alert_id: number }) => a.alert_id)).toEqual([fleet.alerts.diskCrit]);
-      expect((await http.request<AlertsJson>('/api/v1/alerts?check=cpu_usage')).json.alerts.map((a: { alert_id: number }) => a.alert_id)).toEqual([fleet.alerts.resolved]);
-      expect((await http.request<AlertsJson>('/api/v1/alerts?since=1h')).json.alerts.map((a: { alert_id: number }) => a.alert_id)).toEqual([fleet.alerts.memWarn]);
+      expect(
+        (await http.request<AlertsJson>('/api/v1/alerts?check=cpu_usage')).json.alerts.map((a: { alert_id: number }) => a.alert_id),
+      ).toEqual([fleet.alerts.resolved]);
+      expect((await http.request<AlertsJson>('/api/v1/alerts?since=1h')).json.alerts.map((a: { alert_id: number }) => a.alert_id)).toEqual([
+        fleet.alerts.memWarn,
+      ]);
       expect((await http.request<ErrorJson>('/api/v1/alerts?status=closed')).json.error).toMatch(/^status: expected open, resolved or all/);
       expect((await http.request('/api/v1/alerts?since=soon')).status).toBe(400);
     });

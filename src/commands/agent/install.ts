@@ -47,7 +47,13 @@ export async function agentInstall(ctx: Context, options: AgentInstallOptions): 
   const at = (path: string): string => join(root, path);
   const userName = options.user ?? 'monitor';
   const entry = process.argv[1] ? await realpath(process.argv[1]) : 'monitor';
-  const setup: AgentSetup = { ...setupInput, user: userName, configFile: CONFIG_FILE, stateDir: STATE_DIR, agentCommand: `${process.execPath} ${entry}` };
+  const setup: AgentSetup = {
+    ...setupInput,
+    user: userName,
+    configFile: CONFIG_FILE,
+    stateDir: STATE_DIR,
+    agentCommand: `${process.execPath} ${entry}`,
+  };
 
   if (!options.dryRun && root === '/' && process.getuid?.() !== 0) {
     throw new UsageError('agent install writes to /etc and /var/lib and creates a system user: run it as root (sudo)', {
@@ -55,7 +61,9 @@ export async function agentInstall(ctx: Context, options: AgentInstallOptions): 
     });
   }
   if (!options.force && (await exists(at(CONFIG_FILE)))) {
-    throw new ConflictError(`${at(CONFIG_FILE)} already exists`, { hint: 'add --force to replace it (the state dir and its spool are kept)' });
+    throw new ConflictError(`${at(CONFIG_FILE)} already exists`, {
+      hint: 'add --force to replace it (the state dir and its spool are kept)',
+    });
   }
 
   let account = await lookupUser(userName);
@@ -65,7 +73,16 @@ export async function agentInstall(ctx: Context, options: AgentInstallOptions): 
     steps.push({
       what: `create system user '${userName}' (no login, no home)`,
       apply: async () => {
-        await run('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', userName]);
+        await run('useradd', [
+          '--system',
+          '--user-group',
+          '--no-create-home',
+          '--home-dir',
+          '/nonexistent',
+          '--shell',
+          '/usr/sbin/nologin',
+          userName,
+        ]);
         account = await lookupUser(userName);
       },
     });
@@ -95,7 +112,10 @@ export async function agentInstall(ctx: Context, options: AgentInstallOptions): 
       what: `write ${at(file.path)} (${file.mode.toString(8).padStart(4, '0')}${file.group ? `, group of ${userName}` : ''})`,
       apply: async () => {
         await mkdir(dirname(at(file.path)), { recursive: true, mode: 0o755 });
-        await writeFileAtomic(at(file.path), file.text, { mode: file.mode, ...(file.group ? { owner: { uid: 0, gid: owner().gid } } : {}) });
+        await writeFileAtomic(at(file.path), file.text, {
+          mode: file.mode,
+          ...(file.group ? { owner: { uid: 0, gid: owner().gid } } : {}),
+        });
       },
     });
   }
@@ -119,7 +139,12 @@ export async function agentInstall(ctx: Context, options: AgentInstallOptions): 
         await step.apply();
       } catch (error) {
         throw new UnavailableError(`agent install: could not ${step.what}: ${(error as Error).message.split('\n')[0]}`, {
-          hint: `steps before it are done: ${steps.slice(0, steps.indexOf(step)).map((s) => s.what).join('; ') || 'none'}`,
+          hint: `steps before it are done: ${
+            steps
+              .slice(0, steps.indexOf(step))
+              .map((s) => s.what)
+              .join('; ') || 'none'
+          }`,
           cause: error,
         });
       }
@@ -130,7 +155,9 @@ export async function agentInstall(ctx: Context, options: AgentInstallOptions): 
     ctx.out.write(
       `\nRun it every ${Math.round(setup.intervalMs / 1000)} s with systemd (or add --systemd to have these written):\n` +
         `--- /etc/systemd/system/${UNIT_NAME}.service\n${serviceUnit(setup)}--- /etc/systemd/system/${UNIT_NAME}.timer\n${timerUnit(setup)}` +
-        (cronProblem(setup.intervalMs) === null ? `\nor with cron (--cron writes /etc/cron.d/${UNIT_NAME}):\n${cronFile(setup).split('\n').at(-2)}\n` : ''),
+        (cronProblem(setup.intervalMs) === null
+          ? `\nor with cron (--cron writes /etc/cron.d/${UNIT_NAME}):\n${cronFile(setup).split('\n').at(-2)}\n`
+          : ''),
     );
   } else if (options.systemd && !startTimer && !options.dryRun) {
     ctx.out.write(`Start it: systemctl daemon-reload && systemctl enable --now ${UNIT_NAME}.timer\n`);

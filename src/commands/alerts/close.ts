@@ -12,11 +12,17 @@ import { printJson } from '../../output/json.js';
  * If the condition still holds, the next run opens a new alert (after the cooldown, announced).
  * The dashboard's Close button runs the same closeAlertByHand.
  */
-export async function alertsClose(ctx: Context, alertId: number, options: { reason: string | undefined; json: boolean | undefined }): Promise<AlertJson> {
+export async function alertsClose(
+  ctx: Context,
+  alertId: number,
+  options: { reason: string | undefined; json: boolean | undefined },
+): Promise<AlertJson> {
   const reason = closeReasonText(options.reason);
   const now = ctx.clock.now();
   const channels = configuredChannels(ctx.config.notify);
-  const { alert, record } = await withStore(ctx, (store) => closeAlertByHand(store, alertId, reason, { now, channels, timeZone: ctx.env.TZ }));
+  const { alert, record } = await withStore(ctx, (store) =>
+    closeAlertByHand(store, alertId, reason, { now, channels, timeZone: ctx.env.TZ }),
+  );
   const result = toAlertJson(alert, now);
   if (options.json) printJson(ctx.out, result);
   else ctx.out.write(`${formatTransitionLine(record)}\n`);

@@ -54,7 +54,10 @@ export async function alertsList(ctx: Context, options: AlertsListOptions): Prom
           value: (alert) => (alert.status === 'open' && alert.acknowledgedAt ? 'open (ack)' : alert.status),
           style: (text, alert) => styleStatus(chalk, text, alert.acknowledgedAt !== null),
         },
-        { header: 'TRIGGERED', value: (alert) => `${formatLocalTime(alert.triggeredAt, ctx.env.TZ)} (${formatAge(alert.triggeredAt, now)})` },
+        {
+          header: 'TRIGGERED',
+          value: (alert) => `${formatLocalTime(alert.triggeredAt, ctx.env.TZ)} (${formatAge(alert.triggeredAt, now)})`,
+        },
         { header: 'RESOLVED', value: (alert) => (alert.resolvedAt ? formatLocalTime(alert.resolvedAt, ctx.env.TZ) : '-') },
         { header: 'DURATION', value: (alert) => formatDuration(alertDurationMs(alert, now)), align: 'right' },
         { header: 'MESSAGE', value: (alert) => alert.message, maxWidth: 70 },
@@ -62,7 +65,8 @@ export async function alertsList(ctx: Context, options: AlertsListOptions): Prom
       chalk,
     ),
   );
-  if (filter.limit && alerts.length === filter.limit) ctx.out.write(chalk.dim(`(showing the newest ${filter.limit}; use --limit for more)\n`));
+  if (filter.limit && alerts.length === filter.limit)
+    ctx.out.write(chalk.dim(`(showing the newest ${filter.limit}; use --limit for more)\n`));
   return rows;
 }
 

@@ -44,7 +44,12 @@ function parseSetting(pair: string): [string, unknown] {
  * `monitor checks assign HOST CHECK --set k=v … [--disable]`: validates first (nothing is written
  * when a value is bad), then edits the YAML config keeping its comments, then syncs.
  */
-export async function checksAssign(ctx: Context, hostName: string, checkKey: string, options: ChecksAssignOptions): Promise<ChecksAssignResult> {
+export async function checksAssign(
+  ctx: Context,
+  hostName: string,
+  checkKey: string,
+  options: ChecksAssignOptions,
+): Promise<ChecksAssignResult> {
   assertHostName(hostName);
   if (options.disable && options.enable) throw new UsageError('--disable and --enable contradict each other; give one');
   const request = {
@@ -58,7 +63,9 @@ export async function checksAssign(ctx: Context, hostName: string, checkKey: str
   const file = ctx.config.file ?? defaultConfigFile({ env: ctx.env, homedir: ctx.homedir });
   const reloadConfig = () => loadConfig({ explicitPath: file, env: ctx.env, cwd: ctx.cwd, homedir: ctx.homedir });
 
-  const outcome = await withStore(ctx, (store) => assignCheck({ store, config: ctx.config, registry, file, reloadConfig, now: ctx.clock.now() }, request));
+  const outcome = await withStore(ctx, (store) =>
+    assignCheck({ store, config: ctx.config, registry, file, reloadConfig, now: ctx.clock.now() }, request),
+  );
   const result: ChecksAssignResult = {
     file,
     host_name: hostName,
@@ -74,8 +81,12 @@ export async function checksAssign(ctx: Context, hostName: string, checkKey: str
   }
   if (options.json) printJson(ctx.out, result);
   else {
-    const shown = Object.entries(result.params).map(([key, value]) => `${key}=${String(value)}`).join(' ');
-    ctx.out.write(`${result.enabled ? 'Enabled' : 'Disabled'} ${checkKey} for ${hostName}: ${shown}\nWrote ${file} and synced host checks.\n`);
+    const shown = Object.entries(result.params)
+      .map(([key, value]) => `${key}=${String(value)}`)
+      .join(' ');
+    ctx.out.write(
+      `${result.enabled ? 'Enabled' : 'Disabled'} ${checkKey} for ${hostName}: ${shown}\nWrote ${file} and synced host checks.\n`,
+    );
     for (const record of outcome.closed) ctx.out.write(`${formatTransitionLine(record)}\n`);
   }
   return result;

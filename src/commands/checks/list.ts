@@ -18,7 +18,11 @@ export interface EffectiveCheckRow {
 }
 
 /** `monitor checks list [HOST]`: the thresholds each host check really runs with. */
-export async function checksList(ctx: Context, hostName: string | undefined, options: { json: boolean | undefined }): Promise<EffectiveCheckRow[]> {
+export async function checksList(
+  ctx: Context,
+  hostName: string | undefined,
+  options: { json: boolean | undefined },
+): Promise<EffectiveCheckRow[]> {
   const { checks, types } = await withStore(ctx, async (store) => {
     const host = hostName === undefined ? undefined : await requireHost(store, hostName);
     return {
@@ -42,7 +46,9 @@ export async function checksList(ctx: Context, hostName: string | undefined, opt
     return rows;
   }
   if (rows.length === 0) {
-    ctx.out.write(`No host checks${hostName ? ` for '${hostName}'` : ''} yet. Register hosts with \`monitor hosts add\`; configure checks in monitor.yaml.\n`);
+    ctx.out.write(
+      `No host checks${hostName ? ` for '${hostName}'` : ''} yet. Register hosts with \`monitor hosts add\`; configure checks in monitor.yaml.\n`,
+    );
     return rows;
   }
   const chalk = makeChalk(ctx.out.color);

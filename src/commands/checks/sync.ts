@@ -22,7 +22,8 @@ export async function checksSync(ctx: Context, options: { dryRun: boolean | unde
   for (const name of plan.unregisteredHosts) {
     ctx.log.warn(`host '${name}' is in the config but not registered; its checks apply once you run \`monitor hosts add ${name}\``);
   }
-  if (options.json) printJson(ctx.out, { dry_run: Boolean(options.dryRun), ...plan, closed_alerts: closed.map((record) => record.alertId) });
+  if (options.json)
+    printJson(ctx.out, { dry_run: Boolean(options.dryRun), ...plan, closed_alerts: closed.map((record) => record.alertId) });
   else {
     ctx.out.write(describeSyncPlan(plan, { dryRun: Boolean(options.dryRun), color: ctx.out.color }));
     // A disabled check's open alert is closed: nothing would ever resolve it.

@@ -31,7 +31,13 @@ export async function checksTypes(ctx: Context, options: { json: boolean | undef
         { header: 'KEY', value: (type) => type.checkKey },
         { header: 'NAME', value: (type) => type.checkName },
         { header: 'FUNCTION', value: (type) => type.functionName },
-        { header: 'DEFAULTS', value: (type) => Object.entries(type.params).map(([k, v]) => `${k}=${String(v)}`).join(' ') },
+        {
+          header: 'DEFAULTS',
+          value: (type) =>
+            Object.entries(type.params)
+              .map(([k, v]) => `${k}=${String(v)}`)
+              .join(' '),
+        },
         { header: 'COOLDOWN', value: (type) => `${type.cooldownSeconds}s`, align: 'right' },
       ],
       chalk,

@@ -5,7 +5,11 @@ import { requireHost } from '../../hosts/lookup.js';
 import { printJson } from '../../output/json.js';
 
 /** `monitor hosts remove NAME --yes`: the host and everything recorded about it. */
-export async function hostsRemove(ctx: Context, hostName: string, options: { yes: boolean | undefined; json: boolean | undefined }): Promise<{ host_name: string; removed: boolean }> {
+export async function hostsRemove(
+  ctx: Context,
+  hostName: string,
+  options: { yes: boolean | undefined; json: boolean | undefined },
+): Promise<{ host_name: string; removed: boolean }> {
   if (!options.yes) {
     throw new UsageError(`this removes host '${hostName}' with all its samples, checks and alerts`, {
       hint: `run again with --yes: monitor hosts remove ${hostName} --yes`,

@@ -12,7 +12,11 @@ export interface HostsRotateKeyResult {
 }
 
 /** `monitor hosts rotate-key NAME`: a new key; the old one stops working (serve caches keys for at most 30 s). */
-export async function hostsRotateKey(ctx: Context, hostName: string, options: { json: boolean | undefined }): Promise<HostsRotateKeyResult> {
+export async function hostsRotateKey(
+  ctx: Context,
+  hostName: string,
+  options: { json: boolean | undefined },
+): Promise<HostsRotateKeyResult> {
   const hostKey = generateHostKey();
   const host = await withStore(ctx, async (store) => {
     const found = await requireHost(store, hostName);

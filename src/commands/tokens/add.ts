@@ -24,13 +24,21 @@ const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 /** `monitor tokens add NAME`: a registration token for agents, printed once (only its hash is stored). */
 export async function tokensAdd(ctx: Context, name: string, options: TokensAddOptions): Promise<TokensAddResult> {
   if (!TOKEN_NAME.test(name)) {
-    throw new UsageError(`token name '${name}' may hold only letters, digits, '.', '_' and '-' (at most 63, starting with a letter or digit)`);
+    throw new UsageError(
+      `token name '${name}' may hold only letters, digits, '.', '_' and '-' (at most 63, starting with a letter or digit)`,
+    );
   }
   const now = ctx.clock.now();
   const token = generateRegistrationToken();
   const expiresAt = options.expires === undefined ? null : new Date(now.getTime() + options.expires);
   await withStore(ctx, (store) =>
-    store.addRegistrationToken({ name, tokenHash: hashRegistrationToken(token), createdAt: now, expiresAt, allowReregister: Boolean(options.allowReregister) }),
+    store.addRegistrationToken({
+      name,
+      tokenHash: hashRegistrationToken(token),
+      createdAt: now,
+      expiresAt,
+      allowReregister: Boolean(options.allowReregister),
+    }),
   );
   const result: TokensAddResult = { name, token, expires_at: expiresAt, allow_reregister: Boolean(options.allowReregister) };
   if (options.json) {

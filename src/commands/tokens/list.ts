@@ -35,7 +35,11 @@ export async function tokensList(ctx: Context, options: { json?: boolean }): Pro
       rows,
       [
         { header: 'NAME', value: (row) => row.name },
-        { header: 'STATUS', value: (row) => row.status, style: (text, row) => (row.status === 'valid' ? chalk.green(text) : chalk.yellow(text)) },
+        {
+          header: 'STATUS',
+          value: (row) => row.status,
+          style: (text, row) => (row.status === 'valid' ? chalk.green(text) : chalk.yellow(text)),
+        },
         { header: 'EXPIRES', value: (row) => (row.expires_at ? formatTimeWithAge(row.expires_at, now, ctx.env.TZ) : 'never') },
         { header: 'RE-REGISTER', value: (row) => (row.allow_reregister ? 'yes' : 'no') },
         { header: 'USES', value: (row) => String(row.uses), align: 'right' },

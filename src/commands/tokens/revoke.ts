@@ -8,10 +8,13 @@ export async function tokensRevoke(ctx: Context, name: string, options: { json?:
   const now = ctx.clock.now();
   const revoked = await withStore(ctx, (store) => store.revokeRegistrationToken(name, now));
   if (!revoked) {
-    throw new NotFoundError(`no valid registration token named '${name}'`, { hint: 'see `monitor tokens list` (a revoked token stays listed as revoked)' });
+    throw new NotFoundError(`no valid registration token named '${name}'`, {
+      hint: 'see `monitor tokens list` (a revoked token stays listed as revoked)',
+    });
   }
   const result = { name, revoked_at: now };
   if (options.json) printJson(ctx.out, result);
-  else ctx.out.write(`Revoked registration token '${name}': agents can no longer register with it (hosts it registered keep their keys).\n`);
+  else
+    ctx.out.write(`Revoked registration token '${name}': agents can no longer register with it (hosts it registered keep their keys).\n`);
   return result;
 }

@@ -22,7 +22,8 @@ export async function usersAdd(ctx: Context, name: string, options: { json?: boo
   if (!USER_NAME.test(name)) throw new UsageError(`user name '${name.slice(0, 80)}' must be 1-64 letters, digits, '.', '_' or '-'`);
   const { readPassword } = await import('../../web/password-prompt.js');
   const { password, repeated } = await readPassword(ctx.input, ctx.out);
-  if (password.length < MIN_PASSWORD_LENGTH) throw new UsageError(`the password must have at least ${MIN_PASSWORD_LENGTH} characters; nothing was changed`);
+  if (password.length < MIN_PASSWORD_LENGTH)
+    throw new UsageError(`the password must have at least ${MIN_PASSWORD_LENGTH} characters; nothing was changed`);
   if (repeated !== null && repeated !== password) throw new UsageError('the two passwords differ; nothing was changed');
   const { hashPassword } = await import('../../web/password.js');
   const hash = await hashPassword(password);
@@ -31,6 +32,9 @@ export async function usersAdd(ctx: Context, name: string, options: { json?: boo
   await setConfigValue(file, ['server', 'users', name, 'password_hash'], hash);
   const result = { file, user: name, replaced };
   if (options.json) printJson(ctx.out, result);
-  else ctx.out.write(`${replaced ? 'Changed the password of' : 'Added'} dashboard user '${name}' in ${file}. Restart \`monitor serve\` to apply.\n`);
+  else
+    ctx.out.write(
+      `${replaced ? 'Changed the password of' : 'Added'} dashboard user '${name}' in ${file}. Restart \`monitor serve\` to apply.\n`,
+    );
   return result;
 }

@@ -27,7 +27,9 @@ export async function usersToken(ctx: Context, name: string, options: { json?: b
   if (options.json) printJson(ctx.out, result);
   else {
     ctx.out.write(`${token}\n`);
-    ctx.out.error(`Read-only API token '${name}' written (as a hash) to ${file}; it is shown only now. Restart \`monitor serve\` to apply.\n`);
+    ctx.out.error(
+      `Read-only API token '${name}' written (as a hash) to ${file}; it is shown only now. Restart \`monitor serve\` to apply.\n`,
+    );
   }
   return result;
 }

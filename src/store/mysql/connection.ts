@@ -2,7 +2,14 @@
 // which saves the prepare round trip of server-side statements; every value is still a parameter.
 
 import { isIP } from 'node:net';
-import mysql, { type Pool, type PoolConnection, type QueryOptions, type ResultSetHeader, type RowDataPacket, type SslOptions } from 'mysql2/promise';
+import mysql, {
+  type Pool,
+  type PoolConnection,
+  type QueryOptions,
+  type ResultSetHeader,
+  type RowDataPacket,
+  type SslOptions,
+} from 'mysql2/promise';
 import type { RunResult, SqlDriver, SqlValue } from '../sql/driver.js';
 import { describeTarget, type MysqlTarget, type MysqlTls, toStoreError } from './errors.js';
 import { NodeNotReadyError } from '../../errors.js';

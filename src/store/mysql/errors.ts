@@ -46,7 +46,9 @@ const CONNECT_FAILURES: Record<string, (target: MysqlTarget) => string> = {
 const CONNECTION_LOST = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', 'ER_SERVER_SHUTDOWN', 'PROTOCOL_SEQUENCE_TIMEOUT']);
 
 function isMysqlError(error: unknown): error is MysqlErrorLike {
-  return error instanceof Error && (typeof (error as MysqlErrorLike).code === 'string' || typeof (error as MysqlErrorLike).errno === 'number');
+  return (
+    error instanceof Error && (typeof (error as MysqlErrorLike).code === 'string' || typeof (error as MysqlErrorLike).errno === 'number')
+  );
 }
 
 export function describeTarget(target: MysqlTarget): string {
@@ -107,7 +109,10 @@ export function toStoreError(error: unknown, target: MysqlTarget): unknown {
     });
   }
   if (CONNECTION_LOST.has(code)) {
-    return new UnavailableError(`lost the connection to MySQL at ${where}`, { hint: 'the server closed it (restarted?); try again', ...options });
+    return new UnavailableError(`lost the connection to MySQL at ${where}`, {
+      hint: 'the server closed it (restarted?); try again',
+      ...options,
+    });
   }
   if (code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR') {
     const reason = /using password: YES/i.test(error.message) ? 'wrong password' : 'no password given';
@@ -155,6 +160,7 @@ function duplicateKey(error: MysqlErrorLike): Error {
     return new DuplicateOpenAlertError('an alert is already open for this host and check', { cause: error });
   }
   const constraint = KEY_COLUMNS[key] ?? key;
-  const message = constraint === 'hosts.host_name' ? `host '${value}' already exists` : `a row with ${constraint} '${value}' already exists`;
+  const message =
+    constraint === 'hosts.host_name' ? `host '${value}' already exists` : `a row with ${constraint} '${value}' already exists`;
   return new DuplicateKeyError(constraint, message, { cause: error });
 }

@@ -60,19 +60,25 @@ async function createDatabase(target: MysqlTarget, options: MysqlPoolOptions): P
   try {
     // Two `db migrate` on two Galera nodes at once: the other's CREATE may interrupt ours (1317); again is harmless.
     await retryConflicts(
-      () => server.query(`CREATE DATABASE IF NOT EXISTS ${mysql.escapeId(target.database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`).catch((error: unknown) => {
-        throw toStoreError(error, target);
-      }),
+      () =>
+        server
+          .query(`CREATE DATABASE IF NOT EXISTS ${mysql.escapeId(target.database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`)
+          .catch((error: unknown) => {
+            throw toStoreError(error, target);
+          }),
       20,
       { withinMs: 10_000 },
     );
   } catch (error) {
     const mapped = error instanceof UnavailableError ? error : toStoreError(error, target);
     if (mapped instanceof UnavailableError) throw mapped;
-    throw new UnavailableError(`database '${target.database}' does not exist on MySQL at ${describeTarget(target)} and could not be created`, {
-      hint: `create it (CREATE DATABASE ${target.database}), or check database.url / MONITOR_DATABASE_URL`,
-      cause: error,
-    });
+    throw new UnavailableError(
+      `database '${target.database}' does not exist on MySQL at ${describeTarget(target)} and could not be created`,
+      {
+        hint: `create it (CREATE DATABASE ${target.database}), or check database.url / MONITOR_DATABASE_URL`,
+        cause: error,
+      },
+    );
   } finally {
     await server.end().catch(() => undefined);
   }

@@ -152,7 +152,8 @@ export class MysqlSampleWriter {
     if (list.length !== script.length) this.#lost(connection, `${list.length} replies to ${script.length} statements`);
     for (const [i, reply] of list.entries()) {
       const last = i === list.length - 1;
-      if (inTransaction(reply) === last) this.#lost(connection, last ? 'COMMIT left a transaction open' : `statement ${i + 1} ran outside the transaction`);
+      if (inTransaction(reply) === last)
+        this.#lost(connection, last ? 'COMMIT left a transaction open' : `statement ${i + 1} ran outside the transaction`);
     }
     return insertAt.map((at) => list[at]!.affectedRows);
   }

@@ -72,17 +72,33 @@ export class SqliteDriver implements SqlDriver {
   private async call<T>(work: () => T): Promise<T> {
     if (this.done) throw new Error('the transaction has finished: use its store only inside the transaction callback');
     if (this.bound) return this.guard(work);
-    return retryConflicts(() => (this.connection.lock.locked ? this.connection.lock.run(() => this.guard(work)) : Promise.resolve(this.guard(work))), 4, {
-      withinMs: AUTOCOMMIT_RETRY_MS,
-    });
+    return retryConflicts(
+      () => (this.connection.lock.locked ? this.connection.lock.run(() => this.guard(work)) : Promise.resolve(this.guard(work))),
+      4,
+      {
+        withinMs: AUTOCOMMIT_RETRY_MS,
+      },
+    );
   }
 
   all<T = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    return this.call(() => this.connection.prepare(sql).raw(false).all(...params) as T[]);
+    return this.call(
+      () =>
+        this.connection
+          .prepare(sql)
+          .raw(false)
+          .all(...params) as T[],
+    );
   }
 
   arrays(sql: string, params: readonly SqlValue[] = []): Promise<unknown[][]> {
-    return this.call(() => this.connection.prepare(sql).raw(true).all(...params) as unknown[][]);
+    return this.call(
+      () =>
+        this.connection
+          .prepare(sql)
+          .raw(true)
+          .all(...params) as unknown[][],
+    );
   }
 
   run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {

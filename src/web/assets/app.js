@@ -30,12 +30,16 @@
         if (text === null || text === undefined) return;
         if (live.contains(document.activeElement) && document.activeElement !== live) return;
         // A close reason typed but not sent yet survives the refresh too.
-        var typed = Array.prototype.some.call(live.querySelectorAll('input[name="reason"]'), function (input) { return input.value !== ''; });
+        var typed = Array.prototype.some.call(live.querySelectorAll('input[name="reason"]'), function (input) {
+          return input.value !== '';
+        });
         if (typed) return;
         if (live.innerHTML !== text) live.innerHTML = text;
         live.setAttribute('data-refreshed', String(Date.now()));
       })
-      .catch(function () { /* the next tick tries again */ });
+      .catch(function () {
+        /* the next tick tries again */
+      });
   }
 
   // ---- charts (host page) ---------------------------------------------------------------
@@ -53,7 +57,10 @@
     return function (u) {
       var ctx = u.ctx;
       var th = hostData && hostData.thresholds[metric];
-      var left = u.bbox.left, top = u.bbox.top, width = u.bbox.width, height = u.bbox.height;
+      var left = u.bbox.left,
+        top = u.bbox.top,
+        width = u.bbox.width,
+        height = u.bbox.height;
       ctx.save();
       // Periods when an alert of the check behind this chart was open.
       if (th && hostData.alerts) {
@@ -68,7 +75,10 @@
           ctx.fillRect(x0, top, x1 - x0, height);
         });
       }
-      [['warn', css('--warn')], ['crit', css('--crit')]].forEach(function (pair) {
+      [
+        ['warn', css('--warn')],
+        ['crit', css('--crit')],
+      ].forEach(function (pair) {
         var value = th && th[pair[0]];
         if (value === null || value === undefined) return;
         var y = Math.round(u.valToPos(value, 'y', true)) + 0.5;
@@ -114,7 +124,11 @@
           x: { time: true, min: from, max: to, auto: false },
           y: pctScale
             ? { auto: false, range: [0, 100] }
-            : { range: function (u, min, max) { return [0, Math.max(1, max || 0, (th && th.crit) || 0) * 1.1]; } },
+            : {
+                range: function (u, min, max) {
+                  return [0, Math.max(1, max || 0, (th && th.crit) || 0) * 1.1];
+                },
+              },
         },
         axes: [
           { stroke: css('--muted'), grid: { stroke: css('--grid') }, ticks: { stroke: css('--grid') } },
@@ -139,16 +153,28 @@
     var range = charts.getAttribute('data-range');
     var base = '/api/v1/hosts/' + encodeURIComponent(host);
     return Promise.all([
-      fetch(base + '/samples?from=' + range, { credentials: 'same-origin' }).then(function (r) { return r.ok ? r.json() : null; }),
-      fetch(base, { credentials: 'same-origin' }).then(function (r) { return r.ok ? r.json() : null; }),
+      fetch(base + '/samples?from=' + range, { credentials: 'same-origin' }).then(function (r) {
+        return r.ok ? r.json() : null;
+      }),
+      fetch(base, { credentials: 'same-origin' }).then(function (r) {
+        return r.ok ? r.json() : null;
+      }),
     ])
       .then(function (answers) {
         if (!answers[0]) return;
-        if (answers[1]) hostData = { thresholds: answers[1].thresholds, alerts: answers[1].alerts.map(function (a) { return { check_key: a.check_key, severity: a.severity, from: a.triggered_at, to: a.resolved_at }; }) };
+        if (answers[1])
+          hostData = {
+            thresholds: answers[1].thresholds,
+            alerts: answers[1].alerts.map(function (a) {
+              return { check_key: a.check_key, severity: a.severity, from: a.triggered_at, to: a.resolved_at };
+            }),
+          };
         drawCharts(answers[0], range);
         charts.setAttribute('data-points', String(answers[0].points));
       })
-      .catch(function () { /* next refresh */ });
+      .catch(function () {
+        /* next refresh */
+      });
   }
 
   if (charts) {
@@ -159,7 +185,9 @@
         event.preventDefault();
         var range = link.getAttribute('data-range');
         charts.setAttribute('data-range', range);
-        document.querySelectorAll('.ranges a').forEach(function (other) { other.removeAttribute('aria-current'); });
+        document.querySelectorAll('.ranges a').forEach(function (other) {
+          other.removeAttribute('aria-current');
+        });
         link.setAttribute('aria-current', 'true');
         history.replaceState(null, '', '?range=' + range + '#charts');
         loadCharts();

@@ -83,6 +83,4 @@ export async function startIngestServer(keys: Record<string, string>, port = 0):
   return state;
 }
 
-
-
 export { closedPortUrl } from '../../support/network.js';

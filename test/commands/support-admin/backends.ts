@@ -57,7 +57,12 @@ function sqliteBackend(home: string): AdminBackend {
 
 function mysqlBackend(home: string, database: { name: string; url: string }): AdminBackend {
   const connect = (withDatabase: boolean) =>
-    mysql.createConnection({ uri: withDatabase ? database.url : MYSQL_SERVER_URL, dateStrings: true, jsonStrings: true, supportBigNumbers: false });
+    mysql.createConnection({
+      uri: withDatabase ? database.url : MYSQL_SERVER_URL,
+      dateStrings: true,
+      jsonStrings: true,
+      supportBigNumbers: false,
+    });
   return {
     kind: 'mysql',
     home,

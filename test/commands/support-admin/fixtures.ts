@@ -27,7 +27,12 @@ export function metricsSample(
   collectedAt: Date,
   metrics: { cpu?: number; mem?: number; disk?: number; load?: number } = {},
 ): NewSample {
-  return newSample(hostId, collectedAt, { cpuPct: metrics.cpu ?? 10, memPct: metrics.mem ?? 20, diskPct: metrics.disk ?? 30, load1: metrics.load ?? 0.5 });
+  return newSample(hostId, collectedAt, {
+    cpuPct: metrics.cpu ?? 10,
+    memPct: metrics.mem ?? 20,
+    diskPct: metrics.disk ?? 30,
+    load1: metrics.load ?? 0.5,
+  });
 }
 
 /** Registers hosts straight through the store (key hashes are dummies: these hosts never report). */

@@ -19,7 +19,6 @@ export const MINUTE = 60_000;
 /** Where the story starts; every check and report time is a whole number of minutes after it. */
 export const T0 = new Date('2026-05-04T09:00:00.000Z');
 
-
 export interface Metrics {
   cpu?: number;
   mem?: number;
@@ -53,7 +52,15 @@ export function startFleet(backend: CheckBackend, start: Date = T0): Promise<Fle
     store ??= await backend.openStore();
     server ??= await startServer({
       store,
-      config: { listen: { host: '127.0.0.1', port: 0 }, url: null, maxBodyBytes: 1024 * 1024, requestTimeoutMs: 5_000, tls: null, metricsToken: null, metricsListen: null },
+      config: {
+        listen: { host: '127.0.0.1', port: 0 },
+        url: null,
+        maxBodyBytes: 1024 * 1024,
+        requestTimeoutMs: 5_000,
+        tls: null,
+        metricsToken: null,
+        metricsListen: null,
+      },
       log: silentLog,
       clock,
       listen: { host: '127.0.0.1', port: 0 },
@@ -132,6 +139,5 @@ export function alertRows(backend: CheckBackend): Promise<AlertRow[]> {
       ORDER BY a.triggered_at, a.alert_id`,
   );
 }
-
 
 export { storedTime } from '../../support/quiet.js';

@@ -106,7 +106,6 @@ async function mariadbDatabase(label: string): Promise<TestDatabase | null> {
   };
 }
 
-
 export interface ServeFixture {
   /** http://127.0.0.1:PORT of the running ingest server. */
   url: string;
@@ -125,7 +124,15 @@ export async function serveOn(db: TestDatabase, hostName: string): Promise<Serve
   const server = await startServer({
     store,
     log: silentLog,
-    config: { listen: { host: '127.0.0.1', port: 0 }, url: null, maxBodyBytes: 1024 * 1024, requestTimeoutMs: 10_000, tls: null, metricsToken: null, metricsListen: null },
+    config: {
+      listen: { host: '127.0.0.1', port: 0 },
+      url: null,
+      maxBodyBytes: 1024 * 1024,
+      requestTimeoutMs: 10_000,
+      tls: null,
+      metricsToken: null,
+      metricsListen: null,
+    },
   });
   return {
     url: server.url,

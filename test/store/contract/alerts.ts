@@ -58,7 +58,8 @@ export function alertTests(ctx: ContractContext): void {
   it('has the database itself refuse a second open alert written by hand', async () => {
     const { hostId, disk, alert } = await setup();
     await ctx.store.openAlert(alert());
-    const insert = "INSERT INTO alerts (host_id, check_id, severity, status, triggered_at, message) VALUES (?, ?, 'critical', 'open', ?, 'by hand')";
+    const insert =
+      "INSERT INTO alerts (host_id, check_id, severity, status, triggered_at, message) VALUES (?, ?, 'critical', 'open', ?, 'by hand')";
     await expect(ctx.raw.exec(insert, [hostId, disk, '2025-03-01 11:00:00.000'])).rejects.toThrow(/duplicate|unique/i);
     // Resolved rows are not limited.
     await ctx.raw.exec(
@@ -74,7 +75,13 @@ export function alertTests(ctx: ContractContext): void {
     expect(await ctx.store.resolveAlert(first, { resolvedAt: at(300), resolveMessage: 'disk usage normal: 45%', value: 45 })).toBe(true);
     const second = await ctx.store.openAlert(alert({ triggeredAt: at(600) }));
     expect(second).not.toBe(first);
-    expect((await ctx.store.getAlert(first))).toMatchObject({ status: 'resolved', resolvedAt: at(300), resolveMessage: 'disk usage normal: 45%', value: 92, resolveValue: 45 });
+    expect(await ctx.store.getAlert(first)).toMatchObject({
+      status: 'resolved',
+      resolvedAt: at(300),
+      resolveMessage: 'disk usage normal: 45%',
+      value: 92,
+      resolveValue: 45,
+    });
     expect((await ctx.store.getAlert(second))?.status).toBe('open');
   });
 
@@ -117,7 +124,10 @@ export function alertTests(ctx: ContractContext): void {
     const { alert, cpu } = await setup();
     const disk = await ctx.store.openAlert(alert());
     const other = await ctx.store.openAlert(alert({ checkId: cpu, value: 96 }));
-    await ctx.store.updateAlertPeaks([{ alertId: disk, peakValue: 93.5 }, { alertId: other, peakValue: 99 }]);
+    await ctx.store.updateAlertPeaks([
+      { alertId: disk, peakValue: 93.5 },
+      { alertId: other, peakValue: 99 },
+    ]);
     expect((await ctx.store.getAlert(disk))?.peakValue).toBe(93.5);
     expect((await ctx.store.getAlert(other))?.peakValue).toBe(99);
   });
@@ -213,16 +223,21 @@ export function alertTests(ctx: ContractContext): void {
     expect(opened).toHaveLength(702);
     expect(opened[0]).toBeNull(); // cpu on storage-04 was open already
     expect(new Set(opened.slice(1)).size).toBe(701);
-    const byHost = await ctx.raw.query("SELECT alert_id, host_id, message, value FROM alerts WHERE status = 'open' AND check_id = ? ORDER BY host_id", [disk]);
+    const byHost = await ctx.raw.query(
+      "SELECT alert_id, host_id, message, value FROM alerts WHERE status = 'open' AND check_id = ? ORDER BY host_id",
+      [disk],
+    );
     expect(byHost).toHaveLength(701);
     expect(Number(byHost.find((row) => Number(row.host_id) === others[5]!.hostId)!.alert_id)).toBe(opened[6]);
     expect(byHost.find((row) => Number(row.host_id) === others[5]!.hostId)).toMatchObject({ message: 'disk 5', value: 5 });
     expect(await ctx.store.getAlert(opened[6]!)).toMatchObject({ value: 5, peakValue: 5 });
 
     const ids = opened.slice(1) as number[];
-    await ctx.store.transaction((tx) => tx.updateAlertSeverities(ids.map((alertId, i) => ({ alertId, severity: 'warning', message: `warn ${i}`, value: 80 + (i % 10) }))));
+    await ctx.store.transaction((tx) =>
+      tx.updateAlertSeverities(ids.map((alertId, i) => ({ alertId, severity: 'warning', message: `warn ${i}`, value: 80 + (i % 10) }))),
+    );
     expect(await count(ctx.raw, 'alerts', "severity = 'warning' AND status = 'open'")).toBe(701);
-    expect((await ctx.store.getAlert(ids[3]!))).toMatchObject({ severity: 'warning', message: 'warn 3', value: 83 });
+    expect(await ctx.store.getAlert(ids[3]!)).toMatchObject({ severity: 'warning', message: 'warn 3', value: 83 });
 
     await ctx.store.resolveAlert(ids[0]!, { resolvedAt: at(5), resolveMessage: 'by another run', value: 1 });
     const resolved = await ctx.store.transaction((tx) =>

@@ -24,7 +24,9 @@ export function catalogueTests(ctx: ContractContext): void {
     const before = await ctx.store.listCheckTypes();
     await ctx.store.upsertCheckTypes([ROOT_FS]);
     const rootId = await checkId(ctx.store, 'root_fs');
-    await ctx.store.upsertCheckTypes([{ ...ROOT_FS, checkName: 'Root filesystem', params: { metric: 'disk', crit: 99 }, severity: 'critical' }]);
+    await ctx.store.upsertCheckTypes([
+      { ...ROOT_FS, checkName: 'Root filesystem', params: { metric: 'disk', crit: 99 }, severity: 'critical' },
+    ]);
 
     const after = await ctx.store.listCheckTypes();
     expect(after).toHaveLength(before.length + 1);
@@ -97,7 +99,8 @@ export function catalogueTests(ctx: ContractContext): void {
       { hostId: db.hostId, checkId: disk, params: { crit: 95 }, enabled: true },
       { hostId: db.hostId, checkId: cpu, params: {}, enabled: true },
     ]);
-    const byKey = <Row extends { hostId: number; checkId: number }>(rows: Row[]): Row[] => [...rows].sort((a, b) => a.hostId - b.hostId || a.checkId - b.checkId);
+    const byKey = <Row extends { hostId: number; checkId: number }>(rows: Row[]): Row[] =>
+      [...rows].sort((a, b) => a.hostId - b.hostId || a.checkId - b.checkId);
     const all = byKey(await ctx.store.listEnabledHostChecks());
     expect(all).toEqual(
       byKey([
@@ -109,7 +112,9 @@ export function catalogueTests(ctx: ContractContext): void {
     const disks = all.filter((row) => row.checkId === disk);
     expect(disks[0]!.params).toBe(disks[1]!.params);
     expect(Object.isFrozen(disks[0]!.params)).toBe(true);
-    expect(await ctx.store.listEnabledHostChecks({ hostId: web.hostId })).toEqual([{ hostId: web.hostId, checkId: disk, params: { crit: 95 } }]);
+    expect(await ctx.store.listEnabledHostChecks({ hostId: web.hostId })).toEqual([
+      { hostId: web.hostId, checkId: disk, params: { crit: 95 } },
+    ]);
   });
 
   it('deletes exactly the host checks named', async () => {

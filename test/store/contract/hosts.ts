@@ -59,9 +59,23 @@ export function hostTests(ctx: ContractContext): void {
     ]);
     const disk = await checkId(ctx.store, 'disk_space');
     const cpu = await checkId(ctx.store, 'cpu_usage');
-    await ctx.store.openAlert({ hostId: db.hostId, checkId: disk, severity: 'critical', triggeredAt: at(30), message: 'disk', value: 91.5 });
+    await ctx.store.openAlert({
+      hostId: db.hostId,
+      checkId: disk,
+      severity: 'critical',
+      triggeredAt: at(30),
+      message: 'disk',
+      value: 91.5,
+    });
     await ctx.store.openAlert({ hostId: db.hostId, checkId: cpu, severity: 'warning', triggeredAt: at(30), message: 'cpu', value: 88 });
-    const resolved = await ctx.store.openAlert({ hostId: web.hostId, checkId: cpu, severity: 'warning', triggeredAt: at(0), message: 'x', value: 1 });
+    const resolved = await ctx.store.openAlert({
+      hostId: web.hostId,
+      checkId: cpu,
+      severity: 'warning',
+      triggeredAt: at(0),
+      message: 'x',
+      value: 1,
+    });
     await ctx.store.resolveAlert(resolved, { resolvedAt: at(10), resolveMessage: 'ok', value: 1 });
 
     const listed = await ctx.store.listHosts();
@@ -83,11 +97,30 @@ export function hostTests(ctx: ContractContext): void {
     for (const host of [gone, kept]) {
       await ctx.store.insertSamples([sample(host.hostId, at(0)), datasetReport(host.hostId, at(1), 'orders')]);
       await ctx.store.upsertHostChecks([{ hostId: host.hostId, checkId: disk, params: { crit: 95 }, enabled: true }]);
-      const alertId = await ctx.store.openAlert({ hostId: host.hostId, checkId: disk, severity: 'critical', triggeredAt: at(0), message: 'm', value: 95 });
+      const alertId = await ctx.store.openAlert({
+        hostId: host.hostId,
+        checkId: disk,
+        severity: 'critical',
+        triggeredAt: at(0),
+        message: 'm',
+        value: 95,
+      });
       await ctx.store.saveCheckStates([
-        { hostId: host.hostId, checkId: disk, status: 'critical', since: at(0), history: 'oc', flapping: false, evaluatedAt: at(0), lastResolvedAt: null, openNotified: true },
+        {
+          hostId: host.hostId,
+          checkId: disk,
+          status: 'critical',
+          since: at(0),
+          history: 'oc',
+          flapping: false,
+          evaluatedAt: at(0),
+          lastResolvedAt: null,
+          openNotified: true,
+        },
       ]);
-      await ctx.store.enqueueNotifications([{ alertId, channel: 'slack', event: 'open', payload: { host: host.hostName }, createdAt: at(0) }]);
+      await ctx.store.enqueueNotifications([
+        { alertId, channel: 'slack', event: 'open', payload: { host: host.hostName }, createdAt: at(0) },
+      ]);
     }
 
     await ctx.store.removeHost(gone.hostId);

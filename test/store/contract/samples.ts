@@ -177,7 +177,12 @@ export function sampleTests(ctx: ContractContext): void {
       sample(late.hostId, at(300)),
     ]);
     const latest = await ctx.store.latestSampleTimes(at(120));
-    expect(latest).toEqual(new Map([[web.hostId, at(60)], [etl.hostId, at(90)]]));
+    expect(latest).toEqual(
+      new Map([
+        [web.hostId, at(60)],
+        [etl.hostId, at(90)],
+      ]),
+    );
   });
 
   it('gives the newest report of each dataset per host at or before `until`, with its pipeline facts', async () => {

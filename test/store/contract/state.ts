@@ -24,11 +24,26 @@ function notification(overrides: Partial<NewNotification> = {}): NewNotification
 
 export function stateTests(ctx: ContractContext): void {
   it('saves check states and loads them back; saving again updates in place', async () => {
-    const first = state(1, 2, { status: 'critical', history: 'oocc', flapping: true, lastResolvedAt: at(-600), openNotified: true, lastNotifiedAt: at(30) });
+    const first = state(1, 2, {
+      status: 'critical',
+      history: 'oocc',
+      flapping: true,
+      lastResolvedAt: at(-600),
+      openNotified: true,
+      lastNotifiedAt: at(30),
+    });
     await ctx.store.saveCheckStates([first, state(1, 3)]);
     expect(await ctx.store.loadCheckStates()).toEqual([first, state(1, 3)]);
 
-    const updated = { ...first, status: 'ok' as const, since: at(120), history: 'occo', flapping: false, evaluatedAt: at(120), openNotified: false };
+    const updated = {
+      ...first,
+      status: 'ok' as const,
+      since: at(120),
+      history: 'occo',
+      flapping: false,
+      evaluatedAt: at(120),
+      openNotified: false,
+    };
     await ctx.store.saveCheckStates([updated]);
     expect(await ctx.store.loadCheckStates()).toEqual([updated, state(1, 3)]);
     expect(await count(ctx.raw, 'check_state')).toBe(2);
@@ -97,7 +112,13 @@ export function stateTests(ctx: ContractContext): void {
     expect(await ctx.store.renewLease('check', 'box-a:1:x', at(20), 60_000)).toBe(true); // same instant again
     expect(await ctx.store.acquireLease('check', 'box-a:1:x', at(30), 60_000, { host: 'box-a', pid: 1 })).toBe(true);
     expect(await ctx.store.getLease('check')).toEqual({
-      name: 'check', owner: 'box-a:1:x', host: 'box-a', pid: 1, acquiredAt: at(0), renewedAt: at(30), expiresAt: at(90),
+      name: 'check',
+      owner: 'box-a:1:x',
+      host: 'box-a',
+      pid: 1,
+      acquiredAt: at(0),
+      renewedAt: at(30),
+      expiresAt: at(90),
     });
     expect(await ctx.store.getLease('prune')).toBeNull();
   });
@@ -111,7 +132,7 @@ export function stateTests(ctx: ContractContext): void {
     expect(await ctx.store.renewLease('check', 'box-a:1:x', at(7), 60_000)).toBe(false);
   });
 
-  it('claims an outbox row for one token until it expires; a delivery or failure frees it; a dead run\'s claims can be freed', async () => {
+  it("claims an outbox row for one token until it expires; a delivery or failure frees it; a dead run's claims can be freed", async () => {
     await ctx.store.enqueueNotifications([notification(), notification({ createdAt: at(1) })]);
     const [first, second] = await ctx.store.pendingNotifications(['webhook:0'], 3, 10);
     const id = first!.notificationId;

@@ -49,7 +49,7 @@ export function transactionTests(ctx: ContractContext): void {
     expect(await count(ctx.raw, 'hosts')).toBe(1);
   });
 
-  it('rolls back a nested transaction\'s writes with the outer one', async () => {
+  it("rolls back a nested transaction's writes with the outer one", async () => {
     await expectBoom(
       ctx.store.transaction(async (outer) => {
         await addHost(outer, 'web-01');
@@ -63,7 +63,7 @@ export function transactionTests(ctx: ContractContext): void {
     expect(await count(ctx.raw, 'hosts')).toBe(0);
   });
 
-  it('makes insertSamples (its own transaction alone) part of the caller\'s transaction', async () => {
+  it("makes insertSamples (its own transaction alone) part of the caller's transaction", async () => {
     const host = await addHost(ctx.store, 'web-01');
     await expectBoom(
       ctx.store.transaction(async (tx) => {
@@ -133,20 +133,30 @@ export function transactionTests(ctx: ContractContext): void {
     let attempts = 0;
     const sleep = () => Promise.resolve();
     const retryable = await rejection(
-      withTransactionRetry(ctx.store, () => {
-        attempts++;
-        return Promise.reject(new RetryableTransactionError('deadlock'));
-      }, 3, { sleep }),
+      withTransactionRetry(
+        ctx.store,
+        () => {
+          attempts++;
+          return Promise.reject(new RetryableTransactionError('deadlock'));
+        },
+        3,
+        { sleep },
+      ),
     );
     expect(retryable).toBeInstanceOf(RetryableTransactionError);
     expect(attempts).toBe(3);
 
     attempts = 0;
     const other = await rejection(
-      withTransactionRetry(ctx.store, () => {
-        attempts++;
-        return Promise.reject(new Boom('bug'));
-      }, 3, { sleep }),
+      withTransactionRetry(
+        ctx.store,
+        () => {
+          attempts++;
+          return Promise.reject(new Boom('bug'));
+        },
+        3,
+        { sleep },
+      ),
     );
     expect(other).toBeInstanceOf(Boom);
     expect(attempts).toBe(1);
