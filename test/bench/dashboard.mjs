@@ -124,7 +124,15 @@ try {
   ];
   const server = await startServer({
     store,
-    config: { listen: { host: '127.0.0.1', port: 0 }, url: null, maxBodyBytes: 1 << 20, requestTimeoutMs: 10_000 },
+    config: {
+      listen: { host: '127.0.0.1', port: 0 },
+      url: null,
+      maxBodyBytes: 1 << 20,
+      requestTimeoutMs: 10_000,
+      tls: null,
+      metricsToken: null,
+      metricsListen: null,
+    },
     log: { debug() {}, info() {}, warn() {}, error: console.error },
   });
   try {

@@ -51,7 +51,15 @@ if (mode === 'bare') {
   const server = await startServer({
     store,
     log,
-    config: { listen: { host: '127.0.0.1', port: 0 }, url: null, maxBodyBytes: 1024 * 1024, requestTimeoutMs: 10_000 },
+    config: {
+      listen: { host: '127.0.0.1', port: 0 },
+      url: null,
+      maxBodyBytes: 1024 * 1024,
+      requestTimeoutMs: 10_000,
+      tls: null,
+      metricsToken: null,
+      metricsListen: null,
+    },
   });
   process.on('SIGTERM', async () => {
     await server.close();
