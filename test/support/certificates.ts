@@ -13,14 +13,15 @@ export interface TestCa {
   dir: string;
   /** PEM file of the CA certificate. */
   caPath: string;
-  /** Issues `NAME.pem` and `NAME.key` for 127.0.0.1 and localhost; returns their paths. */
+  /** Issues `NAME.pem` and `NAME.key` for the CA's names (default 127.0.0.1 and localhost); returns their paths. */
   issue(name: string): Promise<{ certPath: string; keyPath: string }>;
 }
 
-export async function makeTestCa(dir: string, cn = 'monitor test CA'): Promise<TestCa> {
+/** `names`: the subjectAltName entries every issued certificate carries, e.g. `DNS:db.example`. */
+export async function makeTestCa(dir: string, cn = 'monitor test CA', names = ['DNS:localhost', 'IP:127.0.0.1']): Promise<TestCa> {
   const at = (name: string): string => join(dir, name);
   await run(OPENSSL, ['req', '-x509', ...EC, '-days', '2', '-subj', `/CN=${cn}`, '-keyout', at('ca.key'), '-out', at('ca.pem')]);
-  await writeFile(at('san.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  await writeFile(at('san.cnf'), `subjectAltName=${names.join(',')}\n`);
   return {
     dir,
     caPath: at('ca.pem'),

@@ -7,13 +7,14 @@
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import { describe } from 'vitest';
 import { requireOrSkip } from './mysql.js';
+import { makeTestCa } from './certificates.js';
 import { closedPort } from './network.js';
 
 const run = promisify(execFile);
@@ -57,7 +58,7 @@ export async function startThrowawayMariadb(options: { tls: boolean; certificate
   };
   try {
     const ca = join(dir, 'ca.pem');
-    if (options.tls) await makeCertificates(dir, options.certificateNames ?? ['DNS:localhost', 'IP:127.0.0.1']);
+    if (options.tls) await (await makeTestCa(dir, 'monitor test CA', options.certificateNames)).issue('server');
     // A temp dir of its own: a starting MariaDB clears temp tables it finds in its tmpdir, and would
     // take another instance's (the suites start several at once).
     const tmp = join(dir, 'tmp');
@@ -120,54 +121,6 @@ export async function startThrowawayMariadb(options: { tls: boolean; certificate
     await close();
     throw error;
   }
-}
-
-async function makeCertificates(dir: string, names: string[]): Promise<void> {
-  const at = (name: string): string => join(dir, name);
-  const subject = (cn: string): string[] => ['-subj', `/CN=${cn}`];
-  await run(OPENSSL, [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '2',
-    ...subject('monitor test CA'),
-    '-keyout',
-    at('ca.key'),
-    '-out',
-    at('ca.pem'),
-  ]);
-  await run(OPENSSL, [
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    ...subject('monitor test server'),
-    '-keyout',
-    at('server.key'),
-    '-out',
-    at('server.csr'),
-  ]);
-  await writeFile(at('san.cnf'), `subjectAltName=${names.join(',')}\n`);
-  await run(OPENSSL, [
-    'x509',
-    '-req',
-    '-in',
-    at('server.csr'),
-    '-CA',
-    at('ca.pem'),
-    '-CAkey',
-    at('ca.key'),
-    '-CAcreateserial',
-    '-days',
-    '2',
-    '-extfile',
-    at('san.cnf'),
-    '-out',
-    at('server.pem'),
-  ]);
 }
 
 async function waitForSocket(socket: string, server: ChildProcess, log: () => string): Promise<void> {
