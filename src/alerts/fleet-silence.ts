@@ -4,7 +4,7 @@
 // open, instead of paging about every host. Pure: inputs and `now` in, the kept evaluations out.
 // A fleet of one host is just that host: its silence is alerted as usual.
 
-import { silentAfterMs } from '../checks/host-silent.js';
+import { isSilentAt } from '../checks/host-silent.js';
 import type { CheckEvaluation } from './evaluate-all.js';
 import type { CheckRunInputs } from './load-inputs.js';
 
@@ -21,12 +21,11 @@ export function holdBackFleetSilence(inputs: CheckRunInputs, changed: CheckEvalu
   const silenceChecks = inputs.checks.filter((check) => check.fn.name === HOST_SILENT);
   const hosts = new Set(silenceChecks.map((check) => check.host.hostId));
   if (hosts.size < 2) return { changed, problem: null };
-  const nowMs = now.getTime();
   let newest: Date | null = null;
   for (const check of silenceChecks) {
     const last = inputs.lastReports.get(check.host.hostId) ?? null;
     const since = last ?? check.host.createdAt;
-    if (nowMs - since.getTime() < silentAfterMs(check.params)) return { changed, problem: null };
+    if (!isSilentAt(check.params, since, now)) return { changed, problem: null };
     if (last !== null && (newest === null || last > newest)) newest = last;
   }
   const kept = changed.filter((evaluation) => evaluation.check.fn.name !== HOST_SILENT || evaluation.openAlert !== null);

@@ -10,8 +10,21 @@ import { checkResult } from './result.js';
 const DEFAULT_CRIT_MS = 5 * 60_000;
 
 /** How long without a report before the check calls a host silent (critical): its crit, default 5 minutes. */
-export function silentAfterMs(params: Record<string, unknown>): number {
+function silentAfterMs(params: Record<string, unknown>): number {
   return numberParam(params, 'crit') ?? DEFAULT_CRIT_MS;
+}
+
+function severityAt(params: Record<string, unknown>, since: Date, now: Date) {
+  return severityAbove(Math.max(now.getTime() - since.getTime(), 0), numberParam(params, 'warn'), silentAfterMs(params));
+}
+
+/**
+ * Whether the check, with these (normalised) params, calls a host silent (critical) at `now` when
+ * its last report (or, never reported, its registration) was at `since`: for the listings that show
+ * it between check runs (`hosts list`, the dashboard), so they agree with the check at the threshold.
+ */
+export function isSilentAt(params: Record<string, unknown>, since: Date, now: Date): boolean {
+  return severityAt(params, since, now) === 'critical';
 }
 
 export const hostSilent: CheckFunction = {
@@ -34,7 +47,7 @@ export const hostSilent: CheckFunction = {
     const host = hostRef(input.hostName);
     const since = input.lastReportAt ?? input.hostCreatedAt;
     const ageMs = Math.max(input.now.getTime() - since.getTime(), 0);
-    const status = severityAbove(ageMs, numberParam(input.params, 'warn'), silentAfterMs(input.params));
+    const status = severityAt(input.params, since, input.now);
     const never = input.lastReportAt === null;
     return checkResult(status, ageSeconds(ageMs), () => {
       const age = coarseAge(ageMs);

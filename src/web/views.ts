@@ -2,7 +2,7 @@
 // The fleet at 10,000 hosts: host rows and open alerts for all (cheap: no sample lookups), samples
 // only for the page of hosts shown. The JSON shapes use the public column names (snake_case).
 
-import { hostSilent, silentAfterMs } from '../checks/host-silent.js';
+import { hostSilent } from '../checks/host-silent.js';
 import { normaliseParams } from '../checks/params.js';
 import { effectiveRawParams } from '../host-checks/desired.js';
 import { toAlertJson, type AlertJson } from '../output/alert-view.js';
@@ -55,9 +55,10 @@ export interface FleetQuery {
   offset: number;
 }
 
-function silenceThresholdMs(types: CheckType[]): number {
+/** The host_silent type's params, as the check reads them (its per-host overrides are not looked up here). */
+function silenceParams(types: CheckType[]): Record<string, unknown> {
   const type = types.find((t) => t.checkKey === 'host_silent');
-  return silentAfterMs(type ? normaliseParams(hostSilent, type.params).params : {});
+  return type ? normaliseParams(hostSilent, type.params).params : {};
 }
 
 function groupOpen(open: Alert[]): Map<number, Alert[]> {
@@ -94,14 +95,14 @@ function openAlertJson(alert: Alert): FleetHostJson['open_alerts'][number] {
 /** The fleet page and GET /api/v1/hosts: worst first, then by name; counts over all hosts. Five statements. */
 export async function loadFleet(store: Store, query: FleetQuery, now: Date): Promise<FleetJson> {
   const [hosts, open, types] = await Promise.all([store.listHostRecords(), store.listOpenAlerts(), store.listCheckTypes()]);
-  const silentMs = silenceThresholdMs(types);
+  const silentParams = silenceParams(types);
   const openByHost = groupOpen(open);
   const counts = Object.fromEntries(HOST_STATES.map((state) => [state, 0])) as Record<HostState, number>;
   const needle = query.q?.trim().toLowerCase() ?? '';
   const rows: { host: Host; state: HostState; alerts: Alert[] }[] = [];
   for (const host of hosts) {
     const alerts = openByHost.get(host.hostId) ?? [];
-    const state = hostState({ lastSeen: host.lastSeen, openAlerts: alerts, now, silentAfterMs: silentMs });
+    const state = hostState({ lastSeen: host.lastSeen, openAlerts: alerts, now, silentParams });
     counts[state]++;
     if (needle !== '' && !host.hostName.toLowerCase().includes(needle)) continue;
     if (query.state !== undefined && state !== query.state) continue;
@@ -225,7 +226,7 @@ export async function loadHost(store: Store, hostName: string, now: Date): Promi
     description: host.description,
     created_at: host.createdAt,
     last_seen: host.lastSeen,
-    state: hostState({ lastSeen: host.lastSeen, openAlerts: open, now, silentAfterMs: silenceThresholdMs(types) }),
+    state: hostState({ lastSeen: host.lastSeen, openAlerts: open, now, silentParams: silenceParams(types) }),
     latest: latestJson(recent.get(host.hostId)),
     thresholds,
     checks: checkJson,

@@ -5,7 +5,7 @@ import { hostState } from '../../src/web/host-state.js';
 const now = new Date('2026-12-07T10:00:00Z');
 const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
 const state = (lastSeen: Date | null, open: { severity: 'warning' | 'critical'; checkKey: string }[] = []) =>
-  hostState({ lastSeen, openAlerts: open, now, silentAfterMs: 5 * 60_000 });
+  hostState({ lastSeen, openAlerts: open, now, silentParams: { crit: 5 * 60_000 } });
 
 describe('a host on the dashboard', () => {
   it('is CRIT with a critical alert open, even when it also went quiet', () => {
@@ -22,6 +22,10 @@ describe('a host on the dashboard', () => {
     expect(state(minutesAgo(60), [{ severity: 'critical', checkKey: 'host_silent' }])).toBe('SILENT');
     expect(state(minutesAgo(6))).toBe('SILENT');
     expect(state(minutesAgo(6), [{ severity: 'warning', checkKey: 'memory_usage' }])).toBe('SILENT');
+  });
+
+  it('is SILENT exactly at the threshold, where the host_silent check turns critical too', () => {
+    expect(state(minutesAgo(5))).toBe('SILENT');
   });
 
   it('is WARN with only warnings open, UNKNOWN before its first report, OK otherwise', () => {

@@ -4,7 +4,7 @@ import { makeChalk } from '../../output/colour.js';
 import { printJson } from '../../output/json.js';
 import { renderTable } from '../../output/table.js';
 import { formatPercent, formatTimeWithAge } from '../../output/time-format.js';
-import { hostSilent } from '../../checks/host-silent.js';
+import { hostSilent, isSilentAt } from '../../checks/host-silent.js';
 import { normaliseParams } from '../../checks/params.js';
 import { effectiveRawParams } from '../../host-checks/desired.js';
 import type { HostSummary } from '../../store/types.js';
@@ -82,8 +82,7 @@ export async function hostsList(ctx: Context, options: { json: boolean | undefin
 
 /** Silent is what the host_silent check calls critical for this host now. */
 function isSilent(host: HostSummary, params: Record<string, unknown>, now: Date): boolean {
-  const input = { hostName: host.hostName, hostCreatedAt: host.createdAt, lastReportAt: host.lastSeen, params, now };
-  return hostSilent.evaluate({ ...input, samples: [], datasets: [], current: 'ok', sampleMaxAgeMs: 0 }).status === 'critical';
+  return isSilentAt(params, host.lastSeen ?? host.createdAt, now);
 }
 
 function toRow(host: HostSummary, silent: boolean): HostListRow {
