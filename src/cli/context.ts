@@ -4,7 +4,7 @@
 import type { Context, Output } from '../context.js';
 import { loadConfig } from '../config/load.js';
 import { configSecrets } from '../config/secrets.js';
-import { isParseError, parseDatabaseUrl, withPassword } from '../database-target/parse-url.js';
+import { isParseError, parseDatabaseUrl } from '../database-target/parse-url.js';
 import { UsageError } from '../errors.js';
 import type { DatabaseTarget } from '../database-target/types.js';
 import { createLogger } from '../output/logger.js';
@@ -66,13 +66,11 @@ export async function createContext(io: RunIO, options: GlobalOptions, signal: A
 
 /**
  * `--database URL`, over database.url and MONITOR_DATABASE_URL. MONITOR_DATABASE_PASSWORD applies to
- * it as to any mysql:// URL without a password of its own.
+ * it as to MONITOR_DATABASE_URL: for a mysql:// URL it wins over a password in the URL (SQLite ignores it).
  */
 function databaseOption(text: string, io: RunIO): DatabaseTarget {
   const parsed = parseDatabaseUrl(text, { baseDir: io.cwd, homedir: io.homedir });
   if (isParseError(parsed)) throw new UsageError(`--database: ${parsed.error}`);
   const password = io.env.MONITOR_DATABASE_PASSWORD;
-  if (parsed.kind !== 'mysql' || !password || parsed.password !== '') return parsed;
-  const target = withPassword(parsed, password);
-  return isParseError(target) ? parsed : target;
+  return parsed.kind === 'mysql' && password ? { ...parsed, password } : parsed;
 }

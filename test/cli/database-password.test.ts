@@ -91,6 +91,18 @@ describeMysql('database passwords with / % @ # ? on MariaDB', (db) => {
     expect(result.code).toBe(0);
   });
 
+  it('connects with --database and MONITOR_DATABASE_PASSWORD, which wins there too', async () => {
+    for (const url of [plainUrl(), `mysql://${USER}:wrong@${hostPort}/${db.name}`]) {
+      const result = await runCli(['--database', url, 'hosts', 'list', '--json'], {
+        home: await tempDir('monitor-db-password-'),
+        env: { MONITOR_DATABASE_PASSWORD: PASSWORD },
+      });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual([]);
+    }
+  });
+
   it('a wrong password: exit 1, access denied, and neither password printed', async () => {
     const result = await hostsList({ MONITOR_DATABASE_URL: plainUrl(), MONITOR_DATABASE_PASSWORD: `${PASSWORD}-wrong` });
     expect(result.code).toBe(1);
