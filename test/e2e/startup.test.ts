@@ -4,10 +4,11 @@
 // writes every CommonJS module the process loaded — ESM-imported CJS packages included — to a file.
 // Needs `npm run build` first (bin/monitor runs dist/).
 
-import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, spawnCli, type CliResult } from '../support/cli.js';
+import { BIN, PROJECT_ROOT, spawnCli, type CliResult } from '../support/cli.js';
 import { makeTempDir, removeTempDir } from '../support/temp-dir.js';
 import { createTestDatabase } from '../commands/support-collect/databases.js';
 import { startReportRecorder } from '../commands/support-collect/report-recorder.js';
@@ -82,5 +83,23 @@ describe('start-up: what each command loads', () => {
     expect(run.code).toBe(0);
     expect(heavyIn(run.packages)).toEqual(['better-sqlite3']);
     expect(run.packages.has('cli-table3')).toBe(false);
+  });
+});
+
+describe('start-up: a package whose dist/ was never built', () => {
+  it('says so in one line, exit 1, instead of a module-not-found trace', async () => {
+    // bin/monitor alone in a package directory with no dist/: what a clone looks like before
+    // `npm run build`, or after an install that could not compile.
+    const dir = await makeTempDir('monitor-no-dist-');
+    defer(() => removeTempDir(dir));
+    await mkdir(join(dir, 'bin'));
+    await copyFile(BIN, join(dir, 'bin/monitor'));
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+    const child = spawnSync(process.execPath, [join(dir, 'bin/monitor'), '--version'], { encoding: 'utf8' });
+    expect(child.status).toBe(1);
+    expect(child.stdout).toBe('');
+    expect(child.stderr).toBe(
+      'monitor: dist/ is not built: run `npm install` (which compiles it) or `npm run build` in the package directory\n',
+    );
   });
 });
