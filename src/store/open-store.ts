@@ -1,9 +1,19 @@
 // Opens the configured store. Each adapter is imported only when chosen: `monitor --help` and SQLite
 // runs never load mysql2, and MySQL runs never load better-sqlite3.
 
-import type { DatabaseConfig } from '../config/types.js';
+import type { DatabaseTarget } from '../database-target/types.js';
 import { ConfigError } from '../errors.js';
 import type { Store } from './store.js';
+
+/**
+ * What opening a store needs: config's DatabaseConfig has this shape, declared here so the store
+ * does not import src/config (config imports the store's types, never the other way).
+ */
+export interface StoreLocation {
+  target: DatabaseTarget;
+  poolSize: number;
+  connectTimeoutMs: number;
+}
 
 export interface OpenStoreOptions {
   /**
@@ -17,7 +27,7 @@ export interface OpenStoreOptions {
  * The target comes typed from config loading (src/database-target parses database.url once, and
  * names the file and line of a bad one): the store never parses a URL.
  */
-export async function openStore(database: DatabaseConfig, options: OpenStoreOptions = {}): Promise<Store> {
+export async function openStore(database: StoreLocation, options: OpenStoreOptions = {}): Promise<Store> {
   const { target } = database;
   const migrate = options.migrate ?? 'auto';
   if (target.kind === 'sqlite') {

@@ -1,5 +1,5 @@
-// The shape of the command layer: command files import nothing from src/cli (the dependency points one
-// way, cli -> commands), and a flag renamed in the program but not in the command's options type is a
+// The shape of the layers: the dependency between src/cli, src/commands, src/config and src/store points
+// one way (cli -> commands -> config -> store), and a flag renamed in the program but not in the command's options type is a
 // compile error rather than an option that silently stays unset.
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -32,10 +32,21 @@ function programErrors(text: string): string[] {
 }
 
 describe('the command layer', () => {
-  it('command files import nothing from src/cli', () => {
-    const offenders = sourceFiles(join(PROJECT_ROOT, 'src/commands')).flatMap((file) =>
+  // cli/ -> commands/ -> {config/, store/}, and config/ -> store/ for shared types only: each layer
+  // imports the ones below it, never one above (a cycle would make the store load the config loader).
+  const forbidden: Array<[from: string, to: string]> = [
+    ['commands', 'cli'],
+    ['config', 'cli'],
+    ['config', 'commands'],
+    ['store', 'cli'],
+    ['store', 'commands'],
+    ['store', 'config'],
+  ];
+  it.each(forbidden)('src/%s imports nothing from src/%s', (from, to) => {
+    const pattern = new RegExp(`(^|/)${to}/`);
+    const offenders = sourceFiles(join(PROJECT_ROOT, 'src', from)).flatMap((file) =>
       importsOf(file)
-        .filter((path) => /(^|\/)cli\//.test(path))
+        .filter((path) => path.startsWith('.') && pattern.test(path))
         .map((path) => `${file.slice(PROJECT_ROOT.length)} imports ${path}`),
     );
     expect(offenders).toEqual([]);
