@@ -31,8 +31,9 @@ export function isRetryable(error: unknown): boolean {
 /**
  * Runs fn in a transaction, and again (up to `attempts` times in all) when the database rolled it
  * back as retryable. Backoff doubles from 10 ms with random jitter, so two colliding writers do not
- * collide again in step. fn must be safe to re-run: it sees a fresh transaction each time. Call it
- * on the outer store: inside a transaction it joins that one, which the retry cannot restart.
+ * collide again in step. fn must be safe to re-run: it sees a fresh transaction each time. Inside a
+ * transaction it joins that one and does not retry: the database rolled the whole outer transaction
+ * back, which only its owner can run again.
  */
 export async function withTransactionRetry<T>(
   store: Store,
@@ -40,7 +41,8 @@ export async function withTransactionRetry<T>(
   attempts = 8,
   options: RetryOptions = {},
 ): Promise<T> {
-  return retryConflicts(() => store.transaction(fn, { immediate: options.immediate }), attempts, options);
+  const run = () => store.transaction(fn, { immediate: options.immediate });
+  return store.joinsTransaction() ? run() : retryConflicts(run, attempts, options);
 }
 
 /**

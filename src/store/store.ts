@@ -57,6 +57,8 @@ export interface Store {
    * `immediate` takes the write lock up front (SQLite BEGIN IMMEDIATE); MySQL ignores it.
    */
   transaction<T>(fn: (tx: Store) => Promise<T>, options?: { immediate?: boolean }): Promise<T>;
+  /** True when transaction() here would join an open transaction rather than begin one. */
+  joinsTransaction(): boolean;
 
   // ---- hosts -------------------------------------------------------------------------------
   /** Throws ConflictError when the name is taken; nothing is written then. */

@@ -71,8 +71,7 @@ export class SqlStore implements Store {
   /** The driver for the next statement. */
   private get db(): SqlDriver {
     if (this.inTransaction) return this.driver;
-    const tx = this.current.getStore();
-    return tx !== undefined && !tx.driver.finished ? tx.driver : this.driver;
+    return this.activeTransaction()?.driver ?? this.driver;
   }
 
   /**
@@ -99,10 +98,20 @@ export class SqlStore implements Store {
     if (!this.inTransaction) await this.driver.close();
   }
 
+  joinsTransaction(): boolean {
+    return this.inTransaction || this.activeTransaction() !== undefined;
+  }
+
+  /** The transaction this async context is inside (a call on the outer store from within fn), if any. */
+  private activeTransaction(): SqlStore | undefined {
+    const active = this.current.getStore();
+    return active !== undefined && !active.driver.finished ? active : undefined;
+  }
+
   async transaction<T>(fn: (tx: Store) => Promise<T>, options: { immediate?: boolean } = {}): Promise<T> {
     if (this.inTransaction) return fn(this);
-    const active = this.current.getStore();
-    if (active !== undefined && !active.driver.finished) return fn(active);
+    const active = this.activeTransaction();
+    if (active !== undefined) return fn(active);
     return this.driver.transaction((txDriver) => {
       const tx = new SqlStore(txDriver, this.location, { context: this.current });
       return this.current.run(tx, () => fn(tx));

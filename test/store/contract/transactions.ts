@@ -161,4 +161,37 @@ export function transactionTests(ctx: ContractContext): void {
     expect(other).toBeInstanceOf(Boom);
     expect(attempts).toBe(1);
   });
+  it('inside a transaction, joins it and leaves the retry to its owner: the database rolled all of it back', async () => {
+    let inner = 0;
+    let outer = 0;
+    const sleep = () => Promise.resolve();
+    const error = await rejection(
+      withTransactionRetry(
+        ctx.store,
+        async (tx) => {
+          outer++;
+          await addHost(tx, `outer-${outer}`);
+          // Through the transaction's store and through the outer store from inside it: both join.
+          expect(tx.joinsTransaction()).toBe(true);
+          expect(ctx.store.joinsTransaction()).toBe(true);
+          return withTransactionRetry(
+            outer === 1 ? tx : ctx.store,
+            () => {
+              inner++;
+              return Promise.reject(new RetryableTransactionError('deadlock'));
+            },
+            5,
+            { sleep },
+          );
+        },
+        2,
+        { sleep },
+      ),
+    );
+    expect(error).toBeInstanceOf(RetryableTransactionError);
+    // Each inner call ran once; the owner ran the whole transaction again, then gave up.
+    expect({ inner, outer }).toEqual({ inner: 2, outer: 2 });
+    expect(ctx.store.joinsTransaction()).toBe(false);
+    expect(await ctx.store.listHosts()).toEqual([]);
+  });
 }
