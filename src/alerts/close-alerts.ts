@@ -11,6 +11,7 @@ import type { Store } from '../store/store.js';
 import type { Alert, CheckState } from '../store/types.js';
 import { formatTransitionLine } from './lines.js';
 import type { TransitionRecord } from './types.js';
+import { withTransactionRetry } from '../store/retry.js';
 
 export type CloseReason = { kind: 'check_disabled' } | { kind: 'by_hand'; text: string | null };
 
@@ -92,7 +93,8 @@ export async function closeAlertByHand(
   reason: string | null,
   options: CloseOptions & { timeZone?: string | undefined },
 ): Promise<{ alert: Alert; record: TransitionRecord }> {
-  return store.transaction(
+  return withTransactionRetry(
+    store,
     async (tx) => {
       const found = await tx.getAlert(alertId);
       if (!found) throw new NotFoundError(`alert #${alertId} does not exist`, { hint: 'see `monitor alerts list --status all`' });
@@ -106,6 +108,7 @@ export async function closeAlertByHand(
       if (!record) throw new ConflictError(`alert #${alertId} was resolved meanwhile`);
       return { alert: (await tx.getAlert(alertId))!, record };
     },
+    undefined,
     { immediate: true },
   );
 }

@@ -14,6 +14,7 @@ import { effectiveCatalogue } from './catalogue.js';
 import { desiredChecksFor, validateDesiredChecks } from './desired.js';
 import { closeAlerts, type CloseOptions } from '../alerts/close-alerts.js';
 import type { TransitionRecord } from '../alerts/types.js';
+import { withTransactionRetry } from '../store/retry.js';
 
 export interface HostCheckChange {
   kind: 'added' | 'changed' | 'disabled';
@@ -142,7 +143,7 @@ function parseKeys(stored: string | null): string[] {
  * on those channels); returns them.
  */
 export async function applySync(store: Store, plan: SyncPlan, closing?: CloseOptions): Promise<TransitionRecord[]> {
-  return store.transaction(async (tx) => {
+  return withTransactionRetry(store, async (tx) => {
     if ((await tx.getSetting(MANAGED_KEYS_SETTING)) !== JSON.stringify(plan.managedKeys)) {
       await tx.setSetting(MANAGED_KEYS_SETTING, JSON.stringify(plan.managedKeys));
     }

@@ -8,6 +8,7 @@ import type { Host } from '../store/types.js';
 import { applySync, planSync, type SyncPlan } from '../host-checks/sync.js';
 import { generateHostKey, hashHostKey } from './host-key.js';
 import { assertHostName } from './host-name.js';
+import { withTransactionRetry } from '../store/retry.js';
 
 export interface RegisteredHost {
   host: Host;
@@ -24,7 +25,7 @@ export async function registerHost(
 ): Promise<RegisteredHost> {
   assertHostName(input.hostName);
   const hostKey = generateHostKey();
-  return store.transaction(async (tx) => {
+  return withTransactionRetry(store, async (tx) => {
     const host = await tx.addHost({
       hostName: input.hostName,
       keyHash: hashHostKey(hostKey),

@@ -9,6 +9,7 @@ import { ConflictError, MonitorError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { Host } from '../store/types.js';
 import { generateHostKey, hashHostKey } from './host-key.js';
+import { withTransactionRetry } from '../store/retry.js';
 
 const TOKEN_PREFIX = 'mrt_';
 
@@ -39,7 +40,8 @@ export async function registerWithToken(store: Store, input: { token: string; ho
     });
   }
   const hostKey = generateHostKey();
-  return store.transaction(
+  return withTransactionRetry(
+    store,
     async (tx) => {
       const existing = await tx.findHostByName(input.hostName);
       let result: SelfRegistration;
@@ -64,6 +66,7 @@ export async function registerWithToken(store: Store, input: { token: string; ho
       await tx.countRegistrationTokenUse(token.name, input.now);
       return result;
     },
+    undefined,
     { immediate: true },
   );
 }

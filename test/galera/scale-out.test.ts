@@ -11,8 +11,9 @@
 //   (c) a node killed with -9 under load: its serve answers 503, the others go on, nothing
 //       acknowledged is lost, and while it rejoins its serve answers 503, never 500;
 //   and the parts around them: /healthz on a node that is desynced or refusing queries, 1047 as
-//   a one-line outage for `check`, two `db migrate` on two nodes at once, `hosts remove` of a long
-//   history under a write-set row limit.
+//   a one-line outage for `check`, two `db migrate` on two nodes at once, a rollout of agents
+//   registering themselves through every node at once, `hosts remove` of a long history under a
+//   write-set row limit.
 
 import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -20,6 +21,7 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateHostKey, hashHostKey } from '../../src/hosts/host-key.js';
+import { generateRegistrationToken, hashRegistrationToken, registerWithToken } from '../../src/hosts/self-register.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { runCli, spawnCli } from '../support/cli.js';
@@ -334,6 +336,38 @@ describeGalera('scale-out on a 3-node Galera cluster', () => {
     report(`(migrate) 30 rounds of two migrates at once on two nodes: ${failures} failed`);
     expect(failures).toBe(0);
   }, 180_000);
+
+  it('a rollout: 90 agents registering at once with one token through all three nodes all get their key', async () => {
+    const database = uniqueDatabase('register');
+    const stores = await Promise.all(
+      cluster.nodes.map((node) => openStore(databaseConfig(node.url(database), { poolSize: 8, connectTimeoutMs: 5_000 }))),
+    );
+    try {
+      const token = generateRegistrationToken();
+      await stores[0]!.addRegistrationToken({
+        name: 'rollout',
+        tokenHash: hashRegistrationToken(token),
+        createdAt: new Date(),
+        expiresAt: null,
+        allowReregister: false,
+      });
+      // Every registration also counts a use on the one token row: on Galera, concurrent commits of
+      // that row on different nodes fail certification, which only a retry gets through.
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 90 }, (_, i) =>
+          registerWithToken(stores[i % 3]!, { token, hostName: `new-${String(i).padStart(2, '0')}`, now: new Date() }),
+        ),
+      );
+      const failed = outcomes.filter((outcome) => outcome.status === 'rejected').map((outcome) => String(outcome.reason));
+      report(`(register) 90 registrations at once over 3 nodes: ${90 - failed.length} keys, ${failed.length} failed`);
+      expect(failed.slice(0, 3)).toEqual([]);
+      const [row] = (await cluster.nodes[2]!.read(`SELECT COUNT(*) AS n FROM ${database}.hosts`)) as unknown as [{ n: number }];
+      expect(Number(row.n)).toBe(90);
+      expect((await stores[1]!.listRegistrationTokens())[0]).toMatchObject({ name: 'rollout', uses: 90 });
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
+  }, 120_000);
 
   it('hosts remove deletes a long history in batches, within a write-set row limit a single transaction would exceed', async () => {
     const database = uniqueDatabase('remove');
