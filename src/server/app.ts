@@ -62,7 +62,7 @@ export interface RunningServer {
 /** How long /metrics reuses one host list: scrapes must not turn into a query storm. */
 const HOST_GAUGE_CACHE_MS = 5_000;
 
-/** An agent registers once; a client address past this is guessing or looping. */
+/** Refused registrations per client address a minute; past this it is guessing or looping (accepted ones are free). */
 const REGISTRATION_RATE = { perWindow: 10, windowMs: 60_000 };
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {

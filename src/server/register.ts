@@ -1,7 +1,7 @@
 // POST /api/v1/register: an agent with a registration token (Bearer) and no host key registers its
 // host name and gets its own key, once. 201 {"host_name","host_key"}; 401 for any refused token;
-// 409 when the name is taken and the token does not allow re-registration; 429 past the per-address
-// budget. Nothing in an answer names any host but the one asked for.
+// 409 when the name is taken and the token does not allow re-registration; 429 once an address has
+// spent its budget of refused attempts. Nothing in an answer names any host but the one asked for.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConflictError } from '../errors.js';
@@ -20,11 +20,24 @@ const MAX_BODY_BYTES = 4096;
 
 export async function postRegister(deps: RouteDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const now = deps.clock.now();
-  const wait = deps.registrations.take(req.socket.remoteAddress ?? 'unknown', now.getTime());
+  const client = req.socket.remoteAddress ?? 'unknown';
+  const wait = deps.registrations.wait(client, now.getTime());
   if (wait > 0)
-    throw new HttpError(429, 'too many registration attempts from this address; try again later', {
+    throw new HttpError(429, 'too many refused registration attempts from this address; try again later', {
       headers: { 'retry-after': String(wait) },
     });
+  try {
+    await register(deps, req, res, now);
+  } catch (error) {
+    // A refused attempt (bad token, taken name, bad body) spends the address's budget; an accepted
+    // one or a database outage does not.
+    if (error instanceof HttpError ? error.status < 500 : error instanceof InvalidReportError)
+      deps.registrations.take(client, now.getTime());
+    throw error;
+  }
+}
+
+async function register(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, now: Date): Promise<void> {
   checkContentType(req.headers['content-type']);
   checkDeclaredSize(req, MAX_BODY_BYTES);
   const token = BEARER.exec(req.headers.authorization ?? '')?.[1];

@@ -142,7 +142,7 @@ describe.each(DATABASE_KINDS)('self-registration on %s', (kind) => {
 });
 
 describe('registration answers', () => {
-  it('limits attempts per client address (429 with Retry-After after 10 a minute)', async () => {
+  it('limits refused attempts per client address (429 with Retry-After after 10 a minute)', async () => {
     const db = (await createTestDatabase('sqlite', 'register_rate'))!;
     defer(() => db.drop());
     const server = await serveOn(db, 'web-01');
@@ -161,6 +161,37 @@ describe('registration answers', () => {
     }
     expect(statuses).toEqual([...Array<number>(10).fill(401), 429, 429]);
     expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
+
+  it('counts only refused attempts: a rollout of 25 agents behind one address all register in the same minute', async () => {
+    const db = (await createTestDatabase('sqlite', 'register_rollout'))!;
+    defer(() => db.drop());
+    const server = await serveOn(db, 'web-01');
+    defer(() => server.close());
+    const home = await makeTempDir('monitor-tokens-rollout-');
+    defer(() => removeTempDir(home));
+    const made = await runCli(['tokens', 'add', 'fleet', '--json'], { home, env: { MONITOR_DATABASE_URL: db.url } });
+    const { token } = JSON.parse(made.stdout) as { token: string };
+    const registerAs = async (name: string, bearer = token) => {
+      const response = await fetch(`${server.url}/api/v1/register`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ host_name: name }),
+      });
+      await response.text();
+      return response.status;
+    };
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) statuses.push(await registerAs(`rollout-${i}`));
+    expect(statuses).toEqual(Array<number>(25).fill(201));
+    // Refusals still spend the budget: 9 bad tokens and one taken name, then even a good token waits.
+    for (let i = 0; i < 9; i++) expect(await registerAs(`guess-${i}`, 'mrt_guess')).toBe(401);
+    expect(await registerAs('rollout-0')).toBe(409);
+    expect(await registerAs('rollout-late')).toBe(429);
+    const hosts = JSON.parse(
+      (await runCli(['hosts', 'list', '--json'], { home, env: { MONITOR_DATABASE_URL: db.url } })).stdout,
+    ) as unknown[];
+    expect(hosts).toHaveLength(26);
   });
 });
 
