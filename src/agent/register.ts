@@ -1,18 +1,21 @@
 // Self-registration, agent side: with no host key configured, the key this host was given when it
 // registered is read from <state_dir>/host-key; with none there either and a registration token
-// configured, the first send registers (POST /api/v1/register with the host name) and saves the key
-// there, 0600, before using it. A server that cannot be reached during registration is an outage
+// configured, the first send registers (POST /api/v1/register with the host name and the key it
+// proposes, saved first as host-key.pending) and saves the accepted key there, 0600, before using it. A server that cannot be reached during registration is an outage
 // like any other (the report waits in the spool); a refused token or a taken name ends the run.
 
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RejectedError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-file.js';
+import { GENERATED_HOST_KEY, hostKeyFromBytes } from '../hosts/host-key-format.js';
 import type { WireReport } from '../reports/report.js';
 import { isNotFound, stateDirError } from './errno.js';
 import { errorMessage, post, reportsEndpoint, shownUrl, type SendResult } from './send.js';
 
 export const HOST_KEY_FILE = 'host-key';
+/** The key proposed to the server while registering, until it accepted one. */
+export const PENDING_KEY_FILE = 'host-key.pending';
 const REGISTER_SUFFIX = '/api/v1/register';
 
 export async function readSavedHostKey(stateDir: string): Promise<string | null> {
@@ -54,11 +57,12 @@ export function registeringSender(options: RegisteringSenderOptions): (reports: 
 async function register(options: RegisteringSenderOptions): Promise<string | SendResult> {
   const url = reportsEndpoint(options.serverUrl).replace(/\/api\/v1\/reports$/, REGISTER_SUFFIX);
   const shown = shownUrl(url);
+  const proposed = await pendingHostKey(options.stateDir);
   const exchange = await post(
     url,
     shown,
     options.registrationToken ?? '',
-    JSON.stringify({ host_name: options.hostName }),
+    JSON.stringify({ host_name: options.hostName, host_key: proposed }),
     options.timeoutMs,
     options.ca ?? null,
   );
@@ -82,9 +86,33 @@ async function register(options: RegisteringSenderOptions): Promise<string | Sen
       { hint },
     );
   }
-  // 0600: the key is this host's password to the server.
+  // 0600: the key is this host's password to the server. Written before the pending one goes, so a
+  // kill between the two leaves a saved key (which wins) and a stale pending file.
   await writeFileAtomic(join(options.stateDir, HOST_KEY_FILE), `${key}\n`, { mode: 0o600 }).catch((error: unknown) => {
     throw stateDirError(error, options.stateDir);
+  });
+  await rm(join(options.stateDir, PENDING_KEY_FILE), { force: true });
+  return key;
+}
+
+/**
+ * The key this host proposes when registering, generated and saved (0600) before the first attempt
+ * and reused by every later one until one succeeds: if the server registered the host but its answer
+ * was lost (a kill, a timeout, a dropped connection), asking again with the same key succeeds instead
+ * of finding the name taken by this very host.
+ */
+async function pendingHostKey(stateDir: string): Promise<string> {
+  const file = join(stateDir, PENDING_KEY_FILE);
+  try {
+    const saved = (await readFile(file, 'utf8')).trim();
+    if (GENERATED_HOST_KEY.test(saved)) return saved;
+  } catch (error) {
+    if (!isNotFound(error)) throw stateDirError(error, stateDir);
+  }
+  // node:crypto only here: registering happens once per host, sending on every run.
+  const key = hostKeyFromBytes((await import('node:crypto')).randomBytes(32));
+  await writeFileAtomic(file, `${key}\n`, { mode: 0o600 }).catch((error: unknown) => {
+    throw stateDirError(error, stateDir);
   });
   return key;
 }

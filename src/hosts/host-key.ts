@@ -2,11 +2,10 @@
 // by its hash, so the plain key never touches the database.
 
 import { createHash, randomBytes } from 'node:crypto';
-
-const KEY_PREFIX = 'mk_';
+import { hostKeyFromBytes } from './host-key-format.js';
 
 export function generateHostKey(): string {
-  return `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+  return hostKeyFromBytes(randomBytes(32));
 }
 
 export function hashHostKey(key: string): string {

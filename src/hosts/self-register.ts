@@ -32,19 +32,31 @@ export interface SelfRegistration {
   reregistered: boolean;
 }
 
-export async function registerWithToken(store: Store, input: { token: string; hostName: string; now: Date }): Promise<SelfRegistration> {
+/**
+ * Registers `hostName` with a registration token. `hostKey` is the key the agent generated and saved
+ * before asking (else one is made here): asking again with the same name and key — an agent killed
+ * after the server committed but before it saved the answer — succeeds again instead of finding its
+ * own name taken.
+ */
+export async function registerWithToken(
+  store: Store,
+  input: { token: string; hostName: string; now: Date; hostKey?: string },
+): Promise<SelfRegistration> {
   const token = await store.findRegistrationTokenByHash(hashRegistrationToken(input.token));
   if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= input.now)) {
     throw new TokenRefusedError('registration token refused: unknown, revoked or expired', {
       hint: 'ask for a new one (`monitor tokens add NAME` on the monitoring server)',
     });
   }
-  const hostKey = generateHostKey();
+  const hostKey = input.hostKey ?? generateHostKey();
   return withTransactionRetry(
     store,
     async (tx) => {
       const existing = await tx.findHostByName(input.hostName);
       let result: SelfRegistration;
+      if (existing && input.hostKey !== undefined && (await tx.findHostByKeyHash(hashHostKey(hostKey)))?.hostId === existing.hostId) {
+        return { host: existing, hostKey, reregistered: false };
+      }
       if (existing) {
         if (!token.allowReregister) {
           throw new ConflictError(`host name '${input.hostName}' is already registered`, {

@@ -1,10 +1,13 @@
 // POST /api/v1/register: an agent with a registration token (Bearer) and no host key registers its
-// host name and gets its own key, once. 201 {"host_name","host_key"}; 401 for any refused token;
+// host name and gets its own key, once. {"host_name", "host_key"?}: an agent may propose the key it
+// generated and saved first, which makes asking again after a lost answer safe (the same name and key
+// succeed again). 201 {"host_name","host_key"}; 401 for any refused token;
 // 409 when the name is taken and the token does not allow re-registration; 429 once an address has
 // spent its budget of refused attempts. Nothing in an answer names any host but the one asked for.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConflictError } from '../errors.js';
+import { GENERATED_HOST_KEY } from '../hosts/host-key-format.js';
 import { hostNameProblem } from '../hosts/host-name.js';
 import { registerWithToken, TokenRefusedError } from '../hosts/self-register.js';
 import { InvalidReportError } from '../reports/validate.js';
@@ -47,8 +50,12 @@ async function register(deps: RouteDeps, req: IncomingMessage, res: ServerRespon
   if (typeof hostName !== 'string') throw new InvalidReportError('host_name', 'is required: {"host_name": "NAME"}');
   const bad = hostNameProblem(hostName);
   if (bad) throw new InvalidReportError('host_name', bad);
+  const hostKey = (body as { host_key?: unknown }).host_key;
+  if (hostKey !== undefined && (typeof hostKey !== 'string' || !GENERATED_HOST_KEY.test(hostKey))) {
+    throw new InvalidReportError('host_key', 'must be a key the agent generated: mk_ and 43 base64url characters (32 random bytes)');
+  }
   try {
-    const registered = await databaseCall(deps, registerWithToken(deps.store, { token, hostName, now }));
+    const registered = await databaseCall(deps, registerWithToken(deps.store, { token, hostName, now, ...(hostKey ? { hostKey } : {}) }));
     // A taken-over host's old key must stop working in this process now, not after the cache TTL.
     if (registered.reregistered) deps.auth.invalidate();
     sendJson(deps, req, res, 201, { host_name: registered.host.hostName, host_key: registered.hostKey });

@@ -3,7 +3,8 @@
 // ingest server), saves its key 0600 in its state dir and uses it from then on; `hosts list` shows how
 // the host came. Taken names, revoked and expired tokens, the answers' sameness, and the rate limit.
 
-import { stat, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { generateHostKey } from '../../src/hosts/host-key.js';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useCleanups } from '../support/cleanups.js';
@@ -75,6 +76,47 @@ describe.each(DATABASE_KINDS)('self-registration on %s', (kind) => {
     expect(table).toMatch(/web-01 .*by hand/);
     const tokens = JSON.parse((await ctx.admin(['tokens', 'list', '--json'])).stdout) as { name: string; status: string; uses: number }[];
     expect(tokens).toMatchObject([{ name: 'fleet', status: 'revoked', uses: 1 }]);
+  });
+
+  it('survives a lost answer: the agent proposes the key it saved first, and asking again with it succeeds instead of finding its own name taken', async (t) => {
+    const ctx = await setup('register_lost_answer');
+    if (!ctx) return t.skip();
+    const token = await tokenFrom(ctx.admin, ['fleet']);
+    const host = await agent({ hostName: 'new-02', serverUrl: ctx.server.url });
+    const stateDir = join(host.home, '.local/state/monitor');
+    const ask = async (body: unknown) => {
+      const response = await fetch(`${ctx.server.url}/api/v1/register`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as { host_key?: string; error?: string } };
+    };
+
+    // A key that is not one the agent made is refused, and registers nothing.
+    expect(await ask({ host_name: 'new-02', host_key: 'mk_short' })).toMatchObject({ status: 400 });
+    expect(await ask({ host_name: 'new-02', host_key: 42 })).toMatchObject({ status: 400 });
+
+    // The first attempt as the agent makes it: the pending key saved 0600, then the POST, whose
+    // answer is lost (the agent was killed before it read it). The server did register the host.
+    const pending = generateHostKey();
+    await mkdir(stateDir, { recursive: true });
+    await writeFile(join(stateDir, 'host-key.pending'), `${pending}\n`, { mode: 0o600 });
+    expect(await ask({ host_name: 'new-02', host_key: pending })).toEqual({
+      status: 201,
+      body: { host_name: 'new-02', host_key: pending },
+    });
+
+    // The next run asks again with the same key: accepted, saved as the key, the pending file gone.
+    const next = await host.run(['collect'], { env: { MONITOR_REGISTRATION_TOKEN: token } });
+    expect(next).toMatchObject({ code: 0, stderr: '' });
+    expect((await readFile(join(stateDir, 'host-key'), 'utf8')).trim()).toBe(pending);
+    await expect(stat(join(stateDir, 'host-key.pending'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect((await ctx.db.rows()).filter((row) => row.host_name === 'new-02')).toHaveLength(1);
+    // One host, one use of the token; another key for the same name is still refused.
+    const tokens = JSON.parse((await ctx.admin(['tokens', 'list', '--json'])).stdout) as { uses: number }[];
+    expect(tokens).toMatchObject([{ uses: 1 }]);
+    expect(await ask({ host_name: 'new-02', host_key: generateHostKey() })).toMatchObject({ status: 409 });
   });
 
   it('refuses a taken name (409, exit 1, the report kept in the spool) unless the token allows re-registration, which replaces the old key', async (t) => {
