@@ -50,10 +50,7 @@ export async function createContext(io: RunIO, options: GlobalOptions, signal: A
     clock: io.clock,
     log,
     out: makeOutput(io),
-    // A getter: standard input is made on first use (run-command.ts), and only two commands read it.
-    get input() {
-      return io.stdin;
-    },
+    input: io.stdin,
     env: io.env,
     cwd: io.cwd,
     homedir: io.homedir,

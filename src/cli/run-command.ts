@@ -2,15 +2,14 @@
 // parser. It builds the Context a command body runs with, and turns every error into an exit code and
 // one clear line in exactly this place: 0 ok, 1 runtime failure, 2 bad usage or config, 130/143
 // stopped by SIGINT/SIGTERM, 141 (silently) standard output closed. runProgram (run-program.ts) runs a
-// commander program with it; the one-file agent's quick path (src/agent-bin.ts) runs a plain
+// commander program with it; the one-file agent's quick path (src/agent-collect.ts) runs a plain
 // `collect` with it, without loading commander. Imports nothing heavy.
 
-import { isatty } from 'node:tty';
 import { homedir } from 'node:os';
 import type { GlobalOptions } from './context.js';
 import { isDebug } from './debug.js';
-import type { RunIO, TextSink } from './io.js';
-import { watchStops, type Stops } from './stops.js';
+import type { RunIO } from './io.js';
+import { watchStops } from './stops.js';
 import { systemClock, type Context } from '../context.js';
 import { MonitorError, StoppedError, type ExitCode } from '../errors.js';
 import { redactText } from '../text/redact.js';
@@ -28,44 +27,16 @@ export type RunBody = (
  */
 export type ParserExitCode = (error: unknown) => ExitCode | undefined;
 
-/**
- * Standard streams made on first use: a cron'd `collect` that prints nothing never creates them
- * (each costs it a few ms of CPU). Their error handlers are installed when they are made: EPIPE on
- * stdout when its reader went away stops the run; whatever the error, nothing more can be written
- * there. They stay installed after the run: a write that fails while the process exits must not
- * crash it with a stack trace either.
- */
-function processStream(name: 'stdout' | 'stderr', onError: () => void): TextSink {
-  let stream: NodeJS.WriteStream | undefined;
-  const made = (): NodeJS.WriteStream => {
-    if (!stream) {
-      stream = process[name];
-      stream.on('error', onError);
-    }
-    return stream;
-  };
+function defaultIO(): RunIO {
   return {
-    write: (text) => made().write(text),
-    // What node's own stream would say: it is a tty.WriteStream exactly when the descriptor is a terminal.
-    get isTTY() {
-      return stream ? stream.isTTY : isatty(name === 'stdout' ? 1 : 2);
-    },
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    homedir: homedir(),
+    clock: systemClock,
   };
-}
-
-function processIO(overrides: Partial<RunIO>, stops: Stops): RunIO {
-  const io = {
-    stdout: overrides.stdout ?? processStream('stdout', stops.stdoutClosed),
-    stderr: overrides.stderr ?? processStream('stderr', () => undefined),
-    env: overrides.env ?? process.env,
-    cwd: overrides.cwd ?? process.cwd(),
-    homedir: overrides.homedir ?? homedir(),
-    clock: overrides.clock ?? systemClock,
-    ...(overrides.signal ? { signal: overrides.signal } : {}),
-  };
-  // Only `demo --pause` and `users add` read standard input: made on first use too.
-  const stdin = overrides.stdin;
-  return Object.defineProperty(io, 'stdin', { get: () => stdin ?? process.stdin, enumerable: true }) as RunIO;
 }
 
 /**
@@ -79,9 +50,9 @@ export async function runCommand(
   start: (execute: RunBody, io: RunIO) => Promise<unknown>,
   parserExitCode: ParserExitCode = () => undefined,
 ): Promise<ExitCode> {
+  const io: RunIO = { ...defaultIO(), ...overrides };
   let stopsItself = false;
-  const stops = watchStops({ ...(overrides.signal ? { external: overrides.signal } : {}), stopsItself: () => stopsItself });
-  const io = processIO(overrides, stops);
+  const stops = watchStops({ ...(io.signal ? { external: io.signal } : {}), stopsItself: () => stopsItself });
   let exitCode: ExitCode = 0;
   let verbose = isDebug(io.env, argv.includes('--verbose') || argv.includes('-v'));
   // Filled from the config once it is loaded: the error printed below is scrubbed of them.

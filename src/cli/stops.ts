@@ -15,8 +15,6 @@ export interface Stops {
   signal: AbortSignal;
   /** Resolves with the StoppedError once the run must end now, finished or not. */
   overdue: Promise<StoppedError>;
-  /** Standard output failed (EPIPE: its reader went away): the run stops, as 'stdout closed'. */
-  stdoutClosed: () => void;
   dispose(): void;
 }
 
@@ -47,25 +45,26 @@ export function watchStops(options: WatchOptions): Stops {
     timer.unref();
   };
 
-  const stdoutClosed = (): void => stop('stdout closed');
   if (options.external) {
     const external = options.external;
     const onAbort = (): void => stop(external.reason instanceof StoppedError ? external.reason.stopCause : 'SIGINT');
     if (external.aborted) onAbort();
     else external.addEventListener('abort', onAbort, { once: true });
-    return { signal: controller.signal, overdue, stdoutClosed, dispose: () => clearTimeout(timer) };
+    return { signal: controller.signal, overdue, dispose: () => clearTimeout(timer) };
   }
 
   const onSigint = (): void => stop('SIGINT');
   const onSigterm = (): void => stop('SIGTERM');
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
-  // The error handlers of stdout and stderr are installed when those streams are made, on first use
-  // (run-command.ts): stdoutClosed is stdout's.
+  // Left installed after dispose(): a write that fails while the process exits must not crash it
+  // with a stack trace either.
+  // EPIPE when the reader went away; whatever the error, nothing more can be written there.
+  process.stdout.on('error', () => stop('stdout closed'));
+  process.stderr.on('error', () => undefined);
   return {
     signal: controller.signal,
     overdue,
-    stdoutClosed,
     dispose: () => {
       clearTimeout(timer);
       process.off('SIGINT', onSigint);
