@@ -6,12 +6,13 @@
 //   to the parsed config trees, config/tree-cache.ts), 0600 in a 0700 dir, and later runs start
 //   from it instead of compiling. The file is named after a hash of the code, so another build never
 //   reads it; V8 itself refuses a cache from another V8 version or flags, and then this run compiles
-//   and the cache is written anew. Anyone who can write there is already this user.
+//   and the cache is written anew. A cache file is used only if this user owns it and nobody else can
+//   write it (root running the agent with another user's HOME must not run code that user planted).
 // - The full agent (src/agent-full.ts: commander, the YAML parser, `agent install`) is compiled only
 //   when the quick path hands over to it.
 
 import { readdir, unlink } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,15 +71,26 @@ export interface QuickPath {
   keepCompiledCode(): Promise<void>;
 }
 
+/** The cache file's bytes, if this user wrote it and only this user can; else undefined (compile). */
+function readOwnCache(cacheFile: string): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(cacheFile, 'r');
+    // Checked on the open file: a file swapped in after the check is not the one read.
+    const stat = fstatSync(fd);
+    if (stat.uid !== process.geteuid?.() || (stat.mode & 0o077) !== 0) return undefined;
+    return readFileSync(fd);
+  } catch {
+    return undefined; // none yet, or unreadable
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 export function quickPath(env: Env, homedir: string): QuickPath {
   const dir = defaultDirs(env, homedir).cacheDir;
   const cacheFile = path.join(dir, `${CACHE_PREFIX}${MONITOR_AGENT_CODE_ID}.v8`);
-  let cached: Buffer | undefined;
-  try {
-    cached = readFileSync(cacheFile);
-  } catch {
-    // None yet, or unreadable: compile.
-  }
+  const cached = readOwnCache(cacheFile);
   const { script, exports } = compile(MONITOR_AGENT_QUICK, 'quick path', cached);
   const usable = cached !== undefined && !script.cachedDataRejected;
   return {

@@ -3,7 +3,7 @@
 // directory, no node_modules anywhere above it). Both run as real processes against the real ingest
 // server on a real SQLite database, and must agree on flags, exit codes, messages and the spool.
 
-import { copyFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildAgentBundle } from '../support/agent-bundle.js';
@@ -195,5 +195,27 @@ describe('the one-file agent alone', () => {
     expect(await db.rows()).toHaveLength(2);
     expect((await readdir(cacheDir)).filter((name) => name.startsWith('agent-code-'))).toEqual([cache]);
     expect((await readFile(join(cacheDir, cache!))).equals(Buffer.alloc(good.length, 7))).toBe(false);
+  });
+
+  it('uses a code cache only if it is its own and nobody else can write it; otherwise it writes its own', async () => {
+    const { server } = await serve();
+    const host = await agent({ serverUrl: server.url, hostKey: server.hostKey });
+    const cacheDir = join(host.home, '.cache/monitor');
+    expect((await runWith(RUNNERS[1]!, host, ['collect'])).code).toBe(0);
+    const [cache] = await readdir(cacheDir).then((names) => names.filter((name) => name.startsWith('agent-code-')));
+    const file = join(cacheDir, cache!);
+
+    await chmod(file, 0o620);
+    const before = (await stat(file)).mtimeMs;
+    expect(await runWith(RUNNERS[1]!, host, ['collect'])).toMatchObject({ code: 0, stderr: '' });
+    const rewritten = await stat(file);
+    expect(rewritten.mtimeMs).not.toBe(before);
+    expect(rewritten.mode & 0o777).toBe(0o600);
+
+    if (process.geteuid?.() !== 0) return;
+    const nobody = 65534;
+    await chown(file, nobody, nobody);
+    expect(await runWith(RUNNERS[1]!, host, ['collect'])).toMatchObject({ code: 0, stderr: '' });
+    expect((await stat(file)).uid).toBe(0);
   });
 });
