@@ -45,6 +45,8 @@ After=network-online.target
 Type=oneshot
 User=${setup.user}
 ExecStart=${setup.agentCommand} collect --config ${setup.configFile}
+# The agent user has no home: the parsed config and the agent's compiled code are cached here instead.
+Environment=XDG_CACHE_HOME=${cacheDir(setup)}
 # Exit 1 means the server could not be reached: the report waits in the spool for the next run.
 SuccessExitStatus=1
 NoNewPrivileges=yes
@@ -77,6 +79,8 @@ export function cronFile(setup: AgentSetup): string {
 # nothing when all is well, one line when the server could not be reached (the report is spooled).
 SHELL=/bin/sh
 PATH=/usr/local/bin:/usr/bin:/bin
+# ${setup.user} has no home: the parsed config and the agent's compiled code are cached here instead.
+XDG_CACHE_HOME=${cacheDir(setup)}
 ${schedule} ${setup.user} ${setup.agentCommand} collect --config ${setup.configFile}
 `;
 }
@@ -87,6 +91,14 @@ export function cronProblem(intervalMs: number): string | null {
     return `cron runs whole minutes that divide an hour (1m, 2m, 5m, 10m, 15m, 30m, 60m); use --systemd for other intervals`;
   }
   return null;
+}
+
+/**
+ * Where the agent caches its parsed config tree (config/tree-cache.ts) and the one-file agent its
+ * compiled code (agent-code.ts): without them every run parses the YAML and compiles the agent anew.
+ */
+function cacheDir(setup: AgentSetup): string {
+  return `${setup.stateDir}/cache`;
 }
 
 function seconds(ms: number): number {

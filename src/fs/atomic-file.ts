@@ -16,7 +16,7 @@ export interface AtomicWriteOptions {
   owner?: { uid: number; gid: number };
 }
 
-export async function writeFileAtomic(path: string, data: string, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `${TMP_PREFIX}${basename(path)}-${uniqueSuffix()}`);
   const mode = options.mode ?? 0o600;

@@ -69,6 +69,8 @@ describe.skipIf(!isRoot).each(RUNNERS)('$name', (runner) => {
     expect(service).toContain(`ExecStart=${process.execPath} `);
     expect(service).toContain(' collect --config /etc/monitor/agent.yaml');
     expect(service).toContain('User=nobody');
+    // The user has no home: the parsed config and the compiled agent are cached in its state dir.
+    expect(service).toContain('Environment=XDG_CACHE_HOME=/var/lib/monitor/agent/cache');
     expect(await readFile(join(root, 'etc/systemd/system/monitor-agent.timer'), 'utf8')).toContain('OnUnitActiveSec=120s');
 
     const verifier = await exec('sh', ['-c', 'command -v systemd-analyze']).catch(() => null);
@@ -101,6 +103,7 @@ describe.skipIf(!isRoot).each(RUNNERS)('$name', (runner) => {
     expect(result.code).toBe(0);
     const cron = await readFile(join(root, 'etc/cron.d/monitor-agent'), 'utf8');
     expect(cron).toMatch(/^\*\/5 \* \* \* \* nobody \S+ \S+ collect --config \/etc\/monitor\/agent\.yaml$/m);
+    expect(cron).toMatch(/^XDG_CACHE_HOME=\/var\/lib\/monitor\/agent\/cache$/m);
     expect(await readFile(join(root, 'etc/monitor/agent.yaml'), 'utf8')).toContain('host_key: "mk_abc"');
   });
 

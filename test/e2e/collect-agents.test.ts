@@ -3,7 +3,7 @@
 // directory, no node_modules anywhere above it). Both run as real processes against the real ingest
 // server on a real SQLite database, and must agree on flags, exit codes, messages and the spool.
 
-import { copyFile, readFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildAgentBundle } from '../support/agent-bundle.js';
@@ -159,5 +159,63 @@ describe('the one-file agent alone', () => {
       'monitor: server.url: the one-file agent only sends reports to a server; writing to the database (no server.url / MONITOR_SERVER_URL set) needs the full monitor package (npm install -g monitor)',
     ]);
     expect(await host.spoolFiles()).toEqual([]);
+  });
+
+  it('keeps the code it compiled (0600, in a 0700 cache dir) after a run that delivered, and starts from it next time', async () => {
+    const { db, server } = await serve();
+    const host = await agent({ serverUrl: server.url, hostKey: server.hostKey });
+    const cacheDir = join(host.home, '.cache/monitor');
+    const codeCaches = async (): Promise<string[]> => (await readdir(cacheDir)).filter((name) => name.startsWith('agent-code-'));
+
+    expect(await runWith(RUNNERS[1]!, host, ['collect'])).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    const [cache] = await codeCaches();
+    expect(cache).toMatch(/^agent-code-[0-9a-f]{16}\.v8$/);
+    expect((await stat(cacheDir)).mode & 0o777).toBe(0o700);
+    const written = await stat(join(cacheDir, cache!));
+    expect(written.mode & 0o777).toBe(0o600);
+
+    expect(await runWith(RUNNERS[1]!, host, ['collect'])).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    // V8 took it: it was not written again.
+    expect((await stat(join(cacheDir, cache!))).mtimeMs).toBe(written.mtimeMs);
+    expect(await codeCaches()).toEqual([cache]);
+    expect(await db.rows()).toHaveLength(2);
+  });
+
+  it('refuses a damaged code cache, runs as ever and writes a good one; caches of other builds are removed', async () => {
+    const { db, server } = await serve();
+    const host = await agent({ serverUrl: server.url, hostKey: server.hostKey });
+    const cacheDir = join(host.home, '.cache/monitor');
+    expect((await runWith(RUNNERS[1]!, host, ['collect'])).code).toBe(0);
+    const [cache] = await readdir(cacheDir).then((names) => names.filter((name) => name.startsWith('agent-code-')));
+    const good = await readFile(join(cacheDir, cache!));
+    await writeFile(join(cacheDir, cache!), Buffer.alloc(good.length, 7));
+    await writeFile(join(cacheDir, 'agent-code-0000000000000000.v8'), good);
+
+    expect(await runWith(RUNNERS[1]!, host, ['collect'])).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(await db.rows()).toHaveLength(2);
+    expect((await readdir(cacheDir)).filter((name) => name.startsWith('agent-code-'))).toEqual([cache]);
+    expect((await readFile(join(cacheDir, cache!))).equals(Buffer.alloc(good.length, 7))).toBe(false);
+  });
+
+  it('uses a code cache only if it is its own and nobody else can write it; otherwise it writes its own', async () => {
+    const { server } = await serve();
+    const host = await agent({ serverUrl: server.url, hostKey: server.hostKey });
+    const cacheDir = join(host.home, '.cache/monitor');
+    expect((await runWith(RUNNERS[1]!, host, ['collect'])).code).toBe(0);
+    const [cache] = await readdir(cacheDir).then((names) => names.filter((name) => name.startsWith('agent-code-')));
+    const file = join(cacheDir, cache!);
+
+    await chmod(file, 0o620);
+    const before = (await stat(file)).mtimeMs;
+    expect(await runWith(RUNNERS[1]!, host, ['collect'])).toMatchObject({ code: 0, stderr: '' });
+    const rewritten = await stat(file);
+    expect(rewritten.mtimeMs).not.toBe(before);
+    expect(rewritten.mode & 0o777).toBe(0o600);
+
+    if (process.geteuid?.() !== 0) return;
+    const nobody = 65534;
+    await chown(file, nobody, nobody);
+    expect(await runWith(RUNNERS[1]!, host, ['collect'])).toMatchObject({ code: 0, stderr: '' });
+    expect((await stat(file)).uid).toBe(0);
   });
 });
