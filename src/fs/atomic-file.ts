@@ -14,6 +14,11 @@ export interface AtomicWriteOptions {
   mode?: number;
   /** Keep the owner of the file being replaced (works for root; ignored otherwise). */
   owner?: { uid: number; gid: number };
+  /**
+   * false: skip the fsyncs, for a file whose loss in a power cut costs nothing (its reader treats a
+   * missing or torn file as absent). The rename still keeps a reader after a kill from seeing half.
+   */
+  durable?: boolean;
 }
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
@@ -27,7 +32,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     if (options.mode !== undefined) await handle.chmod(mode);
     if (options.owner) await handle.chown(options.owner.uid, options.owner.gid).catch(() => undefined);
     // Without the fsync a power loss after the rename can leave an empty file under the final name.
-    await handle.sync();
+    if (options.durable !== false) await handle.sync();
     await handle.close();
     await rename(tmp, path);
   } catch (error) {
@@ -35,7 +40,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     await unlink(tmp).catch(() => undefined);
     throw error;
   }
-  await syncDirectory(dir);
+  if (options.durable !== false) await syncDirectory(dir);
 }
 
 /** Makes the rename itself durable. Some platforms (Windows) cannot open a directory: best effort. */
