@@ -3,7 +3,6 @@
 
 import type { CheckResult } from '../checks/types.js';
 import type { Alert, CheckState, DatasetReport } from '../store/types.js';
-import { hostSilent } from '../checks/host-silent.js';
 import { evaluate, isWorse } from './evaluate.js';
 import { historyLetter } from './flap.js';
 import { isPlainState, plainState } from './plain-state.js';
@@ -91,12 +90,13 @@ export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions)
     return { record, ref };
   };
 
-  // Dependencies, as Zabbix and Icinga have them: while a host's host_silent fires, its other checks
-  // are unknown (they would judge the last, stale samples), so they open, escalate and resolve nothing.
+  // Dependencies, as Zabbix and Icinga have them: while a host's liveness check (one that declares
+  // hostLiveness: host_silent, or a plugin's) fires, its other checks are unknown (they would judge
+  // the last, stale samples), so they open, escalate and resolve nothing.
   const silentResults = new Map<PreparedCheck, CheckResult | null>();
   const silentHosts = new Set<number>();
   for (const check of inputs.checks) {
-    if (check.fn !== hostSilent) continue;
+    if (check.fn.hostLiveness === undefined) continue;
     const result = run(check, openAlertOf(check).ref);
     silentResults.set(check, result);
     if (result !== null && (result.status === 'warning' || result.status === 'critical')) silentHosts.add(check.host.hostId);
@@ -107,7 +107,7 @@ export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions)
     const { checkId } = check.type;
     const { record: open, ref: openAlert } = openAlertOf(check);
     let result: CheckResult | null;
-    if (check.fn === hostSilent) result = silentResults.get(check) ?? null;
+    if (check.fn.hostLiveness !== undefined) result = silentResults.get(check) ?? null;
     else if (silentHosts.has(hostId)) result = silencedResult(check);
     else result = run(check, openAlert);
     if (result === null) continue;

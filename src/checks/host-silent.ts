@@ -39,6 +39,8 @@ export const hostSilent: CheckFunction = {
     return 0;
   },
 
+  hostLiveness: { silentAt: isSilentAt },
+
   validate(params) {
     return thresholdOrderProblem({ crit: DEFAULT_CRIT_MS, ...params }, formatDurationCompact);
   },

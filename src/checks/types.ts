@@ -84,4 +84,12 @@ export interface CheckFunction {
   validate?(params: Record<string, unknown>): { key: string; message: string }[];
   /** True for minimum checks (fewer files is worse): the lowest value while open is the alert's peak. */
   lowerIsWorse?: boolean;
+  /**
+   * Declares a host-liveness check (host_silent; a plugin may declare one too): while it fires
+   * (warning or critical) for a host, that host's other checks are unknown, as they would judge
+   * stale samples. `silentAt` says whether, with these (normalised) params, a host whose last report
+   * (or, never reported, its registration) was at `since` is silent at `now`: when every host is,
+   * `monitor check` holds their alerts back as one fleet-wide problem.
+   */
+  hostLiveness?: { silentAt(params: Record<string, unknown>, since: Date, now: Date): boolean };
 }
