@@ -121,7 +121,7 @@ interface ReadSpan {
 }
 
 function readOf(check: { window: number; reads: SampleReads }): ReadSpan {
-  return { window: check.window, readsAll: check.reads.kind === 'metric' ? check.reads.forMs : check.window };
+  return { window: check.window, readsAll: check.reads.kind !== 'window' ? check.reads.forMs : check.window };
 }
 
 function readSpan(reads: readonly ReadSpan[]): ReadSpan {
@@ -189,7 +189,7 @@ async function topUp(
       rereads.add(hostId);
       rereadsAll = Math.max(rereadsAll, read.readsAll);
     } else if (
-      check.reads.kind === 'metric' &&
+      check.reads.kind !== 'window' &&
       near > at - read.window &&
       !hasStartingValue(recent.get(hostId), check.reads.metric, at - check.reads.forMs)
     ) {
