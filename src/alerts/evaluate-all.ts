@@ -2,7 +2,8 @@
 // the same inputs and `now` give the same outcomes, which is what makes `monitor check --at` a replay.
 
 import type { CheckResult } from '../checks/types.js';
-import type { Alert, CheckState, DatasetReport } from '../store/types.js';
+import type { MetricWindow } from '../checks/metric-window.js';
+import type { Alert, CheckState, DatasetReport, MetricSample } from '../store/types.js';
 import { evaluate, isWorse } from './evaluate.js';
 import { historyLetter } from './flap.js';
 import { isPlainState, plainState } from './plain-state.js';
@@ -35,6 +36,7 @@ export interface EvaluationRun {
 }
 
 const NO_DATASETS: readonly DatasetReport[] = Object.freeze([]);
+const NO_SAMPLES = Object.freeze([]) as unknown as MetricSample[];
 
 export interface EvaluateAllOptions {
   now: Date;
@@ -54,13 +56,15 @@ export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions)
 
   const run = (check: PreparedCheck, openAlert: OpenAlertRef | null): CheckResult | null => {
     const { hostId } = check.host;
+    const { samples, summary } = dataRead(check, inputs, nowMs);
     try {
       return check.fn.evaluate({
         hostName: check.host.hostName,
         hostCreatedAt: check.host.createdAt,
         params: check.params,
         now,
-        samples: samplesRead(check, inputs.samples.get(hostId), nowMs),
+        samples,
+        summary,
         lastReportAt: inputs.lastReports.get(hostId) ?? null,
         datasets: (inputs.datasets.get(hostId) ?? NO_DATASETS) as DatasetReport[],
         current: openAlert?.severity ?? 'ok',
@@ -148,6 +152,21 @@ export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions)
     changed.push({ check, result, previous, openAlert, openAlertRecord: open, outcome, stateChanged: writeState, forgetState });
   }
   return { evaluated, changed, forget, problems };
+}
+
+/**
+ * What a check is handed of its host's samples, as it declared (CheckFunction.reads): for a summary
+ * read, the window the database computed, or the samples of a host it could not summarise exactly.
+ */
+export function dataRead(
+  check: PreparedCheck,
+  inputs: Pick<CheckRunInputs, 'samples' | 'windows' | 'summarySamples'>,
+  nowMs: number,
+): { samples: MetricSample[]; summary: MetricWindow | null | undefined } {
+  const { hostId } = check.host;
+  if (check.reads.kind !== 'summary') return { samples: samplesRead(check, inputs.samples.get(hostId), nowMs), summary: undefined };
+  const summary = inputs.windows.get(check.reads)?.get(hostId);
+  return { samples: summary === undefined ? samplesRead(check, inputs.summarySamples.get(hostId), nowMs) : NO_SAMPLES, summary };
 }
 
 /** The result of a check whose host is silent: unknown, saying why. */

@@ -7,6 +7,7 @@
 // be reached, DuplicateOpenAlertError, ConflictError, RetryableTransactionError), keeping the original
 // as `cause`.
 
+import type { MetricWindowRows, MetricWindowSpec } from './sql/metric-windows.js';
 import type {
   Alert,
   AlertFilter,
@@ -125,6 +126,20 @@ export interface Store {
    * before their `for` window, and most of a 10,000-host window.
    */
   loadMetricSamples(range: { from: Date; to: Date; hostIds?: number[]; thinBefore?: Date }): Promise<Map<number, MetricSample[]>>;
+  /**
+   * The window summaries of declared reads (checks/metric-window.ts), computed by the database over
+   * the samples with scanFrom < collected_at <= now (and within each read's window): per host with
+   * samples there, by spec index, its summary; null when none in the read's window carries the
+   * metric; 'inexact' when some sample there lacks it (read that host's samples instead). With
+   * hostId, that host only. One statement, whatever the number of hosts and reads.
+   */
+  loadMetricWindows(query: {
+    specs: readonly MetricWindowSpec[];
+    now: Date;
+    scanFrom: Date;
+    maxAgeMs: number;
+    hostId?: number;
+  }): Promise<MetricWindowRows>;
   /**
    * Per listed host, min/avg/max of each metric per bucket of `stepSeconds` after `from` (bucket k
    * holds from + k*step < collected_at <= …, within from < collected_at <= to), by bucket index;

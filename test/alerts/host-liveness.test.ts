@@ -50,6 +50,8 @@ function inputs(checks: PreparedCheck[], lastReports: Map<number, Date>): CheckR
     checks,
     problems: [],
     samples: new Map(),
+    windows: new Map(),
+    summarySamples: new Map(),
     lastReports,
     datasets: new Map(),
     openAlerts: new Map(),

@@ -2,6 +2,8 @@
 // MySQL cannot drift apart in behaviour. The queries live in the files next to this one; this class
 // picks the connection (the caller's transaction or the driver's own) and wraps what must be atomic.
 
+import * as metricWindows from './metric-windows.js';
+import type { MetricWindowRows, MetricWindowSpec } from './metric-windows.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { applyMigrations, loadMigrations } from '../migrations.js';
 import { retryConflicts } from '../retry.js';
@@ -178,6 +180,15 @@ export class SqlStore implements Store {
   }
   loadMetricSamples(range: { from: Date; to: Date; hostIds?: number[] }): Promise<Map<number, MetricSample[]>> {
     return samples.loadMetricSamples(this.db, range);
+  }
+  loadMetricWindows(query: {
+    specs: readonly MetricWindowSpec[];
+    now: Date;
+    scanFrom: Date;
+    maxAgeMs: number;
+    hostId?: number;
+  }): Promise<MetricWindowRows> {
+    return metricWindows.loadMetricWindows(this.db, query);
   }
   latestSampleTimes(until: Date): Promise<Map<number, Date>> {
     return samples.latestSampleTimes(this.db, until);
