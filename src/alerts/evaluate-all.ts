@@ -36,6 +36,8 @@ export interface EvaluationRun {
 }
 
 const NO_DATASETS: readonly DatasetReport[] = Object.freeze([]);
+/** Stands for every host check's plain state until one is needed with its ids (never written). */
+const PLAIN: CheckState = plainState(0, 0);
 const NO_SAMPLES = Object.freeze([]) as unknown as MetricSample[];
 
 export interface EvaluateAllOptions {
@@ -53,6 +55,13 @@ export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions)
   const forget: { hostId: number; checkId: number }[] = [];
   const problems: CheckProblem[] = [...inputs.problems];
   let evaluated = 0;
+  // Per check type, not per host check: 40,000 lookups of a handful of keys.
+  const repeatMs = new Map<string, number>();
+  const repeatMsOf = (checkKey: string): number => {
+    let ms = repeatMs.get(checkKey);
+    if (ms === undefined) repeatMs.set(checkKey, (ms = options.repeatMsFor?.(checkKey) ?? 0));
+    return ms;
+  };
 
   const run = (check: PreparedCheck, openAlert: OpenAlertRef | null): CheckResult | null => {
     const { hostId } = check.host;
@@ -80,9 +89,10 @@ export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions)
       return null;
     }
   };
-  const openAlertOf = (check: PreparedCheck): { record: Alert | null; ref: OpenAlertRef | null } => {
-    const record = inputs.openAlerts.get(check.host.hostId)?.get(check.type.checkId) ?? null;
-    const ref: OpenAlertRef | null = record
+  // Most host checks have no open alert: nothing is built for them.
+  const openAlertOf = (check: PreparedCheck): Alert | null => inputs.openAlerts.get(check.host.hostId)?.get(check.type.checkId) ?? null;
+  const refOf = (record: Alert | null): OpenAlertRef | null =>
+    record
       ? {
           alertId: record.alertId,
           severity: record.severity,
@@ -91,8 +101,6 @@ export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions)
           peakValue: record.peakValue,
         }
       : null;
-    return { record, ref };
-  };
 
   // Dependencies, as Zabbix and Icinga have them: while a host's liveness check (one that declares
   // hostLiveness: host_silent, or a plugin's) fires, its other checks are unknown (they would judge
@@ -101,7 +109,7 @@ export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions)
   const silentHosts = new Set<number>();
   for (const check of inputs.checks) {
     if (check.fn.hostLiveness === undefined) continue;
-    const result = run(check, openAlertOf(check).ref);
+    const result = run(check, refOf(openAlertOf(check)));
     silentResults.set(check, result);
     if (result !== null && (result.status === 'warning' || result.status === 'critical')) silentHosts.add(check.host.hostId);
   }
@@ -109,7 +117,8 @@ export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions)
   for (const check of inputs.checks) {
     const { hostId } = check.host;
     const { checkId } = check.type;
-    const { record: open, ref: openAlert } = openAlertOf(check);
+    const open = openAlertOf(check);
+    const openAlert = refOf(open);
     let result: CheckResult | null;
     if (check.fn.hostLiveness !== undefined) result = silentResults.get(check) ?? null;
     else if (silentHosts.has(hostId)) result = silencedResult(check);
@@ -120,14 +129,16 @@ export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions)
     // No row means a plain OK state — unless an alert is open (an open alert always leaves a row, so
     // the row was lost): then the evaluator's fresh state applies, which assumes the opening was
     // announced, so the resolve is announced too (a duplicate resolve beats a lost one).
-    const previous = stored ?? (openAlert ? null : plainState(hostId, checkId));
+    // A plain state (see plain-state.ts) is made for this host and check only when the evaluator needs it.
+    let previous = stored ?? (openAlert ? null : PLAIN);
     const cooldownMs = check.type.cooldownSeconds * 1000;
-    const repeatMs = options.repeatMsFor?.(check.type.checkKey) ?? 0;
+    const repeatMs = repeatMsOf(check.type.checkKey);
     const lowerIsWorse = check.fn.lowerIsWorse === true;
     if (settled(previous, result, openAlert, flap, { nowMs, repeatMs, lowerIsWorse })) {
       if (stored && isPlainState(stored, cooldownMs, nowMs)) forget.push({ hostId, checkId });
       continue;
     }
+    if (previous === PLAIN) previous = plainState(hostId, checkId);
     const outcome = evaluate({
       check: {
         hostId,

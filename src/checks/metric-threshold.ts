@@ -106,19 +106,19 @@ export const metricThreshold: CheckFunction = {
   evaluate(input) {
     const { params } = input;
     const metric = readMetric(params);
-    const host = hostRef(input.hostName);
-    if (!metric) return unknown(`${host} metric check unknown: param metric is not set`);
+    if (!metric) return unknown(`${hostRef(input.hostName)} metric check unknown: param metric is not set`);
     const info = METRICS[metric];
-    const subject = `${host} ${info.word}`;
+    // Worded only when read: most results' messages never are.
+    const subject = (): string => `${hostRef(input.hostName)} ${info.word}`;
     const forMs = numberParam(params, 'for') ?? 0;
     const now = input.now.getTime();
     const maxAge = input.sampleMaxAgeMs;
 
     // What the database summarised (a { kind: 'summary' } read), or the same computed from samples.
     const window = input.summary !== undefined ? input.summary : summariseSamples(input.samples, info.column, now, forMs, maxAge);
-    if (window === null) return unknown(`${subject} unknown: ${noSamplesReason(input)}`);
+    if (window === null) return unknown(`${subject()} unknown: ${noSamplesReason(input)}`);
     if (now - window.newestAt > maxAge) {
-      return unknown(`${subject} unknown: no recent data (last sample ${coarseAge(now - window.newestAt)} ago)`);
+      return unknown(`${subject()} unknown: no recent data (last sample ${coarseAge(now - window.newestAt)} ago)`);
     }
 
     const warn = numberParam(params, 'warn');
@@ -133,21 +133,22 @@ export const metricThreshold: CheckFunction = {
       const hasStart = window.startAt !== null && start - window.startAt <= maxAge;
       const min = lowest(hasStart ? window.startValue : null, window.insideMin);
       const max = highest(hasStart ? window.startValue : null, window.insideMax);
-      const forText = formatDurationCompact(forMs);
       // Without the value in effect when the window began, the window is not covered yet; a silence
       // longer than sample_max_age inside it means nobody knows what happened then, so it is not
       // covered either (Prometheus resets a pending alert when its series goes stale).
-      const why = !hasStart
-        ? `waiting for ${forText} of data (${coarseAge(window.newestAt - (window.firstInsideAt ?? window.newestAt))} so far)`
-        : window.gapFrom !== null && window.gapTo !== null
-          ? `no data for ${coarseAge(window.gapTo - window.gapFrom)} within the last ${forText}`
-          : null;
-      if (why !== null) {
+      const covered = hasStart && (window.gapFrom === null || window.gapTo === null);
+      if (!covered) {
         // Not fully covered (a host just started, or data returned after a gap), but the samples it
         // has may already decide: with min, one below the lowest level means ok whatever the missing
         // part held; with max, one at or above crit means critical.
         const decided = decidedWithout(min, max, how, warn, crit, numberParam(params, 'clear'), input.current);
-        if (decided === null) return unknown(`${subject} unknown: ${why}`);
+        if (decided === null) {
+          const forText = formatDurationCompact(forMs);
+          const why = !hasStart
+            ? `waiting for ${forText} of data (${coarseAge(window.newestAt - (window.firstInsideAt ?? window.newestAt))} so far)`
+            : `no data for ${coarseAge(window.gapTo! - window.gapFrom!)} within the last ${forText}`;
+          return unknown(`${subject()} unknown: ${why}`);
+        }
         value = decided;
       } else if (how === 'min') value = min!;
       else if (how === 'max') value = max!;
@@ -158,8 +159,8 @@ export const metricThreshold: CheckFunction = {
     const status = withHysteresis(severityAbove(value, warn, crit), value, numberParam(params, 'clear'), input.current);
     return checkResult(status, value, () => {
       const amount = `${formatAmount(value)}${info.percent ? '%' : ''}`;
-      if (status === 'ok') return `${subject} normal: ${amount}`;
-      return `${subject} ${status}: ${amount}${forMs > 0 ? ` over ${formatDurationCompact(forMs)}` : ''}`;
+      if (status === 'ok') return `${subject()} normal: ${amount}`;
+      return `${subject()} ${status}: ${amount}${forMs > 0 ? ` over ${formatDurationCompact(forMs)}` : ''}`;
     });
   },
 };
