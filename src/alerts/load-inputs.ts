@@ -39,9 +39,13 @@ export async function loadCheckInputs(
 ): Promise<CheckRunInputs> {
   const { now, host, sampleMaxAgeMs } = options;
   // Every statement starts as soon as what it needs is known, each on its own connection (MySQL):
-  // the server works on them while this process reads the answers that came first.
+  // the server works on them while this process reads the answers that came first. The check types
+  // go first, on the connection already open: the window summaries wait for them, the rest does not.
+  const typesRead = handled(store.listCheckTypes());
   const independent = handled(
-    Promise.all([store.latestSampleTimes(now), store.latestDatasetReports(now), store.listOpenAlerts(), store.loadCheckStates()]),
+    Promise.all([store.latestReports(now), store.listOpenAlerts(), store.loadCheckStates()]).then(
+      ([{ lastReports, datasets }, openAlerts, states]) => [lastReports, datasets, openAlerts, states] as const,
+    ),
   );
   const hostChecksAndHosts = handled(
     Promise.all([
@@ -49,7 +53,7 @@ export async function loadCheckInputs(
       host ? Promise.resolve([host]) : store.listHostRecords(),
     ]),
   );
-  const types = await store.listCheckTypes();
+  const types = await typesRead;
   const typeChecks = types.flatMap((type) => typeReads(type, registry, sampleMaxAgeMs));
   // The samples the check types' own params read; host overrides that read more are topped up below.
   const expected = readSpan(typeChecks.filter((check) => check.reads.kind !== 'summary').map(readOf));

@@ -152,6 +152,8 @@ export interface Store {
   latestSampleTimes(until: Date): Promise<Map<number, Date>>;
   /** Per host and dataset, the newest report at or before `until`. One statement. */
   latestDatasetReports(until: Date): Promise<DatasetReport[]>;
+  /** Both of the above at once: one statement on MySQL (the scan they share), two on SQLite. */
+  latestReports(until: Date): Promise<{ lastReports: Map<number, Date>; datasets: DatasetReport[] }>;
   /** Deletes samples collected before `olderThan` in batches of `batchSize`; returns how many. */
   pruneSamples(olderThan: Date, batchSize: number): Promise<number>;
 

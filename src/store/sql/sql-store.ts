@@ -202,6 +202,9 @@ export class SqlStore implements Store {
   latestDatasetReports(until: Date): Promise<DatasetReport[]> {
     return samples.latestDatasetReports(this.db, until);
   }
+  latestReports(until: Date): Promise<{ lastReports: Map<number, Date>; datasets: DatasetReport[] }> {
+    return samples.latestReports(this.db, until);
+  }
   pruneSamples(olderThan: Date, batchSize: number): Promise<number> {
     return samples.pruneSamples(this.db, olderThan, batchSize);
   }
