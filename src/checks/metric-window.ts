@@ -45,15 +45,33 @@ export function summariseSamples(
   forMs: number,
   maxAgeMs: number,
 ): MetricWindow | null {
-  const start = now - forMs;
-  let summary: MetricWindow | null = null;
-  let previousAt = 0;
+  const window = new WindowBuilder(now, forMs, maxAgeMs);
   for (const sample of samples) {
     const value = sample[metric];
     const at = sample.collectedAt.getTime();
-    if (value === null || at > now) continue;
+    if (value !== null && at <= now) window.add(at, value);
+  }
+  return window.summary;
+}
+
+/** A MetricWindow built one sample at a time, oldest first (only samples carrying the metric, up to now). */
+export class WindowBuilder {
+  summary: MetricWindow | null = null;
+  private previousAt = 0;
+  private readonly start: number;
+
+  constructor(
+    now: number,
+    private readonly forMs: number,
+    private readonly maxAgeMs: number,
+  ) {
+    this.start = now - forMs;
+  }
+
+  add(at: number, value: number): void {
+    let summary = this.summary;
     if (summary === null) {
-      summary = {
+      this.summary = summary = {
         newestAt: at,
         newestValue: value,
         startAt: null,
@@ -68,22 +86,21 @@ export function summariseSamples(
       summary.newestAt = at;
       summary.newestValue = value;
     }
-    if (forMs > 0) {
-      if (at <= start) {
+    if (this.forMs > 0) {
+      if (at <= this.start) {
         summary.startAt = at;
         summary.startValue = value;
       } else {
         summary.firstInsideAt ??= at;
         // The sample before this one is the start sample or an earlier one inside the window.
-        if (summary.startAt !== null && summary.gapFrom === null && at - previousAt > maxAgeMs) {
-          summary.gapFrom = previousAt;
+        if (summary.startAt !== null && summary.gapFrom === null && at - this.previousAt > this.maxAgeMs) {
+          summary.gapFrom = this.previousAt;
           summary.gapTo = at;
         }
         summary.insideMin = summary.insideMin === null ? value : Math.min(summary.insideMin, value);
         summary.insideMax = summary.insideMax === null ? value : Math.max(summary.insideMax, value);
       }
     }
-    previousAt = at;
+    this.previousAt = at;
   }
-  return summary;
 }

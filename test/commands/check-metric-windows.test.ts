@@ -2,16 +2,19 @@
 // threshold checks instead of samples) decide exactly as the samples do. Over generated series —
 // gaps, stale tails, samples exactly at the window's start and its edge, several samples at one time,
 // rows lacking the metric — stored in SQLite and MariaDB, each host's check is decided three ways:
-// on the database's summary, on its samples (the raw-sample path, summariseSamples), and by the
+// on the database's summary (the SQL statement MySQL uses, and the fold over the index SQLite uses,
+// each run on both databases), on its samples (the raw-sample path, summariseSamples), and by the
 // implementation from before summaries (test/support/metric-threshold-reference.ts). All agree in
-// status, value and message; a host whose rows lack the metric comes back 'inexact' (its samples are
-// read instead) and no summary is made for it.
+// status, value and message; a host whose rows lack the metric comes back 'inexact' from the SQL
+// statement (its samples are read instead) and no summary is made for it.
 
 import fc from 'fast-check';
 import { afterEach, expect, it } from 'vitest';
 import { metricThreshold } from '../../src/checks/metric-threshold.js';
 import type { CheckInput } from '../../src/checks/types.js';
 import type { Store } from '../../src/store/store.js';
+import { windowsByRows, windowsBySql } from '../../src/store/sql/metric-windows.js';
+import type { SqlDriver } from '../../src/store/sql/driver.js';
 import type { NewSample } from '../../src/store/types.js';
 import { referenceMetricThreshold } from '../support/metric-threshold-reference.js';
 import { caseArb, MIN, NOW, type Case } from '../support/metric-series.js';
@@ -55,6 +58,8 @@ eachCheckBackend('the database summarises metric windows as the samples decide',
   it('on generated series: summary, samples and the previous implementation decide alike', async () => {
     store = await backend().openStore();
     const s = store;
+    // The store's own driver (private to it): the two strategies are called on it directly.
+    const db = Reflect.get(store, 'db') as SqlDriver;
     const hostIds: number[] = [];
     for (let i = 0; i < HOSTS; i++) {
       const host = await s.addHost({
@@ -86,7 +91,10 @@ eachCheckBackend('the database summarises metric windows as the samples decide',
         const windowOf = (c: Case) => (c.params.for as number) + maxAgeMs;
         const longest = Math.max(...all.map(windowOf));
         // Every host against every spec would be the same statement; each host is read at its own index.
-        const loaded = await s.loadMetricWindows({ specs, now: new Date(NOW), scanFrom: new Date(NOW - longest), maxAgeMs });
+        // Both ways the store can compute them, on both databases: the SQL statement and the row fold.
+        const query = { specs, now: new Date(NOW), scanFrom: new Date(NOW - longest), maxAgeMs };
+        const bySql = await windowsBySql(db, query);
+        const byRows = await windowsByRows(db, query);
         all.forEach((c, i) => {
           const hostId = hostIds[i]!;
           const samples = c.samples.filter((x) => x.collectedAt.getTime() > NOW - windowOf(c) && x.collectedAt.getTime() <= NOW);
@@ -103,12 +111,18 @@ eachCheckBackend('the database summarises metric windows as the samples decide',
           };
           const expected = decision(referenceMetricThreshold.evaluate(input));
           expect(decision(metricThreshold.evaluate(input))).toEqual(expected);
-          const summary = loaded.get(hostId)?.[i] ?? null;
+          const folded = byRows.get(hostId)?.[i] ?? null;
+          if (folded === 'inexact') throw new Error('the row fold is always exact');
+          expect(decision(metricThreshold.evaluate({ ...input, samples: [], summary: folded })), JSON.stringify({ c, folded })).toEqual(
+            expected,
+          );
+          const summary = bySql.get(hostId)?.[i] ?? null;
           if (summary === 'inexact') {
             inexact++;
             expect(samples.some((x) => x.cpuPct === null)).toBe(true);
             return;
           }
+          expect(summary).toEqual(folded);
           expect(decision(metricThreshold.evaluate({ ...input, samples: [], summary })), JSON.stringify({ c, summary })).toEqual(expected);
           compared++;
         });

@@ -9,7 +9,7 @@
 // with a row lacking it comes back 'inexact', and the caller reads that host's samples instead.
 
 import type { MetricColumn } from '../../checks/types.js';
-import type { MetricWindow } from '../../checks/metric-window.js';
+import { WindowBuilder, type MetricWindow } from '../../checks/metric-window.js';
 import { msFromSqlTime } from '../../time/sql-time.js';
 import type { SqlDriver, SqlValue } from './driver.js';
 import { hasMetrics } from './samples.js';
@@ -27,10 +27,62 @@ export type MetricWindowRows = Map<number, (MetricWindow | 'inexact' | null)[]>;
 
 const COLUMN: Record<MetricColumn, string> = { cpuPct: 'cpu_pct', memPct: 'mem_pct', diskPct: 'disk_pct', load1: 'load_1' };
 
-export async function loadMetricWindows(
-  db: SqlDriver,
-  query: { specs: readonly MetricWindowSpec[]; now: Date; scanFrom: Date; maxAgeMs: number; hostId?: number },
-): Promise<MetricWindowRows> {
+export interface MetricWindowQuery {
+  specs: readonly MetricWindowSpec[];
+  now: Date;
+  scanFrom: Date;
+  maxAgeMs: number;
+  hostId?: number;
+}
+
+/**
+ * The window summaries, computed where it costs least: on MySQL by the server (windowsBySql: one
+ * row per host crosses the wire instead of every sample); on SQLite, which runs in this process and
+ * sends nothing anywhere, from one pass over the covering index in its own order (windowsByRows),
+ * which measured 2-3x cheaper here than SQLite's window functions and sort. Both give the summaries
+ * summariseSamples() gives (test/commands/check-metric-windows.test.ts runs both on both databases).
+ */
+export function loadMetricWindows(db: SqlDriver, query: MetricWindowQuery): Promise<MetricWindowRows> {
+  return db.dialect === 'sqlite' ? windowsByRows(db, query) : windowsBySql(db, query);
+}
+
+/** Every sample of the scan, in the covering index's order, folded per host and spec (never 'inexact'). */
+export async function windowsByRows(db: SqlDriver, query: MetricWindowQuery): Promise<MetricWindowRows> {
+  const { specs, now, maxAgeMs } = query;
+  const byHost: MetricWindowRows = new Map();
+  if (specs.length === 0) return byHost;
+  const at = now.getTime();
+  const hostFilter = query.hostId === undefined ? '' : ' AND host_id = ?';
+  const rows = await db.arrays(
+    `SELECT host_id, collected_at, cpu_pct, mem_pct, disk_pct, load_1 FROM incoming_data
+      WHERE collected_at > ? AND collected_at <= ? AND ${hasMetrics()}${hostFilter}
+      ORDER BY collected_at, host_id, cpu_pct, mem_pct, disk_pct, load_1`,
+    [sqlTime(query.scanFrom), sqlTime(now), ...(query.hostId === undefined ? [] : [query.hostId])],
+  );
+  const column = specs.map((spec) => 2 + METRIC_INDEX[spec.metric]);
+  const from = specs.map((spec) => sqlTime(new Date(at - spec.windowMs)));
+  const builders = new Map<number, (WindowBuilder | null)[]>();
+  for (const row of rows) {
+    const hostId = row[0] as number;
+    const time = row[1] as string;
+    let mine = builders.get(hostId);
+    if (mine === undefined) builders.set(hostId, (mine = new Array<WindowBuilder | null>(specs.length).fill(null)));
+    let ms = -1;
+    for (let s = 0; s < specs.length; s++) {
+      const value = row[column[s]!] as number | null;
+      if (value === null || time <= from[s]!) continue;
+      if (ms === -1) ms = msFromSqlTime(time);
+      (mine[s] ??= new WindowBuilder(at, specs[s]!.forMs, maxAgeMs)).add(ms, value);
+    }
+  }
+  for (const [hostId, mine] of builders) byHost.set(hostId, mine.map((builder) => builder?.summary ?? null));
+  return byHost;
+}
+
+const METRIC_INDEX: Record<MetricColumn, number> = { cpuPct: 0, memPct: 1, diskPct: 2, load1: 3 };
+
+/** The statement described at the top of this file. */
+export async function windowsBySql(db: SqlDriver, query: MetricWindowQuery): Promise<MetricWindowRows> {
   const { specs, now, maxAgeMs } = query;
   const byHost: MetricWindowRows = new Map();
   if (specs.length === 0) return byHost;
