@@ -119,13 +119,14 @@ function byHostAndCheck<T extends { hostId: number; checkId: number }>(rows: rea
 
 // ---- samples ------------------------------------------------------------------------------------
 //
-// A window is `for` + sample_max_age (15 min for cpu_usage by default), but a check that declares a
-// metric read (CheckFunction.reads: metric_threshold, or a plugin) reads every sample of its `for`
+// For the checks that read samples (a plugin's, metric_threshold with avg; the others read the
+// window summaries below). A window is `for` + sample_max_age (15 min for cpu_usage by default),
+// but a check that declares a metric read (CheckFunction.reads) reads every sample of its `for`
 // only, plus the one in effect when it began — for a host reporting each minute, a minute or two
 // earlier — and a check without `for` only the newest (see samplesRead).
 // So the first statement reads from the longest full read (`for`, or a plugin's whole window) plus
-// NEAR_LOOKBACK_MS, thinned before the full read to the newest sample per metric: at 10,000 hosts
-// ~70k rows instead of ~150k. It is sent before the host checks arrive, sized by the check types'
+// NEAR_LOOKBACK_MS, thinned before the full read to the newest sample per metric (for cpu_usage's
+// window at 10,000 hosts, ~70k rows instead of ~150k). It is sent before the host checks arrive, sized by the check types'
 // own params. A second statement, only when needed, reads the rest for the hosts still lacking
 // something: a starting value further back (they report rarely, or have just gone quiet), or a
 // longer full read than their type's (a host's own `for`). Hosts silent for the whole window need
