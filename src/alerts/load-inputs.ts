@@ -50,7 +50,7 @@ export async function loadCheckInputs(
   const hostChecksAndHosts = handled(
     Promise.all([
       store.listEnabledHostChecks(host ? { hostId: host.hostId } : {}),
-      host ? Promise.resolve([host]) : store.listHostRecords(),
+      host ? Promise.resolve([host]) : store.listHostRecords('none'),
     ]),
   );
   const types = await typesRead;
