@@ -2,8 +2,8 @@
 // the same inputs and `now` give the same outcomes, which is what makes `monitor check --at` a replay.
 
 import type { CheckResult } from '../checks/types.js';
-import type { Alert, CheckState, DatasetReport } from '../store/types.js';
-import { hostSilent } from '../checks/host-silent.js';
+import type { MetricWindow } from '../checks/metric-window.js';
+import type { Alert, CheckState, DatasetReport, MetricSample } from '../store/types.js';
 import { evaluate, isWorse } from './evaluate.js';
 import { historyLetter } from './flap.js';
 import { isPlainState, plainState } from './plain-state.js';
@@ -36,6 +36,9 @@ export interface EvaluationRun {
 }
 
 const NO_DATASETS: readonly DatasetReport[] = Object.freeze([]);
+/** Stands for every host check's plain state until one is needed with its ids (never written). */
+const PLAIN: CheckState = plainState(0, 0);
+const NO_SAMPLES = Object.freeze([]) as unknown as MetricSample[];
 
 export interface EvaluateAllOptions {
   now: Date;
@@ -52,16 +55,25 @@ export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions)
   const forget: { hostId: number; checkId: number }[] = [];
   const problems: CheckProblem[] = [...inputs.problems];
   let evaluated = 0;
+  // Per check type, not per host check: 40,000 lookups of a handful of keys.
+  const repeatMs = new Map<string, number>();
+  const repeatMsOf = (checkKey: string): number => {
+    let ms = repeatMs.get(checkKey);
+    if (ms === undefined) repeatMs.set(checkKey, (ms = options.repeatMsFor?.(checkKey) ?? 0));
+    return ms;
+  };
 
   const run = (check: PreparedCheck, openAlert: OpenAlertRef | null): CheckResult | null => {
     const { hostId } = check.host;
+    const { samples, summary } = dataRead(check, inputs, nowMs);
     try {
       return check.fn.evaluate({
         hostName: check.host.hostName,
         hostCreatedAt: check.host.createdAt,
         params: check.params,
         now,
-        samples: samplesRead(check, inputs.samples.get(hostId), nowMs),
+        samples,
+        summary,
         lastReportAt: inputs.lastReports.get(hostId) ?? null,
         datasets: (inputs.datasets.get(hostId) ?? NO_DATASETS) as DatasetReport[],
         current: openAlert?.severity ?? 'ok',
@@ -77,9 +89,10 @@ export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions)
       return null;
     }
   };
-  const openAlertOf = (check: PreparedCheck): { record: Alert | null; ref: OpenAlertRef | null } => {
-    const record = inputs.openAlerts.get(check.host.hostId)?.get(check.type.checkId) ?? null;
-    const ref: OpenAlertRef | null = record
+  // Most host checks have no open alert: nothing is built for them.
+  const openAlertOf = (check: PreparedCheck): Alert | null => inputs.openAlerts.get(check.host.hostId)?.get(check.type.checkId) ?? null;
+  const refOf = (record: Alert | null): OpenAlertRef | null =>
+    record
       ? {
           alertId: record.alertId,
           severity: record.severity,
@@ -88,16 +101,15 @@ export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions)
           peakValue: record.peakValue,
         }
       : null;
-    return { record, ref };
-  };
 
-  // Dependencies, as Zabbix and Icinga have them: while a host's host_silent fires, its other checks
-  // are unknown (they would judge the last, stale samples), so they open, escalate and resolve nothing.
+  // Dependencies, as Zabbix and Icinga have them: while a host's liveness check (one that declares
+  // hostLiveness: host_silent, or a plugin's) fires, its other checks are unknown (they would judge
+  // the last, stale samples), so they open, escalate and resolve nothing.
   const silentResults = new Map<PreparedCheck, CheckResult | null>();
   const silentHosts = new Set<number>();
   for (const check of inputs.checks) {
-    if (check.fn !== hostSilent) continue;
-    const result = run(check, openAlertOf(check).ref);
+    if (check.fn.hostLiveness === undefined) continue;
+    const result = run(check, refOf(openAlertOf(check)));
     silentResults.set(check, result);
     if (result !== null && (result.status === 'warning' || result.status === 'critical')) silentHosts.add(check.host.hostId);
   }
@@ -105,9 +117,10 @@ export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions)
   for (const check of inputs.checks) {
     const { hostId } = check.host;
     const { checkId } = check.type;
-    const { record: open, ref: openAlert } = openAlertOf(check);
+    const open = openAlertOf(check);
+    const openAlert = refOf(open);
     let result: CheckResult | null;
-    if (check.fn === hostSilent) result = silentResults.get(check) ?? null;
+    if (check.fn.hostLiveness !== undefined) result = silentResults.get(check) ?? null;
     else if (silentHosts.has(hostId)) result = silencedResult(check);
     else result = run(check, openAlert);
     if (result === null) continue;
@@ -116,14 +129,16 @@ export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions)
     // No row means a plain OK state — unless an alert is open (an open alert always leaves a row, so
     // the row was lost): then the evaluator's fresh state applies, which assumes the opening was
     // announced, so the resolve is announced too (a duplicate resolve beats a lost one).
-    const previous = stored ?? (openAlert ? null : plainState(hostId, checkId));
+    // A plain state (see plain-state.ts) is made for this host and check only when the evaluator needs it.
+    let previous = stored ?? (openAlert ? null : PLAIN);
     const cooldownMs = check.type.cooldownSeconds * 1000;
-    const repeatMs = options.repeatMsFor?.(check.type.checkKey) ?? 0;
+    const repeatMs = repeatMsOf(check.type.checkKey);
     const lowerIsWorse = check.fn.lowerIsWorse === true;
     if (settled(previous, result, openAlert, flap, { nowMs, repeatMs, lowerIsWorse })) {
       if (stored && isPlainState(stored, cooldownMs, nowMs)) forget.push({ hostId, checkId });
       continue;
     }
+    if (previous === PLAIN) previous = plainState(hostId, checkId);
     const outcome = evaluate({
       check: {
         hostId,
@@ -148,6 +163,21 @@ export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions)
     changed.push({ check, result, previous, openAlert, openAlertRecord: open, outcome, stateChanged: writeState, forgetState });
   }
   return { evaluated, changed, forget, problems };
+}
+
+/**
+ * What a check is handed of its host's samples, as it declared (CheckFunction.reads): for a summary
+ * read, the window the database computed, or the samples of a host it could not summarise exactly.
+ */
+export function dataRead(
+  check: PreparedCheck,
+  inputs: Pick<CheckRunInputs, 'samples' | 'windows' | 'summarySamples'>,
+  nowMs: number,
+): { samples: MetricSample[]; summary: MetricWindow | null | undefined } {
+  const { hostId } = check.host;
+  if (check.reads.kind !== 'summary') return { samples: samplesRead(check, inputs.samples.get(hostId), nowMs), summary: undefined };
+  const summary = inputs.windows.get(check.reads)?.get(hostId);
+  return { samples: summary === undefined ? samplesRead(check, inputs.summarySamples.get(hostId), nowMs) : NO_SAMPLES, summary };
 }
 
 /** The result of a check whose host is silent: unknown, saying why. */

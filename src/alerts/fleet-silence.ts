@@ -4,7 +4,6 @@
 // open, instead of paging about every host. Pure: inputs and `now` in, the kept evaluations out.
 // A fleet of one host is just that host: its silence is alerted as usual.
 
-import { isSilentAt } from '../checks/host-silent.js';
 import type { CheckEvaluation } from './evaluate-all.js';
 import type { CheckRunInputs } from './load-inputs.js';
 
@@ -15,20 +14,21 @@ export interface FleetSilence {
   problem: string | null;
 }
 
-const HOST_SILENT = 'host_silent';
-
 export function holdBackFleetSilence(inputs: CheckRunInputs, changed: CheckEvaluation[], now: Date): FleetSilence {
-  const silenceChecks = inputs.checks.filter((check) => check.fn.name === HOST_SILENT);
+  // The host-liveness checks (host_silent, or a plugin's), as each declares itself.
+  const silenceChecks = inputs.checks.filter((check) => check.fn.hostLiveness !== undefined);
   const hosts = new Set(silenceChecks.map((check) => check.host.hostId));
   if (hosts.size < 2) return { changed, problem: null };
   let newest: Date | null = null;
   for (const check of silenceChecks) {
+    const liveness = check.fn.hostLiveness;
+    if (liveness === undefined) continue;
     const last = inputs.lastReports.get(check.host.hostId) ?? null;
     const since = last ?? check.host.createdAt;
-    if (!isSilentAt(check.params, since, now)) return { changed, problem: null };
+    if (!liveness.silentAt(check.params, since, now)) return { changed, problem: null };
     if (last !== null && (newest === null || last > newest)) newest = last;
   }
-  const kept = changed.filter((evaluation) => evaluation.check.fn.name !== HOST_SILENT || evaluation.openAlert !== null);
+  const kept = changed.filter((evaluation) => evaluation.check.fn.hostLiveness === undefined || evaluation.openAlert !== null);
   const since = newest === null ? 'ever' : `since ${newest.toISOString()}`;
   return {
     changed: kept,

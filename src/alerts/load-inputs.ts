@@ -3,15 +3,25 @@
 
 import type { CheckRegistry } from '../checks/registry.js';
 import type { Store } from '../store/store.js';
+import type { MetricWindow } from '../checks/metric-window.js';
 import type { MetricColumn, SampleReads } from '../checks/types.js';
+import type { MetricWindowRows, MetricWindowSpec } from '../store/sql/metric-windows.js';
 import type { Alert, CheckState, CheckType, DatasetReport, Host, MetricSample } from '../store/types.js';
 import { prepareChecks, prepareCheckType, type CheckProblem, type PreparedCheck } from './prepare-checks.js';
 
 export interface CheckRunInputs {
   checks: PreparedCheck[];
   problems: CheckProblem[];
-  /** Per host, oldest first: every sample any of its checks reads (see samplesRead). */
+  /** Per host, oldest first: every sample any of its checks reading samples reads (see samplesRead). */
   samples: Map<number, MetricSample[]>;
+  /**
+   * For checks declaring a summary read, by their `reads` object (shared by every check prepared
+   * alike): per host, the window the database summarised, or null when no sample in it carries the
+   * metric. A host missing here has its samples in `summarySamples` instead.
+   */
+  windows: Map<SampleReads, Map<number, MetricWindow | null>>;
+  /** The samples of the hosts the database could not summarise exactly, per host, oldest first. */
+  summarySamples: Map<number, MetricSample[]>;
   lastReports: Map<number, Date>;
   datasets: Map<number, DatasetReport[]>;
   /** By host id, then check id. */
@@ -29,20 +39,28 @@ export async function loadCheckInputs(
 ): Promise<CheckRunInputs> {
   const { now, host, sampleMaxAgeMs } = options;
   // Every statement starts as soon as what it needs is known, each on its own connection (MySQL):
-  // the server works on them while this process reads the answers that came first.
+  // the server works on them while this process reads the answers that came first. The check types
+  // go first, on the connection already open: the window summaries wait for them, the rest does not.
+  const typesRead = handled(store.listCheckTypes());
   const independent = handled(
-    Promise.all([store.latestSampleTimes(now), store.latestDatasetReports(now), store.listOpenAlerts(), store.loadCheckStates()]),
+    Promise.all([store.latestReports(now), store.listOpenAlerts(), store.loadCheckStates()]).then(
+      ([{ lastReports, datasets }, openAlerts, states]) => [lastReports, datasets, openAlerts, states] as const,
+    ),
   );
   const hostChecksAndHosts = handled(
     Promise.all([
       store.listEnabledHostChecks(host ? { hostId: host.hostId } : {}),
-      host ? Promise.resolve([host]) : store.listHostRecords(),
+      host ? Promise.resolve([host]) : store.listHostRecords('none'),
     ]),
   );
-  const types = await store.listCheckTypes();
+  const types = await typesRead;
+  const typeChecks = types.flatMap((type) => typeReads(type, registry, sampleMaxAgeMs));
   // The samples the check types' own params read; host overrides that read more are topped up below.
-  const expected = readSpan(types.flatMap((type) => typeReads(type, registry, sampleMaxAgeMs)));
+  const expected = readSpan(typeChecks.filter((check) => check.reads.kind !== 'summary').map(readOf));
   const recent = handled(loadRecent(store, expected, now, host));
+  // The window summaries the check types' own params read, computed by the database.
+  const specs = windowSpecs(typeChecks);
+  const windowRows = handled(loadWindows(store, specs, now, host, sampleMaxAgeMs));
 
   const [hostChecks, hosts] = await hostChecksAndHosts;
   const { checks, problems } = prepareChecks(
@@ -55,7 +73,7 @@ export async function loadCheckInputs(
   const samples = handled(
     topUp(
       store,
-      checks,
+      checks.filter((check) => check.reads.kind !== 'summary'),
       expected,
       now,
       recent,
@@ -63,6 +81,7 @@ export async function loadCheckInputs(
     ),
   );
   const [lastReports, datasetRows, openAlerts, states] = await independent;
+  const summarised = handled(summaries(store, checks, specs, now, await windowRows, lastReports));
 
   const datasets = new Map<number, DatasetReport[]>();
   for (const row of datasetRows) {
@@ -74,6 +93,7 @@ export async function loadCheckInputs(
     checks,
     problems,
     samples: await samples,
+    ...(await summarised),
     lastReports,
     datasets,
     openAlerts: byHostAndCheck(openAlerts),
@@ -99,13 +119,14 @@ function byHostAndCheck<T extends { hostId: number; checkId: number }>(rows: rea
 
 // ---- samples ------------------------------------------------------------------------------------
 //
-// A window is `for` + sample_max_age (15 min for cpu_usage by default), but a check that declares a
-// metric read (CheckFunction.reads: metric_threshold, or a plugin) reads every sample of its `for`
+// For the checks that read samples (a plugin's, metric_threshold with avg; the others read the
+// window summaries below). A window is `for` + sample_max_age (15 min for cpu_usage by default),
+// but a check that declares a metric read (CheckFunction.reads) reads every sample of its `for`
 // only, plus the one in effect when it began — for a host reporting each minute, a minute or two
 // earlier — and a check without `for` only the newest (see samplesRead).
 // So the first statement reads from the longest full read (`for`, or a plugin's whole window) plus
-// NEAR_LOOKBACK_MS, thinned before the full read to the newest sample per metric: at 10,000 hosts
-// ~70k rows instead of ~150k. It is sent before the host checks arrive, sized by the check types'
+// NEAR_LOOKBACK_MS, thinned before the full read to the newest sample per metric (for cpu_usage's
+// window at 10,000 hosts, ~70k rows instead of ~150k). It is sent before the host checks arrive, sized by the check types'
 // own params. A second statement, only when needed, reads the rest for the hosts still lacking
 // something: a starting value further back (they report rarely, or have just gone quiet), or a
 // longer full read than their type's (a host's own `for`). Hosts silent for the whole window need
@@ -121,7 +142,7 @@ interface ReadSpan {
 }
 
 function readOf(check: { window: number; reads: SampleReads }): ReadSpan {
-  return { window: check.window, readsAll: check.reads.kind === 'metric' ? check.reads.forMs : check.window };
+  return { window: check.window, readsAll: check.reads.kind !== 'window' ? check.reads.forMs : check.window };
 }
 
 function readSpan(reads: readonly ReadSpan[]): ReadSpan {
@@ -135,9 +156,9 @@ function readSpan(reads: readonly ReadSpan[]): ReadSpan {
 }
 
 /** What a check type reads with its default params; nothing when it cannot run (reported later). */
-function typeReads(type: CheckType, registry: CheckRegistry, sampleMaxAgeMs: number): ReadSpan[] {
+function typeReads(type: CheckType, registry: CheckRegistry, sampleMaxAgeMs: number): { window: number; reads: SampleReads }[] {
   const prepared = prepareCheckType(type, {}, registry, sampleMaxAgeMs);
-  return 'error' in prepared ? [] : [readOf(prepared)];
+  return 'error' in prepared ? [] : [prepared];
 }
 
 /** Where the first statement starts: `readsAll` plus the lookback, within the window. */
@@ -189,7 +210,7 @@ async function topUp(
       rereads.add(hostId);
       rereadsAll = Math.max(rereadsAll, read.readsAll);
     } else if (
-      check.reads.kind === 'metric' &&
+      check.reads.kind !== 'window' &&
       near > at - read.window &&
       !hasStartingValue(recent.get(hostId), check.reads.metric, at - check.reads.forMs)
     ) {
@@ -227,4 +248,124 @@ function hasStartingValue(samples: MetricSample[] | undefined, metric: MetricCol
     if (sample[metric] !== null) return true;
   }
   return false;
+}
+
+// ---- window summaries ---------------------------------------------------------------------------
+//
+// A check declaring a summary read (metric_threshold but for avg, or a plugin) gets one row per host
+// from the database instead of samples: store.loadMetricWindows computes every declared read of the
+// check types' own params in one statement, scanning from the longest `for` plus NEAR_LOOKBACK_MS,
+// as the sample read above does. Where that scan cannot answer exactly — a read a host's own params
+// declare, a sample lacking the metric, no start value within the scan while the window reaches
+// further back — the host's samples are read instead (one more statement, only then) and the check
+// gets them: summariseSamples() decides on them the same way.
+
+function specKey(spec: { metric: MetricColumn; forMs: number; windowMs: number }): string {
+  return `${spec.metric}/${spec.forMs}/${spec.windowMs}`;
+}
+
+/** The distinct summary reads of these checks. */
+function windowSpecs(checks: readonly { window: number; reads: SampleReads }[]): MetricWindowSpec[] {
+  const specs = new Map<string, MetricWindowSpec>();
+  for (const { window, reads } of checks) {
+    if (reads.kind !== 'summary') continue;
+    const spec = { metric: reads.metric, forMs: reads.forMs, windowMs: window };
+    specs.set(specKey(spec), spec);
+  }
+  return [...specs.values()];
+}
+
+/** Where a summary scan starts: each read's `for` plus the lookback, within its window. */
+function windowScanFrom(specs: readonly MetricWindowSpec[], at: number): number {
+  let from = at;
+  for (const spec of specs) from = Math.min(from, Math.max(at - spec.windowMs, at - spec.forMs - NEAR_LOOKBACK_MS));
+  return from;
+}
+
+/**
+ * The summaries of every spec, per host by spec index, and where each spec's scan started. Reads
+ * without `for` (the newest value) scan the last minutes only, reads with one from their longest
+ * `for`: two statements at most, sent at once, each on its own connection (MySQL), so the database
+ * works on both together, and the short scan does not sort the long one's rows.
+ */
+async function loadWindows(
+  store: Store,
+  specs: readonly MetricWindowSpec[],
+  now: Date,
+  host: Host | null,
+  maxAgeMs: number,
+): Promise<{ rows: MetricWindowRows; scanFrom: number[] }> {
+  const at = now.getTime();
+  const scanFrom = new Array<number>(specs.length).fill(at);
+  const rows: MetricWindowRows = new Map();
+  const groups = [specs.flatMap((spec, i) => (spec.forMs === 0 ? [i] : [])), specs.flatMap((spec, i) => (spec.forMs > 0 ? [i] : []))];
+  const loaded = await Promise.all(
+    groups.map((group) => {
+      if (group.length === 0) return Promise.resolve(null);
+      const from = windowScanFrom(
+        group.map((i) => specs[i]!),
+        at,
+      );
+      for (const i of group) scanFrom[i] = from;
+      return store.loadMetricWindows({
+        specs: group.map((i) => specs[i]!),
+        now,
+        scanFrom: new Date(from),
+        maxAgeMs,
+        ...(host ? { hostId: host.hostId } : {}),
+      });
+    }),
+  );
+  groups.forEach((group, g) => {
+    for (const [hostId, windows] of loaded[g] ?? []) {
+      let all = rows.get(hostId);
+      if (all === undefined) rows.set(hostId, (all = new Array<MetricWindow | 'inexact' | null>(specs.length).fill(null)));
+      group.forEach((i, k) => (all[i] = windows[k]!));
+    }
+  });
+  return { rows, scanFrom };
+}
+
+async function summaries(
+  store: Store,
+  checks: readonly PreparedCheck[],
+  specs: readonly MetricWindowSpec[],
+  now: Date,
+  { rows, scanFrom }: { rows: MetricWindowRows; scanFrom: number[] },
+  lastReports: Map<number, Date>,
+): Promise<Pick<CheckRunInputs, 'windows' | 'summarySamples'>> {
+  const at = now.getTime();
+  const windows = new Map<SampleReads, Map<number, MetricWindow | null>>();
+  // By spec index: the hosts' windows, shared by every reads object declaring that spec.
+  const bySpec = specs.map(() => new Map<number, MetricWindow | null>());
+  const specIndex = new Map(specs.map((spec, i) => [specKey(spec), i]));
+  const indexOf = new Map<SampleReads, number>();
+  const missing = new Map<number, number>(); // host id -> the longest window it must read
+  for (const check of checks) {
+    const { reads } = check;
+    if (reads.kind !== 'summary') continue;
+    let index = indexOf.get(reads);
+    if (index === undefined) {
+      index = specIndex.get(specKey({ metric: reads.metric, forMs: reads.forMs, windowMs: check.window })) ?? -1;
+      indexOf.set(reads, index);
+      if (index >= 0) windows.set(reads, bySpec[index]!);
+    }
+    const hostId = check.host.hostId;
+    const from = at - check.window;
+    let window: MetricWindow | 'inexact' | null | undefined = index < 0 ? 'inexact' : rows.get(hostId)?.[index];
+    // The scan stopped short of this window's start: a missing window or start value may lie before it.
+    const covered = (index >= 0 && scanFrom[index]! <= from) || (lastReports.get(hostId)?.getTime() ?? -Infinity) <= from;
+    if (window === undefined) window = null;
+    if (window !== 'inexact' && (covered || (window !== null && (reads.forMs === 0 || window.startAt !== null)))) {
+      if (index >= 0) bySpec[index]!.set(hostId, window);
+      continue;
+    }
+    if (index >= 0) bySpec[index]!.delete(hostId);
+    missing.set(hostId, Math.max(missing.get(hostId) ?? 0, check.window));
+  }
+  if (missing.size === 0) return { windows, summarySamples: new Map() };
+  let longest = 0;
+  for (const window of missing.values()) longest = Math.max(longest, window);
+  const summarySamples = await store.loadMetricSamples({ from: new Date(at - longest), to: now, hostIds: [...missing.keys()] });
+  return { windows, summarySamples };
 }

@@ -108,17 +108,17 @@ function declaredReads(fn: CheckFunction, params: Record<string, unknown>, windo
     if (declared.kind === 'window') return WHOLE_WINDOW;
     const { metric, forMs } = declared;
     if (
-      declared.kind === 'metric' &&
+      (declared.kind === 'metric' || declared.kind === 'summary') &&
       typeof metric === 'string' &&
       METRIC_COLUMNS.includes(metric) &&
       typeof forMs === 'number' &&
       forMs >= 0 &&
       forMs <= window
     ) {
-      return { kind: 'metric', metric: metric as MetricColumn, forMs };
+      return { kind: declared.kind, metric: metric as MetricColumn, forMs };
     }
   }
-  return `reads() must return { kind: 'window' } or { kind: 'metric', metric: ${METRIC_COLUMNS.join('|')}, forMs: 0 to the window (${window} ms) }, got ${JSON.stringify(reads)}`;
+  return `reads() must return { kind: 'window' } or { kind: 'metric' or 'summary', metric: ${METRIC_COLUMNS.join('|')}, forMs: 0 to the window (${window} ms) }, got ${JSON.stringify(reads)}`;
 }
 
 /**

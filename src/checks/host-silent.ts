@@ -39,17 +39,19 @@ export const hostSilent: CheckFunction = {
     return 0;
   },
 
+  hostLiveness: { silentAt: isSilentAt },
+
   validate(params) {
     return thresholdOrderProblem({ crit: DEFAULT_CRIT_MS, ...params }, formatDurationCompact);
   },
 
   evaluate(input) {
-    const host = hostRef(input.hostName);
     const since = input.lastReportAt ?? input.hostCreatedAt;
     const ageMs = Math.max(input.now.getTime() - since.getTime(), 0);
     const status = severityAt(input.params, since, input.now);
     const never = input.lastReportAt === null;
     return checkResult(status, ageSeconds(ageMs), () => {
+      const host = hostRef(input.hostName);
       const age = coarseAge(ageMs);
       if (status !== 'ok') return never ? `${host} silent: no report for ${age} (never reported)` : `${host} silent: no report for ${age}`;
       return never ? `${host} waiting for its first report: added ${age} ago` : `${host} reporting: last report ${age} ago`;

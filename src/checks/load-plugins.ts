@@ -121,6 +121,9 @@ function shapeProblem(value: Record<string, unknown>): string | null {
   if (typeof value.window !== 'function') return 'window must be a function';
   if (value.validate !== undefined && typeof value.validate !== 'function') return 'validate must be a function';
   if (value.reads !== undefined && typeof value.reads !== 'function') return 'reads must be a function';
+  if (value.hostLiveness !== undefined && !(isPlainObject(value.hostLiveness) && typeof value.hostLiveness.silentAt === 'function')) {
+    return 'hostLiveness must be an object with a silentAt(params, since, now) function';
+  }
   if (!isPlainObject(value.params)) return 'params must be an object of param specs';
   for (const [key, spec] of Object.entries(value.params)) {
     if (!isPlainObject(spec) || !PARAM_TYPES.includes(spec.type as string)) {

@@ -13,6 +13,7 @@ import { numberParam, severityAbove, stringParam, thresholdOrderProblem } from '
 import type { CheckFunction, CheckInput, CheckResult, MetricColumn } from './types.js';
 import { coarseAge, formatAmount, hostRef } from './wording.js';
 import { checkResult } from './result.js';
+import { summariseSamples } from './metric-window.js';
 
 type Metric = 'cpu' | 'mem' | 'disk' | 'load';
 type Aggregate = 'avg' | 'max' | 'min' | 'last';
@@ -31,11 +32,6 @@ const METRICS: Record<Metric, MetricInfo> = {
 };
 
 const AGGREGATES: readonly Aggregate[] = ['avg', 'max', 'min', 'last'];
-
-interface Point {
-  t: number;
-  v: number;
-}
 
 export const metricThreshold: CheckFunction = {
   name: 'metric_threshold',
@@ -66,12 +62,16 @@ export const metricThreshold: CheckFunction = {
     return (numberParam(params, 'for') ?? 0) + sampleMaxAgeMs;
   },
 
-  // Narrower than the window, documented in windowPoints(): the value in effect when `for` began
-  // and every later one; with for 0, the newest value alone.
+  // It decides on the window's summary (metric-window.ts), which the database computes; avg needs
+  // the values themselves: the one in effect when `for` began and every later one.
   reads(params) {
     const metric = readMetric(params);
     const forMs = numberParam(params, 'for') ?? 0;
-    return metric !== null && forMs >= 0 ? { kind: 'metric', metric: METRICS[metric].column, forMs } : { kind: 'window' };
+    if (metric === null || !(forMs >= 0)) return { kind: 'window' };
+    const column = METRICS[metric].column;
+    return forMs > 0 && readAggregate(params, forMs) === 'avg'
+      ? { kind: 'metric', metric: column, forMs }
+      : { kind: 'summary', metric: column, forMs };
   },
 
   validate(params) {
@@ -106,43 +106,61 @@ export const metricThreshold: CheckFunction = {
   evaluate(input) {
     const { params } = input;
     const metric = readMetric(params);
-    const host = hostRef(input.hostName);
-    if (!metric) return unknown(`${host} metric check unknown: param metric is not set`);
+    if (!metric) return unknown(`${hostRef(input.hostName)} metric check unknown: param metric is not set`);
     const info = METRICS[metric];
-    const subject = `${host} ${info.word}`;
+    // Worded only when read: most results' messages never are.
+    const subject = (): string => `${hostRef(input.hostName)} ${info.word}`;
     const forMs = numberParam(params, 'for') ?? 0;
     const now = input.now.getTime();
+    const maxAge = input.sampleMaxAgeMs;
 
-    const points = collectPoints(input.samples, info, now);
-    const newest = points.at(-1);
-    if (!newest) return unknown(`${subject} unknown: ${noSamplesReason(input)}`);
-    if (now - newest.t > input.sampleMaxAgeMs) {
-      return unknown(`${subject} unknown: no recent data (last sample ${coarseAge(now - newest.t)} ago)`);
+    // What the database summarised (a { kind: 'summary' } read), or the same computed from samples.
+    const window = input.summary !== undefined ? input.summary : summariseSamples(input.samples, info.column, now, forMs, maxAge);
+    if (window === null) return unknown(`${subject()} unknown: ${noSamplesReason(input)}`);
+    if (now - window.newestAt > maxAge) {
+      return unknown(`${subject()} unknown: no recent data (last sample ${coarseAge(now - window.newestAt)} ago)`);
     }
 
     const warn = numberParam(params, 'warn');
     const crit = numberParam(params, 'crit');
     let value: number;
     if (forMs === 0) {
-      value = newest.v;
+      value = window.newestValue;
     } else {
       const how = readAggregate(params, forMs);
-      const span = windowPoints(points, now - forMs, formatDurationCompact(forMs), input.sampleMaxAgeMs);
-      if (typeof span === 'object' && !Array.isArray(span)) {
-        // The window is not fully covered (a host just started, or data returned after a gap), but
-        // the samples it has may already decide: with min, one below the lowest level means ok
-        // whatever the missing part held; with max, one at or above crit means critical.
-        const decided = decidedWithout(span.known, how, warn, crit, numberParam(params, 'clear'), input.current);
-        if (decided === null) return unknown(`${subject} unknown: ${span.why}`);
+      const start = now - forMs;
+      // The value in effect at the window's start counts when it was current then.
+      const hasStart = window.startAt !== null && start - window.startAt <= maxAge;
+      const min = lowest(hasStart ? window.startValue : null, window.insideMin);
+      const max = highest(hasStart ? window.startValue : null, window.insideMax);
+      // Without the value in effect when the window began, the window is not covered yet; a silence
+      // longer than sample_max_age inside it means nobody knows what happened then, so it is not
+      // covered either (Prometheus resets a pending alert when its series goes stale).
+      const covered = hasStart && (window.gapFrom === null || window.gapTo === null);
+      if (!covered) {
+        // Not fully covered (a host just started, or data returned after a gap), but the samples it
+        // has may already decide: with min, one below the lowest level means ok whatever the missing
+        // part held; with max, one at or above crit means critical.
+        const decided = decidedWithout(min, max, how, warn, crit, numberParam(params, 'clear'), input.current);
+        if (decided === null) {
+          const forText = formatDurationCompact(forMs);
+          const why = !hasStart
+            ? `waiting for ${forText} of data (${coarseAge(window.newestAt - (window.firstInsideAt ?? window.newestAt))} so far)`
+            : `no data for ${coarseAge(window.gapTo! - window.gapFrom!)} within the last ${forText}`;
+          return unknown(`${subject()} unknown: ${why}`);
+        }
         value = decided;
-      } else value = aggregate(span, how);
+      } else if (how === 'min') value = min!;
+      else if (how === 'max') value = max!;
+      else if (how === 'last') value = window.newestValue;
+      else value = average(input.samples, info.column, now, start);
     }
 
     const status = withHysteresis(severityAbove(value, warn, crit), value, numberParam(params, 'clear'), input.current);
     return checkResult(status, value, () => {
       const amount = `${formatAmount(value)}${info.percent ? '%' : ''}`;
-      if (status === 'ok') return `${subject} normal: ${amount}`;
-      return `${subject} ${status}: ${amount}${forMs > 0 ? ` over ${formatDurationCompact(forMs)}` : ''}`;
+      if (status === 'ok') return `${subject()} normal: ${amount}`;
+      return `${subject()} ${status}: ${amount}${forMs > 0 ? ` over ${formatDurationCompact(forMs)}` : ''}`;
     });
   },
 };
@@ -158,48 +176,38 @@ function readAggregate(params: Record<string, unknown>, forMs: number): Aggregat
   return forMs > 0 ? 'min' : 'last';
 }
 
-function collectPoints(samples: MetricSample[], info: MetricInfo, now: number): Point[] {
-  const points: Point[] = [];
-  for (const sample of samples) {
-    const v = sample[info.column];
-    const t = sample.collectedAt.getTime();
-    if (v !== null && t <= now) points.push({ t, v });
-  }
-  return points;
+function lowest(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
+
+function highest(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
 }
 
 /**
- * The values in effect during (start, now]: the newest sample at or before `start` (it held at the
- * window's start) and every later one. Without that first sample the window is not covered yet; a
- * silence longer than maxAge inside it means nobody knows what happened then, so the window is not
- * covered either (Prometheus resets a pending alert when its series goes stale). Then what is known
- * of the window comes back, with why it is not covered, for decidedWithout().
+ * The mean of the values in effect during the window: the newest sample at or before its start and
+ * every later one, rounded so the stored value and the decision agree to what people can see. avg
+ * declares a whole-metric read (see reads()), so the samples are here.
  */
-function windowPoints(points: Point[], start: number, forText: string, maxAgeMs: number): number[] | { known: number[]; why: string } {
+function average(samples: readonly MetricSample[], column: MetricColumn, now: number, start: number): number {
   let first = -1;
-  for (let i = points.length - 1; i >= 0; i--) {
-    if (points[i]!.t <= start) {
+  for (let i = samples.length - 1; i >= 0; i--) {
+    const sample = samples[i]!;
+    if (sample[column] !== null && sample.collectedAt.getTime() <= start) {
       first = i;
       break;
     }
   }
-  // What is known of the window: the samples inside it, and the one in effect at its start if current then.
-  const inside = points.filter((p) => p.t > start);
-  const startValue = first !== -1 && start - points[first]!.t <= maxAgeMs ? [points[first]!.v] : [];
-  const known = [...startValue, ...inside.map((p) => p.v)];
-  if (startValue.length === 0) {
-    const since = inside[0]?.t ?? lastT(points);
-    return { known, why: `waiting for ${forText} of data (${coarseAge(lastT(points) - since)} so far)` };
+  let sum = 0;
+  let count = 0;
+  for (let i = Math.max(first, 0); i < samples.length; i++) {
+    const sample = samples[i]!;
+    const value = sample[column];
+    if (value === null || sample.collectedAt.getTime() > now) continue;
+    sum += value;
+    count++;
   }
-  for (let i = first + 1; i < points.length; i++) {
-    const gap = points[i]!.t - points[i - 1]!.t;
-    if (gap > maxAgeMs) return { known, why: `no data for ${coarseAge(gap)} within the last ${forText}` };
-  }
-  return points.slice(first).map((p) => p.v);
-}
-
-function lastT(points: Point[]): number {
-  return points.at(-1)!.t;
+  return Math.round((sum / count) * 100) / 100;
 }
 
 /**
@@ -209,41 +217,24 @@ function lastT(points: Point[]): number {
  * above crit, the result is critical. avg and last need the whole window.
  */
 function decidedWithout(
-  known: number[],
+  min: number | null,
+  max: number | null,
   how: Aggregate,
   warn: number | null,
   crit: number | null,
   clear: number | null,
   current: CheckInput['current'],
 ): number | null {
-  if (known.length === 0) return null;
+  if (min === null || max === null) return null;
   if (how === 'min') {
-    const min = Math.min(...known);
-    const lowest = warn ?? crit;
-    if (lowest === null || min >= lowest) return null;
+    const lowestLevel = warn ?? crit;
+    if (lowestLevel === null || min >= lowestLevel) return null;
     // An open alert held by `clear` resolves only below clear: a value between needs the full window.
     if (clear !== null && min >= clear && (current === 'warning' || current === 'critical')) return null;
     return min;
   }
-  if (how === 'max') {
-    const max = Math.max(...known);
-    return crit !== null && max >= crit ? max : null;
-  }
+  if (how === 'max') return crit !== null && max >= crit ? max : null;
   return null;
-}
-
-function aggregate(values: number[], how: Aggregate): number {
-  switch (how) {
-    case 'min':
-      return values.reduce((a, b) => Math.min(a, b));
-    case 'max':
-      return values.reduce((a, b) => Math.max(a, b));
-    case 'last':
-      return values.at(-1)!;
-    case 'avg':
-      // Rounded so the stored value and the decision agree to what people can see.
-      return Math.round((values.reduce((sum, v) => sum + v, 0) / values.length) * 100) / 100;
-  }
 }
 
 /**

@@ -3,6 +3,7 @@
 // with plain objects and replayed deterministically (`monitor check --at`).
 
 import type { CheckStatus, DatasetReport, MetricSample } from '../store/types.js';
+import type { MetricWindow } from './metric-window.js';
 
 export interface CheckResult {
   /** ok, warning or critical; unknown when there is no data to judge (it never opens nor resolves). */
@@ -22,8 +23,15 @@ export interface CheckInput {
   /** The check type's defaults merged with the host's overrides, normalised by `params` (durations in ms). */
   params: Record<string, unknown>;
   now: Date;
-  /** Metric samples with now - window(params) < collected_at <= now, oldest first. */
+  /** Metric samples with now - window(params) < collected_at <= now, oldest first (see SampleReads). */
   samples: MetricSample[];
+  /**
+   * For a function that declares a { kind: 'summary' } read: its metric's window over
+   * now - window(params) < collected_at <= now as the database computed it, or null when no sample
+   * there carries the metric; `samples` is then empty. Undefined otherwise, or when the database
+   * could not summarise this host exactly: then `samples` holds what summariseSamples() needs.
+   */
+  summary?: MetricWindow | null;
   /** The newest report of any kind at or before now, or null when the host never reported. */
   lastReportAt: Date | null;
   /** The newest report of each dataset of this host at or before now. */
@@ -47,9 +55,15 @@ export type MetricColumn = 'cpuPct' | 'memPct' | 'diskPct' | 'load1';
  * - `metric`: of one metric, the value in effect when the last `forMs` began (the newest sample
  *   carrying it at or before now - forMs) and every sample after; with forMs 0, only the newest
  *   sample carrying it. forMs must not exceed the window. A function that declares this must
- *   decide on those samples exactly as on the whole window (metric-threshold.ts does).
+ *   decide on those samples exactly as on the whole window;
+ * - `summary`: of one metric, the MetricWindow the database computes for a `for` of forMs (the
+ *   newest value, the one in effect at the window's start, min and max inside, the first gap): one
+ *   row per host instead of every sample. The function gets it as `input.summary` and must decide
+ *   on it alone — or, when it is undefined, on summariseSamples(input.samples, …), the same
+ *   summary computed from the samples (metric-threshold.ts does both).
  */
-export type SampleReads = { kind: 'window' } | { kind: 'metric'; metric: MetricColumn; forMs: number };
+export type SampleReads =
+  { kind: 'window' } | { kind: 'metric'; metric: MetricColumn; forMs: number } | { kind: 'summary'; metric: MetricColumn; forMs: number };
 
 export type ParamType = 'number' | 'duration' | 'string' | 'boolean' | 'enum';
 
@@ -84,4 +98,12 @@ export interface CheckFunction {
   validate?(params: Record<string, unknown>): { key: string; message: string }[];
   /** True for minimum checks (fewer files is worse): the lowest value while open is the alert's peak. */
   lowerIsWorse?: boolean;
+  /**
+   * Declares a host-liveness check (host_silent; a plugin may declare one too): while it fires
+   * (warning or critical) for a host, that host's other checks are unknown, as they would judge
+   * stale samples. `silentAt` says whether, with these (normalised) params, a host whose last report
+   * (or, never reported, its registration) was at `since` is silent at `now`: when every host is,
+   * `monitor check` holds their alerts back as one fleet-wide problem.
+   */
+  hostLiveness?: { silentAt(params: Record<string, unknown>, since: Date, now: Date): boolean };
 }

@@ -7,6 +7,7 @@
 // be reached, DuplicateOpenAlertError, ConflictError, RetryableTransactionError), keeping the original
 // as `cause`.
 
+import type { MetricWindowRows, MetricWindowSpec } from './sql/metric-windows.js';
 import type {
   Alert,
   AlertFilter,
@@ -73,8 +74,8 @@ export interface Store {
   findHostByKeyHash(keyHash: string): Promise<Host | null>;
   /** Every host with its newest metrics and open alert count, ordered by name. */
   listHosts(): Promise<HostSummary[]>;
-  /** Every host, ordered by name: the plain rows, without listHosts' metrics and counts. */
-  listHostRecords(): Promise<Host[]>;
+  /** Every host, ordered by name (or in no order, with 'none'): the plain rows, without listHosts' metrics and counts. */
+  listHostRecords(order?: 'name' | 'none'): Promise<Host[]>;
   /** With registeredBy, also records the registration token that re-registered the host. */
   setHostKeyHash(hostId: number, keyHash: string, registeredBy?: string): Promise<void>;
   /**
@@ -128,6 +129,20 @@ export interface Store {
    */
   loadMetricSamples(range: { from: Date; to: Date; hostIds?: number[]; thinBefore?: Date }): Promise<Map<number, MetricSample[]>>;
   /**
+   * The window summaries of declared reads (checks/metric-window.ts), computed by the database over
+   * the samples with scanFrom < collected_at <= now (and within each read's window): per host with
+   * samples there, by spec index, its summary; null when none in the read's window carries the
+   * metric; 'inexact' when some sample there lacks it (read that host's samples instead). With
+   * hostId, that host only. One statement, whatever the number of hosts and reads.
+   */
+  loadMetricWindows(query: {
+    specs: readonly MetricWindowSpec[];
+    now: Date;
+    scanFrom: Date;
+    maxAgeMs: number;
+    hostId?: number;
+  }): Promise<MetricWindowRows>;
+  /**
    * Per listed host, min/avg/max of each metric per bucket of `stepSeconds` after `from` (bucket k
    * holds from + k*step < collected_at <= …, within from < collected_at <= to), by bucket index;
    * only buckets holding a sample. Computed by the database. One statement.
@@ -139,6 +154,8 @@ export interface Store {
   latestSampleTimes(until: Date): Promise<Map<number, Date>>;
   /** Per host and dataset, the newest report at or before `until`. One statement. */
   latestDatasetReports(until: Date): Promise<DatasetReport[]>;
+  /** Both of the above at once: one statement on MySQL (the scan they share), two on SQLite. */
+  latestReports(until: Date): Promise<{ lastReports: Map<number, Date>; datasets: DatasetReport[] }>;
   /** Deletes samples collected before `olderThan` in batches of `batchSize`; returns how many. */
   pruneSamples(olderThan: Date, batchSize: number): Promise<number>;
 

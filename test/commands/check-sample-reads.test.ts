@@ -1,13 +1,16 @@
-// `monitor check` reads the sample table narrowly: one statement for the recent minutes (thinned to
-// the newest value per metric before the longest `for` of the check types), a second only for hosts
-// whose checks still lack their starting value or read further back (their own `for`). On both databases, over hosts that report every minute, every seven or
+// `monitor check` reads the sample table narrowly: the threshold checks get one row per host and
+// declared read that the database computes (load-inputs.ts, store/sql/metric-windows.ts), or their
+// host's samples where it cannot summarise exactly; checks reading samples get one statement for
+// the recent minutes (thinned to the newest value per metric before the longest `for` of the check
+// types), a second only for hosts whose checks still lack their starting value or read further back
+// (their own `for`). On both databases, over hosts that report every minute, every seven or
 // nine minutes, stopped a few minutes ago, stopped hours ago, never reported, send reports without some
 // metrics, or send pipeline reports beside their metrics, each check must decide exactly what it
 // decides on the whole of its window read plainly, one host at a time.
 
 import { afterEach, expect, it } from 'vitest';
 import { loadCheckInputs } from '../../src/alerts/load-inputs.js';
-import { samplesRead } from '../../src/alerts/prepare-checks.js';
+import { dataRead } from '../../src/alerts/evaluate-all.js';
 import { createRegistry } from '../../src/checks/registry.js';
 import type { CheckFunction } from '../../src/checks/types.js';
 import type { Store } from '../../src/store/store.js';
@@ -158,6 +161,7 @@ eachCheckBackend('monitor check reads only what its checks need', (backend) => {
     await seed(store);
     const registry = createRegistry([sampleTimes]);
     let compared = 0;
+    let summarised = 0;
     for (const minutesAgo of [0, 2.5, 11, 125]) {
       const now = new Date(END - minutesAgo * MIN);
       const hosts = [null, await store.findHostByName('partial-1'), await store.findHostByName('gaps-3')];
@@ -181,16 +185,19 @@ eachCheckBackend('monitor check reads only what its checks need', (backend) => {
           };
           const whole =
             (await store.loadMetricSamples({ from: new Date(now.getTime() - check.window), to: now, hostIds: [hostId] })).get(hostId) ?? [];
-          const narrow = samplesRead(check, inputs.samples.get(hostId), now.getTime());
-          expect(
-            check.fn.evaluate({ ...base, samples: narrow }),
-            `${check.host.hostName} ${check.type.checkKey} at -${minutesAgo}m`,
-          ).toEqual(check.fn.evaluate({ ...base, samples: whole }));
+          // What the run hands over: samples read narrowly, or the window the database summarised.
+          const read = dataRead(check, inputs, now.getTime());
+          if (check.reads.kind === 'summary' && read.summary !== undefined) summarised++;
+          expect(check.fn.evaluate({ ...base, ...read }), `${check.host.hostName} ${check.type.checkKey} at -${minutesAgo}m`).toEqual(
+            check.fn.evaluate({ ...base, samples: whole }),
+          );
           compared++;
         }
       }
     }
     expect(compared).toBeGreaterThan(500);
+    // Most threshold checks decide on the database's summary; the rest on samples (see load-inputs.ts).
+    expect(summarised).toBeGreaterThan(150);
   });
 
   it('loadMetricSamples thinBefore keeps every later sample and, before it, only the newest carrying each metric', async () => {

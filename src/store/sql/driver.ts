@@ -71,6 +71,11 @@ export interface SqlSyntax {
    * Differences of two stored times only: no time zone is involved.
    */
   bucketIndex(column: string): string;
+  /**
+   * A condition true when stored time `to` is more than `?` milliseconds (one integer parameter)
+   * after stored time `from`, exactly: a difference of exactly that many milliseconds is false.
+   */
+  longerThan(from: string, to: string): string;
 }
 
 /** "(?, ?, ?), (?, ?, ?)" for a multi-row VALUES list. */

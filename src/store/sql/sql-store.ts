@@ -2,6 +2,8 @@
 // MySQL cannot drift apart in behaviour. The queries live in the files next to this one; this class
 // picks the connection (the caller's transaction or the driver's own) and wraps what must be atomic.
 
+import * as metricWindows from './metric-windows.js';
+import type { MetricWindowRows, MetricWindowSpec } from './metric-windows.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { applyMigrations, loadMigrations } from '../migrations.js';
 import { retryConflicts } from '../retry.js';
@@ -131,8 +133,8 @@ export class SqlStore implements Store {
   listHosts(): Promise<HostSummary[]> {
     return hosts.listHosts(this.db);
   }
-  listHostRecords(): Promise<Host[]> {
-    return hosts.listHostRecords(this.db);
+  listHostRecords(order?: 'name' | 'none'): Promise<Host[]> {
+    return hosts.listHostRecords(this.db, order);
   }
   setHostKeyHash(hostId: number, keyHash: string, registeredBy?: string): Promise<void> {
     return hosts.setHostKeyHash(this.db, hostId, keyHash, registeredBy);
@@ -188,6 +190,15 @@ export class SqlStore implements Store {
   loadMetricSamples(range: { from: Date; to: Date; hostIds?: number[] }): Promise<Map<number, MetricSample[]>> {
     return samples.loadMetricSamples(this.db, range);
   }
+  loadMetricWindows(query: {
+    specs: readonly MetricWindowSpec[];
+    now: Date;
+    scanFrom: Date;
+    maxAgeMs: number;
+    hostId?: number;
+  }): Promise<MetricWindowRows> {
+    return metricWindows.loadMetricWindows(this.db, query);
+  }
   latestSampleTimes(until: Date): Promise<Map<number, Date>> {
     return samples.latestSampleTimes(this.db, until);
   }
@@ -199,6 +210,9 @@ export class SqlStore implements Store {
   }
   latestDatasetReports(until: Date): Promise<DatasetReport[]> {
     return samples.latestDatasetReports(this.db, until);
+  }
+  latestReports(until: Date): Promise<{ lastReports: Map<number, Date>; datasets: DatasetReport[] }> {
+    return samples.latestReports(this.db, until);
   }
   pruneSamples(olderThan: Date, batchSize: number): Promise<number> {
     return samples.pruneSamples(this.db, olderThan, batchSize);

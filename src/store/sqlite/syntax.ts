@@ -17,6 +17,9 @@ export const sqliteSyntax: SqlSyntax = {
   looseIndexScan: false,
   // julianday() is a float of days: the half-millisecond keeps a sample on a bucket's edge inside it.
   bucketIndex: (column) => `CAST(((julianday(${column}) - julianday(?)) * 86400.0 + 0.0005) / ? AS INTEGER)`,
+  // julianday() is a float of days, exact to well under a millisecond at these dates: times are
+  // whole milliseconds, so "more than N ms" is "more than N + 0.5 ms" with room either side.
+  longerThan: (from, to) => `(julianday(${to}) - julianday(${from})) * 86400000.0 > ? + 0.5`,
   transactionalDdl: true,
   ddlAlreadyApplied: () => false,
 };

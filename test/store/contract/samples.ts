@@ -222,6 +222,17 @@ export function sampleTests(ctx: ContractContext): void {
       lastEventAt: null,
     });
     expect(reports.find((report) => report.hostId === other.hostId)?.collectedAt).toEqual(at(10));
+    // What `monitor check` reads: both at once (one statement on MySQL), the same answers.
+    expect(await ctx.store.latestReports(at(120))).toEqual({
+      lastReports: await ctx.store.latestSampleTimes(at(120)),
+      datasets: await ctx.store.latestDatasetReports(at(120)),
+    });
+    expect((await ctx.store.latestReports(at(120))).lastReports).toEqual(
+      new Map([
+        [etl.hostId, at(90)],
+        [other.hostId, at(10)],
+      ]),
+    );
   });
 
   it('prunes samples collected before the cutoff in batches smaller than the total, and counts them', async () => {
