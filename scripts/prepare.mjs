@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm's `prepare`: on a clone with its dev dependencies (`npm install`), compile src/ into dist/ so
+// npm's `prepare`: on a clone with its dev dependencies (`npm install`), compile src/ into dist/ and
+// bundle the CLI bin/monitor runs (dist/bundle/, scripts/build-cli.mjs), as `npm run build` does, so
 // `npx monitor demo` works. Without TypeScript (`npm ci --omit=dev`) there is nothing to compile
 // with: say so and leave the install alone — a packed or published package already ships dist/.
 
@@ -18,10 +19,13 @@ try {
 }
 
 if (tsc) {
-  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-  process.exit(result.status ?? 1);
+  for (const argv of [[tsc, '-p', 'tsconfig.build.json'], [join(root, 'scripts/build-cli.mjs')]]) {
+    const result = spawnSync(process.execPath, argv, { cwd: root, stdio: 'inherit' });
+    if (result.status !== 0) process.exit(result.status ?? 1);
+  }
+  process.exit(0);
 }
-if (!existsSync(join(root, 'dist/main.js'))) {
+if (!existsSync(join(root, 'dist/bundle/main.js'))) {
   console.warn(
     'monitor: dist/ is not built and TypeScript is not installed (--omit=dev); run `npm install` with the dev dependencies, or install the packed package (`npm pack`), which ships dist/',
   );

@@ -9,7 +9,11 @@ import type { ExitCode } from './errors.js';
 
 export type { RunIO } from './cli/io.js';
 
+/** Defined by the bundle bin/monitor runs (scripts/build-cli.mjs), whose files sit in dist/bundle/, not next to package.json. */
+declare const MONITOR_VERSION: string | undefined;
+
 function packageVersion(): string {
+  if (typeof MONITOR_VERSION === 'string') return MONITOR_VERSION;
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }

@@ -9,7 +9,7 @@ import type { SqlDriver } from './sql/driver.js';
 import { sqlTime, str } from './sql/rows.js';
 import type { Dialect } from './store.js';
 
-/** At runtime this file is dist/store/migrations.js, in tests src/store/migrations.ts: both two levels below sql/. */
+/** At runtime this code is in a chunk of dist/bundle/ (or tsc's dist/store/migrations.js), in tests src/store/migrations.ts: all two levels below the root, beside sql/. */
 const SQL_DIR = new URL('../../sql/', import.meta.url);
 const FILE_NAME = /^(\d+)_([\w-]+)\.sql$/;
 

@@ -10,7 +10,7 @@ export interface Asset {
   body: Buffer;
 }
 
-// Both src/web/assets.ts (tests) and dist/web/assets.js sit two levels under the package root.
+// src/web/assets.ts (tests), dist/web/assets.js and the bundle's chunks in dist/bundle/ all sit two levels under the package root.
 const OWN = new URL('../../src/web/assets/', import.meta.url);
 
 const FILES: Record<string, { type: string; path: () => string }> = {

@@ -86,6 +86,24 @@ describe('start-up: what each command loads', () => {
   });
 });
 
+describe('start-up: stack traces of the bundle', () => {
+  it("--verbose and DEBUG=monitor print stack frames in src/*.ts (the bundle's source maps), not in dist/bundle/", async () => {
+    const home = await makeTempDir('monitor-stack-');
+    defer(() => removeTempDir(home));
+    await writeFile(join(home, 'monitor.yaml'), 'database: [\n');
+    for (const [argv, env] of [
+      [['--verbose', 'hosts', 'list'], {}],
+      [['hosts', 'list'], { DEBUG: 'monitor' }],
+    ] as const) {
+      const run = await spawnCli([...argv], { home, env });
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toContain('invalid YAML');
+      expect(run.stderr).toMatch(/at \S+ \(.*\/src\/config\/load\.ts:\d+:\d+\)/);
+      expect(run.stderr).not.toContain('dist/bundle/');
+    }
+  });
+});
+
 describe('start-up: a package whose dist/ was never built', () => {
   it('says so in one line, exit 1, instead of a module-not-found trace', async () => {
     // bin/monitor alone in a package directory with no dist/: what a clone looks like before
