@@ -18,7 +18,10 @@ try {
   // --omit=dev: no TypeScript here.
 }
 
-if (tsc) {
+// The packed package (npm pack) ships dist/ built and no sources: `npm install` in it has nothing to build.
+const sources = existsSync(join(root, 'src/main.ts'));
+
+if (tsc && sources) {
   for (const argv of [[tsc, '-p', 'tsconfig.build.json'], [join(root, 'scripts/build-cli.mjs')]]) {
     const result = spawnSync(process.execPath, argv, { cwd: root, stdio: 'inherit' });
     if (result.status !== 0) process.exit(result.status ?? 1);
