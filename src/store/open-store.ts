@@ -2,7 +2,7 @@
 // runs never load mysql2, and MySQL runs never load better-sqlite3.
 
 import type { DatabaseTarget } from '../database-target/types.js';
-import { ConfigError } from '../errors.js';
+import { rethrowSqliteDriverError } from './sqlite-driver.js';
 import type { Store } from './store.js';
 
 /**
@@ -31,33 +31,10 @@ export async function openStore(database: StoreLocation, options: OpenStoreOptio
   const { target } = database;
   const migrate = options.migrate ?? 'auto';
   if (target.kind === 'sqlite') {
-    const { openSqliteStore } = await import('./sqlite/open.js').catch(sqliteDriverMissing);
-    return openSqliteStore(target.path, { migrate });
+    const { openSqliteStore } = await import('./sqlite/open.js').catch(rethrowSqliteDriverError);
+    // A driver that is installed but not built for this Node fails only when it opens the file.
+    return openSqliteStore(target.path, { migrate }).catch(rethrowSqliteDriverError);
   }
   const { openMysqlStore } = await import('./mysql/open.js');
   return openMysqlStore(target, { poolSize: database.poolSize, connectTimeoutMs: database.connectTimeoutMs, migrate });
-}
-
-/**
- * better-sqlite3 is an optional dependency (it compiles on install; a MySQL-only box skips it). When
- * SQLite is asked for without it, say what to do instead of a module-resolution stack.
- */
-function sqliteDriverMissing(error: unknown): never {
-  const missing = (error as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND' && /better-sqlite3/.test((error as Error).message);
-  if (!missing) throw error;
-  throw new ConfigError(
-    [
-      {
-        key: 'database.url',
-        message:
-          'SQLite needs the better-sqlite3 package, which is not installed (it is optional: npm skips it when it cannot compile, or with --omit=optional)',
-        file: null,
-        line: null,
-      },
-    ],
-    {
-      hint: 'install it beside monitor (`npm install better-sqlite3`, needs a C++ toolchain), or set database.url to a mysql:// URL',
-      cause: error,
-    },
-  );
 }
