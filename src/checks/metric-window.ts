@@ -54,6 +54,21 @@ export function summariseSamples(
   return window.summary;
 }
 
+/** A summary that knows only its newest sample so far (the rest is filled in as samples come). */
+export function newestOnly(newestAt: number, newestValue: number): MetricWindow {
+  return {
+    newestAt,
+    newestValue,
+    startAt: null,
+    startValue: null,
+    firstInsideAt: null,
+    insideMin: null,
+    insideMax: null,
+    gapFrom: null,
+    gapTo: null,
+  };
+}
+
 /** A MetricWindow built one sample at a time, oldest first (only samples carrying the metric, up to now). */
 export class WindowBuilder {
   summary: MetricWindow | null = null;
@@ -71,17 +86,7 @@ export class WindowBuilder {
   add(at: number, value: number): void {
     let summary = this.summary;
     if (summary === null) {
-      this.summary = summary = {
-        newestAt: at,
-        newestValue: value,
-        startAt: null,
-        startValue: null,
-        firstInsideAt: null,
-        insideMin: null,
-        insideMax: null,
-        gapFrom: null,
-        gapTo: null,
-      };
+      this.summary = summary = newestOnly(at, value);
     } else {
       summary.newestAt = at;
       summary.newestValue = value;

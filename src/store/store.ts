@@ -7,7 +7,7 @@
 // be reached, DuplicateOpenAlertError, ConflictError, RetryableTransactionError), keeping the original
 // as `cause`.
 
-import type { MetricWindowRows, MetricWindowSpec } from './sql/metric-windows.js';
+import type { MetricWindowQuery, MetricWindowRows } from './sql/metric-windows.js';
 import type {
   Alert,
   AlertFilter,
@@ -135,13 +135,7 @@ export interface Store {
    * metric; 'inexact' when some sample there lacks it (read that host's samples instead). With
    * hostId, that host only. One statement, whatever the number of hosts and reads.
    */
-  loadMetricWindows(query: {
-    specs: readonly MetricWindowSpec[];
-    now: Date;
-    scanFrom: Date;
-    maxAgeMs: number;
-    hostId?: number;
-  }): Promise<MetricWindowRows>;
+  loadMetricWindows(query: MetricWindowQuery): Promise<MetricWindowRows>;
   /**
    * Per listed host, min/avg/max of each metric per bucket of `stepSeconds` after `from` (bucket k
    * holds from + k*step < collected_at <= …, within from < collected_at <= to), by bucket index;

@@ -9,7 +9,7 @@
 // with a row lacking it comes back 'inexact', and the caller reads that host's samples instead.
 
 import type { MetricColumn } from '../../checks/types.js';
-import { WindowBuilder, type MetricWindow } from '../../checks/metric-window.js';
+import { newestOnly, WindowBuilder, type MetricWindow } from '../../checks/metric-window.js';
 import { msFromSqlTime } from '../../time/sql-time.js';
 import type { SqlDriver, SqlValue } from './driver.js';
 import { hasMetrics } from './samples.js';
@@ -135,17 +135,7 @@ export async function windowsBySql(db: SqlDriver, query: MetricWindowQuery): Pro
       i += 3;
       let window: MetricWindow | 'inexact' | null = inexact ? 'inexact' : null;
       if (!inexact && newestAt !== null && newestValue !== null) {
-        window = {
-          newestAt: msFromSqlTime(newestAt),
-          newestValue,
-          startAt: null,
-          startValue: null,
-          firstInsideAt: null,
-          insideMin: null,
-          insideMax: null,
-          gapFrom: null,
-          gapTo: null,
-        };
+        window = newestOnly(msFromSqlTime(newestAt), newestValue);
       }
       if (specs[s]!.forMs > 0) {
         if (window !== null && window !== 'inexact') {

@@ -3,7 +3,7 @@
 // picks the connection (the caller's transaction or the driver's own) and wraps what must be atomic.
 
 import * as metricWindows from './metric-windows.js';
-import type { MetricWindowRows, MetricWindowSpec } from './metric-windows.js';
+import type { MetricWindowQuery, MetricWindowRows } from './metric-windows.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { applyMigrations, loadMigrations } from '../migrations.js';
 import { retryConflicts } from '../retry.js';
@@ -190,13 +190,7 @@ export class SqlStore implements Store {
   loadMetricSamples(range: { from: Date; to: Date; hostIds?: number[] }): Promise<Map<number, MetricSample[]>> {
     return samples.loadMetricSamples(this.db, range);
   }
-  loadMetricWindows(query: {
-    specs: readonly MetricWindowSpec[];
-    now: Date;
-    scanFrom: Date;
-    maxAgeMs: number;
-    hostId?: number;
-  }): Promise<MetricWindowRows> {
+  loadMetricWindows(query: MetricWindowQuery): Promise<MetricWindowRows> {
     return metricWindows.loadMetricWindows(this.db, query);
   }
   latestSampleTimes(until: Date): Promise<Map<number, Date>> {
