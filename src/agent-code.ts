@@ -21,7 +21,7 @@ import type { RunIO } from './cli/io.js';
 import type { ParsedTree } from './config/key-path.js';
 import { defaultDirs, type Env } from './config/locate.js';
 import type { ExitCode } from './errors.js';
-import { writeFileAtomic } from './fs/atomic-file.js';
+import { TMP_PREFIX, writeFileAtomic } from './fs/atomic-file.js';
 import { makePrivateDir } from './fs/private-dir.js';
 
 /**
@@ -100,10 +100,10 @@ export function quickPath(env: Env, homedir: string): QuickPath {
       try {
         await makePrivateDir(dir);
         await writeFileAtomic(cacheFile, script.createCachedData());
-        // Caches of other builds are never read again.
+        // Caches of other builds are never read again, nor what a run killed mid-write left.
         for (const name of await readdir(dir)) {
-          if (name.startsWith(CACHE_PREFIX) && path.join(dir, name) !== cacheFile)
-            await unlink(path.join(dir, name)).catch(() => undefined);
+          const stale = name.startsWith(CACHE_PREFIX) || name.startsWith(`${TMP_PREFIX}${CACHE_PREFIX}`);
+          if (stale && path.join(dir, name) !== cacheFile) await unlink(path.join(dir, name)).catch(() => undefined);
         }
       } catch {
         // No cache dir to write (a user without a home): the next run compiles again.

@@ -190,10 +190,13 @@ describe('the one-file agent alone', () => {
     const good = await readFile(join(cacheDir, cache!));
     await writeFile(join(cacheDir, cache!), Buffer.alloc(good.length, 7));
     await writeFile(join(cacheDir, 'agent-code-0000000000000000.v8'), good);
+    // What a run killed between writing its cache and renaming it into place left.
+    await writeFile(join(cacheDir, `.tmp-${cache!}-12345-abcdef`), good);
 
     expect(await runWith(RUNNERS[1]!, host, ['collect'])).toMatchObject({ code: 0, stdout: '', stderr: '' });
     expect(await db.rows()).toHaveLength(2);
     expect((await readdir(cacheDir)).filter((name) => name.startsWith('agent-code-'))).toEqual([cache]);
+    expect((await readdir(cacheDir)).filter((name) => name.startsWith('.tmp-'))).toEqual([]);
     expect((await readFile(join(cacheDir, cache!))).equals(Buffer.alloc(good.length, 7))).toBe(false);
   });
 
