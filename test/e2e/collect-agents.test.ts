@@ -190,11 +190,32 @@ describe('the one-file agent alone', () => {
     const good = await readFile(join(cacheDir, cache!));
     await writeFile(join(cacheDir, cache!), Buffer.alloc(good.length, 7));
     await writeFile(join(cacheDir, 'agent-code-0000000000000000.v8'), good);
+    // What a run killed between writing its cache and renaming it into place left.
+    await writeFile(join(cacheDir, `.tmp-${cache!}-12345-abcdef`), good);
 
     expect(await runWith(RUNNERS[1]!, host, ['collect'])).toMatchObject({ code: 0, stdout: '', stderr: '' });
     expect(await db.rows()).toHaveLength(2);
     expect((await readdir(cacheDir)).filter((name) => name.startsWith('agent-code-'))).toEqual([cache]);
+    expect((await readdir(cacheDir)).filter((name) => name.startsWith('.tmp-'))).toEqual([]);
     expect((await readFile(join(cacheDir, cache!))).equals(Buffer.alloc(good.length, 7))).toBe(false);
+  });
+
+  it('refuses a code cache with one byte changed inside it (which V8 itself would abort on) and writes a good one', async () => {
+    const { db, server } = await serve();
+    const host = await agent({ serverUrl: server.url, hostKey: server.hostKey });
+    const cacheDir = join(host.home, '.cache/monitor');
+    expect((await runWith(RUNNERS[1]!, host, ['collect'])).code).toBe(0);
+    const [cache] = await readdir(cacheDir).then((names) => names.filter((name) => name.startsWith('agent-code-')));
+    const good = await readFile(join(cacheDir, cache!));
+    const damaged = Buffer.from(good);
+    const middle = Math.floor(damaged.length / 2);
+    damaged[middle] = damaged[middle]! ^ 0xff;
+    await writeFile(join(cacheDir, cache!), damaged, { mode: 0o600 });
+
+    expect(await runWith(RUNNERS[1]!, host, ['collect'])).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(await db.rows()).toHaveLength(2);
+    expect((await readFile(join(cacheDir, cache!))).equals(damaged)).toBe(false);
+    expect(await runWith(RUNNERS[1]!, host, ['collect'])).toMatchObject({ code: 0, stdout: '', stderr: '' });
   });
 
   it('uses a code cache only if it is its own and nobody else can write it; otherwise it writes its own', async () => {
