@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError, MonitorError } from '../errors.js';
 import type { Store } from '../store/store.js';
-import type { Host } from '../store/types.js';
+import type { Host, RegistrationToken } from '../store/types.js';
 import { generateHostKey, hashHostKey } from './host-key.js';
 import { withTransactionRetry } from '../store/retry.js';
 
@@ -32,6 +32,12 @@ export interface SelfRegistration {
   reregistered: boolean;
 }
 
+/** Whether a token registers hosts at `now`: the one rule `tokens list` shows and registration applies. */
+export function registrationTokenStatus(token: RegistrationToken, now: Date): 'valid' | 'revoked' | 'expired' {
+  if (token.revokedAt !== null) return 'revoked';
+  return token.expiresAt !== null && token.expiresAt <= now ? 'expired' : 'valid';
+}
+
 /**
  * Registers `hostName` with a registration token. `hostKey` is the key the agent generated and saved
  * before asking (else one is made here): asking again with the same name and key — an agent killed
@@ -43,7 +49,7 @@ export async function registerWithToken(
   input: { token: string; hostName: string; now: Date; hostKey?: string },
 ): Promise<SelfRegistration> {
   const token = await store.findRegistrationTokenByHash(hashRegistrationToken(input.token));
-  if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= input.now)) {
+  if (!token || registrationTokenStatus(token, input.now) !== 'valid') {
     throw new TokenRefusedError('registration token refused: unknown, revoked or expired', {
       hint: 'ask for a new one (`monitor tokens add NAME` on the monitoring server)',
     });

@@ -175,27 +175,31 @@ export async function databaseCall<T>(deps: RouteDeps, work: Promise<T>, reached
   }
 }
 
+/**
+ * The answer an error thrown while handling a request gets, for the ingest API and the dashboard alike;
+ * null for a bug (500 'internal error'), which the caller logs.
+ */
+export function errorAnswer(error: unknown): { status: number; message: string; headers: Record<string, string>; close: boolean } | null {
+  if (error instanceof HttpError)
+    return { status: error.status, message: error.message, headers: error.headers, close: error.closeConnection };
+  if (error instanceof InvalidReportError) return { status: 400, message: error.message, headers: {}, close: false };
+  if (error instanceof HostMismatchError) return { status: 403, message: error.message, headers: {}, close: false };
+  // Not an outage (nothing logged, /healthz unaffected): the database is busy with other writers.
+  if (isConflict(error))
+    return {
+      status: 503,
+      message: 'write conflict with other writers; try again',
+      headers: { 'retry-after': String(CONFLICT_RETRY_AFTER_SECONDS) },
+      close: false,
+    };
+  if (isUnavailable(error))
+    return { status: 503, message: 'database unavailable', headers: { 'retry-after': String(RETRY_AFTER_SECONDS) }, close: false };
+  return null;
+}
+
 function sendError(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, error: unknown): void {
-  let status: number;
-  let message: string;
-  let headers: Record<string, string> = {};
-  let close = false;
-  if (error instanceof HttpError) {
-    ({ status, message, headers } = error);
-    close = error.closeConnection;
-  } else if (error instanceof InvalidReportError) {
-    [status, message] = [400, error.message];
-  } else if (error instanceof HostMismatchError) {
-    [status, message] = [403, error.message];
-  } else if (isConflict(error)) {
-    // Not an outage (nothing logged, /healthz unaffected): the database is busy with other writers.
-    [status, message] = [503, 'write conflict with other writers; try again'];
-    headers = { 'retry-after': String(CONFLICT_RETRY_AFTER_SECONDS) };
-  } else if (isUnavailable(error)) {
-    [status, message] = [503, 'database unavailable'];
-    headers = { 'retry-after': String(RETRY_AFTER_SECONDS) };
-  } else {
-    [status, message] = [500, 'internal error'];
+  const answer = errorAnswer(error);
+  if (!answer) {
     deps.log.error('request failed', {
       method: req.method,
       path: req.url,
@@ -203,6 +207,7 @@ function sendError(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, e
       stack: error instanceof Error ? error.stack : undefined,
     });
   }
+  const { status, message, headers, close } = answer ?? { status: 500, message: 'internal error', headers: {}, close: false };
   if (res.headersSent) {
     res.destroy();
     return;

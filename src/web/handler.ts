@@ -15,6 +15,8 @@ import type { ServerConfig } from '../config/types.js';
 import { parseDuration } from '../time/duration.js';
 import { parseZonedTime } from '../time/zoned-time.js';
 import type { Store } from '../store/store.js';
+import { HttpError } from '../server/http-error.js';
+import { errorAnswer } from '../server/routes.js';
 import type { AlertFilter } from '../store/types.js';
 import { createAccess, type Principal } from './access.js';
 import { loadAsset } from './assets.js';
@@ -46,16 +48,6 @@ export interface WebDeps {
   notifyChannels?: readonly string[];
 }
 
-class WebError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
 export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const access = createAccess({ store: deps.store, config: deps.config, listenHost: deps.listenHost, now: () => deps.clock.now() });
   if (access.loginRequired && Object.keys(deps.config.users ?? {}).length === 0) {
@@ -67,7 +59,10 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
   const withDeadline = async <T>(work: Promise<T>): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new WebError(503, 'database unavailable', { 'retry-after': '5' })), deps.databaseTimeoutMs);
+      timer = setTimeout(
+        () => reject(new HttpError(503, 'database unavailable', { headers: { 'retry-after': '5' } })),
+        deps.databaseTimeoutMs,
+      );
     });
     try {
       return await Promise.race([work, deadline]);
@@ -99,11 +94,11 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
         allow(method, ['POST']);
         const form = await readForm(req);
         if (principal === null || !access.csrfOk(req, principal, form.get('csrf') ?? undefined))
-          throw new WebError(403, 'forged or expired request');
+          throw new HttpError(403, 'forged or expired request');
         return redirect(res, '/login', { 'set-cookie': access.logoutCookie(deps.secure) });
       }
       if (principal === null || (principal.kind === 'token' && !(isApi && (method === 'GET' || method === 'HEAD')))) {
-        if (isApi || method !== 'GET') throw new WebError(401, 'sign in first, or send a read-only API token (Authorization: Bearer …)');
+        if (isApi || method !== 'GET') throw new HttpError(401, 'sign in first, or send a read-only API token (Authorization: Bearer …)');
         return redirect(res, `/login?next=${encodeURIComponent(url.pathname + url.search)}`);
       }
       const act = /^\/alerts\/([0-9]{1,15})\/(ack|close)$/.exec(path);
@@ -118,7 +113,7 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
       if (path === '/alerts') return await alertsPage(req, res, url, principal);
       const host = /^\/hosts\/([^/]+)$/.exec(path);
       if (host) return await hostPage(req, res, url, principal, decodeURIComponent(host[1]!));
-      throw new WebError(404, `no such page: ${path.slice(0, 100)}`);
+      throw new HttpError(404, `no such page: ${path.slice(0, 100)}`);
     } catch (error) {
       answerError(req, res, isApi, error);
     }
@@ -126,7 +121,7 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
 
   async function asset(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
     const found = loadAsset(name);
-    if (!found) throw new WebError(404, 'no such asset');
+    if (!found) throw new HttpError(404, 'no such asset');
     const { type, body } = await found;
     res.writeHead(200, {
       'content-type': type,
@@ -153,9 +148,9 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
   async function postAck(req: IncomingMessage, res: ServerResponse, principal: Principal, alertId: number): Promise<void> {
     const form = await readForm(req);
     if (!access.csrfOk(req, principal, form.get('csrf') ?? req.headers['x-csrf-token']?.toString()))
-      throw new WebError(403, 'forged or expired request: reload the page and try again');
+      throw new HttpError(403, 'forged or expired request: reload the page and try again');
     const alert = await withDeadline(deps.store.acknowledgeAlert(alertId, deps.clock.now()));
-    if (!alert) throw new WebError(404, `no alert #${alertId}`);
+    if (!alert) throw new HttpError(404, `no alert #${alertId}`);
     deps.log.info('alert acknowledged from the dashboard', { alert_id: alertId, by: principal.kind === 'user' ? principal.name : 'local' });
     redirect(res, safeNext(form.get('next') ?? '/alerts'));
   }
@@ -165,7 +160,7 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
   async function postClose(req: IncomingMessage, res: ServerResponse, principal: Principal, alertId: number): Promise<void> {
     const form = await readForm(req);
     if (!access.csrfOk(req, principal, form.get('csrf') ?? req.headers['x-csrf-token']?.toString()))
-      throw new WebError(403, 'forged or expired request: reload the page and try again');
+      throw new HttpError(403, 'forged or expired request: reload the page and try again');
     const { closeAlertByHand, closeReasonText } = await import('../alerts/close-alerts.js');
     const by = principal.kind === 'user' ? principal.name : 'local';
     try {
@@ -174,9 +169,9 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
       const reason = closeReasonText(typed === null || typed.trim() === '' ? null : typed, 'reason');
       await withDeadline(closeAlertByHand(deps.store, alertId, reason, { now: deps.clock.now(), channels: deps.notifyChannels ?? [] }));
     } catch (error) {
-      if (error instanceof NotFoundError) throw new WebError(404, `no alert #${alertId}`);
-      if (error instanceof ConflictError) throw new WebError(409, error.message);
-      if (error instanceof UsageError) throw new WebError(400, error.message);
+      if (error instanceof NotFoundError) throw new HttpError(404, `no alert #${alertId}`);
+      if (error instanceof ConflictError) throw new HttpError(409, error.message);
+      if (error instanceof UsageError) throw new HttpError(400, error.message);
       throw error;
     }
     deps.log.info('alert closed from the dashboard', { alert_id: alertId, by });
@@ -215,7 +210,7 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
   async function hostPage(req: IncomingMessage, res: ServerResponse, url: URL, principal: Principal, name: string): Promise<void> {
     const now = deps.clock.now();
     const host = await withDeadline(loadHost(deps.store, name, now));
-    if (!host) throw new WebError(404, `no host '${name.slice(0, 100)}'`);
+    if (!host) throw new HttpError(404, `no host '${name.slice(0, 100)}'`);
     if (url.searchParams.get('fragment') === '1') return sendHtml(req, res, 200, hostLive(host, principal, now));
     const range = (RANGES as readonly string[]).includes(url.searchParams.get('range') ?? '') ? url.searchParams.get('range')! : '6h';
     const head = html`<link rel="stylesheet" href="/assets/uplot.css" />
@@ -248,7 +243,7 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
     try {
       filter = alertFilter(url.searchParams, now);
     } catch (problem) {
-      if (!(problem instanceof WebError)) throw problem;
+      if (!(problem instanceof HttpError)) throw problem;
       error = problem.message;
       filter = { status: 'all', limit: 200 };
     }
@@ -267,7 +262,7 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
       const state = params.get('state');
       const parsedState = state === null ? undefined : parseState(state);
       if (state !== null && parsedState === null)
-        throw new WebError(400, `state: expected one of ${HOST_STATES.join(', ')}, got '${state.slice(0, 20)}'`);
+        throw new HttpError(400, `state: expected one of ${HOST_STATES.join(', ')}, got '${state.slice(0, 20)}'`);
       const limit = intParam(params, 'limit', 1_000, 1, MAX_API_HOSTS);
       const offset = intParam(params, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
       return sendJson(
@@ -284,17 +279,17 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
     if (samples) {
       const name = decodeURIComponent(samples[1]!);
       const host = await withDeadline(deps.store.findHostByName(name));
-      if (!host) throw new WebError(404, `no host '${name.slice(0, 100)}'`);
+      if (!host) throw new HttpError(404, `no host '${name.slice(0, 100)}'`);
       const to = timeParam(params, 'to', now) ?? now;
       const from = timeParam(params, 'from', now) ?? new Date(to.getTime() - 6 * 3_600_000);
-      if (from >= to) throw new WebError(400, 'from: must be before to');
-      if (to.getTime() - from.getTime() > MAX_SERIES_SPAN_MS) throw new WebError(400, 'from: the window may span at most 400 days');
+      if (from >= to) throw new HttpError(400, 'from: must be before to');
+      if (to.getTime() - from.getTime() > MAX_SERIES_SPAN_MS) throw new HttpError(400, 'from: the window may span at most 400 days');
       const stepText = params.get('step');
       let stepMs: number | null = null;
       if (stepText !== null) {
         stepMs = /^[0-9]+$/.test(stepText) ? Number(stepText) * 1000 : parseDuration(stepText);
         if (stepMs === null || stepMs < 1000)
-          throw new WebError(400, `step: expected seconds or a duration such as 5m, got '${stepText.slice(0, 20)}'`);
+          throw new HttpError(400, `step: expected seconds or a duration such as 5m, got '${stepText.slice(0, 20)}'`);
       }
       return sendJson(req, res, 200, await withDeadline(loadSeries(deps.store, host, { from, to, stepMs })));
     }
@@ -302,26 +297,22 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
     if (one) {
       const name = decodeURIComponent(one[1]!);
       const host = await withDeadline(loadHost(deps.store, name, now));
-      if (!host) throw new WebError(404, `no host '${name.slice(0, 100)}'`);
+      if (!host) throw new HttpError(404, `no host '${name.slice(0, 100)}'`);
       return sendJson(req, res, 200, host);
     }
-    throw new WebError(404, `no such endpoint: ${path.slice(0, 100)}`);
+    throw new HttpError(404, `no such endpoint: ${path.slice(0, 100)}`);
   }
 
   function answerError(req: IncomingMessage, res: ServerResponse, isApi: boolean, error: unknown): void {
-    let status = 500;
-    let message = 'internal error';
-    let headers: Record<string, string> = {};
-    if (error instanceof WebError) ({ status, message, headers } = error);
-    else if (error instanceof Error && error.name === 'UnavailableError')
-      [status, message, headers] = [503, 'database unavailable', { 'retry-after': '5' }];
-    else
+    const answer = errorAnswer(error);
+    if (!answer)
       deps.log.error('dashboard request failed', {
         method: req.method,
         path: req.url,
         error: error instanceof Error ? error.message : String(error),
         stack: error instanceof Error ? error.stack : undefined,
       });
+    const { status, message, headers } = answer ?? { status: 500, message: 'internal error', headers: {} };
     if (res.headersSent) {
       res.destroy();
       return;
@@ -354,7 +345,7 @@ function intParam(params: URLSearchParams, name: string, fallback: number, min: 
   const text = params.get(name);
   if (text === null) return fallback;
   if (!/^[0-9]{1,15}$/.test(text) || Number(text) < min || Number(text) > max)
-    throw new WebError(400, `${name}: expected a whole number from ${min} to ${max}, got '${text.slice(0, 20)}'`);
+    throw new HttpError(400, `${name}: expected a whole number from ${min} to ${max}, got '${text.slice(0, 20)}'`);
   return Number(text);
 }
 
@@ -366,7 +357,7 @@ function timeParam(params: URLSearchParams, name: string, now: Date): Date | nul
   if (at) return at;
   const ago = /^[0-9]/.test(text) ? parseDuration(text) : null;
   if (ago !== null && !/^[0-9]+$/.test(text)) return new Date(now.getTime() - ago);
-  throw new WebError(
+  throw new HttpError(
     400,
     `${name}: expected an ISO-8601 time with a zone (2026-12-07T10:00:00Z) or a duration before now (24h), got '${text.slice(0, 40)}'`,
   );
@@ -375,13 +366,13 @@ function timeParam(params: URLSearchParams, name: string, now: Date): Date | nul
 function alertFilter(params: URLSearchParams, now: Date): AlertFilter {
   const status = params.get('status') ?? 'all';
   if (!['open', 'resolved', 'all'].includes(status))
-    throw new WebError(400, `status: expected open, resolved or all, got '${status.slice(0, 20)}'`);
+    throw new HttpError(400, `status: expected open, resolved or all, got '${status.slice(0, 20)}'`);
   const sinceText = params.get('since');
   let since: Date | undefined;
   if (sinceText !== null && sinceText !== '') {
     const ms = parseDuration(sinceText);
     const at = ms === null ? parseZonedTime(sinceText) : new Date(now.getTime() - ms);
-    if (at === null) throw new WebError(400, `since: expected a duration (24h) or an ISO-8601 time, got '${sinceText.slice(0, 40)}'`);
+    if (at === null) throw new HttpError(400, `since: expected a duration (24h) or an ISO-8601 time, got '${sinceText.slice(0, 40)}'`);
     since = at;
   }
   return {
@@ -394,7 +385,7 @@ function alertFilter(params: URLSearchParams, now: Date): AlertFilter {
 }
 
 function allow(method: string, methods: string[]): void {
-  if (!methods.includes(method)) throw new WebError(405, `accepts ${methods.join(', ')}`, { allow: methods.join(', ') });
+  if (!methods.includes(method)) throw new HttpError(405, `accepts ${methods.join(', ')}`, { headers: { allow: methods.join(', ') } });
 }
 
 /** Only a local path: a `next` pointing elsewhere would make the login page an open redirect. */
@@ -407,7 +398,7 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_FORM_BYTES) throw new WebError(413, 'form too large');
+    if (size > MAX_FORM_BYTES) throw new HttpError(413, 'form too large');
     chunks.push(chunk);
   }
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));

@@ -144,6 +144,35 @@ describe.each(DATABASE_KINDS)('self-registration on %s', (kind) => {
     expect(oldKey.stderr).toContain('(401)');
   });
 
+  it('refuses a proposed key another host already holds (409, naming no host), even with a re-registering token, and changes no key', async (t) => {
+    const ctx = await setup('register_key_taken');
+    if (!ctx) return t.skip();
+    const rebuild = await tokenFrom(ctx.admin, ['rebuild', '--allow-reregister']);
+    const ask = async (body: unknown) => {
+      const response = await fetch(`${ctx.server.url}/api/v1/register`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${rebuild}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as { host_key?: string; error?: string } };
+    };
+    const db02 = generateHostKey();
+    expect(await ask({ host_name: 'db-02', host_key: db02 })).toMatchObject({ status: 201 });
+    const keyTaken = { status: 409, body: { error: 'another host already has this key; generate a new key and try again' } };
+    // A new name with web-01's key, and db-02 taken over with web-01's key: both refused alike.
+    expect(await ask({ host_name: 'new-03', host_key: ctx.server.hostKey })).toEqual(keyTaken);
+    expect(await ask({ host_name: 'db-02', host_key: ctx.server.hostKey })).toEqual(keyTaken);
+    // Both keys still work for their own hosts, and nothing was added.
+    for (const [hostName, hostKey] of [
+      ['web-01', ctx.server.hostKey],
+      ['db-02', db02],
+    ] as const) {
+      const sender = await agent({ hostName, serverUrl: ctx.server.url, hostKey });
+      expect(await sender.run(['collect'])).toMatchObject({ code: 0, stderr: '' });
+    }
+    expect(new Set((await ctx.db.rows()).map((row) => row.host_name))).toEqual(new Set(['web-01', 'db-02']));
+  });
+
   it('gives the same 401 for an unknown, a revoked and an expired token, whatever the name, and writes nothing', async (t) => {
     const ctx = await setup('register_refused');
     if (!ctx) return t.skip();

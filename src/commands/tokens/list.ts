@@ -5,6 +5,7 @@ import { printJson } from '../../output/json.js';
 import { renderTable } from '../../output/table.js';
 import { formatTimeWithAge } from '../../output/time-format.js';
 import type { RegistrationToken } from '../../store/types.js';
+import { registrationTokenStatus } from '../../hosts/self-register.js';
 
 export interface TokenListRow {
   name: string;
@@ -52,10 +53,9 @@ export async function tokensList(ctx: Context, options: { json?: boolean }): Pro
 }
 
 function toRow(token: RegistrationToken, now: Date): TokenListRow {
-  const status = token.revokedAt !== null ? 'revoked' : token.expiresAt !== null && token.expiresAt <= now ? 'expired' : 'valid';
   return {
     name: token.name,
-    status,
+    status: registrationTokenStatus(token, now),
     created_at: token.createdAt,
     expires_at: token.expiresAt,
     revoked_at: token.revokedAt,

@@ -40,11 +40,15 @@ export async function addHost(
         cause: error.cause,
       });
     }
-    if (error instanceof DuplicateKeyError && error.constraint === 'hosts.host_key_hash') {
-      throw new ConflictError('another host already has this key', { hint: 'generate a new key and try again', cause: error.cause });
-    }
-    throw error;
+    throw keyTaken(error);
   }
+}
+
+/** A key another host already holds, said without naming it or echoing its hash; any other error as it was. */
+function keyTaken(error: unknown): unknown {
+  if (error instanceof DuplicateKeyError && error.constraint === 'hosts.host_key_hash')
+    return new ConflictError('another host already has this key', { hint: 'generate a new key and try again', cause: error.cause });
+  return error;
 }
 
 export async function findHostByName(db: SqlDriver, hostName: string): Promise<Host | null> {
@@ -117,8 +121,12 @@ export async function listHosts(db: SqlDriver): Promise<HostSummary[]> {
 }
 
 export async function setHostKeyHash(db: SqlDriver, hostId: number, keyHash: string, registeredBy?: string): Promise<void> {
-  if (registeredBy === undefined) await db.run('UPDATE hosts SET host_key_hash = ? WHERE host_id = ?', [keyHash, hostId]);
-  else await db.run('UPDATE hosts SET host_key_hash = ?, registered_by = ? WHERE host_id = ?', [keyHash, registeredBy, hostId]);
+  try {
+    if (registeredBy === undefined) await db.run('UPDATE hosts SET host_key_hash = ? WHERE host_id = ?', [keyHash, hostId]);
+    else await db.run('UPDATE hosts SET host_key_hash = ?, registered_by = ? WHERE host_id = ?', [keyHash, registeredBy, hostId]);
+  } catch (error) {
+    throw keyTaken(error);
+  }
 }
 
 /** The host's samples, in batches of `batchSize` rows, each its own statement (and commit, outside a transaction). */
