@@ -21,18 +21,20 @@ export function urlOrigin(text: string): string {
 
 /**
  * `scheme://user:password@rest` with the password masked, also when the text is not a valid URL
- * (an unencoded / ? # @ in the password): the user part is everything up to the last @ before the
- * end, so a password that "ends" early cannot leak its tail.
+ * (an unencoded / ? # @ in the password, or a slash missing after the scheme: mysql:/user:pw@host):
+ * the user part is everything up to the last @ before the end, so a password that "ends" early
+ * cannot leak its tail.
  */
 export function redactUserinfo(text: string): string {
-  const start = text.indexOf('://');
-  if (start < 0) return text;
+  const scheme = /[a-z][a-z0-9+.-]*:\/*/i.exec(text);
+  if (scheme === null) return text;
+  const start = scheme.index + scheme[0].length;
   const at = text.lastIndexOf('@');
   if (at < start) return text;
-  const userinfo = text.slice(start + 3, at);
+  const userinfo = text.slice(start, at);
   const colon = userinfo.indexOf(':');
   if (colon < 0) return text;
-  return `${text.slice(0, start + 3)}${userinfo.slice(0, colon)}:${MASK}${text.slice(at)}`;
+  return `${text.slice(0, start)}${userinfo.slice(0, colon)}:${MASK}${text.slice(at)}`;
 }
 
 const URL_WITH_USERINFO = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>/@]*:[^\s'"<>]*@[^\s'"<>]*/gi;

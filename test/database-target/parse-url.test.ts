@@ -84,6 +84,16 @@ describe('database URL', () => {
     for (const piece of password.split(/[/%@#?]/).filter((part) => part.length >= 3)) expect(error).not.toContain(piece);
   });
 
+  it.each(['mysql:/mon:Sup3r/S3cret@db/m', 'mysql:mon:Sup3r/S3cret@db/m'])(
+    'refuses %j (a slash missing) without showing its password',
+    (url) => {
+      const error = errorOf(url);
+      expect(error).toMatch(/not a valid URL/);
+      expect(error).toContain('mon:***@db/m');
+      expect(error).not.toContain('S3cret');
+    },
+  );
+
   describe('TLS parameters of a mysql:// URL', () => {
     const dir = useTempDir('monitor-url-tls-');
     const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';

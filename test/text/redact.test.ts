@@ -16,6 +16,8 @@ describe('redaction', () => {
     expect(redactUserinfo('mysql://mon:Sup3r/S3cret@db:3306/m')).toBe('mysql://mon:***@db:3306/m');
     expect(redactUserinfo('mysql://mon:p@ss#w?rd@db/m')).toBe('mysql://mon:***@db/m');
     expect(redactUserinfo('mysql://mon@db/m')).toBe('mysql://mon@db/m');
+    expect(redactUserinfo('mysql:/mon:Sup3r/S3cret@db/m')).toBe('mysql:/mon:***@db/m');
+    expect(redactUserinfo('mysql:mon:p@ss@db/m')).toBe('mysql:mon:***@db/m');
     expect(redactText('fetch failed for https://u:hunter22@h/x: refused')).toBe('fetch failed for https://u:***@h/x: refused');
   });
 

@@ -14,7 +14,7 @@ const OPEN_COLUMNS = ['host_id', 'check_id', 'severity', 'status', 'triggered_at
 
 const pairKey = (hostId: number, checkId: number) => `${hostId}:${checkId}`;
 
-/** The open alerts of these hosts, by host and check. One statement per 500 hosts. */
+/** The open alerts of these hosts, by host and check. One statement per 5,000 hosts. */
 async function openAlertIds(db: SqlDriver, hostIds: readonly number[]): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   for (const part of chunk([...new Set(hostIds)], 5_000)) {
