@@ -41,8 +41,12 @@ export async function closeAlerts(
   const records: TransitionRecord[] = [];
   const changedStates: CheckState[] = [];
   const resolveMessage = closeMessage(reason);
-  for (const alert of alerts) {
-    if (!(await tx.resolveAlert(alert.alertId, { resolvedAt: now, resolveMessage, value: null }))) continue; // closed meanwhile
+  // Set-based: a config edit that disables a check on every host closes them in a few statements.
+  const resolved = await tx.resolveAlerts(
+    alerts.map((alert) => ({ alertId: alert.alertId, resolvedAt: now, resolveMessage, value: null })),
+  );
+  for (const [index, alert] of alerts.entries()) {
+    if (!resolved[index]) continue; // closed meanwhile
     const state = states.get(`${alert.hostId}:${alert.checkId}`);
     const announced = state?.openNotified ?? true;
     // Cooldown counts from here, as after any resolve; the state forgets the closed alert.
