@@ -13,6 +13,7 @@ import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { databaseConfig } from '../support/database-config.js';
 import { memoryLog } from '../support/memory-log.js';
+import { newSample } from '../support/samples.js';
 
 const NOW = new Date('2026-12-07T02:00:00.000Z');
 let store: Store;
@@ -59,22 +60,7 @@ it('a run whose lease another run took over while it evaluated writes nothing: n
     createdAt: new Date(NOW.getTime() - 600_000),
   });
   expect((await run(store)).skipped).toBeNull(); // syncs the host's checks; no data yet
-  await store.insertSamples([
-    {
-      hostId,
-      collectedAt: NOW,
-      receivedAt: NOW,
-      cpuPct: 10,
-      memPct: 40,
-      diskPct: 97,
-      load1: 0.5,
-      datasetName: null,
-      partitionKey: null,
-      filesCount: null,
-      firstEventAt: null,
-      lastEventAt: null,
-    },
-  ]);
+  await store.insertSamples([newSample(hostId, NOW, { diskPct: 97 })]);
 
   const statesBefore = await store.loadCheckStates();
 
