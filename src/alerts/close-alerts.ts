@@ -25,6 +25,8 @@ export interface CloseOptions {
   now: Date;
   /** Outbox channels (channelsFor of the configured notifiers). */
   channels: readonly string[];
+  /** alerting.group_threshold: more closes of one check than this go out as one grouped message. */
+  groupThreshold?: number;
 }
 
 /** Resolves these alerts (those still open) and queues their announcements; returns what was closed. */
@@ -69,7 +71,7 @@ export async function closeAlerts(
     });
   }
   if (changedStates.length > 0) await tx.saveCheckStates(changedStates);
-  const outbox = outboxRows(records, options.channels, formatTransitionLine, now);
+  const outbox = outboxRows(records, options.channels, formatTransitionLine, now, options.groupThreshold);
   if (outbox.length > 0) await tx.enqueueNotifications(outbox);
   return records;
 }

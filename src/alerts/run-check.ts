@@ -182,7 +182,11 @@ async function syncIfConfigChanged(options: CheckRunOptions): Promise<{ synced: 
       options.log.warn('the config changed since the last sync; this dry run evaluates the checks as stored');
     return { synced: false, closed: [] };
   }
-  const closed = await applySync(store, plan, { now: options.now, channels: channelsFor(options.notifiers) });
+  const closed = await applySync(store, plan, {
+    now: options.now,
+    channels: channelsFor(options.notifiers),
+    groupThreshold: config.alerting.groupThreshold,
+  });
   return { synced: true, closed };
 }
 
