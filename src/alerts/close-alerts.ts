@@ -25,6 +25,8 @@ export interface CloseOptions {
   now: Date;
   /** Outbox channels (channelsFor of the configured notifiers). */
   channels: readonly string[];
+  /** alerting.group_threshold: more closes of one check than this go out as one grouped message. */
+  groupThreshold?: number;
 }
 
 /** Resolves these alerts (those still open) and queues their announcements; returns what was closed. */
@@ -41,8 +43,12 @@ export async function closeAlerts(
   const records: TransitionRecord[] = [];
   const changedStates: CheckState[] = [];
   const resolveMessage = closeMessage(reason);
-  for (const alert of alerts) {
-    if (!(await tx.resolveAlert(alert.alertId, { resolvedAt: now, resolveMessage, value: null }))) continue; // closed meanwhile
+  // Set-based: a config edit that disables a check on every host closes them in a few statements.
+  const resolved = await tx.resolveAlerts(
+    alerts.map((alert) => ({ alertId: alert.alertId, resolvedAt: now, resolveMessage, value: null })),
+  );
+  for (const [index, alert] of alerts.entries()) {
+    if (!resolved[index]) continue; // closed meanwhile
     const state = states.get(`${alert.hostId}:${alert.checkId}`);
     const announced = state?.openNotified ?? true;
     // Cooldown counts from here, as after any resolve; the state forgets the closed alert.
@@ -65,7 +71,7 @@ export async function closeAlerts(
     });
   }
   if (changedStates.length > 0) await tx.saveCheckStates(changedStates);
-  const outbox = outboxRows(records, options.channels, formatTransitionLine, now);
+  const outbox = outboxRows(records, options.channels, formatTransitionLine, now, options.groupThreshold);
   if (outbox.length > 0) await tx.enqueueNotifications(outbox);
   return records;
 }

@@ -19,7 +19,7 @@ import type { Store } from '../store/store.js';
 import type { Host } from '../store/types.js';
 import { withTransactionRetry } from '../store/retry.js';
 import { applyEvaluations, transitionRecords, type AlertWrites } from './apply-transitions.js';
-import { describeHolder, takeCheckLease, type HeldLease } from './check-lease.js';
+import { CHECK_LEASE, describeHolder, takeCheckLease, type HeldLease } from './check-lease.js';
 import { evaluateAll } from './evaluate-all.js';
 import { holdBackFleetSilence } from './fleet-silence.js';
 import { formatTransitionLine } from './lines.js';
@@ -54,6 +54,11 @@ export interface CheckRunResult {
   delivery: DeliveryResult | null;
 }
 
+/** A run that evaluated nothing, or whose evaluation was not written (what a sync closed was). */
+function skippedRun(skipped: string, synced = false, closed: TransitionRecord[] = []): CheckRunResult {
+  return { skipped, evaluated: 0, transitions: closed, problems: [], synced, fleetProblem: null, conflicts: 0, delivery: null };
+}
+
 export async function runCheck(options: CheckRunOptions): Promise<CheckRunResult> {
   const { store, config, dryRun } = options;
   if (dryRun) return evaluateAndApply(options, null);
@@ -67,18 +72,7 @@ export async function runCheck(options: CheckRunOptions): Promise<CheckRunResult
     owner: `${holder.host}:${holder.pid}:${randomBytes(4).toString('hex')}`,
     isAlive: isProcessAlive,
   });
-  if (taken.kind === 'busy') {
-    return {
-      skipped: 'another `monitor check` run holds the lease',
-      evaluated: 0,
-      transitions: [],
-      problems: [],
-      synced: false,
-      fleetProblem: null,
-      conflicts: 0,
-      delivery: null,
-    };
-  }
+  if (taken.kind === 'busy') return skippedRun('another `monitor check` run holds the lease');
   if (taken.kind === 'stuck') {
     throw new ConflictError(`the check lease is ${describeHolder(taken.holder, options.wallClock())}, and its holder is not renewing it`, {
       hint: "if that run is gone, delete the row: DELETE FROM leases WHERE lease_name = 'check'",
@@ -117,17 +111,25 @@ async function evaluateAndApply(options: CheckRunOptions, lease: HeldLease | nul
       ? { records: [], conflicts: 0 }
       : await withTransactionRetry(
           store,
-          (tx) =>
-            applyEvaluations(tx, changed, {
+          async (tx) => {
+            // Fenced: a run that stalled past its lease (a pause longer than lease_ttl) while another
+            // took the lease over evaluated what is stale now; renewing in this transaction puts the
+            // lease row in its write-set, so it commits only while this run still holds the lease.
+            if (lease && !(await tx.renewLease(CHECK_LEASE, lease.owner, options.wallClock(), config.alerting.leaseTtlMs))) return null;
+            return applyEvaluations(tx, changed, {
               now,
               forget,
               notifications: (records) =>
                 outboxRows(records, channels, formatTransitionLine, options.wallClock(), config.alerting.groupThreshold),
-            }),
+            });
+          },
           5,
           // The set-based writes read what is open, then write: on SQLite the write lock is taken first.
           { immediate: true },
         );
+  if (applied === null) {
+    return skippedRun('another `monitor check` run took the lease over while this one was evaluating', synced, closed);
+  }
   const delivery =
     options.notifiers.length > 0
       ? await deliverPending({
@@ -180,7 +182,11 @@ async function syncIfConfigChanged(options: CheckRunOptions): Promise<{ synced: 
       options.log.warn('the config changed since the last sync; this dry run evaluates the checks as stored');
     return { synced: false, closed: [] };
   }
-  const closed = await applySync(store, plan, { now: options.now, channels: channelsFor(options.notifiers) });
+  const closed = await applySync(store, plan, {
+    now: options.now,
+    channels: channelsFor(options.notifiers),
+    groupThreshold: config.alerting.groupThreshold,
+  });
   return { synced: true, closed };
 }
 

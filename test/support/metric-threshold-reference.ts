@@ -1,5 +1,6 @@
 // The metric_threshold evaluate() as it was before it decided on a window summary (commit 8744b88),
-// kept as the oracle the summary path is tested against (test/alerts/metric-window*.test.ts).
+// kept as the oracle the summary path is tested against (test/checks/metric-window.test.ts,
+// test/commands/check-metric-windows.test.ts).
 
 // metric_threshold: CPU, memory, disk or load against warn/crit levels, optionally sustained over
 // `for` and held open by `clear` (hysteresis).

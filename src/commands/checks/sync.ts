@@ -15,7 +15,11 @@ export async function checksSync(ctx: Context, options: { dryRun: boolean | unde
   const plan = await withStore(ctx, async (store) => {
     const planned = await planSync(store, ctx.config, registry);
     if (!options.dryRun) {
-      closed = await applySync(store, planned, { now: ctx.clock.now(), channels: configuredChannels(ctx.config.notify) });
+      closed = await applySync(store, planned, {
+        now: ctx.clock.now(),
+        channels: configuredChannels(ctx.config.notify),
+        groupThreshold: ctx.config.alerting.groupThreshold,
+      });
     }
     return planned;
   });
