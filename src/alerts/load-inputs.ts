@@ -255,7 +255,7 @@ function hasStartingValue(samples: MetricSample[] | undefined, metric: MetricCol
 // A check declaring a summary read (metric_threshold but for avg, or a plugin) gets one row per host
 // from the database instead of samples: store.loadMetricWindows computes every declared read of the
 // check types' own params in one statement, scanning from the longest `for` plus NEAR_LOOKBACK_MS,
-// as the sample read above does. Where that scan cannot answer exactly — a read a host's own params
+// as the sample read above does (reads without `for` share that scan: one pass over the index). Where that scan cannot answer exactly — a read a host's own params
 // declare, a sample lacking the metric, no start value within the scan while the window reaches
 // further back — the host's samples are read instead (one more statement, only then) and the check
 // gets them: summariseSamples() decides on them the same way.
@@ -283,10 +283,8 @@ function windowScanFrom(specs: readonly MetricWindowSpec[], at: number): number 
 }
 
 /**
- * The summaries of every spec, per host by spec index, and where each spec's scan started. Reads
- * without `for` (the newest value) scan the last minutes only, reads with one from their longest
- * `for`: two statements at most, sent at once, each on its own connection (MySQL), so the database
- * works on both together, and the short scan does not sort the long one's rows.
+ * The summaries of every spec, per host by spec index, in one statement (the store picks how to
+ * compute them), and where its scan started.
  */
 async function loadWindows(
   store: Store,
@@ -294,34 +292,16 @@ async function loadWindows(
   now: Date,
   host: Host | null,
   maxAgeMs: number,
-): Promise<{ rows: MetricWindowRows; scanFrom: number[] }> {
+): Promise<{ rows: MetricWindowRows; scanFrom: number }> {
   const at = now.getTime();
-  const scanFrom = new Array<number>(specs.length).fill(at);
-  const rows: MetricWindowRows = new Map();
-  const groups = [specs.flatMap((spec, i) => (spec.forMs === 0 ? [i] : [])), specs.flatMap((spec, i) => (spec.forMs > 0 ? [i] : []))];
-  const loaded = await Promise.all(
-    groups.map((group) => {
-      if (group.length === 0) return Promise.resolve(null);
-      const from = windowScanFrom(
-        group.map((i) => specs[i]!),
-        at,
-      );
-      for (const i of group) scanFrom[i] = from;
-      return store.loadMetricWindows({
-        specs: group.map((i) => specs[i]!),
-        now,
-        scanFrom: new Date(from),
-        maxAgeMs,
-        ...(host ? { hostId: host.hostId } : {}),
-      });
-    }),
-  );
-  groups.forEach((group, g) => {
-    for (const [hostId, windows] of loaded[g] ?? []) {
-      let all = rows.get(hostId);
-      if (all === undefined) rows.set(hostId, (all = new Array<MetricWindow | 'inexact' | null>(specs.length).fill(null)));
-      group.forEach((i, k) => (all[i] = windows[k]!));
-    }
+  if (specs.length === 0) return { rows: new Map(), scanFrom: at };
+  const scanFrom = windowScanFrom(specs, at);
+  const rows = await store.loadMetricWindows({
+    specs,
+    now,
+    scanFrom: new Date(scanFrom),
+    maxAgeMs,
+    ...(host ? { hostId: host.hostId } : {}),
   });
   return { rows, scanFrom };
 }
@@ -331,7 +311,7 @@ async function summaries(
   checks: readonly PreparedCheck[],
   specs: readonly MetricWindowSpec[],
   now: Date,
-  { rows, scanFrom }: { rows: MetricWindowRows; scanFrom: number[] },
+  { rows, scanFrom }: { rows: MetricWindowRows; scanFrom: number },
   lastReports: Map<number, Date>,
 ): Promise<Pick<CheckRunInputs, 'windows' | 'summarySamples'>> {
   const at = now.getTime();
@@ -354,7 +334,7 @@ async function summaries(
     const from = at - check.window;
     let window: MetricWindow | 'inexact' | null | undefined = index < 0 ? 'inexact' : rows.get(hostId)?.[index];
     // The scan stopped short of this window's start: a missing window or start value may lie before it.
-    const covered = (index >= 0 && scanFrom[index]! <= from) || (lastReports.get(hostId)?.getTime() ?? -Infinity) <= from;
+    const covered = (index >= 0 && scanFrom <= from) || (lastReports.get(hostId)?.getTime() ?? -Infinity) <= from;
     if (window === undefined) window = null;
     if (window !== 'inexact' && (covered || (window !== null && (reads.forMs === 0 || window.startAt !== null)))) {
       if (index >= 0) bySpec[index]!.set(hostId, window);

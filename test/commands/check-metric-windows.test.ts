@@ -2,8 +2,9 @@
 // threshold checks instead of samples) decide exactly as the samples do. Over generated series —
 // gaps, stale tails, samples exactly at the window's start and its edge, several samples at one time,
 // rows lacking the metric — stored in SQLite and MariaDB, each host's check is decided three ways:
-// on the database's summary (the SQL statement MySQL uses, and the fold over the index SQLite uses,
-// each run on both databases), on its samples (the raw-sample path, summariseSamples), and by the
+// on the database's summary (the SQL statements MySQL uses — plain aggregates where they answer
+// exactly, the ordered LAG/LEAD statement otherwise, and that one alone for every read — and the fold
+// over the index SQLite uses, each run on both databases), on its samples (the raw-sample path, summariseSamples), and by the
 // implementation from before summaries (test/support/metric-threshold-reference.ts). All agree in
 // status, value and message; a host whose rows lack the metric comes back 'inexact' from the SQL
 // statement (its samples are read instead) and no summary is made for it.
@@ -13,7 +14,7 @@ import { afterEach, expect, it } from 'vitest';
 import { metricThreshold } from '../../src/checks/metric-threshold.js';
 import type { CheckInput } from '../../src/checks/types.js';
 import type { Store } from '../../src/store/store.js';
-import { windowsByRows, windowsBySql } from '../../src/store/sql/metric-windows.js';
+import { aggregatesSuffice, windowsByRows, windowsBySql, windowsOnServer } from '../../src/store/sql/metric-windows.js';
 import type { SqlDriver } from '../../src/store/sql/driver.js';
 import type { NewSample } from '../../src/store/types.js';
 import { referenceMetricThreshold } from '../support/metric-threshold-reference.js';
@@ -72,6 +73,7 @@ eachCheckBackend('the database summarises metric windows as the samples decide',
     }
     let compared = 0;
     let inexact = 0;
+    let byAggregates = 0;
     const maxAgeArb = fc.constantFrom(2 * MIN, 5 * MIN);
     // avg reads samples, not a summary: the other aggregates.
     const cases = fc.array(
@@ -95,6 +97,8 @@ eachCheckBackend('the database summarises metric windows as the samples decide',
         const query = { specs, now: new Date(NOW), scanFrom: new Date(NOW - longest), maxAgeMs };
         const bySql = await windowsBySql(db, query);
         const byRows = await windowsByRows(db, query);
+        // What MySQL runs: plain aggregates for the reads they answer exactly, the ordered statement for the rest.
+        const byServer = await windowsOnServer(db, query);
         all.forEach((c, i) => {
           const hostId = hostIds[i]!;
           const samples = c.samples.filter((x) => x.collectedAt.getTime() > NOW - windowOf(c) && x.collectedAt.getTime() <= NOW);
@@ -117,6 +121,9 @@ eachCheckBackend('the database summarises metric windows as the samples decide',
             expected,
           );
           const summary = bySql.get(hostId)?.[i] ?? null;
+          // The server's answer is the ordered statement's, whichever statement computed it.
+          expect(byServer.get(hostId)?.[i] ?? null, JSON.stringify({ c, maxAgeMs })).toEqual(summary);
+          if (aggregatesSuffice(specs[i]!, maxAgeMs)) byAggregates++;
           if (summary === 'inexact') {
             inexact++;
             expect(samples.some((x) => x.cpuPct === null)).toBe(true);
@@ -131,5 +138,8 @@ eachCheckBackend('the database summarises metric windows as the samples decide',
     );
     expect(compared).toBeGreaterThan(100);
     expect(inexact).toBeGreaterThan(0);
+    // Both of the server's statements were compared.
+    expect(byAggregates).toBeGreaterThan(50);
+    expect(compared + inexact - byAggregates).toBeGreaterThan(50);
   });
 });

@@ -22,6 +22,7 @@ export const mysqlSyntax: SqlSyntax = {
   bucketIndex: (column) => `TIMESTAMPDIFF(SECOND, CAST(? AS DATETIME(3)), ${column}) DIV ?`,
   // Whole microseconds between two DATETIME(3) values: integer arithmetic, exact.
   longerThan: (from, to) => `TIMESTAMPDIFF(MICROSECOND, ${from}, ${to}) > ? * 1000`,
+  throughIndex: (table, alias, index) => `${table} ${alias} FORCE INDEX (${index})`,
   transactionalDdl: false,
   // 1060 duplicate column name (ADD COLUMN done), 1061 duplicate key name (ADD KEY done), 1091
   // can't drop a key that is not there (DROP KEY done).

@@ -76,6 +76,8 @@ export interface SqlSyntax {
    * after stored time `from`, exactly: a difference of exactly that many milliseconds is false.
    */
   longerThan(from: string, to: string): string;
+  /** `table alias` read through the named index (MySQL's FORCE INDEX, SQLite's INDEXED BY). */
+  throughIndex(table: string, alias: string, index: string): string;
 }
 
 /** "(?, ?, ?), (?, ?, ?)" for a multi-row VALUES list. */

@@ -20,6 +20,7 @@ export const sqliteSyntax: SqlSyntax = {
   // julianday() is a float of days, exact to well under a millisecond at these dates: times are
   // whole milliseconds, so "more than N ms" is "more than N + 0.5 ms" with room either side.
   longerThan: (from, to) => `(julianday(${to}) - julianday(${from})) * 86400000.0 > ? + 0.5`,
+  throughIndex: (table, alias, index) => `${table} AS ${alias} INDEXED BY ${index}`,
   transactionalDdl: true,
   ddlAlreadyApplied: () => false,
 };
