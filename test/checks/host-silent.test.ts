@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hostSilent } from '../../src/checks/host-silent.js';
 import type { CheckInput } from '../../src/checks/types.js';
+import { plain } from '../support/check-result.js';
 import { at, MIN } from '../alerts/harness.js';
 
 function run(params: Record<string, unknown>, lastReportAt: Date | null, hostCreatedAt = at(-600)) {
@@ -15,7 +16,7 @@ function run(params: Record<string, unknown>, lastReportAt: Date | null, hostCre
     current: 'ok',
     sampleMaxAgeMs: 5 * MIN,
   };
-  return hostSilent.evaluate(input);
+  return plain(hostSilent.evaluate(input));
 }
 
 describe('host_silent', () => {

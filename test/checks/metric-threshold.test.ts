@@ -2,23 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { metricThreshold } from '../../src/checks/metric-threshold.js';
 import type { CheckInput } from '../../src/checks/types.js';
 import type { MetricSample } from '../../src/store/types.js';
+import { plain } from '../support/check-result.js';
 import { at, MIN, sample } from '../alerts/harness.js';
 
 const disk = { metric: 'disk', warn: 80, crit: 90 };
 
 function run(params: Record<string, unknown>, samples: MetricSample[], extra: Partial<CheckInput> = {}) {
-  return metricThreshold.evaluate({
-    hostName: 'storage-server-04',
-    hostCreatedAt: at(-600),
-    params,
-    now: at(0),
-    samples,
-    lastReportAt: samples.at(-1)?.collectedAt ?? null,
-    datasets: [],
-    current: 'ok',
-    sampleMaxAgeMs: 5 * MIN,
-    ...extra,
-  });
+  return plain(
+    metricThreshold.evaluate({
+      hostName: 'storage-server-04',
+      hostCreatedAt: at(-600),
+      params,
+      now: at(0),
+      samples,
+      lastReportAt: samples.at(-1)?.collectedAt ?? null,
+      datasets: [],
+      current: 'ok',
+      sampleMaxAgeMs: 5 * MIN,
+      ...extra,
+    }),
+  );
 }
 
 /** One sample a minute from `from` to `to` minutes, values from fn(minute). */

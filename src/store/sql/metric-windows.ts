@@ -259,34 +259,44 @@ export async function windowsByAggregates(db: SqlDriver, query: MetricWindowQuer
     `WHERE collected_at > ? AND collected_at <= ? AND ${hasMetrics()}${hostFilter} GROUP BY host_id) g ` +
     [join('n', 'newest_at'), ...startColumn.map((c, j) => `LEFT ${join(`s${j}`, `c${c}`)}`)].join(' ');
 
+  // Per host: its aggregates (the first row), and the rows whose metric columns say the newest
+  // row's values and each start row's — the last of a tie when several rows share the time.
   const width = 2 + columns.length;
-  const found = new Map<number, { row: unknown[]; tuples: unknown[][] }>();
+  const found = new Map<number, { row: unknown[]; newest: unknown[]; starts: unknown[][] | null }>();
   for (const row of await db.arrays(sql, params)) {
     const hostId = Number(row[0]);
-    // The newest row's metrics, then each start row's (all null when a host has none).
-    const tuples = [row.slice(width, width + 4), ...startKeys.map((_, j) => row.slice(width + 4 + 4 * j, width + 8 + 4 * j))];
     const seen = found.get(hostId);
-    if (seen === undefined) found.set(hostId, { row, tuples });
-    else seen.tuples = seen.tuples.map((tuple, t) => lastOfTie(tuple, tuples[t]!)); // rows sharing a time
+    if (seen === undefined) {
+      found.set(hostId, { row, newest: row, starts: null });
+      continue;
+    }
+    // Rows sharing a time: rare, so only then is each start row tracked apart from the first row.
+    seen.starts ??= startKeys.map(() => seen.row);
+    if (lastOfTie(seen.newest, row, width) === row) seen.newest = row;
+    for (let j = 0; j < startKeys.length; j++) {
+      if (lastOfTie(seen.starts[j]!, row, width + 4 + 4 * j) === row) seen.starts[j] = row;
+    }
   }
 
-  for (const [hostId, { row, tuples }] of found) {
+  for (const [hostId, { row, newest, starts }] of found) {
     const newestAt = msFromSqlTime(row[1] as string);
     const windows = new Array<MetricWindow | 'inexact' | null>(specs.length);
     let c = 2;
-    specs.forEach((spec, s) => {
+    for (let s = 0; s < specs.length; s++) {
+      const spec = specs[s]!;
       const metric = METRIC_INDEX[spec.metric];
       const inexact = row[c] != null;
       c += 1;
-      const newestValue = tuples[0]![metric] as number | null;
+      const newestValue = newest[width + metric] as number | null;
       let window: MetricWindow | 'inexact' | null = null;
       if (inexact || (newestAt > at - spec.windowMs && newestValue === null)) window = 'inexact';
       else if (newestAt > at - spec.windowMs) window = newestOnly(newestAt, newestValue!);
       if (spec.forMs > 0) {
         if (window !== null && window !== 'inexact') {
-          const startAt = row[2 + startColumn[startOf[s]!]!] as string | null;
+          const j = startOf[s]!;
+          const startAt = row[2 + startColumn[j]!] as string | null;
           window.startAt = startAt === null ? null : msFromSqlTime(startAt);
-          window.startValue = startAt === null ? null : (tuples[1 + startOf[s]!]![metric] as number | null);
+          window.startValue = startAt === null ? null : ((starts?.[j] ?? row)[width + 4 + 4 * j + metric] as number | null);
           const first = row[c] as string | null;
           window.firstInsideAt = first === null ? null : msFromSqlTime(first);
           window.insideMin = row[c + 1] as number | null;
@@ -300,18 +310,18 @@ export async function windowsByAggregates(db: SqlDriver, query: MetricWindowQuer
         c += 3;
       }
       windows[s] = window;
-    });
+    }
     byHost.set(hostId, windows);
   }
   return byHost;
 }
 
 /**
- * Of two rows sharing a time (their metric columns cpu, mem, disk, load), the one in effect: the
- * last in the covering index's order, ascending with nulls first.
+ * Of two joined rows sharing a time, the one whose metric columns (cpu, mem, disk, load, from
+ * `from`) say the row in effect: the last in the covering index's order, ascending, nulls first.
  */
-function lastOfTie(a: unknown[], b: unknown[]): unknown[] {
-  for (let i = 0; i < a.length; i++) {
+function lastOfTie(a: unknown[], b: unknown[], from: number): unknown[] {
+  for (let i = from; i < from + 4; i++) {
     const x = a[i] as number | null;
     const y = b[i] as number | null;
     if (x === y) continue;
