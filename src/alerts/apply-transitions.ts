@@ -2,6 +2,8 @@
 // unique key is the real guard against a concurrent evaluator: a duplicate-key error means "already
 // opened by someone else", so that check's transition (and state) is dropped and nobody hears twice.
 // The alert writes are set-based (writeInBulk): a storm of 10,000 transitions is a few statements.
+// A person's close (`monitor alerts close`, the dashboard) takes no lease and may land between the
+// run's load and this write: such evaluations are dropped whole (withoutClosedMeanwhile).
 
 import { DuplicateOpenAlertError } from '../errors.js';
 import type { Store } from '../store/store.js';
@@ -13,7 +15,10 @@ import { thresholdParams } from './threshold-params.js';
 
 export interface AppliedTransitions {
   records: TransitionRecord[];
-  /** Transitions another evaluator had already made. */
+  /**
+   * Host checks changed under this run, left unwritten: another evaluator had already made the
+   * transition, or the open alert they were evaluated with was closed (or resolved) meanwhile.
+   */
   conflicts: number;
 }
 
@@ -31,10 +36,11 @@ export async function applyEvaluations(
   const records: TransitionRecord[] = [];
   const states: CheckState[] = [];
   const forget = [...(options.forget ?? [])];
-  let conflicts = 0;
+  const current = await withoutClosedMeanwhile(tx, evaluations);
+  let conflicts = evaluations.length - current.length;
 
-  const written = await writeInBulk(tx, evaluations, now);
-  for (const evaluation of evaluations) {
+  const written = await writeInBulk(tx, current, now);
+  for (const evaluation of current) {
     if (evaluation.outcome.transitions.length > 0) {
       const applied = await transitionRecords(evaluation, now, written.get(evaluation) ?? storeWrites(tx, evaluation, now));
       if (applied === null) {
@@ -54,6 +60,29 @@ export async function applyEvaluations(
   const outbox = options.notifications(records);
   if (outbox.length > 0) await tx.enqueueNotifications(outbox);
   return { records, conflicts };
+}
+
+/**
+ * The evaluations still current: those made about an open alert that has been closed since the run
+ * loaded it (by hand, or a check disabled) are dropped whole — no repeat, escalation or flapping
+ * notice about a closed alert, no peak, and no state over the one the close wrote (its
+ * lastResolvedAt starts the cooldown; its openNotified says nothing open was announced). The next
+ * run evaluates that host check from the fresh state.
+ *
+ * Why a guard here rather than closes taking the check lease: a close must not wait for (or fail
+ * on) a long run, and every run already holds this transaction. One locking read of the referenced
+ * alerts (a few statements whatever the number of hosts) sees closes committed before it, even
+ * through MySQL's snapshot, and makes a later close wait for this commit, then write its state over
+ * ours. On SQLite both are write transactions (BEGIN IMMEDIATE): one runs wholly before the other.
+ * On Galera row locks stay on their node; a close on another node changes the alert row and its
+ * check_state row, which this run also writes for any repeat, escalation or flapping notice, so one
+ * of the two fails certification and is run again (withTransactionRetry), this read then seeing it.
+ */
+async function withoutClosedMeanwhile(tx: Store, evaluations: CheckEvaluation[]): Promise<CheckEvaluation[]> {
+  const referenced = evaluations.flatMap((evaluation) => (evaluation.openAlertRecord ? [evaluation.openAlertRecord.alertId] : []));
+  if (referenced.length === 0) return evaluations;
+  const open = await tx.lockOpenAlerts(referenced);
+  return evaluations.filter((evaluation) => !evaluation.openAlertRecord || open.has(evaluation.openAlertRecord.alertId));
 }
 
 /**

@@ -82,7 +82,9 @@ export async function check(ctx: Context, options: CheckOptions): Promise<CheckR
     ctx.log.warn(`${result.delivery.failed} notification(s) failed; they are retried on the next run`);
   }
   if (result.conflicts > 0)
-    ctx.log.debug(`${result.conflicts} transition(s) had already been made by another \`monitor check\` run; left to it`);
+    ctx.log.debug(
+      `${result.conflicts} host check(s) changed under this run (another \`monitor check\` run's transition, or a close); left as they are`,
+    );
   ctx.log.debug(`evaluated ${result.evaluated} host checks, ${result.transitions.length} transitions`);
   return result;
 }

@@ -13,6 +13,7 @@ export const mysqlSyntax: SqlSyntax = {
     `ON DUPLICATE KEY UPDATE ${update.map((column) => `${column} = VALUES(${column})`).join(', ')}`,
   deleteBatch: (table, where) => `DELETE FROM ${table} WHERE ${where} LIMIT ?`,
   inIntegers: (column, values) => ({ sql: `${column} IN (${new Array<string>(values.length).fill('?').join(', ')})`, params: [...values] }),
+  lockRows: ' FOR UPDATE',
   tableExists: 'SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?',
   createMigrationsTable:
     'CREATE TABLE IF NOT EXISTS schema_migrations (version VARCHAR(32) NOT NULL, applied_at DATETIME(3) NOT NULL, PRIMARY KEY (version)) ' +

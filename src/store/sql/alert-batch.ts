@@ -54,15 +54,30 @@ export async function openAlerts(db: SqlDriver, alerts: readonly NewAlert[]): Pr
   });
 }
 
-/** The ids among these that are open now. */
-async function stillOpen(db: SqlDriver, alertIds: readonly number[]): Promise<Set<number>> {
+/**
+ * The ids among these that are open now. With `lock`, read past MySQL's snapshot and hold the rows
+ * until the transaction ends, so a close cannot slip in between this read and the caller's commit.
+ * Looked up by primary key alone (the status is checked here), so a locking read locks exactly these
+ * rows: with the status in the WHERE, MySQL may scan idx_alerts_status and lock every open alert.
+ */
+async function stillOpen(db: SqlDriver, alertIds: readonly number[], lock = false): Promise<Set<number>> {
   const open = new Set<number>();
   for (const part of chunk(alertIds, 5_000)) {
     const ids = db.syntax.inIntegers('alert_id', part);
-    const rows = await db.arrays(`SELECT alert_id FROM alerts WHERE status = 'open' AND ${ids.sql}`, ids.params);
-    for (const [alertId] of rows) open.add(num(alertId));
+    const rows = await db.arrays(`SELECT alert_id, status FROM alerts WHERE ${ids.sql}${lock ? db.syntax.lockRows : ''}`, ids.params);
+    for (const [alertId, status] of rows) if (status === 'open') open.add(num(alertId));
   }
   return open;
+}
+
+/**
+ * The ids among these that are still open, locked until the caller's transaction ends (one
+ * statement per 5,000 ids). A check run calls it first in its write transaction: what it evaluated
+ * about an alert that was closed since it loaded its inputs is stale (closeAlerts wrote the state),
+ * and a close that comes later waits for the run to commit, then writes its state over the run's.
+ */
+export function lockOpenAlerts(db: SqlDriver, alertIds: readonly number[]): Promise<Set<number>> {
+  return stillOpen(db, [...new Set(alertIds)], true);
 }
 
 /** `CASE alert_id WHEN ? THEN ? … END` for one column, with its parameters. */

@@ -48,6 +48,13 @@ export interface SqlSyntax {
   deleteBatch(table: string, where: string): string;
   /** `column IN (…)` for a list of integers, with its parameters. */
   inIntegers(column: string, values: readonly number[]): { sql: string; params: SqlValue[] };
+  /**
+   * Appended to a SELECT inside a transaction that must read the latest committed rows and keep them
+   * from changing until it ends: ' FOR UPDATE' on MySQL (a plain SELECT there reads the
+   * transaction's REPEATABLE READ snapshot and locks nothing); '' on SQLite, whose write
+   * transaction (BEGIN IMMEDIATE) already excludes every other writer.
+   */
+  readonly lockRows: string;
   /** SELECT returning one row when the table exists; its only parameter is the table name. */
   readonly tableExists: string;
   /** CREATE TABLE IF NOT EXISTS schema_migrations. */

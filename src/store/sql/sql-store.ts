@@ -256,6 +256,9 @@ export class SqlStore implements Store {
   updateAlertSeverities(updates: AlertSeverityChange[]): Promise<void> {
     return this.atomically((db) => alertBatch.updateAlertSeverities(db, updates));
   }
+  lockOpenAlerts(alertIds: number[]): Promise<Set<number>> {
+    return this.atomically((db) => alertBatch.lockOpenAlerts(db, alertIds));
+  }
   acknowledgeAlert(alertId: number, at: Date): Promise<Alert | null> {
     return alerts.acknowledgeAlert(this.db, alertId, at);
   }

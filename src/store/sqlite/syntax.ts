@@ -12,6 +12,7 @@ export const sqliteSyntax: SqlSyntax = {
   deleteBatch: (table, where) => `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${where} LIMIT ?)`,
   // One parameter whatever the count: the statement text stays the same, so it stays prepared.
   inIntegers: (column, values) => ({ sql: `${column} IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(values)] }),
+  lockRows: '',
   tableExists: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
   createMigrationsTable: 'CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)',
   looseIndexScan: false,

@@ -260,4 +260,14 @@ export function alertTests(ctx: ContractContext): void {
     expect(await ctx.store.resolveAlerts([])).toEqual([]);
     expect(hostId).toBeGreaterThan(0);
   });
+
+  it('tells which of these alerts are still open (what a check run re-reads before it writes)', async () => {
+    const { cpu, alert } = await setup();
+    const open = await ctx.store.openAlert(alert());
+    const resolved = await ctx.store.openAlert(alert({ checkId: cpu }));
+    await ctx.store.resolveAlert(resolved, { resolvedAt: at(5), resolveMessage: 'closed by hand', value: null });
+    const stillOpen = await ctx.store.transaction((tx) => tx.lockOpenAlerts([resolved, open, open, 999_999]));
+    expect([...stillOpen]).toEqual([open]);
+    expect(await ctx.store.transaction((tx) => tx.lockOpenAlerts([]))).toEqual(new Set());
+  });
 }
