@@ -16,7 +16,8 @@ import { parseDuration } from '../time/duration.js';
 import { parseZonedTime } from '../time/zoned-time.js';
 import type { Store } from '../store/store.js';
 import { HttpError } from '../server/http-error.js';
-import { errorAnswer } from '../server/routes.js';
+import { readBody } from '../server/body.js';
+import { closesConnection, errorAnswer } from '../server/routes.js';
 import type { AlertFilter } from '../store/types.js';
 import { createAccess, type Principal } from './access.js';
 import { loadAsset } from './assets.js';
@@ -44,6 +45,8 @@ export interface WebDeps {
   /** Served over TLS: cookies get Secure. */
   secure: boolean;
   databaseTimeoutMs: number;
+  /** server.request_timeout: a form body not received within it is answered 408, as on the ingest API. */
+  requestTimeoutMs: number;
   /** Outbox channels of the configured notifiers: a Close is announced on them, as by the CLI. */
   notifyChannels?: readonly string[];
 }
@@ -71,6 +74,11 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
       work.catch(() => undefined);
     }
   };
+
+  // The ingest API's body reader, with the form's own size limit: 413 as soon as the declared or
+  // streamed size is over it, 408 when the form stalls, and the connection closed after either.
+  const readForm = async (req: IncomingMessage): Promise<URLSearchParams> =>
+    new URLSearchParams((await readBody(req, { maxBytes: MAX_FORM_BYTES, timeoutMs: deps.requestTimeoutMs })).toString('utf8'));
 
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://dashboard');
@@ -312,11 +320,12 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
         error: error instanceof Error ? error.message : String(error),
         stack: error instanceof Error ? error.stack : undefined,
       });
-    const { status, message, headers } = answer ?? { status: 500, message: 'internal error', headers: {} };
+    const { status, message } = answer ?? { status: 500, message: 'internal error' };
     if (res.headersSent) {
       res.destroy();
       return;
     }
+    const headers: Record<string, string> = { ...answer?.headers, ...(closesConnection(req, answer) ? { connection: 'close' } : {}) };
     if (isApi) return sendJson(req, res, status, { error: message }, headers);
     sendHtml(
       req,
@@ -391,17 +400,6 @@ function allow(method: string, methods: string[]): void {
 /** Only a local path: a `next` pointing elsewhere would make the login page an open redirect. */
 function safeNext(next: string | null | undefined): string {
   return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
-}
-
-async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_FORM_BYTES) throw new HttpError(413, 'form too large');
-    chunks.push(chunk);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
 const SECURITY_HEADERS = {

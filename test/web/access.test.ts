@@ -247,6 +247,7 @@ describe('dashboard access without users', () => {
       listenHost: '0.0.0.0',
       secure: false,
       databaseTimeoutMs: 1000,
+      requestTimeoutMs: 1000,
     });
     expect(log.texts().join('\n')).toContain('monitor users add NAME');
   });
