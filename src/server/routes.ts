@@ -149,9 +149,15 @@ export function parseJson(body: Buffer): unknown {
 
 /**
  * A database round trip with a deadline: an unreachable database must not hold agents' requests open.
+ * Every request's database calls go through here, the dashboard's too, so one DatabaseStatus says
+ * whether the database is up (logged on each change, shown by /healthz while stopping).
  * `reachedDatabase`: success proves the database is up (a key lookup may have come from the cache).
  */
-export async function databaseCall<T>(deps: RouteDeps, work: Promise<T>, reachedDatabase = true): Promise<T> {
+export async function databaseCall<T>(
+  deps: Pick<RouteDeps, 'database' | 'databaseTimeoutMs'>,
+  work: Promise<T>,
+  reachedDatabase = true,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   let timedOut: HttpError | null = null;
   const deadline = new Promise<never>((_, reject) => {

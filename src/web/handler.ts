@@ -17,7 +17,8 @@ import { parseZonedTime } from '../time/zoned-time.js';
 import type { Store } from '../store/store.js';
 import { HttpError } from '../server/http-error.js';
 import { readBody } from '../server/body.js';
-import { closesConnection, errorAnswer } from '../server/routes.js';
+import type { DatabaseStatus } from '../server/database-status.js';
+import { closesConnection, databaseCall, errorAnswer } from '../server/routes.js';
 import type { AlertFilter } from '../store/types.js';
 import { createAccess, type Principal } from './access.js';
 import { loadAsset } from './assets.js';
@@ -45,6 +46,8 @@ export interface WebDeps {
   /** Served over TLS: cookies get Secure. */
   secure: boolean;
   databaseTimeoutMs: number;
+  /** The server's one view of the database: a dashboard call that times out or is refused marks it down, as the API's do. */
+  database: DatabaseStatus;
   /** server.request_timeout: a form body not received within it is answered 408, as on the ingest API. */
   requestTimeoutMs: number;
   /** Outbox channels of the configured notifiers: a Close is announced on them, as by the CLI. */
@@ -59,21 +62,9 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
     );
   }
 
-  const withDeadline = async <T>(work: Promise<T>): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new HttpError(503, 'database unavailable', { headers: { 'retry-after': '5' } })),
-        deps.databaseTimeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([work, deadline]);
-    } finally {
-      clearTimeout(timer);
-      work.catch(() => undefined);
-    }
-  };
+  // The API's deadline and database status. Who is signed in, and a sign-in, are answered from the
+  // cached session secret once it is read: their success does not prove the database is up.
+  const withDeadline = <T>(work: Promise<T>, reachedDatabase = true): Promise<T> => databaseCall(deps, work, reachedDatabase);
 
   // The ingest API's body reader, with the form's own size limit: 413 as soon as the declared or
   // streamed size is over it, 408 when the form stalls, and the connection closed after either.
@@ -97,7 +88,7 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
           page({ title: 'Sign in', active: 'login', principal: null, body: loginBody(safeNext(url.searchParams.get('next')), null) }),
         );
       }
-      const principal = await withDeadline(access.identify(req));
+      const principal = await withDeadline(access.identify(req), false);
       if (path === '/logout') {
         allow(method, ['POST']);
         const form = await readForm(req);
@@ -145,6 +136,7 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
     const next = safeNext(form.get('next'));
     const result = await withDeadline(
       access.login(form.get('user') ?? '', form.get('password') ?? '', req.socket.remoteAddress ?? '', deps.secure),
+      false,
     );
     if ('cookie' in result) return redirect(res, next, { 'set-cookie': result.cookie });
     const status = result.retryAfterSeconds === undefined ? 401 : 429;
