@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { configSecrets } from '../../src/config/secrets.js';
 import { createNotifiers } from '../../src/notify/create-notifiers.js';
 import { channelsFor, deliverPending } from '../../src/notify/outbox.js';
 import type { NotificationPayload, Notifier } from '../../src/notify/types.js';
@@ -14,6 +15,7 @@ import type { NewNotification } from '../../src/store/types.js';
 import { startEndpoint, type HttpEndpoint } from './fixtures/http-endpoint.js';
 import { samplePayload } from './fixtures/payload.js';
 import { startSmtp, type SmtpEndpoint } from './fixtures/smtp.js';
+import { parse } from '../config/helpers.js';
 import { memoryLog } from '../support/memory-log.js';
 import { databaseConfig } from '../support/database-config.js';
 
@@ -180,6 +182,26 @@ describe('notification outbox', () => {
     expect(hook.requests).toHaveLength(2);
     expect(await pending(2)).toEqual([]);
     expect(log.lines.filter((line) => line.level === 'warn').at(-1)!.message).toContain('giving up after 2 attempts');
+  });
+
+  it("masks a command's env: values in last_error and the log, as the CLI's config secrets, when the command echoes them", async () => {
+    const config = parse(`notify:
+  command:
+    - run: 'echo "pager refused token $PAGER_TOKEN at $PAGER_URL" >&2; exit 1'
+      env:
+        PAGER_TOKEN: pd-routing-key-0123456789
+        PAGER_URL: https://pager:pager-pass-123@pager.example.com/v2
+`);
+    const secrets = configSecrets(config);
+    const notifiers = createNotifiers(config.notify, { env: process.env, secrets });
+    await store.enqueueNotifications(rows(['command:0']));
+    const log = memoryLog();
+    expect(await deliverPending({ store, notifiers, now, maxAttempts: 5, log })).toMatchObject({ failed: 1 });
+    const [row] = await pending();
+    expect(row!.lastError).toContain('pager refused token *** at https://pager:***@pager.example.com/v2');
+    const logged = JSON.stringify(log.lines);
+    expect(logged).toContain('pager refused token ***');
+    for (const text of [row!.lastError!, logged]) expect(text).not.toMatch(/pd-routing-key|pager-pass/);
   });
 
   it('leaves rows of channels that are no longer configured pending and untouched', async () => {

@@ -76,6 +76,19 @@ notify:
     expect(config.notify.webhooks[0]!.headers.Authorization).toBe(`Basic ${Buffer.from('hook-user:hook-pass-1').toString('base64')}`);
   });
 
+  it("collects a command notifier's env: values, and the password inside one that is a URL", () => {
+    const config = parse(
+      `notify:
+  command:
+    - run: /usr/local/bin/page
+      env: { PAGER_TOKEN: pd-routing-key-0123456789, PAGER_URL: 'https://u:p%40ger-pass@pager.example.com/v2', DEBUG: '1' }
+`,
+    );
+    const secrets = configSecrets(config);
+    expect(redactText('token pd-routing-key-0123456789 password p@ger-pass', secrets)).toBe('token *** password ***');
+    expect(redactText('DEBUG=1', secrets)).toBe('DEBUG=1');
+  });
+
   it('scrubs log lines and fields, in text and JSON', () => {
     for (const json of [false, true]) {
       const lines: string[] = [];
