@@ -93,11 +93,12 @@ async function deliverChannel(
     const claimedAt = now();
     if (
       !(await retryConflicts(() =>
-        store.claimNotification(row.notificationId, claim.token, claimedAt, new Date(claimedAt.getTime() + claim.ms)),
+        store.claimNotification(row.notificationId, claim.token, claimedAt, new Date(claimedAt.getTime() + claim.ms), maxAttempts),
       ))
     ) {
-      // Another run is sending this channel's rows (or died doing it and its claim has not expired):
-      // leave the channel to it, so its rows keep their order.
+      // Another run is sending this channel's rows (or died doing it and its claim has not expired),
+      // or spent this row's last attempt since it was read: leave the channel to it, so its rows keep
+      // their order.
       log.debug(`notify: ${notifier.channel} is being delivered by another run; leaving ${queue.length - index} row(s) to it`);
       result.deferred += queue.length - index;
       return;

@@ -72,13 +72,13 @@ it('takes over at once from a holder on this machine whose process is gone, and 
   await heldBy('box-a:42:dead', 'box-a', 42, 1_000, 59_000);
   await store.enqueueNotifications([{ alertId: null, channel: 'webhook:0', event: 'open', payload: {}, createdAt: T0 }]);
   const [row] = await store.pendingNotifications(['webhook:0'], 5, 10);
-  expect(await store.claimNotification(row!.notificationId, 'box-a:42:dead', T0, new Date(nowMs + 120_000))).toBe(true);
+  expect(await store.claimNotification(row!.notificationId, 'box-a:42:dead', T0, new Date(nowMs + 120_000), 5)).toBe(true);
 
   const o = options({ isAlive: (pid) => pid !== 42 });
   const taken = await takeCheckLease(o);
   expect(taken).toMatchObject({ kind: 'held', lease: { tookOverFrom: { owner: 'box-a:42:dead', pid: 42 } } });
   expect(o.slept).toEqual([]);
-  expect(await store.claimNotification(row!.notificationId, 'box-a:100:mine', new Date(nowMs), new Date(nowMs + 1))).toBe(true);
+  expect(await store.claimNotification(row!.notificationId, 'box-a:100:mine', new Date(nowMs), new Date(nowMs + 1), 5)).toBe(true);
 });
 
 it('does not judge a holder of another machine by a pid of this one', async () => {

@@ -204,6 +204,34 @@ describe('notification outbox', () => {
     for (const text of [row!.lastError!, logged]) expect(text).not.toMatch(/pd-routing-key|pager-pass/);
   });
 
+  it('never sends a row whose last attempt another run spent after this run read it', async () => {
+    const hook = await endpoint();
+    const notifiers = createNotifiers({
+      webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }],
+      slack: null,
+      email: null,
+      commands: [],
+    });
+    await store.enqueueNotifications(rows(['webhook:0']));
+    const [row] = await pending();
+    await store.markNotificationFailed(row!.notificationId, 'HTTP 500', clock);
+    // The real store, where another run fails the row a second time between this run's read and its claim.
+    const racing = new Proxy(store, {
+      get(target, name, receiver) {
+        if (name !== 'pendingNotifications') return Reflect.get(target, name, receiver) as unknown;
+        return async (...args: Parameters<Store['pendingNotifications']>) => {
+          const read = await target.pendingNotifications(...args);
+          await target.markNotificationFailed(row!.notificationId, 'HTTP 500 (the other run)', clock);
+          return read;
+        };
+      },
+    });
+    const result = await deliverPending({ store: racing, notifiers, now, maxAttempts: 2, log: memoryLog() });
+    expect(result).toEqual({ delivered: 0, failed: 0, deferred: 1 });
+    expect(hook.requests).toHaveLength(0);
+    expect(await store.pendingNotifications(['webhook:0'], 3, 10)).toMatchObject([{ attempts: 2, lastError: 'HTTP 500 (the other run)' }]);
+  });
+
   it('leaves rows of channels that are no longer configured pending and untouched', async () => {
     const hook = await endpoint();
     const notifiers = createNotifiers({
@@ -319,7 +347,9 @@ describe('notification outbox', () => {
     for (const id of [1, 2]) await store.enqueueNotifications(rows(['webhook:0'], samplePayload({ alert_id: id })));
     const [oldest] = await pending();
     // A run on another machine claimed the oldest row for a minute, then died.
-    expect(await store.claimNotification(oldest!.notificationId, 'other-box:7:dead', clock, new Date(clock.getTime() + 60_000))).toBe(true);
+    expect(await store.claimNotification(oldest!.notificationId, 'other-box:7:dead', clock, new Date(clock.getTime() + 60_000), 5)).toBe(
+      true,
+    );
 
     const whileClaimed = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: memoryLog(), claimToken: 'this-run' });
     expect(whileClaimed).toEqual({ delivered: 0, failed: 0, deferred: 2 });
