@@ -7,9 +7,11 @@
 // - a holder that renews is at work: this run leaves (exit 0), as an overlapping cron run should;
 // - a holder that neither renews nor expires within one ttl (a lease written with a longer ttl, or a
 //   clock far ahead) is reported as stuck: the caller says so and exits 1.
+// Each lease statement runs alone (autocommit), and both drivers send such a statement again when the
+// database rolled it back as a conflict (a deadlock, a lock wait timeout, a Galera certification
+// failure or a node not ready), within their own deadline: no retry of our own around them.
 
 import type { Logger } from '../context.js';
-import { retryConflicts } from '../store/retry.js';
 import type { Store } from '../store/store.js';
 import type { Lease, LeaseHolder } from '../store/types.js';
 
@@ -59,14 +61,14 @@ export async function takeCheckLease(options: CheckLeaseOptions): Promise<LeaseO
   const giveUpAt = clock().getTime() + Math.max(ttlMs, 3 * renewEvery);
   for (;;) {
     const now = clock();
-    if (await retryConflicts(() => store.acquireLease(CHECK_LEASE, owner, now, ttlMs, holder))) {
+    if (await store.acquireLease(CHECK_LEASE, owner, now, ttlMs, holder)) {
       return { kind: 'held', lease: startHeartbeat(options, null) };
     }
-    const current = await retryConflicts(() => store.getLease(CHECK_LEASE));
+    const current = await store.getLease(CHECK_LEASE);
     if (current === null) continue; // released between the two statements: try again
     if (current.host === holder.host && current.pid !== null && current.pid !== holder.pid && !options.isAlive(current.pid)) {
-      if (await retryConflicts(() => store.takeOverLease(CHECK_LEASE, current.owner, owner, clock(), ttlMs, holder))) {
-        const freed = await retryConflicts(() => store.releaseNotificationClaims(current.owner));
+      if (await store.takeOverLease(CHECK_LEASE, current.owner, owner, clock(), ttlMs, holder)) {
+        const freed = await store.releaseNotificationClaims(current.owner);
         options.log.info(`took over the check lease from a run that is gone (pid ${current.pid} on ${current.host})`, {
           previousOwner: current.owner,
           freedClaims: freed,
@@ -92,7 +94,7 @@ function startHeartbeat(options: CheckLeaseOptions, tookOverFrom: Lease | null):
   let beating: Promise<void> | null = null;
   const beat = async () => {
     try {
-      if (!(await retryConflicts(() => store.renewLease(CHECK_LEASE, owner, clock(), ttlMs)))) {
+      if (!(await store.renewLease(CHECK_LEASE, owner, clock(), ttlMs))) {
         lost = true;
         log.debug(
           'the check lease was taken over by another run; the open-alert key and outbox claims keep this run from repeating its work',
@@ -118,7 +120,7 @@ function startHeartbeat(options: CheckLeaseOptions, tookOverFrom: Lease | null):
     async release() {
       clearInterval(timer);
       await beating;
-      await retryConflicts(() => store.releaseLease(CHECK_LEASE, owner));
+      await store.releaseLease(CHECK_LEASE, owner);
     },
   };
 }

@@ -52,6 +52,10 @@ export function configSecrets(
   }
   if (config.notify.slack) secrets.push(...urlSecrets(config.notify.slack.webhookUrl));
   if (config.notify.email?.password) secrets.push(config.notify.email.password);
+  // A command's env: map is how a paging script gets its token or its URL with a password, and
+  // the script may echo it in an error: every value is a secret (values under 4 characters, such
+  // as DEBUG: 1, are skipped below).
+  for (const command of config.notify.commands) for (const value of Object.values(command.env ?? {})) secrets.push(...urlSecrets(value));
   // Longest first, so a secret that contains another is masked whole.
   return [...new Set(secrets.filter((secret) => secret.length >= 4))].sort((a, b) => b.length - a.length);
 }

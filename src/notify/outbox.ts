@@ -5,10 +5,11 @@
 // its send and marked delivered right after, so two runs that overlap never both send it, and a
 // later run never sends it again. The one way a row goes out twice: the process dies after the
 // channel accepted it and before the mark is committed; its claim then expires and it is re-sent.
+// Claims and marks are single autocommit statements, which both drivers send again when the
+// database rolled them back as a conflict: no retry of our own around them.
 
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../context.js';
-import { retryConflicts } from '../store/retry.js';
 import type { Store } from '../store/store.js';
 import type { Notification } from '../store/types.js';
 import { parseNotificationPayload } from './payload.js';
@@ -92,12 +93,11 @@ async function deliverChannel(
   for (const [index, row] of queue.entries()) {
     const claimedAt = now();
     if (
-      !(await retryConflicts(() =>
-        store.claimNotification(row.notificationId, claim.token, claimedAt, new Date(claimedAt.getTime() + claim.ms)),
-      ))
+      !(await store.claimNotification(row.notificationId, claim.token, claimedAt, new Date(claimedAt.getTime() + claim.ms), maxAttempts))
     ) {
-      // Another run is sending this channel's rows (or died doing it and its claim has not expired):
-      // leave the channel to it, so its rows keep their order.
+      // Another run is sending this channel's rows (or died doing it and its claim has not expired),
+      // or spent this row's last attempt since it was read: leave the channel to it, so its rows keep
+      // their order.
       log.debug(`notify: ${notifier.channel} is being delivered by another run; leaving ${queue.length - index} row(s) to it`);
       result.deferred += queue.length - index;
       return;
@@ -105,7 +105,7 @@ async function deliverChannel(
     const payload = parseNotificationPayload(row.payload);
     if (!payload) {
       // This row can never be sent; it must not hold up the rest of the channel.
-      await retryConflicts(() => store.markNotificationFailed(row.notificationId, 'stored payload is not a notification', now()));
+      await store.markNotificationFailed(row.notificationId, 'stored payload is not a notification', now());
       result.failed += 1;
       log.warn(`notify: notification ${row.notificationId} for ${notifier.channel} has an unreadable payload`, {
         channel: notifier.channel,
@@ -122,13 +122,13 @@ async function deliverChannel(
     }
 
     if (error === null) {
-      await retryConflicts(() => store.markNotificationDelivered(row.notificationId, now()));
+      await store.markNotificationDelivered(row.notificationId, now());
       result.delivered += 1;
       continue;
     }
 
     const message = errorText(error);
-    await retryConflicts(() => store.markNotificationFailed(row.notificationId, message, now()));
+    await store.markNotificationFailed(row.notificationId, message, now());
     result.failed += 1;
     const attempt = row.attempts + 1;
     const next = attempt >= maxAttempts ? `giving up after ${attempt} attempts` : 'will retry on the next run';

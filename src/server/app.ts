@@ -112,6 +112,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       listenHost: host,
       secure,
       databaseTimeoutMs,
+      database,
+      requestTimeoutMs: config.requestTimeoutMs,
       notifyChannels: options.notifyChannels ?? [],
     });
   };

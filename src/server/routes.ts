@@ -149,9 +149,15 @@ export function parseJson(body: Buffer): unknown {
 
 /**
  * A database round trip with a deadline: an unreachable database must not hold agents' requests open.
+ * Every request's database calls go through here, the dashboard's too, so one DatabaseStatus says
+ * whether the database is up (logged on each change, shown by /healthz while stopping).
  * `reachedDatabase`: success proves the database is up (a key lookup may have come from the cache).
  */
-export async function databaseCall<T>(deps: RouteDeps, work: Promise<T>, reachedDatabase = true): Promise<T> {
+export async function databaseCall<T>(
+  deps: Pick<RouteDeps, 'database' | 'databaseTimeoutMs'>,
+  work: Promise<T>,
+  reachedDatabase = true,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   let timedOut: HttpError | null = null;
   const deadline = new Promise<never>((_, reject) => {
@@ -197,6 +203,15 @@ export function errorAnswer(error: unknown): { status: number; message: string; 
   return null;
 }
 
+/**
+ * Whether to close the connection after an error answer, for the ingest API and the dashboard alike:
+ * when the error says so, or when the request body was not read to its end (the client may still be
+ * sending it, and the next request on that connection would start in the middle of it).
+ */
+export function closesConnection(req: IncomingMessage, answer: { close: boolean } | null): boolean {
+  return (answer?.close ?? false) || !req.complete;
+}
+
 function sendError(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, error: unknown): void {
   const answer = errorAnswer(error);
   if (!answer) {
@@ -207,14 +222,14 @@ function sendError(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, e
       stack: error instanceof Error ? error.stack : undefined,
     });
   }
-  const { status, message, headers, close } = answer ?? { status: 500, message: 'internal error', headers: {}, close: false };
+  const { status, message, headers } = answer ?? { status: 500, message: 'internal error', headers: {} };
   if (res.headersSent) {
     res.destroy();
     return;
   }
   const body: Record<string, unknown> = { error: message };
   if (status === 503 && req.url?.startsWith('/healthz')) Object.assign(body, { status: 'error', database: 'unavailable' });
-  sendJson(deps, req, res, status, body, headers, close || !req.complete);
+  sendJson(deps, req, res, status, body, headers, closesConnection(req, answer));
 }
 
 export function sendJson(

@@ -250,11 +250,12 @@ export interface Store {
    */
   pendingNotifications(channels: readonly string[], maxAttempts: number, limitPerChannel: number): Promise<Notification[]>;
   /**
-   * Claims an undelivered row for `token` until `until`, with one conditional UPDATE: true when this
-   * token holds the claim now (it was free, expired, or already ours), false when another run's
-   * claim is still running. Only the claim's holder sends the row.
+   * Claims an undelivered row with fewer than `maxAttempts` attempts for `token` until `until`, with
+   * one conditional UPDATE: true when this token holds the claim now (it was free, expired, or
+   * already ours), false when another run's claim is still running or the row has no attempts left
+   * (another run spent them since it was read). Only the claim's holder sends the row.
    */
-  claimNotification(notificationId: number, token: string, now: Date, until: Date): Promise<boolean>;
+  claimNotification(notificationId: number, token: string, now: Date, until: Date, maxAttempts: number): Promise<boolean>;
   /** Frees the undelivered rows claimed by `token` (a run known to be dead); returns how many. */
   releaseNotificationClaims(token: string): Promise<number>;
   /** Marks the row delivered and frees its claim. */

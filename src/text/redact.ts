@@ -37,16 +37,58 @@ export function redactUserinfo(text: string): string {
   return `${text.slice(0, start)}${userinfo.slice(0, colon)}:${MASK}${text.slice(at)}`;
 }
 
-const URL_WITH_USERINFO = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>/@]*:[^\s'"<>]*@[^\s'"<>]*/gi;
+/** `scheme://user:` — where a password may start; the user part has no spaces, quotes, / @ or :. */
+const USERINFO_START = /\b[a-z][a-z0-9+.-]*:\/\/([^\s'"<>/@:]*):/gi;
+/** The next URL: a password never runs into it. */
+const NEXT_URL = /[a-z][a-z0-9+.-]*:\/\//gi;
+/**
+ * `host:port` rather than `user:password`: a host before the colon (dotted, localhost, or an IPv6
+ * literal) and up to five digits after it that end where a port ends. Without this, an SMTP error
+ * naming `smtp://mail.example.com:25` and then a recipient `ops@example.com` would lose everything
+ * in between. A password that starts like a port (`2024 Summer`) is only taken for one after a
+ * dotted user name.
+ */
+function isHostAndPort(user: string, rest: string): boolean {
+  if (user.startsWith('[')) return true;
+  return (user.includes('.') || user.toLowerCase() === 'localhost') && /^[0-9]{1,5}(?=[/?#)\]>,;\s'"]|$)/.test(rest);
+}
 
 /**
- * Free text (an error message from fetch, nodemailer, mysql2, a server's answer) with the password of
- * every `scheme://user:password@` URL masked, and every known secret masked. `secrets` are the
- * values this process holds (see config/secrets.ts); strings shorter than 4 characters are skipped,
- * since they would mask ordinary words.
+ * The end (the index of its `@`) of the password that starts at `from` in free text, or -1 when the
+ * colon before `from` was not a password's. A password may hold spaces, quotes and `@` (a URL pasted
+ * unencoded into a config or a command line, echoed by mysql2 or a shell): it runs to the last `@`
+ * before a host, on its line and before the next URL. Masking a word too many beats showing a tail.
+ */
+function passwordEnd(text: string, from: number, user: string): number {
+  if (isHostAndPort(user, text.slice(from, from + 6))) return -1;
+  const newline = text.indexOf('\n', from);
+  NEXT_URL.lastIndex = from;
+  const next = NEXT_URL.exec(text);
+  const limit = Math.min(newline < 0 ? text.length : newline, next ? next.index : text.length);
+  for (let at = text.lastIndexOf('@', limit - 1); at >= from; at = text.lastIndexOf('@', at - 1)) {
+    if (/[a-z0-9[]/i.test(text.charAt(at + 1))) return at;
+  }
+  return -1;
+}
+
+/**
+ * Free text (an error message from fetch, nodemailer, mysql2, a server's answer, a config loader's
+ * complaint about --database) with the password of every `scheme://user:password@` URL masked, and
+ * every known secret masked. `secrets` are the values this process holds (see config/secrets.ts);
+ * strings shorter than 4 characters are skipped, since they would mask ordinary words.
  */
 export function redactText(text: string, secrets: Iterable<string | null | undefined> = []): string {
-  let out = text.replace(URL_WITH_USERINFO, (url) => redactUserinfo(url));
+  let out = '';
+  let done = 0;
+  for (const start of text.matchAll(USERINFO_START)) {
+    const from = start.index + start[0].length;
+    if (from <= done) continue;
+    const end = passwordEnd(text, from, start[1]!);
+    if (end < 0) continue;
+    out += `${text.slice(done, from)}${MASK}`;
+    done = end;
+  }
+  out += text.slice(done);
   for (const secret of secrets) {
     if (!secret || secret.length < 4) continue;
     out = out.split(secret).join(MASK);

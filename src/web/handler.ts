@@ -16,7 +16,9 @@ import { parseDuration } from '../time/duration.js';
 import { parseZonedTime } from '../time/zoned-time.js';
 import type { Store } from '../store/store.js';
 import { HttpError } from '../server/http-error.js';
-import { errorAnswer } from '../server/routes.js';
+import { readBody } from '../server/body.js';
+import type { DatabaseStatus } from '../server/database-status.js';
+import { closesConnection, databaseCall, errorAnswer } from '../server/routes.js';
 import type { AlertFilter } from '../store/types.js';
 import { createAccess, type Principal } from './access.js';
 import { loadAsset } from './assets.js';
@@ -44,6 +46,10 @@ export interface WebDeps {
   /** Served over TLS: cookies get Secure. */
   secure: boolean;
   databaseTimeoutMs: number;
+  /** The server's one view of the database: a dashboard call that times out or is refused marks it down, as the API's do. */
+  database: DatabaseStatus;
+  /** server.request_timeout: a form body not received within it is answered 408, as on the ingest API. */
+  requestTimeoutMs: number;
   /** Outbox channels of the configured notifiers: a Close is announced on them, as by the CLI. */
   notifyChannels?: readonly string[];
 }
@@ -56,21 +62,14 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
     );
   }
 
-  const withDeadline = async <T>(work: Promise<T>): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new HttpError(503, 'database unavailable', { headers: { 'retry-after': '5' } })),
-        deps.databaseTimeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([work, deadline]);
-    } finally {
-      clearTimeout(timer);
-      work.catch(() => undefined);
-    }
-  };
+  // The API's deadline and database status. Who is signed in, and a sign-in, are answered from the
+  // cached session secret once it is read: their success does not prove the database is up.
+  const withDeadline = <T>(work: Promise<T>, reachedDatabase = true): Promise<T> => databaseCall(deps, work, reachedDatabase);
+
+  // The ingest API's body reader, with the form's own size limit: 413 as soon as the declared or
+  // streamed size is over it, 408 when the form stalls, and the connection closed after either.
+  const readForm = async (req: IncomingMessage): Promise<URLSearchParams> =>
+    new URLSearchParams((await readBody(req, { maxBytes: MAX_FORM_BYTES, timeoutMs: deps.requestTimeoutMs })).toString('utf8'));
 
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://dashboard');
@@ -89,7 +88,7 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
           page({ title: 'Sign in', active: 'login', principal: null, body: loginBody(safeNext(url.searchParams.get('next')), null) }),
         );
       }
-      const principal = await withDeadline(access.identify(req));
+      const principal = await withDeadline(access.identify(req), false);
       if (path === '/logout') {
         allow(method, ['POST']);
         const form = await readForm(req);
@@ -137,6 +136,7 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
     const next = safeNext(form.get('next'));
     const result = await withDeadline(
       access.login(form.get('user') ?? '', form.get('password') ?? '', req.socket.remoteAddress ?? '', deps.secure),
+      false,
     );
     if ('cookie' in result) return redirect(res, next, { 'set-cookie': result.cookie });
     const status = result.retryAfterSeconds === undefined ? 401 : 429;
@@ -312,11 +312,12 @@ export function createWebHandler(deps: WebDeps): (req: IncomingMessage, res: Ser
         error: error instanceof Error ? error.message : String(error),
         stack: error instanceof Error ? error.stack : undefined,
       });
-    const { status, message, headers } = answer ?? { status: 500, message: 'internal error', headers: {} };
+    const { status, message } = answer ?? { status: 500, message: 'internal error' };
     if (res.headersSent) {
       res.destroy();
       return;
     }
+    const headers: Record<string, string> = { ...answer?.headers, ...(closesConnection(req, answer) ? { connection: 'close' } : {}) };
     if (isApi) return sendJson(req, res, status, { error: message }, headers);
     sendHtml(
       req,
@@ -391,17 +392,6 @@ function allow(method: string, methods: string[]): void {
 /** Only a local path: a `next` pointing elsewhere would make the login page an open redirect. */
 function safeNext(next: string | null | undefined): string {
   return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
-}
-
-async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_FORM_BYTES) throw new HttpError(413, 'form too large');
-    chunks.push(chunk);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
 const SECURITY_HEADERS = {

@@ -6,7 +6,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { CHECK_LEASE, takeCheckLease, type CheckLeaseOptions } from '../../src/alerts/check-lease.js';
-import { RetryableTransactionError } from '../../src/errors.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { memoryLog } from '../support/memory-log.js';
@@ -72,13 +71,13 @@ it('takes over at once from a holder on this machine whose process is gone, and 
   await heldBy('box-a:42:dead', 'box-a', 42, 1_000, 59_000);
   await store.enqueueNotifications([{ alertId: null, channel: 'webhook:0', event: 'open', payload: {}, createdAt: T0 }]);
   const [row] = await store.pendingNotifications(['webhook:0'], 5, 10);
-  expect(await store.claimNotification(row!.notificationId, 'box-a:42:dead', T0, new Date(nowMs + 120_000))).toBe(true);
+  expect(await store.claimNotification(row!.notificationId, 'box-a:42:dead', T0, new Date(nowMs + 120_000), 5)).toBe(true);
 
   const o = options({ isAlive: (pid) => pid !== 42 });
   const taken = await takeCheckLease(o);
   expect(taken).toMatchObject({ kind: 'held', lease: { tookOverFrom: { owner: 'box-a:42:dead', pid: 42 } } });
   expect(o.slept).toEqual([]);
-  expect(await store.claimNotification(row!.notificationId, 'box-a:100:mine', new Date(nowMs), new Date(nowMs + 1))).toBe(true);
+  expect(await store.claimNotification(row!.notificationId, 'box-a:100:mine', new Date(nowMs), new Date(nowMs + 1), 5)).toBe(true);
 });
 
 it('does not judge a holder of another machine by a pid of this one', async () => {
@@ -100,17 +99,6 @@ it('reports a holder that neither renews nor lets its lease expire within one tt
   const o = options();
   expect(await takeCheckLease(o)).toMatchObject({ kind: 'stuck', holder: { owner: 'box-b:7:x' } });
   expect(nowMs - T0.getTime()).toBeGreaterThanOrEqual(TTL);
-});
-
-it('runs a lease statement again when the database rolled it back as a deadlock', async () => {
-  let failures = 1;
-  const flaky = Object.create(store) as Store;
-  flaky.acquireLease = (...args) => {
-    if (failures-- > 0) return Promise.reject(new RetryableTransactionError('Deadlock found when trying to get lock'));
-    return store.acquireLease(...args);
-  };
-  expect((await takeCheckLease(options({ store: flaky }))).kind).toBe('held');
-  expect(failures).toBe(-1);
 });
 
 it('renews the lease while held (the heartbeat), and notices when another run took it', async () => {

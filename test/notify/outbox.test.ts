@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { configSecrets } from '../../src/config/secrets.js';
 import { createNotifiers } from '../../src/notify/create-notifiers.js';
 import { channelsFor, deliverPending } from '../../src/notify/outbox.js';
 import type { NotificationPayload, Notifier } from '../../src/notify/types.js';
@@ -14,6 +15,7 @@ import type { NewNotification } from '../../src/store/types.js';
 import { startEndpoint, type HttpEndpoint } from './fixtures/http-endpoint.js';
 import { samplePayload } from './fixtures/payload.js';
 import { startSmtp, type SmtpEndpoint } from './fixtures/smtp.js';
+import { parse } from '../config/helpers.js';
 import { memoryLog } from '../support/memory-log.js';
 import { databaseConfig } from '../support/database-config.js';
 
@@ -182,6 +184,54 @@ describe('notification outbox', () => {
     expect(log.lines.filter((line) => line.level === 'warn').at(-1)!.message).toContain('giving up after 2 attempts');
   });
 
+  it("masks a command's env: values in last_error and the log, as the CLI's config secrets, when the command echoes them", async () => {
+    const config = parse(`notify:
+  command:
+    - run: 'echo "pager refused token $PAGER_TOKEN at $PAGER_URL" >&2; exit 1'
+      env:
+        PAGER_TOKEN: pd-routing-key-0123456789
+        PAGER_URL: https://pager:pager-pass-123@pager.example.com/v2
+`);
+    const secrets = configSecrets(config);
+    const notifiers = createNotifiers(config.notify, { env: process.env, secrets });
+    await store.enqueueNotifications(rows(['command:0']));
+    const log = memoryLog();
+    expect(await deliverPending({ store, notifiers, now, maxAttempts: 5, log })).toMatchObject({ failed: 1 });
+    const [row] = await pending();
+    expect(row!.lastError).toContain('pager refused token *** at https://pager:***@pager.example.com/v2');
+    const logged = JSON.stringify(log.lines);
+    expect(logged).toContain('pager refused token ***');
+    for (const text of [row!.lastError!, logged]) expect(text).not.toMatch(/pd-routing-key|pager-pass/);
+  });
+
+  it('never sends a row whose last attempt another run spent after this run read it', async () => {
+    const hook = await endpoint();
+    const notifiers = createNotifiers({
+      webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }],
+      slack: null,
+      email: null,
+      commands: [],
+    });
+    await store.enqueueNotifications(rows(['webhook:0']));
+    const [row] = await pending();
+    await store.markNotificationFailed(row!.notificationId, 'HTTP 500', clock);
+    // The real store, where another run fails the row a second time between this run's read and its claim.
+    const racing = new Proxy(store, {
+      get(target, name, receiver) {
+        if (name !== 'pendingNotifications') return Reflect.get(target, name, receiver) as unknown;
+        return async (...args: Parameters<Store['pendingNotifications']>) => {
+          const read = await target.pendingNotifications(...args);
+          await target.markNotificationFailed(row!.notificationId, 'HTTP 500 (the other run)', clock);
+          return read;
+        };
+      },
+    });
+    const result = await deliverPending({ store: racing, notifiers, now, maxAttempts: 2, log: memoryLog() });
+    expect(result).toEqual({ delivered: 0, failed: 0, deferred: 1 });
+    expect(hook.requests).toHaveLength(0);
+    expect(await store.pendingNotifications(['webhook:0'], 3, 10)).toMatchObject([{ attempts: 2, lastError: 'HTTP 500 (the other run)' }]);
+  });
+
   it('leaves rows of channels that are no longer configured pending and untouched', async () => {
     const hook = await endpoint();
     const notifiers = createNotifiers({
@@ -297,7 +347,9 @@ describe('notification outbox', () => {
     for (const id of [1, 2]) await store.enqueueNotifications(rows(['webhook:0'], samplePayload({ alert_id: id })));
     const [oldest] = await pending();
     // A run on another machine claimed the oldest row for a minute, then died.
-    expect(await store.claimNotification(oldest!.notificationId, 'other-box:7:dead', clock, new Date(clock.getTime() + 60_000))).toBe(true);
+    expect(await store.claimNotification(oldest!.notificationId, 'other-box:7:dead', clock, new Date(clock.getTime() + 60_000), 5)).toBe(
+      true,
+    );
 
     const whileClaimed = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: memoryLog(), claimToken: 'this-run' });
     expect(whileClaimed).toEqual({ delivered: 0, failed: 0, deferred: 2 });

@@ -2,16 +2,22 @@
 // the ingest writer's one-statement-per-round-trip path (used where wsrep_on) keeps exact per-group
 // counts and all-or-nothing batches; and a statement outside a transaction that the server rolled
 // back (here a lock wait timeout, 1205; on Galera a certification failure, 1213) is sent again
-// instead of failing `check`'s lease or an outbox mark.
+// instead of failing `check`'s lease or an outbox claim or mark: the driver's retry is the only one
+// around them (src/alerts/check-lease.ts and src/notify/outbox.ts have none of their own).
 
 import mysql from 'mysql2/promise';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { takeCheckLease } from '../../src/alerts/check-lease.js';
 import { parseDatabaseUrl } from '../../src/database-target/parse-url.js';
+import { deliverPending } from '../../src/notify/outbox.js';
+import type { NotificationPayload } from '../../src/notify/types.js';
 import type { MysqlTarget } from '../../src/store/mysql/errors.js';
 import { openMysqlStore } from '../../src/store/mysql/open.js';
 import type { MysqlStore } from '../../src/store/mysql/mysql-store.js';
 import { MysqlSampleWriter } from '../../src/store/mysql/sample-writer.js';
+import { memoryLog } from '../support/memory-log.js';
 import { describeMysql } from '../support/mysql.js';
+import { samplePayload } from '../notify/fixtures/payload.js';
 import { addHost, at, rejection, sample } from './contract/helpers.js';
 
 describeMysql('MySQL adapter paths for Galera, on a plain server', (db) => {
@@ -86,6 +92,61 @@ describeMysql('MySQL adapter paths for Galera, on a plain server', (db) => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     } finally {
       clearTimeout(release);
+    }
+  });
+
+  /** Another session holds `table`'s row `where` locked for 1.5 s: a lock wait times out after 1 s. */
+  const lockFor1500ms = async (table: string, where: string): Promise<() => void> => {
+    await raw.query('START TRANSACTION');
+    await raw.query(`SELECT * FROM ${table} WHERE ${where} FOR UPDATE`);
+    const release = setTimeout(() => void raw.query('ROLLBACK'), 1500);
+    return () => clearTimeout(release);
+  };
+
+  it("takeCheckLease gets the lease through a lock wait timeout, with the driver's retry alone", async () => {
+    expect(await store.acquireLease('check', 'first', at(0), 1000)).toBe(true);
+    const stop = await lockFor1500ms('leases', "lease_name = 'check'");
+    try {
+      const started = Date.now();
+      const taken = await takeCheckLease({
+        store,
+        ttlMs: 60_000,
+        clock: () => at(10),
+        log: memoryLog(),
+        holder: { host: 'box-a', pid: 1 },
+        owner: 'box-a:1:second',
+        isAlive: () => true,
+      });
+      expect(taken.kind).toBe('held');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+      if (taken.kind === 'held') await taken.lease.release();
+    } finally {
+      stop();
+    }
+  });
+
+  it("deliverPending claims and marks an outbox row through a lock wait timeout, with the driver's retry alone", async () => {
+    const payload = samplePayload();
+    await store.enqueueNotifications([
+      { alertId: null, channel: 'webhook:0', event: payload.event, payload: { ...payload }, createdAt: at(0) },
+    ]);
+    const sent: NotificationPayload[] = [];
+    const stop = await lockFor1500ms('notifications', "channel = 'webhook:0'");
+    try {
+      const started = Date.now();
+      const result = await deliverPending({
+        store,
+        notifiers: [{ channel: 'webhook:0', send: (each) => Promise.resolve(void sent.push(each)) }],
+        now: () => at(10),
+        maxAttempts: 5,
+        log: memoryLog(),
+      });
+      expect(result).toEqual({ delivered: 1, failed: 0, deferred: 0 });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+      expect(sent).toHaveLength(1);
+      expect(await store.pendingNotifications(['webhook:0'], 5, 10)).toEqual([]);
+    } finally {
+      stop();
     }
   });
 });

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { parseConfig } from '../../src/config/parse.js';
 import type { ServerConfig } from '../../src/config/types.js';
 import { startServer } from '../../src/server/app.js';
+import { DatabaseStatus } from '../../src/server/database-status.js';
 import { createAccess } from '../../src/web/access.js';
 import { useCleanups } from '../support/cleanups.js';
 import { runCli } from '../support/cli.js';
@@ -247,6 +248,8 @@ describe('dashboard access without users', () => {
       listenHost: '0.0.0.0',
       secure: false,
       databaseTimeoutMs: 1000,
+      database: new DatabaseStatus(log),
+      requestTimeoutMs: 1000,
     });
     expect(log.texts().join('\n')).toContain('monitor users add NAME');
   });

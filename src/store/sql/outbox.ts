@@ -57,18 +57,31 @@ export async function pendingNotifications(
 }
 
 /**
- * One conditional UPDATE: the row is ours when it is undelivered and unclaimed, its claim expired
- * (the run that claimed it died or hung), or the claim is already ours.
+ * One conditional UPDATE: the row is ours when it is undelivered, has attempts left under this run's
+ * `maxAttempts`, and is unclaimed, its claim expired (the run that claimed it died or hung), or the
+ * claim is already ours. The attempts test is in the statement, not only in the read that listed the
+ * row: another run may have spent its last attempt since, and this run must not send it again.
  */
-export async function claimNotification(db: SqlDriver, notificationId: number, token: string, now: Date, until: Date): Promise<boolean> {
+export async function claimNotification(
+  db: SqlDriver,
+  notificationId: number,
+  token: string,
+  now: Date,
+  until: Date,
+  maxAttempts: number,
+): Promise<boolean> {
   const result = await db.run(
     `UPDATE notifications SET claim_token = ?, claim_expires_at = ?
-      WHERE notification_id = ? AND delivered_at IS NULL AND (claim_token IS NULL OR claim_token = ? OR claim_expires_at < ?)`,
-    [token, sqlTime(until), notificationId, token, sqlTime(now)],
+      WHERE notification_id = ? AND delivered_at IS NULL AND attempts < ?
+        AND (claim_token IS NULL OR claim_token = ? OR claim_expires_at < ?)`,
+    [token, sqlTime(until), notificationId, maxAttempts, token, sqlTime(now)],
   );
   if (result.affectedRows === 1) return true;
   // MySQL counts an UPDATE that writes the values already there as 0 rows (our own claim, same instant).
-  const [row] = await db.all('SELECT claim_token FROM notifications WHERE notification_id = ? AND delivered_at IS NULL', [notificationId]);
+  const [row] = await db.all('SELECT claim_token FROM notifications WHERE notification_id = ? AND delivered_at IS NULL AND attempts < ?', [
+    notificationId,
+    maxAttempts,
+  ]);
   return row !== undefined && row.claim_token === token;
 }
 

@@ -319,8 +319,8 @@ export class SqlStore implements Store {
   pendingNotifications(channels: readonly string[], maxAttempts: number, limitPerChannel: number): Promise<Notification[]> {
     return outbox.pendingNotifications(this.db, channels, maxAttempts, limitPerChannel);
   }
-  claimNotification(notificationId: number, token: string, now: Date, until: Date): Promise<boolean> {
-    return outbox.claimNotification(this.db, notificationId, token, now, until);
+  claimNotification(notificationId: number, token: string, now: Date, until: Date, maxAttempts: number): Promise<boolean> {
+    return outbox.claimNotification(this.db, notificationId, token, now, until, maxAttempts);
   }
   releaseNotificationClaims(token: string): Promise<number> {
     return outbox.releaseNotificationClaims(this.db, token);

@@ -136,20 +136,40 @@ export function stateTests(ctx: ContractContext): void {
     await ctx.store.enqueueNotifications([notification(), notification({ createdAt: at(1) })]);
     const [first, second] = await ctx.store.pendingNotifications(['webhook:0'], 3, 10);
     const id = first!.notificationId;
-    expect(await ctx.store.claimNotification(id, 'run-a', at(10), at(70))).toBe(true);
-    expect(await ctx.store.claimNotification(id, 'run-a', at(10), at(70))).toBe(true); // already ours
-    expect(await ctx.store.claimNotification(id, 'run-b', at(69), at(129))).toBe(false);
+    expect(await ctx.store.claimNotification(id, 'run-a', at(10), at(70), 3)).toBe(true);
+    expect(await ctx.store.claimNotification(id, 'run-a', at(10), at(70), 3)).toBe(true); // already ours
+    expect(await ctx.store.claimNotification(id, 'run-b', at(69), at(129), 3)).toBe(false);
     // run-a died: its claim runs out, and the row is run-b's.
-    expect(await ctx.store.claimNotification(id, 'run-b', at(71), at(131))).toBe(true);
+    expect(await ctx.store.claimNotification(id, 'run-b', at(71), at(131), 3)).toBe(true);
     await ctx.store.markNotificationFailed(id, 'HTTP 500', at(72));
-    expect(await ctx.store.claimNotification(id, 'run-c', at(73), at(133))).toBe(true);
+    expect(await ctx.store.claimNotification(id, 'run-c', at(73), at(133), 3)).toBe(true);
     await ctx.store.markNotificationDelivered(id, at(74));
-    expect(await ctx.store.claimNotification(id, 'run-d', at(200), at(260))).toBe(false); // delivered: nothing to claim
+    expect(await ctx.store.claimNotification(id, 'run-d', at(200), at(260), 3)).toBe(false); // delivered: nothing to claim
 
-    expect(await ctx.store.claimNotification(second!.notificationId, 'run-e', at(80), at(140))).toBe(true);
+    expect(await ctx.store.claimNotification(second!.notificationId, 'run-e', at(80), at(140), 3)).toBe(true);
     expect(await ctx.store.releaseNotificationClaims('run-x')).toBe(0);
     expect(await ctx.store.releaseNotificationClaims('run-e')).toBe(1);
-    expect(await ctx.store.claimNotification(second!.notificationId, 'run-f', at(81), at(141))).toBe(true);
+    expect(await ctx.store.claimNotification(second!.notificationId, 'run-f', at(81), at(141), 3)).toBe(true);
+  });
+
+  it("claims a row only while it has attempts left under the claiming run's limit, in the claim statement itself", async () => {
+    await ctx.store.enqueueNotifications([notification()]);
+    const [row] = await ctx.store.pendingNotifications(['webhook:0'], 3, 10);
+    const id = row!.notificationId;
+    // Read as pending by a run allowing 2 attempts; meanwhile two other runs try it and fail.
+    for (const [i, run] of ['run-a', 'run-b'].entries()) {
+      expect(await ctx.store.claimNotification(id, run, at(10 + i), at(70 + i), 2)).toBe(true);
+      await ctx.store.markNotificationFailed(id, 'HTTP 500', at(10 + i));
+    }
+    // Its 2 attempts are spent: the late claim of that run (or any with the same limit) gets nothing.
+    expect(await ctx.store.claimNotification(id, 'run-c', at(20), at(80), 2)).toBe(false);
+    expect(await ctx.store.claimNotification(id, 'run-c', at(20), at(80), 1)).toBe(false);
+    // A run that allows 3 still may; its claim is then its own, and the row spent once it fails.
+    expect(await ctx.store.claimNotification(id, 'run-d', at(21), at(81), 3)).toBe(true);
+    expect(await ctx.store.claimNotification(id, 'run-d', at(21), at(81), 3)).toBe(true); // already ours, same instant
+    await ctx.store.markNotificationFailed(id, 'HTTP 500', at(22));
+    expect(await ctx.store.claimNotification(id, 'run-e', at(23), at(83), 3)).toBe(false);
+    expect(await ctx.store.pendingNotifications(['webhook:0'], 3, 10)).toEqual([]);
   });
 
   it('stores settings by name, replacing the old value; unknown names give null', async () => {
