@@ -65,7 +65,8 @@ export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions)
 
   const run = (check: PreparedCheck, openAlert: OpenAlertRef | null): CheckResult | null => {
     const { hostId } = check.host;
-    const { samples, summary } = dataRead(check, inputs, nowMs);
+    const summary = summaryRead(check, inputs);
+    const samples = summary === undefined ? samplesReadBy(check, inputs, nowMs) : NO_SAMPLES;
     try {
       return check.fn.evaluate({
         hostName: check.host.hostName,
@@ -174,10 +175,19 @@ export function dataRead(
   inputs: Pick<CheckRunInputs, 'samples' | 'windows' | 'summarySamples'>,
   nowMs: number,
 ): { samples: MetricSample[]; summary: MetricWindow | null | undefined } {
+  const summary = summaryRead(check, inputs);
+  return { samples: summary === undefined ? samplesReadBy(check, inputs, nowMs) : NO_SAMPLES, summary };
+}
+
+/** dataRead's summary: the database's window for a summary read, undefined when the check gets samples. */
+function summaryRead(check: PreparedCheck, inputs: Pick<CheckRunInputs, 'windows'>): MetricWindow | null | undefined {
+  return check.reads.kind === 'summary' ? inputs.windows.get(check.reads)?.get(check.host.hostId) : undefined;
+}
+
+/** dataRead's samples, for a check that gets no summary. */
+function samplesReadBy(check: PreparedCheck, inputs: Pick<CheckRunInputs, 'samples' | 'summarySamples'>, nowMs: number): MetricSample[] {
   const { hostId } = check.host;
-  if (check.reads.kind !== 'summary') return { samples: samplesRead(check, inputs.samples.get(hostId), nowMs), summary: undefined };
-  const summary = inputs.windows.get(check.reads)?.get(hostId);
-  return { samples: summary === undefined ? samplesRead(check, inputs.summarySamples.get(hostId), nowMs) : NO_SAMPLES, summary };
+  return samplesRead(check, (check.reads.kind === 'summary' ? inputs.summarySamples : inputs.samples).get(hostId), nowMs);
 }
 
 /** The result of a check whose host is silent: unknown, saying why. */

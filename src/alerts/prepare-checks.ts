@@ -80,7 +80,8 @@ export function prepareCheckType(
   const window = fn.window(params, sampleMaxAgeMs);
   const reads = declaredReads(fn, params, window);
   if (typeof reads === 'string') return { error: reads };
-  return { fn, params, window, reads };
+  // Frozen: thousands of host checks share it, and check functions may cache what they read of it.
+  return { fn, params: Object.freeze(params), window, reads };
 }
 
 function hasKeys(object: Record<string, unknown>): boolean {

@@ -104,13 +104,11 @@ export const metricThreshold: CheckFunction = {
   },
 
   evaluate(input) {
-    const { params } = input;
-    const metric = readMetric(params);
-    if (!metric) return unknown(`${hostRef(input.hostName)} metric check unknown: param metric is not set`);
-    const info = METRICS[metric];
+    const settings = settingsOf(input.params);
+    if (settings === null) return unknown(`${hostRef(input.hostName)} metric check unknown: param metric is not set`);
+    const { info, forMs, warn, crit, clear, how } = settings;
     // Worded only when read: most results' messages never are.
     const subject = (): string => `${hostRef(input.hostName)} ${info.word}`;
-    const forMs = numberParam(params, 'for') ?? 0;
     const now = input.now.getTime();
     const maxAge = input.sampleMaxAgeMs;
 
@@ -121,13 +119,10 @@ export const metricThreshold: CheckFunction = {
       return unknown(`${subject()} unknown: no recent data (last sample ${coarseAge(now - window.newestAt)} ago)`);
     }
 
-    const warn = numberParam(params, 'warn');
-    const crit = numberParam(params, 'crit');
     let value: number;
     if (forMs === 0) {
       value = window.newestValue;
     } else {
-      const how = readAggregate(params, forMs);
       const start = now - forMs;
       // The value in effect at the window's start counts when it was current then.
       const hasStart = window.startAt !== null && start - window.startAt <= maxAge;
@@ -141,7 +136,7 @@ export const metricThreshold: CheckFunction = {
         // Not fully covered (a host just started, or data returned after a gap), but the samples it
         // has may already decide: with min, one below the lowest level means ok whatever the missing
         // part held; with max, one at or above crit means critical.
-        const decided = decidedWithout(min, max, how, warn, crit, numberParam(params, 'clear'), input.current);
+        const decided = decidedWithout(min, max, how, warn, crit, clear, input.current);
         if (decided === null) {
           const forText = formatDurationCompact(forMs);
           const why = !hasStart
@@ -156,7 +151,7 @@ export const metricThreshold: CheckFunction = {
       else value = average(input.samples, info.column, now, start);
     }
 
-    const status = withHysteresis(severityAbove(value, warn, crit), value, numberParam(params, 'clear'), input.current);
+    const status = withHysteresis(severityAbove(value, warn, crit), value, clear, input.current);
     return checkResult(status, value, () => {
       const amount = `${formatAmount(value)}${info.percent ? '%' : ''}`;
       if (status === 'ok') return `${subject()} normal: ${amount}`;
@@ -164,6 +159,45 @@ export const metricThreshold: CheckFunction = {
     });
   },
 };
+
+/** The params as evaluate() uses them; null without a metric. */
+interface Settings {
+  info: MetricInfo;
+  forMs: number;
+  warn: number | null;
+  crit: number | null;
+  clear: number | null;
+  how: Aggregate;
+}
+
+/**
+ * Read once per params object, not per host check: `monitor check` hands thousands of host checks
+ * the same (frozen, normalised) params, and reading seven typed params each time was a measurable
+ * share of a 40,000-check run.
+ */
+const settingsCache = new WeakMap<Record<string, unknown>, Settings | null>();
+
+function settingsOf(params: Record<string, unknown>): Settings | null {
+  let settings = settingsCache.get(params);
+  if (settings === undefined) {
+    const metric = readMetric(params);
+    const forMs = numberParam(params, 'for') ?? 0;
+    settings =
+      metric === null
+        ? null
+        : {
+            info: METRICS[metric],
+            forMs,
+            warn: numberParam(params, 'warn'),
+            crit: numberParam(params, 'crit'),
+            clear: numberParam(params, 'clear'),
+            how: readAggregate(params, forMs),
+          };
+    // Only params nobody can change afterwards (a plugin's test may pass a literal and edit it).
+    if (Object.isFrozen(params)) settingsCache.set(params, settings);
+  }
+  return settings;
+}
 
 function readMetric(params: Record<string, unknown>): Metric | null {
   const metric = stringParam(params, 'metric');
