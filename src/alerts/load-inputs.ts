@@ -42,11 +42,7 @@ export async function loadCheckInputs(
   // the server works on them while this process reads the answers that came first. The check types
   // go first, on the connection already open: the window summaries wait for them, the rest does not.
   const typesRead = handled(store.listCheckTypes());
-  const independent = handled(
-    Promise.all([store.latestReports(now), store.listOpenAlerts(), store.loadCheckStates()]).then(
-      ([{ lastReports, datasets }, openAlerts, states]) => [lastReports, datasets, openAlerts, states] as const,
-    ),
-  );
+  const independent = handled(Promise.all([store.listOpenAlerts(), store.loadCheckStates()]));
   const hostChecksAndHosts = handled(
     Promise.all([
       store.listEnabledHostChecks(host ? { hostId: host.hostId } : {}),
@@ -58,9 +54,10 @@ export async function loadCheckInputs(
   // The samples the check types' own params read; host overrides that read more are topped up below.
   const expected = readSpan(typeChecks.filter((check) => check.reads.kind !== 'summary').map(readOf));
   const recent = handled(loadRecent(store, expected, now, host));
-  // The window summaries the check types' own params read, computed by the database.
+  // The window summaries the check types' own params read, computed by the database, and from the
+  // same scan the newest report of every host that reported in it.
   const specs = windowSpecs(typeChecks);
-  const windowRows = handled(loadWindows(store, specs, now, host, sampleMaxAgeMs));
+  const windowsRead = handled(loadWindows(store, specs, now, host, sampleMaxAgeMs));
 
   const [hostChecks, hosts] = await hostChecksAndHosts;
   const { checks, problems } = prepareChecks(
@@ -70,6 +67,11 @@ export async function loadCheckInputs(
     registry,
     sampleMaxAgeMs,
   );
+  // Datasets only for a run with a check that reads them (CheckFunction.readsDatasets).
+  const datasetsRead = handled(
+    checks.some((check) => check.fn.readsDatasets !== false) ? store.latestDatasetReports(now) : Promise.resolve([]),
+  );
+  const reports = handled(lastReportsOf(store, checks, now, host, windowsRead));
   const samples = handled(
     topUp(
       store,
@@ -77,11 +79,13 @@ export async function loadCheckInputs(
       expected,
       now,
       recent,
-      independent.then(([lastReports]) => lastReports),
+      reports,
     ),
   );
-  const [lastReports, datasetRows, openAlerts, states] = await independent;
-  const summarised = handled(summaries(store, checks, specs, now, await windowRows, lastReports));
+  const [openAlerts, states] = await independent;
+  const lastReports = await reports;
+  const summarised = handled(summaries(store, checks, specs, now, await windowsRead, lastReports));
+  const datasetRows = await datasetsRead;
 
   const datasets = new Map<number, DatasetReport[]>();
   for (const row of datasetRows) {
@@ -284,7 +288,7 @@ function windowScanFrom(specs: readonly MetricWindowSpec[], at: number): number 
 
 /**
  * The summaries of every spec, per host by spec index, in one statement (the store picks how to
- * compute them), and where its scan started.
+ * compute them), where its scan started, and the newest report of each host that reported in it.
  */
 async function loadWindows(
   store: Store,
@@ -292,18 +296,41 @@ async function loadWindows(
   now: Date,
   host: Host | null,
   maxAgeMs: number,
-): Promise<{ rows: MetricWindowRows; scanFrom: number }> {
+): Promise<{ rows: MetricWindowRows; scanFrom: number; newestReports: Map<number, number> | null }> {
   const at = now.getTime();
-  if (specs.length === 0) return { rows: new Map(), scanFrom: at };
+  if (specs.length === 0) return { rows: new Map(), scanFrom: at, newestReports: null };
   const scanFrom = windowScanFrom(specs, at);
-  const rows = await store.loadMetricWindows({
+  const { rows, newestReports } = await store.loadMetricWindows({
     specs,
     now,
     scanFrom: new Date(scanFrom),
     maxAgeMs,
     ...(host ? { hostId: host.hostId } : {}),
   });
-  return { rows, scanFrom };
+  return { rows, scanFrom, newestReports };
+}
+
+/**
+ * Each checked host's newest report of any kind at or before `now`: from the window scan for the
+ * hosts that reported in it (in a live fleet, nearly all), and by one more statement for the rest
+ * (silent for longer, or never reported), only when there are any. Without a window scan, one
+ * statement for every host, as before.
+ */
+async function lastReportsOf(
+  store: Store,
+  checks: readonly PreparedCheck[],
+  now: Date,
+  host: Host | null,
+  windowsRead: Promise<{ newestReports: Map<number, number> | null }>,
+): Promise<Map<number, Date>> {
+  const { newestReports } = await windowsRead;
+  if (newestReports === null) return store.latestSampleTimes(now, host ? [host.hostId] : undefined);
+  const lastReports = new Map<number, Date>();
+  for (const [hostId, ms] of newestReports) lastReports.set(hostId, new Date(ms));
+  const unseen = new Set<number>();
+  for (const check of checks) if (!newestReports.has(check.host.hostId)) unseen.add(check.host.hostId);
+  if (unseen.size > 0) for (const [hostId, at] of await store.latestSampleTimes(now, [...unseen])) lastReports.set(hostId, at);
+  return lastReports;
 }
 
 async function summaries(

@@ -39,6 +39,8 @@ export const hostSilent: CheckFunction = {
     return 0;
   },
 
+  readsDatasets: false,
+
   hostLiveness: { silentAt: isSilentAt },
 
   validate(params) {

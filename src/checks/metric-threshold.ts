@@ -62,6 +62,8 @@ export const metricThreshold: CheckFunction = {
     return (numberParam(params, 'for') ?? 0) + sampleMaxAgeMs;
   },
 
+  readsDatasets: false,
+
   // It decides on the window's summary (metric-window.ts), which the database computes; avg needs
   // the values themselves: the one in effect when `for` began and every later one.
   reads(params) {

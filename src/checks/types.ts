@@ -96,6 +96,12 @@ export interface CheckFunction {
    * for percent metrics). Receives the normalised params, possibly incomplete; returns problems.
    */
   validate?(params: Record<string, unknown>): { key: string; message: string }[];
+  /**
+   * Whether evaluate() reads input.datasets; absent counts as true. A run in which no check reads
+   * them does not read any (input.datasets is then empty): the built-ins that judge metrics or
+   * report times say false.
+   */
+  readsDatasets?: boolean;
   /** True for minimum checks (fewer files is worse): the lowest value while open is the alert's peak. */
   lowerIsWorse?: boolean;
   /**

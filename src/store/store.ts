@@ -7,7 +7,7 @@
 // be reached, DuplicateOpenAlertError, ConflictError, RetryableTransactionError), keeping the original
 // as `cause`.
 
-import type { MetricWindowQuery, MetricWindowRows } from './sql/metric-windows.js';
+import type { MetricWindowAnswer, MetricWindowQuery } from './sql/metric-windows.js';
 import type {
   Alert,
   AlertFilter,
@@ -133,9 +133,10 @@ export interface Store {
    * the samples with scanFrom < collected_at <= now (and within each read's window): per host with
    * samples there, by spec index, its summary; null when none in the read's window carries the
    * metric; 'inexact' when some sample there lacks it (read that host's samples instead). With
-   * hostId, that host only. One statement, whatever the number of hosts and reads.
+   * hostId, that host only. One statement, whatever the number of hosts and reads (two on MySQL when
+   * some read's `for` exceeds maxAgeMs). Also, from the same scan, each host's newest report.
    */
-  loadMetricWindows(query: MetricWindowQuery): Promise<MetricWindowRows>;
+  loadMetricWindows(query: MetricWindowQuery): Promise<MetricWindowAnswer>;
   /**
    * Per listed host, min/avg/max of each metric per bucket of `stepSeconds` after `from` (bucket k
    * holds from + k*step < collected_at <= …, within from < collected_at <= to), by bucket index;
@@ -144,12 +145,10 @@ export interface Store {
   loadMetricBuckets(range: { from: Date; to: Date; stepSeconds: number; hostIds: readonly number[] }): Promise<Map<number, MetricBucket[]>>;
   /** Per listed host, its newest sample carrying metrics (hosts that never sent one are absent). One statement. */
   latestMetrics(hostIds: readonly number[]): Promise<Map<number, LatestMetrics>>;
-  /** Per host, the newest collected_at at or before `until`. One statement. */
-  latestSampleTimes(until: Date): Promise<Map<number, Date>>;
+  /** Per host (of these, when given), the newest collected_at at or before `until`. One statement. */
+  latestSampleTimes(until: Date, hostIds?: readonly number[]): Promise<Map<number, Date>>;
   /** Per host and dataset, the newest report at or before `until`. One statement. */
   latestDatasetReports(until: Date): Promise<DatasetReport[]>;
-  /** Both of the above at once: one statement on MySQL (the scan they share), two on SQLite. */
-  latestReports(until: Date): Promise<{ lastReports: Map<number, Date>; datasets: DatasetReport[] }>;
   /** Deletes samples collected before `olderThan` in batches of `batchSize`; returns how many. */
   pruneSamples(olderThan: Date, batchSize: number): Promise<number>;
 

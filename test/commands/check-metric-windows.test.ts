@@ -14,7 +14,7 @@ import { afterEach, expect, it } from 'vitest';
 import { metricThreshold } from '../../src/checks/metric-threshold.js';
 import type { CheckInput } from '../../src/checks/types.js';
 import type { Store } from '../../src/store/store.js';
-import { aggregatesSuffice, windowsByRows, windowsBySql, windowsOnServer } from '../../src/store/sql/metric-windows.js';
+import { aggregatesSuffice, loadMetricWindows, windowsByRows, windowsBySql, windowsOnServer } from '../../src/store/sql/metric-windows.js';
 import type { SqlDriver } from '../../src/store/sql/driver.js';
 import type { NewSample } from '../../src/store/types.js';
 import { referenceMetricThreshold } from '../support/metric-threshold-reference.js';
@@ -41,6 +41,24 @@ function rows(hostId: number, c: Case): NewSample[] {
       lastEventAt: null,
     };
   });
+}
+
+function datasetOnly(hostId: number, at: number): NewSample {
+  const collectedAt = new Date(at);
+  return {
+    hostId,
+    collectedAt,
+    receivedAt: collectedAt,
+    cpuPct: null,
+    memPct: null,
+    diskPct: null,
+    load1: null,
+    datasetName: 'etl',
+    partitionKey: null,
+    filesCount: 3,
+    firstEventAt: null,
+    lastEventAt: null,
+  };
 }
 
 const decision = (r: { status: string; value: number | null; message: string }) => ({
@@ -74,6 +92,7 @@ eachCheckBackend('the database summarises metric windows as the samples decide',
     let compared = 0;
     let inexact = 0;
     let byAggregates = 0;
+    let newestCompared = 0;
     const maxAgeArb = fc.constantFrom(2 * MIN, 5 * MIN);
     // avg reads samples, not a summary: the other aggregates.
     const cases = fc.array(
@@ -85,6 +104,13 @@ eachCheckBackend('the database summarises metric windows as the samples decide',
         await s.pruneSamples(new Date(NOW + 3_600_000), 10_000);
         const all = generated.map((c) => ({ ...c, maxAgeMs }));
         await s.insertSamples(all.flatMap((c, i) => rows(hostIds[i]!, c)));
+        // Reports without metrics (a dataset's) here and there: they count for a host's newest
+        // report, and nowhere in its windows.
+        await s.insertSamples(
+          all.flatMap((c, i) =>
+            c.samples.length % 3 === 0 ? [] : [datasetOnly(hostIds[i]!, NOW - ((i * 53 + c.samples.length * 17) % 960) * 1000)],
+          ),
+        );
         const specs = all.map((c) => ({
           metric: 'cpuPct' as const,
           forMs: c.params.for as number,
@@ -99,6 +125,16 @@ eachCheckBackend('the database summarises metric windows as the samples decide',
         const byRows = await windowsByRows(db, query);
         // What MySQL runs: plain aggregates for the reads they answer exactly, the ordered statement for the rest.
         const byServer = await windowsOnServer(db, query);
+        // The newest report of each host the scan saw, as latestSampleTimes says; the others reported before it.
+        const { newestReports } = await loadMetricWindows(db, query);
+        const latest = await s.latestSampleTimes(new Date(NOW));
+        for (const hostId of hostIds) {
+          const seen = newestReports?.get(hostId);
+          if (newestReports === null) break;
+          if (seen !== undefined) expect(seen).toBe(latest.get(hostId)?.getTime());
+          else expect(latest.get(hostId)?.getTime() ?? -Infinity).toBeLessThanOrEqual(NOW - longest);
+          if (seen !== undefined) newestCompared++;
+        }
         all.forEach((c, i) => {
           const hostId = hostIds[i]!;
           const samples = c.samples.filter((x) => x.collectedAt.getTime() > NOW - windowOf(c) && x.collectedAt.getTime() <= NOW);
@@ -141,5 +177,6 @@ eachCheckBackend('the database summarises metric windows as the samples decide',
     // Both of the server's statements were compared.
     expect(byAggregates).toBeGreaterThan(50);
     expect(compared + inexact - byAggregates).toBeGreaterThan(50);
+    expect(newestCompared).toBeGreaterThan(100);
   });
 });

@@ -164,10 +164,28 @@ eachCheckBackend('monitor check reads only what its checks need', (backend) => {
     let summarised = 0;
     for (const minutesAgo of [0, 2.5, 11, 125]) {
       const now = new Date(END - minutesAgo * MIN);
-      const hosts = [null, await store.findHostByName('partial-1'), await store.findHostByName('gaps-3')];
+      const hosts = [
+        null,
+        await store.findHostByName('partial-1'),
+        await store.findHostByName('gaps-3'),
+        await store.findHostByName('pipeline-0'),
+      ];
+      const latest = await store.latestSampleTimes(now);
+      const datasets = await store.latestDatasetReports(now);
       for (const host of hosts) {
         const inputs = await loadCheckInputs(store, registry, { now, host, sampleMaxAgeMs: MAX_AGE });
         expect(inputs.problems).toEqual([]);
+        // Each checked host's newest report (from the window scan, or read apart for hosts it did not
+        // see) and, when a check reads them, its datasets' newest reports: as the store reads them.
+        const checked = new Set(inputs.checks.map((check) => check.host.hostId));
+        const only = <T>(entries: Iterable<[number, T]>) => new Map([...entries].filter(([hostId]) => checked.has(hostId)));
+        expect(only(inputs.lastReports)).toEqual(only(latest));
+        const readsDatasets = inputs.checks.some((check) => check.fn.readsDatasets !== false);
+        expect(readsDatasets).toBe(host === null || host.hostName !== 'pipeline-0');
+        const expectedDatasets = new Map<number, typeof datasets>();
+        for (const report of readsDatasets ? datasets : [])
+          expectedDatasets.set(report.hostId, [...(expectedDatasets.get(report.hostId) ?? []), report]);
+        expect(only(inputs.datasets)).toEqual(only(expectedDatasets));
         expect(inputs.checks).toHaveLength(
           host ? (host.hostName.endsWith('1') || host.hostName.endsWith('3') ? 5 : 4) : PATTERNS.length * 18,
         );

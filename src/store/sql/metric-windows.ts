@@ -47,19 +47,37 @@ export interface MetricWindowQuery {
  * which measured 2-3x cheaper here than SQLite's window functions and sort. Both give the summaries
  * summariseSamples() gives (test/commands/check-metric-windows.test.ts runs both on both databases).
  */
-export function loadMetricWindows(db: SqlDriver, query: MetricWindowQuery): Promise<MetricWindowRows> {
-  return db.dialect === 'sqlite' ? windowsByRows(db, query) : windowsOnServer(db, query);
+export async function loadMetricWindows(db: SqlDriver, query: MetricWindowQuery): Promise<MetricWindowAnswer> {
+  const newestReports = new Map<number, number>();
+  const rows = await (db.dialect === 'sqlite' ? windowsByRows(db, query, newestReports) : windowsOnServer(db, query, newestReports));
+  const computed = db.dialect === 'sqlite' || query.specs.some((spec) => aggregatesSuffice(spec, query.maxAgeMs));
+  return { rows, newestReports: computed && query.specs.length > 0 ? newestReports : null };
+}
+
+/** loadMetricWindows' answer. */
+export interface MetricWindowAnswer {
+  rows: MetricWindowRows;
+  /**
+   * Each host with a report of any kind in the scan (metrics or not), and the newest one's time
+   * (epoch ms): what latestSampleTimes would say of them, read by the same scan. Null when the way
+   * the windows were computed does not give it (MySQL's ordered statement alone, or no spec).
+   */
+  newestReports: Map<number, number> | null;
 }
 
 /** MySQL: the reads plain aggregates answer exactly by windowsByAggregates, the others by windowsBySql, at once. */
-export async function windowsOnServer(db: SqlDriver, query: MetricWindowQuery): Promise<MetricWindowRows> {
+export async function windowsOnServer(
+  db: SqlDriver,
+  query: MetricWindowQuery,
+  newestReports?: Map<number, number>,
+): Promise<MetricWindowRows> {
   const plain = query.specs.flatMap((spec, i) => (aggregatesSuffice(spec, query.maxAgeMs) ? [i] : []));
-  if (plain.length === query.specs.length) return windowsByAggregates(db, query);
+  if (plain.length === query.specs.length) return windowsByAggregates(db, query, newestReports);
   if (plain.length === 0) return windowsBySql(db, query);
   const ordered = query.specs.flatMap((_, i) => (plain.includes(i) ? [] : [i]));
   const parts = [plain, ordered];
   const answers = await Promise.all([
-    windowsByAggregates(db, { ...query, specs: plain.map((i) => query.specs[i]!) }),
+    windowsByAggregates(db, { ...query, specs: plain.map((i) => query.specs[i]!) }, newestReports),
     windowsBySql(db, { ...query, specs: ordered.map((i) => query.specs[i]!) }),
   ]);
   const byHost: MetricWindowRows = new Map();
@@ -83,7 +101,11 @@ export function aggregatesSuffice(spec: MetricWindowSpec, maxAgeMs: number): boo
 }
 
 /** Every sample of the scan, in the covering index's order, folded per host and spec (never 'inexact'). */
-export async function windowsByRows(db: SqlDriver, query: MetricWindowQuery): Promise<MetricWindowRows> {
+export async function windowsByRows(
+  db: SqlDriver,
+  query: MetricWindowQuery,
+  newestReports: Map<number, number> = new Map(),
+): Promise<MetricWindowRows> {
   const { specs, now, maxAgeMs } = query;
   const byHost: MetricWindowRows = new Map();
   if (specs.length === 0) return byHost;
@@ -91,16 +113,19 @@ export async function windowsByRows(db: SqlDriver, query: MetricWindowQuery): Pr
   const hostFilter = query.hostId === undefined ? '' : ' AND host_id = ?';
   const rows = await db.arrays(
     `SELECT host_id, collected_at, cpu_pct, mem_pct, disk_pct, load_1 FROM incoming_data
-      WHERE collected_at > ? AND collected_at <= ? AND ${hasMetrics()}${hostFilter}
+      WHERE collected_at > ? AND collected_at <= ?${hostFilter}
       ORDER BY collected_at, host_id, cpu_pct, mem_pct, disk_pct, load_1`,
     [sqlTime(query.scanFrom), sqlTime(now), ...(query.hostId === undefined ? [] : [query.hostId])],
   );
   const column = specs.map((spec) => 2 + METRIC_INDEX[spec.metric]);
   const from = specs.map((spec) => sqlTime(new Date(at - spec.windowMs)));
   const builders = new Map<number, (WindowBuilder | null)[]>();
+  // Every report counts here, with metrics or not (a dataset's); in time order, so the last is the newest.
+  const newest = new Map<number, string>();
   for (const row of rows) {
     const hostId = row[0] as number;
     const time = row[1] as string;
+    newest.set(hostId, time);
     let mine = builders.get(hostId);
     if (mine === undefined) builders.set(hostId, (mine = new Array<WindowBuilder | null>(specs.length).fill(null)));
     let ms = -1;
@@ -112,6 +137,7 @@ export async function windowsByRows(db: SqlDriver, query: MetricWindowQuery): Pr
     }
   }
   for (const [hostId, mine] of builders) byHost.set(hostId, mine.map((builder) => builder?.summary ?? null));
+  for (const [hostId, time] of newest) newestReports.set(hostId, msFromSqlTime(time));
   return byHost;
 }
 
@@ -208,7 +234,11 @@ const metricsOf = (alias: string): string => `${alias}.cpu_pct, ${alias}.mem_pct
  * in the covering index's order (by cpu, mem, disk, load, nulls first) is the one in effect, as
  * everywhere else (see lastOfTie).
  */
-export async function windowsByAggregates(db: SqlDriver, query: MetricWindowQuery): Promise<MetricWindowRows> {
+export async function windowsByAggregates(
+  db: SqlDriver,
+  query: MetricWindowQuery,
+  newestReports: Map<number, number> = new Map(),
+): Promise<MetricWindowRows> {
   const { specs, now, maxAgeMs } = query;
   const byHost: MetricWindowRows = new Map();
   if (specs.length === 0) return byHost;
@@ -229,10 +259,12 @@ export async function windowsByAggregates(db: SqlDriver, query: MetricWindowQuer
   };
   for (const spec of specs) {
     const m = COLUMN[spec.metric];
-    column(`MAX(CASE WHEN collected_at > ? AND ${m} IS NULL THEN 1 END)`, sqlTime(new Date(at - spec.windowMs)));
+    // Rows of reports without metrics (a dataset's) are scanned too (for newestReports): they count nowhere else.
+    column(`MAX(CASE WHEN collected_at > ? AND ${m} IS NULL AND ${hasMetrics()} THEN 1 END)`, sqlTime(new Date(at - spec.windowMs)));
     if (spec.forMs > 0) {
       const start = sqlTime(new Date(at - spec.forMs));
-      column(`MIN(CASE WHEN collected_at > ? THEN collected_at END)`, start);
+      // Where it is not 'inexact', every row inside with metrics carries this one.
+      column(`MIN(CASE WHEN collected_at > ? AND ${m} IS NOT NULL THEN collected_at END)`, start);
       column(`MIN(CASE WHEN collected_at > ? THEN ${m} END)`, start);
       column(`MAX(CASE WHEN collected_at > ? THEN ${m} END)`, start);
     }
@@ -240,7 +272,7 @@ export async function windowsByAggregates(db: SqlDriver, query: MetricWindowQuer
   const startColumn = startKeys.map((key) => {
     const [forMs, windowMs] = key.split('/').map(Number) as [number, number];
     column(
-      `MAX(CASE WHEN collected_at > ? AND collected_at <= ? THEN collected_at END)`,
+      `MAX(CASE WHEN collected_at > ? AND collected_at <= ? AND ${hasMetrics()} THEN collected_at END)`,
       sqlTime(new Date(at - windowMs)),
       sqlTime(new Date(at - forMs)),
     );
@@ -255,13 +287,13 @@ export async function windowsByAggregates(db: SqlDriver, query: MetricWindowQuer
     `JOIN ${db.syntax.throughIndex('incoming_data', alias, 'idx_incoming_collected')} ON ${alias}.collected_at = g.${time} AND ${alias}.host_id = g.host_id AND ${hasMetrics(alias)}`;
   const sql =
     `SELECT g.*, ${['n', ...startKeys.map((_, j) => `s${j}`)].map(metricsOf).join(', ')} FROM (` +
-    `SELECT host_id, MAX(collected_at) AS newest_at, ${columns.join(', ')} FROM incoming_data ` +
-    `WHERE collected_at > ? AND collected_at <= ? AND ${hasMetrics()}${hostFilter} GROUP BY host_id) g ` +
-    [join('n', 'newest_at'), ...startColumn.map((c, j) => `LEFT ${join(`s${j}`, `c${c}`)}`)].join(' ');
+    `SELECT host_id, MAX(collected_at) AS last_report, MAX(CASE WHEN ${hasMetrics()} THEN collected_at END) AS newest_at, ` +
+    `${columns.join(', ')} FROM incoming_data WHERE collected_at > ? AND collected_at <= ?${hostFilter} GROUP BY host_id) g ` +
+    [join('n', 'newest_at'), ...startColumn.map((c, j) => join(`s${j}`, `c${c}`))].map((sql) => `LEFT ${sql}`).join(' ');
 
   // Per host: its aggregates (the first row), and the rows whose metric columns say the newest
   // row's values and each start row's — the last of a tie when several rows share the time.
-  const width = 2 + columns.length;
+  const width = 3 + columns.length;
   const found = new Map<number, { row: unknown[]; newest: unknown[]; starts: unknown[][] | null }>();
   for (const row of await db.arrays(sql, params)) {
     const hostId = Number(row[0]);
@@ -279,9 +311,11 @@ export async function windowsByAggregates(db: SqlDriver, query: MetricWindowQuer
   }
 
   for (const [hostId, { row, newest, starts }] of found) {
-    const newestAt = msFromSqlTime(row[1] as string);
+    newestReports.set(hostId, msFromSqlTime(row[1] as string));
+    // Null when the host's rows in the scan are all without metrics: then every window is null.
+    const newestAt = row[2] === null ? -Infinity : msFromSqlTime(row[2] as string);
     const windows = new Array<MetricWindow | 'inexact' | null>(specs.length);
-    let c = 2;
+    let c = 3;
     for (let s = 0; s < specs.length; s++) {
       const spec = specs[s]!;
       const metric = METRIC_INDEX[spec.metric];
@@ -294,7 +328,7 @@ export async function windowsByAggregates(db: SqlDriver, query: MetricWindowQuer
       if (spec.forMs > 0) {
         if (window !== null && window !== 'inexact') {
           const j = startOf[s]!;
-          const startAt = row[2 + startColumn[j]!] as string | null;
+          const startAt = row[3 + startColumn[j]!] as string | null;
           window.startAt = startAt === null ? null : msFromSqlTime(startAt);
           window.startValue = startAt === null ? null : ((starts?.[j] ?? row)[width + 4 + 4 * j + metric] as number | null);
           const first = row[c] as string | null;

@@ -108,17 +108,19 @@ function heldSamples(held: Map<number, (unknown[] | null)[]>, hostId: number, to
  * one dive per host and dataset instead of a read of every sample. SQLite has no loose scan, but
  * answers one MAX per registered host with one seek into the primary key.
  */
-export async function latestSampleTimes(db: SqlDriver, until: Date): Promise<Map<number, Date>> {
+export async function latestSampleTimes(db: SqlDriver, until: Date, hostIds?: readonly number[]): Promise<Map<number, Date>> {
+  const latest = new Map<number, Date>();
+  if (hostIds?.length === 0) return latest;
+  const only = hostIds === undefined ? null : db.syntax.inIntegers(db.syntax.looseIndexScan ? 'host_id' : 'h.host_id', hostIds);
   const sql = db.syntax.looseIndexScan
     ? `SELECT host_id, MAX(latest_at) FROM (
          SELECT host_id, dataset_name, MAX(collected_at) AS latest_at FROM incoming_data
-          WHERE collected_at <= ? GROUP BY host_id, dataset_name) l
+          WHERE collected_at <= ?${only ? ` AND ${only.sql}` : ''} GROUP BY host_id, dataset_name) l
         GROUP BY host_id`
     : `SELECT h.host_id, (SELECT MAX(d.collected_at) FROM incoming_data d WHERE d.host_id = h.host_id AND d.collected_at <= ?)
-         FROM hosts h`;
-  const latest = new Map<number, Date>();
+         FROM hosts h${only ? ` WHERE ${only.sql}` : ''}`;
 
-  for (const row of await db.arrays(sql, [sqlTime(until)])) {
+  for (const row of await db.arrays(sql, [sqlTime(until), ...(only?.params ?? [])])) {
     if (row[1] != null) latest.set(num(row[0]), fromSqlTime(row[1] as string));
   }
   return latest;
@@ -143,53 +145,6 @@ export async function latestDatasetReports(db: SqlDriver, until: Date): Promise<
     firstEventAt: timeOrNull(row.first_event_at),
     lastEventAt: timeOrNull(row.last_event_at),
   }));
-}
-
-/**
- * latestSampleTimes and latestDatasetReports together, what `monitor check` reads of every host's
- * reports. MySQL: ONE statement — the loose scan both share, its dataset rows joined back by key —
- * instead of the same scan twice. SQLite: the two statements.
- */
-export async function latestReports(db: SqlDriver, until: Date): Promise<{ lastReports: Map<number, Date>; datasets: DatasetReport[] }> {
-  if (!db.syntax.looseIndexScan) {
-    const [lastReports, datasets] = await Promise.all([latestSampleTimes(db, until), latestDatasetReports(db, until)]);
-    return { lastReports, datasets };
-  }
-  const rows = await db.arrays(
-    `SELECT m.host_id, m.dataset_name, m.latest_at, d.partition_key, d.files_count, d.first_event_at, d.last_event_at
-       FROM (SELECT host_id, dataset_name, MAX(collected_at) AS latest_at FROM incoming_data
-              WHERE collected_at <= ? GROUP BY host_id, dataset_name) m
-       LEFT JOIN incoming_data d ON m.dataset_name <> '' AND d.host_id = m.host_id AND d.collected_at = m.latest_at AND d.dataset_name = m.dataset_name
-      ORDER BY m.host_id, m.dataset_name`,
-    [sqlTime(until)],
-  );
-  const lastReports = new Map<number, Date>();
-  const datasets: DatasetReport[] = [];
-  let newestText = '';
-  let newestHost = -1;
-  for (const row of rows) {
-    const hostId = num(row[0]);
-    const at = row[2] as string;
-    // Rows arrive by host: keep the host's newest time as text (fixed width, so it compares as time).
-    if (hostId !== newestHost) {
-      if (newestHost !== -1) lastReports.set(newestHost, fromSqlTime(newestText));
-      newestHost = hostId;
-      newestText = at;
-    } else if (at > newestText) newestText = at;
-    const datasetName = str(row[1]);
-    if (datasetName === '') continue;
-    datasets.push({
-      hostId,
-      datasetName,
-      collectedAt: time(at),
-      partitionKey: strOrNull(row[3]),
-      filesCount: numOrNull(row[4]),
-      firstEventAt: timeOrNull(row[5]),
-      lastEventAt: timeOrNull(row[6]),
-    });
-  }
-  if (newestHost !== -1) lastReports.set(newestHost, fromSqlTime(newestText));
-  return { lastReports, datasets };
 }
 
 export function pruneSamples(db: SqlDriver, olderThan: Date, batchSize: number): Promise<number> {

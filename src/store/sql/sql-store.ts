@@ -3,7 +3,7 @@
 // picks the connection (the caller's transaction or the driver's own) and wraps what must be atomic.
 
 import * as metricWindows from './metric-windows.js';
-import type { MetricWindowQuery, MetricWindowRows } from './metric-windows.js';
+import type { MetricWindowAnswer, MetricWindowQuery } from './metric-windows.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { applyMigrations, loadMigrations } from '../migrations.js';
 import { retryConflicts } from '../retry.js';
@@ -190,11 +190,11 @@ export class SqlStore implements Store {
   loadMetricSamples(range: { from: Date; to: Date; hostIds?: number[] }): Promise<Map<number, MetricSample[]>> {
     return samples.loadMetricSamples(this.db, range);
   }
-  loadMetricWindows(query: MetricWindowQuery): Promise<MetricWindowRows> {
+  loadMetricWindows(query: MetricWindowQuery): Promise<MetricWindowAnswer> {
     return metricWindows.loadMetricWindows(this.db, query);
   }
-  latestSampleTimes(until: Date): Promise<Map<number, Date>> {
-    return samples.latestSampleTimes(this.db, until);
+  latestSampleTimes(until: Date, hostIds?: readonly number[]): Promise<Map<number, Date>> {
+    return samples.latestSampleTimes(this.db, until, hostIds);
   }
   loadMetricBuckets(range: { from: Date; to: Date; stepSeconds: number; hostIds: readonly number[] }): Promise<Map<number, MetricBucket[]>> {
     return buckets.loadMetricBuckets(this.db, range);
@@ -204,9 +204,6 @@ export class SqlStore implements Store {
   }
   latestDatasetReports(until: Date): Promise<DatasetReport[]> {
     return samples.latestDatasetReports(this.db, until);
-  }
-  latestReports(until: Date): Promise<{ lastReports: Map<number, Date>; datasets: DatasetReport[] }> {
-    return samples.latestReports(this.db, until);
   }
   pruneSamples(olderThan: Date, batchSize: number): Promise<number> {
     return samples.pruneSamples(this.db, olderThan, batchSize);
