@@ -281,6 +281,7 @@ export async function windowsByAggregates(
   const hostFilter = query.hostId === undefined ? '' : ' AND host_id = ?';
   params.push(sqlTime(query.scanFrom), sqlTime(now));
   if (query.hostId !== undefined) params.push(query.hostId);
+  // ORDER BY NULL: MariaDB sorts a GROUP BY's groups unless told not to (a filesort of every host).
   // Through the covering index: the joined rows are the newest of the table, hot in the index the scan
   // just read; MariaDB otherwise picks the primary key, whose pages for them may be on disk (measured 7x slower).
   const join = (alias: string, time: string): string =>
@@ -288,7 +289,7 @@ export async function windowsByAggregates(
   const sql =
     `SELECT g.*, ${['n', ...startKeys.map((_, j) => `s${j}`)].map(metricsOf).join(', ')} FROM (` +
     `SELECT host_id, MAX(collected_at) AS last_report, MAX(CASE WHEN ${hasMetrics()} THEN collected_at END) AS newest_at, ` +
-    `${columns.join(', ')} FROM incoming_data WHERE collected_at > ? AND collected_at <= ?${hostFilter} GROUP BY host_id) g ` +
+    `${columns.join(', ')} FROM incoming_data WHERE collected_at > ? AND collected_at <= ?${hostFilter} GROUP BY host_id ORDER BY NULL) g ` +
     [join('n', 'newest_at'), ...startColumn.map((c, j) => join(`s${j}`, `c${c}`))].map((sql) => `LEFT ${sql}`).join(' ');
 
   // Per host: its aggregates (the first row), and the rows whose metric columns say the newest
