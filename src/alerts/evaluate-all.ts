@@ -172,7 +172,7 @@ export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions)
  */
 export function dataRead(
   check: PreparedCheck,
-  inputs: Pick<CheckRunInputs, 'samples' | 'windows' | 'summarySamples'>,
+  inputs: Pick<CheckRunInputs, 'samples' | 'windowSpecs' | 'windowRows' | 'summarySamples'>,
   nowMs: number,
 ): { samples: MetricSample[]; summary: MetricWindow | null | undefined } {
   const summary = summaryRead(check, inputs);
@@ -180,8 +180,11 @@ export function dataRead(
 }
 
 /** dataRead's summary: the database's window for a summary read, undefined when the check gets samples. */
-function summaryRead(check: PreparedCheck, inputs: Pick<CheckRunInputs, 'windows'>): MetricWindow | null | undefined {
-  return check.reads.kind === 'summary' ? inputs.windows.get(check.reads)?.get(check.host.hostId) : undefined;
+function summaryRead(check: PreparedCheck, inputs: Pick<CheckRunInputs, 'windowSpecs' | 'windowRows'>): MetricWindow | null | undefined {
+  const index = inputs.windowSpecs.get(check.reads);
+  if (index === undefined) return undefined;
+  const window = inputs.windowRows.get(check.host.hostId)?.[index];
+  return window === 'inexact' ? undefined : window;
 }
 
 /** dataRead's samples, for a check that gets no summary. */

@@ -16,10 +16,15 @@ export interface CheckRunInputs {
   samples: Map<number, MetricSample[]>;
   /**
    * For checks declaring a summary read, by their `reads` object (shared by every check prepared
-   * alike): per host, the window the database summarised, or null when no sample in it carries the
-   * metric. A host missing here has its samples in `summarySamples` instead.
+   * alike): the index of their read in `windowRows`. A check whose object is missing here gets its
+   * host's samples from `summarySamples` instead.
    */
-  windows: Map<SampleReads, Map<number, MetricWindow | null>>;
+  windowSpecs: Map<SampleReads, number>;
+  /**
+   * Per host, by that index: the window the database summarised, null when no sample in it carries
+   * the metric, or 'inexact' when the host's samples are in `summarySamples` instead.
+   */
+  windowRows: MetricWindowRows;
   /** The samples of the hosts the database could not summarise exactly, per host, oldest first. */
   summarySamples: Map<number, MetricSample[]>;
   lastReports: Map<number, Date>;
@@ -340,22 +345,25 @@ async function summaries(
   now: Date,
   { rows, scanFrom }: { rows: MetricWindowRows; scanFrom: number },
   lastReports: Map<number, Date>,
-): Promise<Pick<CheckRunInputs, 'windows' | 'summarySamples'>> {
+): Promise<Pick<CheckRunInputs, 'windowSpecs' | 'windowRows' | 'summarySamples'>> {
   const at = now.getTime();
-  const windows = new Map<SampleReads, Map<number, MetricWindow | null>>();
-  // By spec index: the hosts' windows, shared by every reads object declaring that spec.
-  const bySpec = specs.map(() => new Map<number, MetricWindow | null>());
+  const windowSpecs = new Map<SampleReads, number>();
   const specIndex = new Map(specs.map((spec, i) => [specKey(spec), i]));
-  const indexOf = new Map<SampleReads, number>();
   const missing = new Map<number, number>(); // host id -> the longest window it must read
+  // The database's rows are marked where they stand (no copy per read): a host it did not see gets
+  // a row of nulls, a window that cannot be used is marked 'inexact' (its host's samples are read).
+  const rowOf = (hostId: number): (MetricWindow | 'inexact' | null)[] => {
+    let row = rows.get(hostId);
+    if (row === undefined) rows.set(hostId, (row = new Array<MetricWindow | 'inexact' | null>(specs.length).fill(null)));
+    return row;
+  };
   for (const check of checks) {
     const { reads } = check;
     if (reads.kind !== 'summary') continue;
-    let index = indexOf.get(reads);
+    let index = windowSpecs.get(reads);
     if (index === undefined) {
       index = specIndex.get(specKey({ metric: reads.metric, forMs: reads.forMs, windowMs: check.window })) ?? -1;
-      indexOf.set(reads, index);
-      if (index >= 0) windows.set(reads, bySpec[index]!);
+      if (index >= 0) windowSpecs.set(reads, index);
     }
     const hostId = check.host.hostId;
     const from = at - check.window;
@@ -364,15 +372,15 @@ async function summaries(
     const covered = (index >= 0 && scanFrom <= from) || (lastReports.get(hostId)?.getTime() ?? -Infinity) <= from;
     if (window === undefined) window = null;
     if (window !== 'inexact' && (covered || (window !== null && (reads.forMs === 0 || window.startAt !== null)))) {
-      if (index >= 0) bySpec[index]!.set(hostId, window);
+      if (index >= 0 && window === null) rowOf(hostId);
       continue;
     }
-    if (index >= 0) bySpec[index]!.delete(hostId);
+    if (index >= 0) rowOf(hostId)[index] = 'inexact';
     missing.set(hostId, Math.max(missing.get(hostId) ?? 0, check.window));
   }
-  if (missing.size === 0) return { windows, summarySamples: new Map() };
+  if (missing.size === 0) return { windowSpecs, windowRows: rows, summarySamples: new Map() };
   let longest = 0;
   for (const window of missing.values()) longest = Math.max(longest, window);
   const summarySamples = await store.loadMetricSamples({ from: new Date(at - longest), to: now, hostIds: [...missing.keys()] });
-  return { windows, summarySamples };
+  return { windowSpecs, windowRows: rows, summarySamples };
 }

@@ -100,13 +100,14 @@ export async function deleteHostChecks(db: SqlDriver, keys: readonly { hostId: n
 
 export async function listEnabledHostChecks(db: SqlDriver, filter: { hostId?: number } = {}): Promise<EnabledHostCheck[]> {
   const rows = await db.arrays(
-    `SELECT host_id, check_id, params_json FROM host_alert_checks WHERE enabled = 1${filter.hostId === undefined ? '' : ' AND host_id = ?'}`,
+    // No overrides ('{}', most host checks) comes back as NULL: nothing to decode for them.
+    `SELECT host_id, check_id, NULLIF(params_json, '{}') FROM host_alert_checks WHERE enabled = 1${filter.hostId === undefined ? '' : ' AND host_id = ?'}`,
     filter.hostId === undefined ? [] : [filter.hostId],
   );
-  // Most hosts share a handful of override texts (usually '{}'): parse each text once.
+  // Most hosts share a handful of override texts (usually none): parse each text once.
   const parsed = new Map<string, Record<string, unknown>>();
   return rows.map((row) => {
-    const text = str(row[2]);
+    const text = row[2] === null ? '{}' : str(row[2]);
     let params = parsed.get(text);
     if (!params) parsed.set(text, (params = Object.freeze(jsonObject(text))));
     return { hostId: num(row[0]), checkId: num(row[1]), params };
