@@ -48,12 +48,7 @@ export async function loadCheckInputs(
   // go first, on the connection already open: the window summaries wait for them, the rest does not.
   const typesRead = handled(store.listCheckTypes());
   const independent = handled(Promise.all([store.listOpenAlerts(), store.loadCheckStates()]));
-  const hostChecksAndHosts = handled(
-    Promise.all([
-      store.listEnabledHostChecks(host ? { hostId: host.hostId } : {}),
-      host ? Promise.resolve([host]) : store.listHostRecords('none'),
-    ]),
-  );
+  const checkedHosts = handled(store.listCheckedHosts(host ? { hostId: host.hostId } : {}));
   const types = await typesRead;
   const typeChecks = types.flatMap((type) => typeReads(type, registry, sampleMaxAgeMs));
   // The samples the check types' own params read; host overrides that read more are topped up below.
@@ -64,10 +59,8 @@ export async function loadCheckInputs(
   const specs = windowSpecs(typeChecks);
   const windowsRead = handled(loadWindows(store, specs, now, host, sampleMaxAgeMs));
 
-  const [hostChecks, hosts] = await hostChecksAndHosts;
   const { checks, problems } = prepareChecks(
-    hostChecks,
-    new Map(hosts.map((h) => [h.hostId, h])),
+    await checkedHosts,
     new Map(types.map((type) => [type.checkId, type])),
     registry,
     sampleMaxAgeMs,

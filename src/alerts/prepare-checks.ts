@@ -7,7 +7,7 @@ import type { CheckRegistry } from '../checks/registry.js';
 import { normaliseParams } from '../checks/params.js';
 import type { CheckFunction, MetricColumn, SampleReads } from '../checks/types.js';
 import { effectiveRawParams } from '../host-checks/desired.js';
-import type { CheckType, EnabledHostCheck, Host, MetricSample } from '../store/types.js';
+import type { CheckedHost, CheckType, Host, MetricSample } from '../store/types.js';
 
 export interface PreparedCheck {
   host: Host;
@@ -29,33 +29,32 @@ export interface CheckProblem {
 export type Prepared = { fn: CheckFunction; params: Record<string, unknown>; window: number; reads: SampleReads } | { error: string };
 
 export function prepareChecks(
-  hostChecks: EnabledHostCheck[],
-  hosts: Map<number, Host>,
+  hosts: CheckedHost[],
   types: Map<number, CheckType>,
   registry: CheckRegistry,
   sampleMaxAgeMs: number,
 ): { checks: PreparedCheck[]; problems: CheckProblem[] } {
   const checks: PreparedCheck[] = [];
   const problems: CheckProblem[] = [];
-  // Keyed by check type and the host's overrides as stored: most hosts have none, so this is one
-  // normalisation per check type, not one per host check.
-  const cache = new Map<string | number, Prepared>();
+  // By the host's overrides object (one per distinct text: most hosts share the empty one), then
+  // check: one normalisation per check type and override text, not one per host check.
+  const cache = new Map<Record<string, unknown>, Map<number, Prepared>>();
 
-  for (const hostCheck of hostChecks) {
-    const host = hosts.get(hostCheck.hostId);
-    const type = types.get(hostCheck.checkId);
-    if (!host || !type) continue; // removed between statements; next run is consistent again
-    const cacheKey = hasKeys(hostCheck.params) ? `${type.checkId}\u0000${JSON.stringify(hostCheck.params)}` : type.checkId;
-    let prepared = cache.get(cacheKey);
-    if (!prepared) {
-      prepared = prepareCheckType(type, hostCheck.params, registry, sampleMaxAgeMs);
-      cache.set(cacheKey, prepared);
+  for (const { host, checkIds, params } of hosts) {
+    for (let i = 0; i < checkIds.length; i++) {
+      const type = types.get(checkIds[i]!);
+      if (!type) continue; // removed between statements; next run is consistent again
+      const overrides = params[i]!;
+      let byType = cache.get(overrides);
+      if (!byType) cache.set(overrides, (byType = new Map<number, Prepared>()));
+      let prepared = byType.get(type.checkId);
+      if (!prepared) byType.set(type.checkId, (prepared = prepareCheckType(type, overrides, registry, sampleMaxAgeMs)));
+      if ('error' in prepared) {
+        problems.push({ hostName: host.hostName, checkKey: type.checkKey, message: prepared.error });
+        continue;
+      }
+      checks.push({ host, type, fn: prepared.fn, params: prepared.params, window: prepared.window, reads: prepared.reads });
     }
-    if ('error' in prepared) {
-      problems.push({ hostName: host.hostName, checkKey: type.checkKey, message: prepared.error });
-      continue;
-    }
-    checks.push({ host, type, fn: prepared.fn, params: prepared.params, window: prepared.window, reads: prepared.reads });
   }
   return { checks, problems };
 }
@@ -82,11 +81,6 @@ export function prepareCheckType(
   if (typeof reads === 'string') return { error: reads };
   // Frozen: thousands of host checks share it, and check functions may cache what they read of it.
   return { fn, params: Object.freeze(params), window, reads };
-}
-
-function hasKeys(object: Record<string, unknown>): boolean {
-  for (const key in object) if (Object.hasOwn(object, key)) return true;
-  return false;
 }
 
 const METRIC_COLUMNS: readonly string[] = ['cpuPct', 'memPct', 'diskPct', 'load1'] satisfies readonly MetricColumn[];

@@ -17,6 +17,7 @@ import type {
   CheckType,
   CheckTypeInput,
   DatasetReport,
+  CheckedHost,
   EnabledHostCheck,
   Host,
   HostCheck,
@@ -165,6 +166,12 @@ export interface Store {
    * 40,000 rows); equal params_json texts come back as one shared object, which callers must not modify.
    */
   listEnabledHostChecks(filter?: { hostId?: number }): Promise<EnabledHostCheck[]>;
+  /**
+   * Each host with enabled checks (that host only, with hostId), with its checks' ids and overrides:
+   * what `monitor check` reads of hosts and host checks, in one statement that answers a row per
+   * host (two statements in the rare case described in listCheckedHosts).
+   */
+  listCheckedHosts(filter?: { hostId?: number }): Promise<CheckedHost[]>;
   /** Inserts or replaces (params, enabled) for each (host_id, check_id). */
   upsertHostChecks(rows: HostCheckInput[]): Promise<void>;
   deleteHostChecks(keys: { hostId: number; checkId: number }[]): Promise<void>;

@@ -122,6 +122,16 @@ export interface HostCheck {
   enabled: boolean;
 }
 
+/**
+ * A host and its enabled checks as `monitor check` reads them: each check's id and the host's
+ * overrides for it (equal override texts are one shared, frozen object), nothing else joined.
+ */
+export interface CheckedHost {
+  host: Host;
+  checkIds: number[];
+  params: Record<string, unknown>[];
+}
+
 /** An enabled host check as `monitor check` reads it: ids and the host's overrides, nothing joined. */
 export interface EnabledHostCheck {
   hostId: number;

@@ -165,6 +165,38 @@ describeMysql('MySQL store', (db) => {
     }
   });
 
+  it("reads hosts' checks row by row when group_concat_max_len cuts their list short (MySQL's default is 1 KB)", async () => {
+    const { url } = await db.fresh('grouplen');
+    const store = await openTestStore(url, 'auto');
+    const { target } = databaseConfig(url);
+    if (target.kind !== 'mysql') throw new Error('not a MySQL url');
+    const short = await openMysqlStore(target, {
+      poolSize: 2,
+      connectTimeoutMs: 2000,
+      migrate: 'never',
+      sessionSql: [...SESSION_SQL, 'SET SESSION group_concat_max_len = 12'],
+    });
+    try {
+      const checkIds = (await store.listCheckTypes()).map((type) => type.checkId);
+      for (const name of ['a-01', 'b-01']) {
+        const host = await store.addHost({ hostName: name, keyHash: keyHash(name), description: null, createdAt: T0 });
+        await store.upsertHostChecks(
+          checkIds.map((checkId) => ({ hostId: host.hostId, checkId, params: { note: 'x'.repeat(20) }, enabled: true })),
+        );
+      }
+      const order = (hosts: Awaited<ReturnType<Store['listCheckedHosts']>>) =>
+        hosts
+          .map((h) => ({ ...h, pairs: h.checkIds.map((id, i) => [id, h.params[i]]).sort() }))
+          .sort((a, b) => a.host.hostId - b.host.hostId);
+      const whole = await store.listCheckedHosts();
+      expect(whole.map((host) => host.checkIds.length)).toEqual([checkIds.length, checkIds.length]);
+      expect(order(await short.listCheckedHosts())).toEqual(order(whole));
+    } finally {
+      await short.close();
+      await store.close();
+    }
+  });
+
   it('turns a real deadlock into RetryableTransactionError, and withTransactionRetry gets both writers through', async () => {
     const { url } = await db.fresh('deadlock');
     const store = await openStore(database(url));

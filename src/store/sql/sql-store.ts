@@ -17,6 +17,7 @@ import type {
   CheckType,
   CheckTypeInput,
   DatasetReport,
+  CheckedHost,
   EnabledHostCheck,
   Host,
   HostCheck,
@@ -222,6 +223,9 @@ export class SqlStore implements Store {
 
   listEnabledHostChecks(filter?: { hostId?: number }): Promise<EnabledHostCheck[]> {
     return catalogue.listEnabledHostChecks(this.db, filter);
+  }
+  listCheckedHosts(filter?: { hostId?: number }): Promise<CheckedHost[]> {
+    return catalogue.listCheckedHosts(this.db, filter);
   }
   upsertHostChecks(rows: HostCheckInput[]): Promise<void> {
     return this.atomically((db) => catalogue.upsertHostChecks(db, rows));

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { BUILTIN_CATALOGUE } from '../../../src/host-checks/builtin-catalogue.js';
-import type { CheckTypeInput } from '../../../src/store/types.js';
+import type { CheckedHost, CheckTypeInput } from '../../../src/store/types.js';
 import { type ContractContext, addHost, checkId, count } from './helpers.js';
 
 const ROOT_FS: CheckTypeInput = {
@@ -115,6 +115,59 @@ export function catalogueTests(ctx: ContractContext): void {
     expect(await ctx.store.listEnabledHostChecks({ hostId: web.hostId })).toEqual([
       { hostId: web.hostId, checkId: disk, params: { crit: 95 } },
     ]);
+  });
+
+  it("lists each host with enabled checks once, with its checks' ids and overrides (one shared object per text)", async () => {
+    const web = await addHost(ctx.store, 'web-01');
+    const db = await addHost(ctx.store, 'db-01');
+    const idle = await addHost(ctx.store, 'idle-01');
+    const disk = await checkId(ctx.store, 'disk_space');
+    const cpu = await checkId(ctx.store, 'cpu_usage');
+    const silent = await checkId(ctx.store, 'host_silent');
+    const note = { crit: 95, note: 'quotes " and \\ and ünïcode, a; b\nc' };
+    await ctx.store.upsertHostChecks([
+      { hostId: web.hostId, checkId: disk, params: note, enabled: true },
+      { hostId: web.hostId, checkId: cpu, params: {}, enabled: false },
+      { hostId: web.hostId, checkId: silent, params: {}, enabled: true },
+      { hostId: db.hostId, checkId: disk, params: note, enabled: true },
+      { hostId: db.hostId, checkId: cpu, params: {}, enabled: true },
+      { hostId: idle.hostId, checkId: cpu, params: {}, enabled: false },
+    ]);
+    const sorted = (hosts: CheckedHost[]) =>
+      hosts
+        .map(({ host, checkIds, params }) => ({
+          host,
+          checks: checkIds.map((id, i) => ({ id, params: params[i] })).sort((a, b) => a.id - b.id),
+        }))
+        .sort((a, b) => a.host.hostId - b.host.hostId);
+    const checked = await ctx.store.listCheckedHosts();
+    // Hosts with no enabled check are left out; each host record is the store's own.
+    expect(sorted(checked)).toEqual(
+      [
+        {
+          host: web,
+          checks: [
+            { id: disk, params: note },
+            { id: silent, params: {} },
+          ].sort((a, b) => a.id - b.id),
+        },
+        {
+          host: db,
+          checks: [
+            { id: disk, params: note },
+            { id: cpu, params: {} },
+          ].sort((a, b) => a.id - b.id),
+        },
+      ].sort((a, b) => a.host.hostId - b.host.hostId),
+    );
+    const params = checked.flatMap((host) => host.params);
+    const notes = params.filter((p) => 'note' in p);
+    expect(notes[0]).toBe(notes[1]);
+    expect(params.every((p) => Object.isFrozen(p))).toBe(true);
+    expect(sorted(await ctx.store.listCheckedHosts({ hostId: db.hostId }))).toEqual(
+      sorted(checked).filter((host) => host.host.hostId === db.hostId),
+    );
+    expect(await ctx.store.listCheckedHosts({ hostId: idle.hostId })).toEqual([]);
   });
 
   it('deletes exactly the host checks named', async () => {
