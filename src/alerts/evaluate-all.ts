@@ -106,22 +106,25 @@ export function evaluateAll(inputs: CheckRunInputs, options: EvaluateAllOptions)
   // Dependencies, as Zabbix and Icinga have them: while a host's liveness check (one that declares
   // hostLiveness: host_silent, or a plugin's) fires, its other checks are unknown (they would judge
   // the last, stale samples), so they open, escalate and resolve nothing.
-  const silentResults = new Map<PreparedCheck, CheckResult | null>();
+  // By the check's index: no map keyed by 10,000 check objects.
+  const livenessResults = new Array<CheckResult | null>(inputs.checks.length);
   const silentHosts = new Set<number>();
-  for (const check of inputs.checks) {
+  for (let i = 0; i < inputs.checks.length; i++) {
+    const check = inputs.checks[i]!;
     if (check.fn.hostLiveness === undefined) continue;
     const result = run(check, refOf(openAlertOf(check)));
-    silentResults.set(check, result);
+    livenessResults[i] = result;
     if (result !== null && (result.status === 'warning' || result.status === 'critical')) silentHosts.add(check.host.hostId);
   }
 
-  for (const check of inputs.checks) {
+  for (let i = 0; i < inputs.checks.length; i++) {
+    const check = inputs.checks[i]!;
     const { hostId } = check.host;
     const { checkId } = check.type;
     const open = openAlertOf(check);
     const openAlert = refOf(open);
     let result: CheckResult | null;
-    if (check.fn.hostLiveness !== undefined) result = silentResults.get(check) ?? null;
+    if (check.fn.hostLiveness !== undefined) result = livenessResults[i] ?? null;
     else if (silentHosts.has(hostId)) result = silencedResult(check);
     else result = run(check, openAlert);
     if (result === null) continue;
