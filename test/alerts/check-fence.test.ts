@@ -6,8 +6,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { CHECK_LEASE } from '../../src/alerts/check-lease.js';
 import { runCheck } from '../../src/alerts/run-check.js';
 import { createRegistry } from '../../src/checks/registry.js';
-import { DEFAULT_ALERTING, defaultSettings } from '../../src/config/defaults.js';
-import type { Config } from '../../src/config/types.js';
+import { checkRunConfig } from '../support/check-run-config.js';
 import type { Notifier } from '../../src/notify/types.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -25,26 +24,13 @@ afterEach(async () => {
   await store.close();
 });
 
-function config(): Config {
-  const base = defaultSettings({ env: {}, homedir: '/nonexistent', hostname: 'monitor-test' });
-  return {
-    ...base,
-    file: null,
-    lineOf: () => null,
-    checkTypes: {},
-    defaultChecks: { disk_space: { enabled: true, params: { crit: 90 } } },
-    hosts: {},
-    alerting: { ...DEFAULT_ALERTING },
-  };
-}
-
 it('a run whose lease another run took over while it evaluated writes nothing: no alert, no state change, no outbox row', async () => {
   const sent: string[] = [];
   const notifier: Notifier = { channel: 'test', send: (payload) => Promise.resolve(void sent.push(payload.event)) };
   const run = (on: Store) =>
     runCheck({
       store: on,
-      config: config(),
+      config: checkRunConfig({ disk_space: { enabled: true, params: { crit: 90 } } }),
       registry: createRegistry(),
       notifiers: [notifier],
       log: memoryLog(),

@@ -13,8 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { closeAlertByHand } from '../../src/alerts/close-alerts.js';
 import { runCheck, type CheckRunResult } from '../../src/alerts/run-check.js';
 import { createRegistry } from '../../src/checks/registry.js';
-import { DEFAULT_ALERTING, defaultSettings } from '../../src/config/defaults.js';
-import type { Config } from '../../src/config/types.js';
+import { checkRunConfig } from '../support/check-run-config.js';
 import type { Notifier } from '../../src/notify/types.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -32,19 +31,6 @@ const at = (minutes: number) => new Date(T0.getTime() + minutes * MIN);
 /** alerting.repeat_interval; the cooldown is the check type's default, 300 s. */
 const REPEAT_MS = 10 * MIN;
 const COOLDOWN_MS = 5 * MIN;
-
-function config(): Config {
-  const base = defaultSettings({ env: {}, homedir: '/nonexistent', hostname: 'monitor-test' });
-  return {
-    ...base,
-    file: null,
-    lineOf: () => null,
-    checkTypes: {},
-    defaultChecks: { disk_space: { enabled: true, params: { warn: 80, crit: 90 } } },
-    hosts: {},
-    alerting: { ...DEFAULT_ALERTING, repeatIntervalMs: REPEAT_MS },
-  };
-}
 
 interface Sent {
   event: string;
@@ -91,7 +77,7 @@ function scenario(freshDatabase: FreshDatabase, { concurrentWriters }: { concurr
   const run = (minute: number, on: Store = store): Promise<CheckRunResult> =>
     runCheck({
       store: on,
-      config: config(),
+      config: checkRunConfig({ disk_space: { enabled: true, params: { warn: 80, crit: 90 } } }, { repeatIntervalMs: REPEAT_MS }),
       registry: createRegistry(),
       notifiers: [notifier],
       log: memoryLog(),

@@ -5,8 +5,8 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { runCheck } from '../../src/alerts/run-check.js';
 import { createRegistry } from '../../src/checks/registry.js';
-import { DEFAULT_ALERTING, defaultSettings } from '../../src/config/defaults.js';
-import type { Config, HostCheckConfig } from '../../src/config/types.js';
+import { checkRunConfig } from '../support/check-run-config.js';
+import type { HostCheckConfig } from '../../src/config/types.js';
 import type { Notifier } from '../../src/notify/types.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -25,19 +25,6 @@ afterEach(async () => {
   await store.close();
 });
 
-function config(defaultChecks: Record<string, HostCheckConfig>): Config {
-  const base = defaultSettings({ env: {}, homedir: '/nonexistent', hostname: 'monitor-test' });
-  return {
-    ...base,
-    file: null,
-    lineOf: () => null,
-    checkTypes: {},
-    defaultChecks,
-    hosts: {},
-    alerting: { ...DEFAULT_ALERTING, groupThreshold: 2 },
-  };
-}
-
 it('closing more alerts of one check than group_threshold (the check dropped from the config) sends one grouped message', async () => {
   const sent: { event: string; count?: number }[] = [];
   const notifier: Notifier = {
@@ -47,7 +34,7 @@ it('closing more alerts of one check than group_threshold (the check dropped fro
   const run = (checks: Record<string, HostCheckConfig>) =>
     runCheck({
       store,
-      config: config(checks),
+      config: checkRunConfig(checks, { groupThreshold: 2 }),
       registry: createRegistry(),
       notifiers: [notifier],
       log: memoryLog(),

@@ -37,6 +37,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Notifiers for these webhook URLs only (2 s timeout each). */
+function webhookNotifiers(...urls: string[]): Notifier[] {
+  return createNotifiers({ webhooks: urls.map((url) => ({ url, headers: {}, timeoutMs: 2000 })), slack: null, email: null, commands: [] });
+}
+
 async function endpoint(): Promise<HttpEndpoint> {
   const started = await startEndpoint({ status: 204 });
   cleanups.push(() => started.close());
@@ -134,12 +139,7 @@ describe('notification outbox', () => {
   it("delivers a channel's rows in order and stops that channel at its first failure", async () => {
     const hook = await endpoint();
     hook.reply({ status: 503 });
-    const notifiers = createNotifiers({
-      webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }],
-      slack: null,
-      email: null,
-      commands: [],
-    });
+    const notifiers = webhookNotifiers(hook.url);
     await store.enqueueNotifications(rows(['webhook:0'], samplePayload()));
     clock = new Date('2025-03-01T10:30:00.000Z');
     await store.enqueueNotifications(
@@ -166,12 +166,7 @@ describe('notification outbox', () => {
   it('stops retrying a notification after maxAttempts failures', async () => {
     const hook = await endpoint();
     hook.reply({ status: 500 });
-    const notifiers = createNotifiers({
-      webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }],
-      slack: null,
-      email: null,
-      commands: [],
-    });
+    const notifiers = webhookNotifiers(hook.url);
     await store.enqueueNotifications(rows(['webhook:0']));
     const log = memoryLog();
 
@@ -206,12 +201,7 @@ describe('notification outbox', () => {
 
   it('never sends a row whose last attempt another run spent after this run read it', async () => {
     const hook = await endpoint();
-    const notifiers = createNotifiers({
-      webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }],
-      slack: null,
-      email: null,
-      commands: [],
-    });
+    const notifiers = webhookNotifiers(hook.url);
     await store.enqueueNotifications(rows(['webhook:0']));
     const [row] = await pending();
     await store.markNotificationFailed(row!.notificationId, 'HTTP 500', clock);
@@ -234,12 +224,7 @@ describe('notification outbox', () => {
 
   it('leaves rows of channels that are no longer configured pending and untouched', async () => {
     const hook = await endpoint();
-    const notifiers = createNotifiers({
-      webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }],
-      slack: null,
-      email: null,
-      commands: [],
-    });
+    const notifiers = webhookNotifiers(hook.url);
     await store.enqueueNotifications(rows(['slack', 'webhook:0']));
 
     const result = await deliverPending({ store, notifiers, now, maxAttempts: 5, log: memoryLog() });
@@ -273,12 +258,7 @@ describe('notification outbox', () => {
 
   it('marks a row whose stored payload is unreadable as failed without holding up the rows after it', async () => {
     const hook = await endpoint();
-    const notifiers = createNotifiers({
-      webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }],
-      slack: null,
-      email: null,
-      commands: [],
-    });
+    const notifiers = webhookNotifiers(hook.url);
     await store.enqueueNotifications([
       { alertId: null, channel: 'webhook:0', event: 'open', payload: { nonsense: true }, createdAt: clock },
     ]);
@@ -296,8 +276,7 @@ describe('notification outbox', () => {
   it('reads up to `limit` rows per channel: a long backlog of a down or removed channel never holds up another', async () => {
     const [down, up] = [await startEndpoint({ status: 503 }), await endpoint()];
     cleanups.push(() => down.close());
-    const webhook = (url: string) => ({ url, headers: {}, timeoutMs: 2000 });
-    const notifiers = createNotifiers({ webhooks: [webhook(down.url), webhook(up.url)], slack: null, email: null, commands: [] });
+    const notifiers = webhookNotifiers(down.url, up.url);
     // Older than the working channel's row: three for the down webhook, three for Slack (not configured).
     for (const minute of [1, 2, 3]) {
       clock = new Date(Date.UTC(2025, 2, 1, 10, minute));
@@ -318,12 +297,7 @@ describe('notification outbox', () => {
 
   it('looks at no more than `limit` rows per run, oldest first', async () => {
     const hook = await endpoint();
-    const notifiers = createNotifiers({
-      webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }],
-      slack: null,
-      email: null,
-      commands: [],
-    });
+    const notifiers = webhookNotifiers(hook.url);
     for (const id of [1, 2, 3]) {
       clock = new Date(Date.UTC(2025, 2, 1, 10, id));
       await store.enqueueNotifications(rows(['webhook:0'], samplePayload({ alert_id: id })));
@@ -338,12 +312,7 @@ describe('notification outbox', () => {
 
   it('leaves a channel whose oldest row another run has claimed, and sends it once that claim expires (its run died)', async () => {
     const hook = await endpoint();
-    const notifiers = createNotifiers({
-      webhooks: [{ url: hook.url, headers: {}, timeoutMs: 2000 }],
-      slack: null,
-      email: null,
-      commands: [],
-    });
+    const notifiers = webhookNotifiers(hook.url);
     for (const id of [1, 2]) await store.enqueueNotifications(rows(['webhook:0'], samplePayload({ alert_id: id })));
     const [oldest] = await pending();
     // A run on another machine claimed the oldest row for a minute, then died.
