@@ -257,10 +257,11 @@ function hasStartingValue(samples: MetricSample[] | undefined, metric: MetricCol
 // A check declaring a summary read (metric_threshold but for avg, or a plugin) gets one row per host
 // from the database instead of samples: store.loadMetricWindows computes every declared read of the
 // check types' own params in one statement, scanning from the longest `for` plus NEAR_LOOKBACK_MS,
-// as the sample read above does (reads without `for` share that scan: one pass over the index). Where that scan cannot answer exactly — a read a host's own params
-// declare, a sample lacking the metric, no start value within the scan while the window reaches
-// further back — the host's samples are read instead (one more statement, only then) and the check
-// gets them: summariseSamples() decides on them the same way.
+// as the sample read above does (reads without `for` share that scan: one pass over the index).
+// Where that scan cannot answer exactly — a read a host's own params declare, a sample lacking the
+// metric, no start value within the scan while the window reaches further back — the host's
+// samples are read instead (one more statement, only then) and the check gets them:
+// summariseSamples() decides on them the same way.
 
 function specKey(spec: { metric: MetricColumn; forMs: number; windowMs: number }): string {
   return `${spec.metric}/${spec.forMs}/${spec.windowMs}`;

@@ -12,6 +12,10 @@
 // measured 2x the cost). Both see every row carrying any metric, which is the metric's own sequence
 // only when every row of the read's window carries it; a host with a row lacking it comes back
 // 'inexact', and the caller reads that host's samples instead.
+//
+// The aggregate statement (and SQLite's fold) also scans reports without metrics (a dataset's) and
+// gives each host's newest report of any kind: `monitor check` needs no other read of it for the
+// hosts that reported in the scan (MetricWindowAnswer.newestReports).
 
 import type { MetricColumn } from '../../checks/types.js';
 import { newestOnly, WindowBuilder, type MetricWindow } from '../../checks/metric-window.js';
