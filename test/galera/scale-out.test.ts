@@ -80,7 +80,12 @@ describeGalera('scale-out on a 3-node Galera cluster', () => {
     return Promise.all(cluster.nodes.map((node) => startServe(node, database, home)));
   }
 
-  async function expectOnEveryNode(database: string, acknowledged: Set<string>, accepted: number): Promise<void> {
+  /**
+   * `inFlight`: requests that may have been written but never answered 202 — those in flight on a
+   * node killed with -9 (its write-set certified on the others, the reply lost with it). The agent
+   * sends such a report again and the store takes it as a duplicate: nothing is promised about it.
+   */
+  async function expectOnEveryNode(database: string, acknowledged: Set<string>, accepted: number, inFlight = 0): Promise<void> {
     for (const node of cluster.nodes) {
       const stored = await storedReports(node, database);
       const set = new Set(stored);
@@ -88,8 +93,10 @@ describeGalera('scale-out on a 3-node Galera cluster', () => {
       report(`${node.name}: ${stored.length} rows, ${set.size} distinct, ${missing.length} acknowledged reports missing`);
       expect(missing.slice(0, 5)).toEqual([]);
       expect(set.size).toBe(stored.length);
-      // The replies' counts are true: as many rows as were answered "accepted".
-      expect(stored.length).toBe(accepted);
+      // The replies' counts are true: as many rows as were answered "accepted", and at most the
+      // unanswered requests of a killed node more.
+      expect(stored.length).toBeGreaterThanOrEqual(accepted);
+      expect(stored.length - accepted).toBeLessThanOrEqual(inFlight);
     }
   }
 
@@ -244,7 +251,8 @@ describeGalera('scale-out on a 3-node Galera cluster', () => {
       // The others went on once the cluster had dropped the dead node.
       for (const serve of [0, 1]) expect(after(serve, killedAt + 7_000).get(202) ?? 0).toBeGreaterThan(20);
       await victim.waitSynced(60_000);
-      await expectOnEveryNode(database, load.acknowledged, load.accepted);
+      // 12 connections over 3 serves, one request at a time: at most 4 in flight on the killed node.
+      await expectOnEveryNode(database, load.acknowledged, load.accepted, 12 / 3);
     } finally {
       await Promise.all(serves.map((serve) => serve.stop()));
     }
