@@ -75,8 +75,8 @@ export interface Store {
   findHostByKeyHash(keyHash: string): Promise<Host | null>;
   /** Every host with its newest metrics and open alert count, ordered by name. */
   listHosts(): Promise<HostSummary[]>;
-  /** Every host, ordered by name (or in no order, with 'none'): the plain rows, without listHosts' metrics and counts. */
-  listHostRecords(order?: 'name' | 'none'): Promise<Host[]>;
+  /** Every host, ordered by name: the plain rows, without listHosts' metrics and counts. */
+  listHostRecords(): Promise<Host[]>;
   /** With registeredBy, also records the registration token that re-registered the host. */
   setHostKeyHash(hostId: number, keyHash: string, registeredBy?: string): Promise<void>;
   /**

@@ -2,8 +2,8 @@
 
 import type { CheckedHost, CheckType, CheckTypeInput, EnabledHostCheck, HostCheck, HostCheckInput, Severity } from '../types.js';
 import { GROUP_LINE_SEPARATOR, type SqlDriver, type SqlValue } from './driver.js';
-import { listHostRecords } from './hosts.js';
-import { bool, chunk, jsonObject, num, type Row, rowsPerStatement, sqlBool, sqlJson, str, strOrNull, time, timeOrNull } from './rows.js';
+import { hostFromArray, listHostRecords } from './hosts.js';
+import { bool, chunk, jsonObject, num, type Row, rowsPerStatement, sqlBool, sqlJson, str } from './rows.js';
 
 const TYPE_COLUMNS = ['check_key', 'check_name', 'function_name', 'params_json', 'severity', 'cooldown_seconds'] as const;
 const HOST_CHECK_COLUMNS = ['host_id', 'check_id', 'params_json', 'enabled'] as const;
@@ -111,6 +111,7 @@ export async function listCheckedHosts(db: SqlDriver, filter: { hostId?: number 
   const lines = db.syntax.groupLines(['c.check_id', "' '", "CASE WHEN c.params_json = '{}' THEN '' ELSE c.params_json END"]);
   // MAX() of the host's own columns: one value per group, valid under ONLY_FULL_GROUP_BY everywhere.
   const rows = await db.arrays(
+    // The host's columns as hostFromArray reads them, then the count and the lines.
     `SELECT h.host_id, MAX(h.host_name), MAX(h.description), MAX(h.created_at), MAX(h.last_seen), COUNT(*), ${lines}
        FROM hosts h JOIN host_alert_checks c ON c.host_id = h.host_id AND c.enabled = 1${filter.hostId === undefined ? '' : ' WHERE h.host_id = ?'}
       GROUP BY h.host_id ORDER BY NULL`,
@@ -129,15 +130,14 @@ export async function listCheckedHosts(db: SqlDriver, filter: { hostId?: number 
       checkIds[i] = Number(entry.slice(0, space));
       params[i] = parsed(entry.slice(space + 1) || null);
     }
-    const host = { hostId: num(row[0]), hostName: str(row[1]), description: strOrNull(row[2]), createdAt: time(row[3]), lastSeen: timeOrNull(row[4]) };
-    checked.push({ host, checkIds, params });
+    checked.push({ host: hostFromArray(row), checkIds, params });
   }
   return checked;
 }
 
 /** listCheckedHosts from the host checks' rows and the hosts' (two statements). */
 async function checkedHostsRowByRow(db: SqlDriver, filter: { hostId?: number }): Promise<CheckedHost[]> {
-  const [hostChecks, hosts] = await Promise.all([listEnabledHostChecks(db, filter), listHostRecords(db, 'none')]);
+  const [hostChecks, hosts] = await Promise.all([listEnabledHostChecks(db, filter), listHostRecords(db)]);
   const byId = new Map<number, CheckedHost>();
   for (const host of hosts) byId.set(host.hostId, { host, checkIds: [], params: [] });
   for (const { hostId, checkId, params } of hostChecks) {

@@ -61,18 +61,20 @@ export async function findHostByKeyHash(db: SqlDriver, keyHash: string): Promise
   return rows[0] ? toHost(rows[0]) : null;
 }
 
-/**
- * As arrays, not objects keyed by column: `monitor check` reads every host each run, and needs no
- * order (it keys them by id), so it spares the server the sort.
- */
-export async function listHostRecords(db: SqlDriver, order: 'name' | 'none' = 'name'): Promise<Host[]> {
-  return (await db.arrays(`SELECT ${HOST_COLUMNS} FROM hosts${order === 'name' ? ' ORDER BY host_name' : ''}`)).map((row) => ({
+/** A host from an array row whose first five columns are HOST_COLUMNS, in that order. */
+export function hostFromArray(row: readonly unknown[]): Host {
+  return {
     hostId: num(row[0]),
     hostName: str(row[1]),
     description: strOrNull(row[2]),
     createdAt: time(row[3]),
     lastSeen: timeOrNull(row[4]),
-  }));
+  };
+}
+
+/** Every host, by name. */
+export async function listHostRecords(db: SqlDriver): Promise<Host[]> {
+  return (await db.arrays(`SELECT ${HOST_COLUMNS} FROM hosts ORDER BY host_name`)).map(hostFromArray);
 }
 
 /**

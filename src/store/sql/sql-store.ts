@@ -134,8 +134,8 @@ export class SqlStore implements Store {
   listHosts(): Promise<HostSummary[]> {
     return hosts.listHosts(this.db);
   }
-  listHostRecords(order?: 'name' | 'none'): Promise<Host[]> {
-    return hosts.listHostRecords(this.db, order);
+  listHostRecords(): Promise<Host[]> {
+    return hosts.listHostRecords(this.db);
   }
   setHostKeyHash(hostId: number, keyHash: string, registeredBy?: string): Promise<void> {
     return hosts.setHostKeyHash(this.db, hostId, keyHash, registeredBy);
