@@ -124,7 +124,7 @@ eachCheckBackend('the database summarises metric windows as the samples decide',
         const bySql = await windowsBySql(db, query);
         const byRows = await windowsByRows(db, query);
         // What MySQL runs: plain aggregates for the reads they answer exactly, the ordered statement for the rest.
-        const byServer = await windowsOnServer(db, query);
+        const byServer = (await windowsOnServer(db, query)).rows;
         // The newest report of each host the scan saw, as latestSampleTimes says; the others reported before it.
         const { newestReports } = await loadMetricWindows(db, query);
         const latest = await s.latestSampleTimes(new Date(NOW));

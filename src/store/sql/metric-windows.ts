@@ -52,10 +52,10 @@ export interface MetricWindowQuery {
  * summariseSamples() gives (test/commands/check-metric-windows.test.ts runs both on both databases).
  */
 export async function loadMetricWindows(db: SqlDriver, query: MetricWindowQuery): Promise<MetricWindowAnswer> {
+  if (query.specs.length === 0) return { rows: new Map(), newestReports: null };
+  if (db.dialect !== 'sqlite') return windowsOnServer(db, query);
   const newestReports = new Map<number, number>();
-  const rows = await (db.dialect === 'sqlite' ? windowsByRows(db, query, newestReports) : windowsOnServer(db, query, newestReports));
-  const computed = db.dialect === 'sqlite' || query.specs.some((spec) => aggregatesSuffice(spec, query.maxAgeMs));
-  return { rows, newestReports: computed && query.specs.length > 0 ? newestReports : null };
+  return { rows: await windowsByRows(db, query, newestReports), newestReports };
 }
 
 /** loadMetricWindows' answer. */
@@ -69,30 +69,30 @@ export interface MetricWindowAnswer {
   newestReports: Map<number, number> | null;
 }
 
-/** MySQL: the reads plain aggregates answer exactly by windowsByAggregates, the others by windowsBySql, at once. */
-export async function windowsOnServer(
-  db: SqlDriver,
-  query: MetricWindowQuery,
-  newestReports?: Map<number, number>,
-): Promise<MetricWindowRows> {
+/**
+ * MySQL: the reads plain aggregates answer exactly by windowsByAggregates (which also gives the
+ * newest reports), the others by windowsBySql, at once.
+ */
+export async function windowsOnServer(db: SqlDriver, query: MetricWindowQuery): Promise<MetricWindowAnswer> {
   const plain = query.specs.flatMap((spec, i) => (aggregatesSuffice(spec, query.maxAgeMs) ? [i] : []));
-  if (plain.length === query.specs.length) return windowsByAggregates(db, query, newestReports);
-  if (plain.length === 0) return windowsBySql(db, query);
+  if (plain.length === 0) return { rows: await windowsBySql(db, query), newestReports: null };
+  const newestReports = new Map<number, number>();
+  if (plain.length === query.specs.length) return { rows: await windowsByAggregates(db, query, newestReports), newestReports };
   const ordered = query.specs.flatMap((_, i) => (plain.includes(i) ? [] : [i]));
   const parts = [plain, ordered];
   const answers = await Promise.all([
     windowsByAggregates(db, { ...query, specs: plain.map((i) => query.specs[i]!) }, newestReports),
     windowsBySql(db, { ...query, specs: ordered.map((i) => query.specs[i]!) }),
   ]);
-  const byHost: MetricWindowRows = new Map();
+  const rows: MetricWindowRows = new Map();
   answers.forEach((answer, p) => {
     for (const [hostId, windows] of answer) {
-      let all = byHost.get(hostId);
-      if (all === undefined) byHost.set(hostId, (all = new Array<MetricWindow | 'inexact' | null>(query.specs.length).fill(null)));
+      let all = rows.get(hostId);
+      if (all === undefined) rows.set(hostId, (all = new Array<MetricWindow | 'inexact' | null>(query.specs.length).fill(null)));
       parts[p]!.forEach((i, k) => (all[i] = windows[k]!));
     }
   });
-  return byHost;
+  return { rows, newestReports };
 }
 
 /**
