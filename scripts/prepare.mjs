@@ -28,7 +28,7 @@ if (tsc && sources) {
   }
   process.exit(0);
 }
-if (!existsSync(join(root, 'dist/bundle/main.js'))) {
+if (!existsSync(join(root, 'dist/bundle/start.js'))) {
   console.warn(
     'monitor: dist/ is not built and TypeScript is not installed (--omit=dev); run `npm install` with the dev dependencies, or install the packed package (`npm pack`), which ships dist/',
   );

@@ -37,7 +37,7 @@ export async function loadPlugins(paths: readonly string[], options: PluginLoadO
     });
     let module: Record<string, unknown>;
     try {
-      module = (await import(resolveSpecifier(path, baseDir))) as Record<string, unknown>;
+      module = (await importModule(resolveSpecifier(path, baseDir))) as Record<string, unknown>;
     } catch (error) {
       issues.push(where(loadFailure(path, error)));
       continue;
@@ -60,6 +60,18 @@ export async function loadPlugins(paths: readonly string[], options: PluginLoadO
   }
   if (issues.length > 0) throw new ConfigError(issues, { hint: 'fix or remove the plugin under plugins: in the config' });
   return loaded;
+}
+
+/**
+ * Plugins are ES modules, loaded with import(). The CLI's bundle runs as a script compiled by vm
+ * (src/cli-start.ts), where import() is refused (and turned into require() by its build), so it
+ * hands over an import() of its own under this key.
+ */
+export const IMPORT_HOOK = Symbol.for('monitor.importModule');
+
+function importModule(specifier: string): Promise<unknown> {
+  const hook = (globalThis as Record<symbol, ((specifier: string) => Promise<unknown>) | undefined>)[IMPORT_HOOK];
+  return hook ? hook(specifier) : import(specifier);
 }
 
 /** Paths become file URLs; a bare name is a package, resolved from baseDir (the user's project), not from here. */

@@ -31,12 +31,12 @@ describe('the packed package', () => {
       // npm runs `prepare` when someone runs `npm install` in the unpacked package.
       'scripts/prepare.mjs',
       'dist/monitor-agent.mjs',
-      ...filesUnder('dist/bundle').filter((file) => file.endsWith('.js')),
+      ...filesUnder('dist/bundle').filter((file) => /\.c?js$/.test(file)),
       ...filesUnder('sql'),
       ...filesUnder('src/web/assets'),
     ];
     expect(runtime.filter((file) => !files.includes(file))).toEqual([]);
-    expect(files).toContain('dist/bundle/main.js');
+    expect(files).toEqual(expect.arrayContaining(['dist/bundle/start.js', 'dist/bundle/monitor.cjs']));
     expect(files.filter((file) => file.startsWith('src/web/assets/'))).toEqual(expect.arrayContaining(['src/web/assets/app.js']));
   });
 
