@@ -1,10 +1,10 @@
 // How bin/monitor starts the CLI. The CLI is one CommonJS bundle of src/main.ts and the packages it
 // uses (dist/bundle/monitor.cjs, scripts/build-cli.mjs), compiled here with V8's code cache
 // (src/code-cache.ts): cron starts `monitor check` every minute, and parsing and compiling the CLI
-// and mysql2 was a tenth of a steady run over 10,000 hosts. Only the commands cron runs keep a cache,
-// one each, written after their first run that exits 0 (code compiled by `check` is not what
-// `collect` runs); a command a person types leaves no files behind. This file is its own small ES
-// module (dist/bundle/start.js), compiled as ever.
+// and mysql2 was a tenth of a steady run over 10,000 hosts. One cache per command (the code `check`
+// compiled is not what `hosts list` runs), written after the command's first run that exits 0 and
+// changes something (not --dry-run, not collect's --print). This file is its own small ES module
+// (dist/bundle/start.js), compiled as ever.
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,8 +20,6 @@ import type { ExitCode } from './errors.js';
 declare const MONITOR_CLI_CODE_ID: string;
 
 const CACHE_PREFIX = 'cli-code-';
-/** The commands cron runs every minute; not with --dry-run or --print, which change nothing. */
-const CACHED_COMMANDS = new Set(['check', 'collect']);
 
 interface Cli {
   run(argv: string[]): Promise<ExitCode>;
@@ -56,13 +54,17 @@ export async function startCli(argv: string[], options: { sourceMaps: boolean })
 /** The global options that take a value (`monitor -c FILE check`): the word after them is not the command. */
 const VALUE_OPTIONS = new Set(['-c', '--config', '--database']);
 
-/** The command this run keeps a cache for (the first word that is not an option), or null. */
+/** The command this run keeps a cache for (the first word that is not an option; 'cli' for none), or null. */
 function cachedCommand(argv: readonly string[]): string | null {
-  let command: string | undefined;
-  for (let i = 0; i < argv.length && command === undefined; i++) {
+  let command = 'cli';
+  for (let i = 0; i < argv.length; i++) {
     if (VALUE_OPTIONS.has(argv[i]!)) i++;
-    else if (!argv[i]!.startsWith('-')) command = argv[i];
+    else if (!argv[i]!.startsWith('-')) {
+      command = argv[i]!;
+      break;
+    }
   }
-  if (command === undefined || !CACHED_COMMANDS.has(command)) return null;
+  // A word that is no command fails the run, which keeps nothing; this keeps odd names out of file names.
+  if (!/^[a-z][a-z-]{0,31}$/.test(command)) return null;
   return argv.includes('--dry-run') || argv.includes('--print') ? null : command;
 }

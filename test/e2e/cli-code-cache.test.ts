@@ -1,6 +1,6 @@
-// The CLI's code cache (src/cli-start.ts, src/code-cache.ts): `check` and `collect`, which cron runs
-// every minute, keep the code V8 compiled in their first good run and start from it later; commands a
-// person types, dry runs and damaged or foreign caches are handled as the one-file agent's are
+// The CLI's code cache (src/cli-start.ts, src/code-cache.ts): each command keeps the code V8 compiled
+// in its first good run and starts from it later (`check`, which cron runs every minute, above all);
+// dry runs keep nothing; damaged or foreign caches are handled as the one-file agent's are
 // (test/e2e/collect-agents.test.ts). Through bin/monitor, on SQLite. Needs `npm run build` first.
 
 import { chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
@@ -28,8 +28,11 @@ default_checks:
 describe('the CLI code cache', () => {
   const home = useTempDir('monitor-code-cache-');
   const cacheDir = (): string => join(home.path, '.cache/monitor');
-  const codeCaches = async (): Promise<string[]> =>
-    (await readdir(cacheDir()).catch(() => [] as string[])).filter((name) => name.startsWith('cli-code-')).sort();
+  /** The code caches in the cache dir, of `check` runs unless told otherwise. */
+  const codeCaches = async (command = 'check'): Promise<string[]> =>
+    (await readdir(cacheDir()).catch(() => [] as string[]))
+      .filter((name) => name.startsWith('cli-code-') && (command === '*' || name.endsWith(`-${command}.v8`)))
+      .sort();
   const monitor = (argv: string[]): Promise<CliResult> => spawnCli(argv, { home: home.path, cwd: home.path });
 
   async function checkedFleet(): Promise<void> {
@@ -63,15 +66,24 @@ describe('the CLI code cache', () => {
     await checkRun(['--verbose']);
   });
 
-  it('is not kept by commands a person types, by dry runs, or by a run that failed', async () => {
+  it('is kept per command, and not by dry runs or by a run that failed', async () => {
     await checkedFleet();
-    expect((await monitor(['hosts', 'list'])).code).toBe(0);
-    expect((await monitor(['--help'])).code).toBe(0);
     expect((await monitor(['check', '--dry-run'])).code).toBe(0);
     expect((await monitor(['collect', '--print'])).code).toBe(0);
+    expect((await monitor(['no-such-command'])).code).toBe(2);
     await writeFile(join(home.path, 'monitor.yaml'), 'alerting: { no_such_key: 1 }\n');
     expect((await monitor(['check'])).code).toBe(2);
-    expect(await codeCaches()).toEqual([]);
+    // Only checkedFleet's `hosts add` kept one.
+    expect(await codeCaches('*')).toEqual([expect.stringMatching(/-hosts\.v8$/)]);
+
+    await writeFile(join(home.path, 'monitor.yaml'), CONFIG);
+    expect((await monitor(['--help'])).code).toBe(0);
+    expect((await monitor(['collect'])).code).toBe(0);
+    expect(await codeCaches('*')).toEqual([
+      expect.stringMatching(/-cli\.v8$/),
+      expect.stringMatching(/-collect\.v8$/),
+      expect.stringMatching(/-hosts\.v8$/),
+    ]);
   });
 
   it('finds the command after a global option with a value: `monitor -c FILE check`', async () => {
@@ -95,7 +107,7 @@ describe('the CLI code cache', () => {
     await writeFile(join(cacheDir(), `.tmp-${cache!}-12345-abcdef`), good);
 
     await checkRun();
-    expect(await codeCaches()).toEqual([cache]);
+    expect(await codeCaches('*')).toEqual([cache, expect.stringMatching(/-hosts\.v8$/)]);
     expect((await readdir(cacheDir())).filter((name) => name.startsWith('.tmp-'))).toEqual([]);
     expect((await readFile(join(cacheDir(), cache!))).equals(damaged)).toBe(false);
     await checkRun();
