@@ -37,8 +37,9 @@ export async function startCli(argv: string[], options: { sourceMaps: boolean })
   const cacheFile =
     command && path.join(defaultDirs(process.env, homedir()).cacheDir, `${CACHE_PREFIX}${MONITOR_CLI_CODE_ID}-${command}.v8`);
   const cached = cacheFile ? readOwnCache(cacheFile) : undefined;
-  // Node's CommonJS wrapper, on the first line so that line numbers hold.
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'utf8')}\n})`;
+  // Node's CommonJS wrapper, on the first line so that line numbers hold. The build keeps the bundle
+  // ASCII: Latin-1 is a plain copy into a one-byte string.
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'latin1')}\n})`;
   const script = new Script(wrapped, { filename: bundle, ...(cached ? { cachedData: cached } : {}) });
   const module = { exports: {} };
   const load = script.runInThisContext() as (...args: unknown[]) => void;

@@ -4,10 +4,11 @@
 // (test/e2e/collect-agents.test.ts). Through bin/monitor, on SQLite. Needs `npm run build` first.
 
 import { chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { spawnCli, type CliResult } from '../support/cli.js';
+import { PROJECT_ROOT, spawnCli, type CliResult } from '../support/cli.js';
 import { useTempDir } from '../support/temp-dir.js';
 
 const INODE_PLUGIN = fileURLToPath(new URL('../fixtures/plugins/inode-usage.mjs', import.meta.url));
@@ -124,5 +125,12 @@ describe('the CLI code cache', () => {
     const rewritten = await stat(file);
     expect(rewritten.mtimeMs).not.toBe(before);
     expect(rewritten.mode & 0o777).toBe(0o600);
+  });
+
+  it('compiles a bundle that is ASCII only (read as Latin-1), the dashboard templates escaped', () => {
+    const bundle = readFileSync(join(PROJECT_ROOT, 'dist/bundle/monitor.cjs'));
+    expect(bundle.findIndex((byte) => byte > 0x7f)).toBe(-1);
+    // A template literal of the dashboard, written with "·" in src/web/: escaped by the build.
+    expect(bundle.includes('\\u00b7 monitor</title>')).toBe(true);
   });
 });
