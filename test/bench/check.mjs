@@ -11,7 +11,8 @@
 // Steady state: the first run after seeding opens the alerts of the hot hosts (1 in 100 has its disk
 // at 95%) and writes every check's state; later runs find nothing new and write nothing but their
 // lease. Those later runs are timed, several times, and the median reported: on a shared 2-core
-// machine single runs are noisy.
+// machine single runs are noisy. The first run also keeps the CLI's code cache in the benchmark's
+// HOME (src/cli-start.ts), as cron's first run on a box does: the timed runs start from it.
 //
 // Floor: each timed MariaDB run is followed by one of check-bare.mjs, a Node process that loads only
 // mysql2, reads the same rows (enabled checks, the last 10 minutes of metrics through the covering
