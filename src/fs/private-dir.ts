@@ -2,19 +2,44 @@
 // parsed-config cache) are nobody else's business: directories this process creates are 0700 and
 // files 0600, whatever the umask (a umask only removes bits, so these modes survive 022 or 002).
 
-import { mkdirSync, openSync, closeSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync, openSync, closeSync, statSync } from 'node:fs';
+import path from 'node:path';
 
 export const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
 
 /** mkdir -p with 0700 for every directory it creates; existing ones keep the mode their owner chose. */
 export async function makePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  makePrivateDirSync(dir); // a few system calls: not worth a trip through the thread pool each
 }
 
+/**
+ * makePrivateDir, synchronously. By hand, not with Node's `recursive: true`: that never returns for
+ * a path under /proc, where mkdir answers ENOENT even once the parent exists — a cron'd command
+ * given XDG_CACHE_HOME=/proc/… spun at 100% CPU forever. Here every directory is tried once.
+ */
 export function makePrivateDirSync(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const missing: string[] = [];
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    try {
+      mkdirSync(at, { mode: PRIVATE_DIR_MODE });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' && statSync(at).isDirectory()) break;
+      if (code !== 'ENOENT' || path.dirname(at) === at) throw error;
+      missing.push(at);
+      continue;
+    }
+    break;
+  }
+  // The parents first; one that still cannot be made (ENOENT again, as under /proc) is the error.
+  for (const at of missing.reverse()) {
+    try {
+      mkdirSync(at, { mode: PRIVATE_DIR_MODE });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
 }
 
 /**

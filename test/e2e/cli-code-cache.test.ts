@@ -127,6 +127,16 @@ describe('the CLI code cache', () => {
     expect(rewritten.mode & 0o777).toBe(0o600);
   });
 
+  it('keeps nothing, and says nothing, where the cache dir cannot be made; the command runs as ever', async () => {
+    await writeFile(join(home.path, 'not-a-dir'), '');
+    // Under /proc, Node's own mkdir -p never returned: the process spun at full CPU (src/fs/private-dir.ts).
+    for (const cacheHome of [join(home.path, 'not-a-dir'), '/proc/self/no-such-dir']) {
+      const run = await spawnCli(['--version'], { home: home.path, env: { XDG_CACHE_HOME: cacheHome } });
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      expect(run.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    }
+  });
+
   it('compiles a bundle that is ASCII only (read as Latin-1), the dashboard templates escaped', () => {
     const bundle = readFileSync(join(PROJECT_ROOT, 'dist/bundle/monitor.cjs'));
     expect(bundle.findIndex((byte) => byte > 0x7f)).toBe(-1);
