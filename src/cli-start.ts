@@ -2,9 +2,9 @@
 // uses (dist/bundle/monitor.cjs, scripts/build-cli.mjs), compiled here with V8's code cache
 // (src/code-cache.ts): cron starts `monitor check` every minute, and parsing and compiling the CLI
 // and mysql2 was a tenth of a steady run over 10,000 hosts. One cache per command (the code `check`
-// compiled is not what `hosts list` runs), written after the command's first run that exits 0 and
-// changes something (not --dry-run, not collect's --print). This file is its own small ES module
-// (dist/bundle/start.js), compiled as ever.
+// compiled is not what `hosts list` runs), written after the command's first run that exits 0 — not
+// by a dry run (--dry-run, collect's --print), which leaves no files behind. This file is its own
+// small ES module (dist/bundle/start.js), compiled as ever.
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -67,7 +67,7 @@ export async function loadPlugins(paths: readonly string[], options: PluginLoadO
  * (src/cli-start.ts), where import() is refused (and turned into require() by its build), so it
  * hands over an import() of its own under this key.
  */
-export const IMPORT_HOOK = Symbol.for('monitor.importModule');
+const IMPORT_HOOK = Symbol.for('monitor.importModule');
 
 function importModule(specifier: string): Promise<unknown> {
   const hook = (globalThis as Record<symbol, ((specifier: string) => Promise<unknown>) | undefined>)[IMPORT_HOOK];
