@@ -65,7 +65,7 @@ const [bundle, map] = (
 // character makes Node decode all of it as UTF-8 into a two-byte string, twice the memory for V8 to
 // scan. esbuild escapes string literals but leaves template literals and regular expressions as
 // written (a dashboard template's "·"); \uXXXX means the same there (the html tag reads cooked strings).
-const ascii = bundle.text.replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const ascii = bundle.text.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 mkdirSync(outdir, { recursive: true });
 writeFileSync(bundle.path, ascii);
 writeFileSync(map.path, map.contents);

@@ -9,8 +9,14 @@ export const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
 
 /** mkdir -p with 0700 for every directory it creates; existing ones keep the mode their owner chose. */
-export async function makePrivateDir(dir: string): Promise<void> {
-  makePrivateDirSync(dir); // a few system calls: not worth a trip through the thread pool each
+export function makePrivateDir(dir: string): Promise<void> {
+  // A few system calls: not worth a trip through the thread pool each. Failures still reject.
+  try {
+    makePrivateDirSync(dir);
+    return Promise.resolve();
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /**
