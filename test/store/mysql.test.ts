@@ -197,6 +197,34 @@ describeMysql('MySQL store', (db) => {
     }
   });
 
+  it("reads a host's checks row by row when group_concat_max_len cuts the last one's overrides, every other line whole", async () => {
+    const { url } = await db.fresh('grouplast');
+    const store = await openTestStore(url, 'auto');
+    const { target } = databaseConfig(url);
+    if (target.kind !== 'mysql') throw new Error('not a MySQL url');
+    const [first, second] = (await store.listCheckTypes()).map((type) => type.checkId);
+    const host = await store.addHost({ hostName: 'a-01', keyHash: keyHash('a-01'), description: null, createdAt: T0 });
+    const params = { note: 'x'.repeat(40) };
+    await store.upsertHostChecks([first!, second!].map((checkId) => ({ hostId: host.hostId, checkId, params, enabled: true })));
+    // Both lines whole are "id {...}" and a line end each: cut 5 bytes before the end, inside the
+    // second line's overrides, so that the text holds as many lines (or separators) as checks.
+    const whole = 2 * (1 + JSON.stringify(params).length + 1) + String(first).length + String(second).length;
+    const short = await openMysqlStore(target, {
+      poolSize: 2,
+      connectTimeoutMs: 2000,
+      migrate: 'never',
+      sessionSql: [...SESSION_SQL, `SET SESSION group_concat_max_len = ${whole - 5}`],
+    });
+    try {
+      const [checked] = await short.listCheckedHosts();
+      expect(checked!.checkIds.slice().sort()).toEqual([first, second].sort());
+      expect(checked!.params).toEqual([params, params]);
+    } finally {
+      await short.close();
+      await store.close();
+    }
+  });
+
   it('turns a real deadlock into RetryableTransactionError, and withTransactionRetry gets both writers through', async () => {
     const { url } = await db.fresh('deadlock');
     const store = await openStore(database(url));

@@ -1,4 +1,4 @@
-import { GROUP_LINE_SEPARATOR, type SqlSyntax, valuesList } from '../sql/driver.js';
+import { GROUP_LINE_END, type SqlSyntax, valuesList } from '../sql/driver.js';
 
 export const mysqlSyntax: SqlSyntax = {
   // Placeholders are filled in client-side; this only bounds the statement's size.
@@ -23,9 +23,8 @@ export const mysqlSyntax: SqlSyntax = {
   bucketIndex: (column) => `TIMESTAMPDIFF(SECOND, CAST(? AS DATETIME(3)), ${column}) DIV ?`,
   // Whole microseconds between two DATETIME(3) values: integer arithmetic, exact.
   longerThan: (from, to) => `TIMESTAMPDIFF(MICROSECOND, ${from}, ${to}) > ? * 1000`,
-  // The separator is the raw character itself: SEPARATOR takes a literal, and '\\x1e'-style escapes
-  // depend on sql_mode (NO_BACKSLASH_ESCAPES).
-  groupLines: (parts) => `GROUP_CONCAT(${parts.join(', ')} SEPARATOR '${GROUP_LINE_SEPARATOR}')`,
+  // The raw character itself in the literal: '\\x1e'-style escapes depend on sql_mode (NO_BACKSLASH_ESCAPES).
+  groupLines: (parts) => `GROUP_CONCAT(${parts.join(', ')}, '${GROUP_LINE_END}' SEPARATOR '')`,
   throughIndex: (table, alias, index) => `${table} ${alias} FORCE INDEX (${index})`,
   transactionalDdl: false,
   // 1060 duplicate column name (ADD COLUMN done), 1061 duplicate key name (ADD KEY done), 1091

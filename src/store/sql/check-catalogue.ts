@@ -1,7 +1,7 @@
 // alert_types (the check catalogue) and host_alert_checks (which host runs which check, with what overrides).
 
 import type { CheckedHost, CheckType, CheckTypeInput, EnabledHostCheck, HostCheck, HostCheckInput, Severity } from '../types.js';
-import { GROUP_LINE_SEPARATOR, type SqlDriver, type SqlValue } from './driver.js';
+import { GROUP_LINE_END, type SqlDriver, type SqlValue } from './driver.js';
 import { hostFromArray, listHostRecords } from './hosts.js';
 import { bool, chunk, jsonObject, num, type Row, rowsPerStatement, sqlBool, sqlJson, str } from './rows.js';
 
@@ -100,12 +100,13 @@ export async function deleteHostChecks(db: SqlDriver, keys: readonly { hostId: n
 }
 
 /**
- * One row per host with enabled checks: its record, and its checks as one text, a line each ("id"
- * or "id {overrides}"). A host's 4 checks cross the wire and are decoded as one row, not 4: at
- * 40,000 host checks `monitor check` (one thread decoding every answer) spends far less. The join
- * streams in primary-key order. A line count that differs from the count (a text cut short by
- * MySQL's group_concat_max_len, 1 KB by default there; a separator in a hand-edited text) reads
- * the host checks row by row instead.
+ * One row per host with enabled checks: its record, and its checks as one text, a line each ("id "
+ * or "id {overrides}", each ending with GROUP_LINE_END). A host's 4 checks cross the wire and are
+ * decoded as one row, not 4: at 40,000 host checks `monitor check` (one thread decoding every
+ * answer) spends far less. The join streams in primary-key order. A text that does not end with a
+ * line end or holds another number of lines than the count (cut short by MySQL's
+ * group_concat_max_len, 1 KB by default there; a line end in a hand-edited text) reads the host
+ * checks row by row instead.
  */
 export async function listCheckedHosts(db: SqlDriver, filter: { hostId?: number } = {}): Promise<CheckedHost[]> {
   const lines = db.syntax.groupLines(['c.check_id', "' '", "CASE WHEN c.params_json = '{}' THEN '' ELSE c.params_json END"]);
@@ -120,7 +121,9 @@ export async function listCheckedHosts(db: SqlDriver, filter: { hostId?: number 
   const parsed = overridesParser();
   const checked: CheckedHost[] = [];
   for (const row of rows) {
-    const entries = str(row[6]).split(GROUP_LINE_SEPARATOR);
+    const text = str(row[6]);
+    if (!text.endsWith(GROUP_LINE_END)) return checkedHostsRowByRow(db, filter);
+    const entries = text.slice(0, -GROUP_LINE_END.length).split(GROUP_LINE_END);
     if (entries.length !== num(row[5])) return checkedHostsRowByRow(db, filter);
     const checkIds = new Array<number>(entries.length);
     const params = new Array<Record<string, unknown>>(entries.length);

@@ -83,17 +83,18 @@ export interface SqlSyntax {
    * after stored time `from`, exactly: a difference of exactly that many milliseconds is false.
    */
   longerThan(from: string, to: string): string;
-  /** An aggregate joining each row's `parts` (concatenated) into one text, GROUP_LINE_SEPARATOR between rows. */
+  /** An aggregate joining each row's `parts` (concatenated) into one text, each row's line ending with GROUP_LINE_END. */
   groupLines(parts: readonly string[]): string;
   /** `table alias` read through the named index (MySQL's FORCE INDEX, SQLite's INDEXED BY). */
   throughIndex(table: string, alias: string, index: string): string;
 }
 
 /**
- * Between the rows of groupLines: the ASCII record separator, which JSON text (JSON.stringify
- * escapes every control character) and names never hold.
+ * The end of each line of groupLines: the ASCII record separator, which JSON text (JSON.stringify
+ * escapes every control character) and names never hold. An end, not a separator: a text cut short
+ * (MySQL's group_concat_max_len) inside its last line lacks it, whatever else it holds.
  */
-export const GROUP_LINE_SEPARATOR = '\u001e';
+export const GROUP_LINE_END = '\u001e';
 
 /** "(?, ?, ?), (?, ?, ?)" for a multi-row VALUES list. */
 export function valuesList(columnCount: number, rowCount: number): string {

@@ -1,4 +1,4 @@
-import { GROUP_LINE_SEPARATOR, type SqlSyntax, valuesList } from '../sql/driver.js';
+import { GROUP_LINE_END, type SqlSyntax, valuesList } from '../sql/driver.js';
 
 export const sqliteSyntax: SqlSyntax = {
   // SQLITE_MAX_VARIABLE_NUMBER is 32766 since 3.32; stay clear of it.
@@ -21,7 +21,7 @@ export const sqliteSyntax: SqlSyntax = {
   // julianday() is a float of days, exact to well under a millisecond at these dates: times are
   // whole milliseconds, so "more than N ms" is "more than N + 0.5 ms" with room either side.
   longerThan: (from, to) => `(julianday(${to}) - julianday(${from})) * 86400000.0 > ? + 0.5`,
-  groupLines: (parts) => `group_concat(${parts.join(' || ')}, char(${GROUP_LINE_SEPARATOR.charCodeAt(0)}))`,
+  groupLines: (parts) => `group_concat(${parts.join(' || ')} || char(${GROUP_LINE_END.charCodeAt(0)}), '')`,
   throughIndex: (table, alias, index) => `${table} AS ${alias} INDEXED BY ${index}`,
   transactionalDdl: true,
   ddlAlreadyApplied: () => false,
