@@ -38,27 +38,24 @@ if (dirname(outdir) === join(root, 'dist') && existsSync(join(root, 'src', basen
 }
 // Clear the last build: dist/ (and the packed tarball) holds only this build's files.
 rmSync(outdir, { recursive: true, force: true });
+// Both files: for Node 20, with linked source maps that name src/*.ts.
+const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', sourcesContent: false, logLevel: 'warning' };
 const [bundle, map] = (
   await build({
+    ...common,
     entryPoints: [join(root, 'src/main.ts')],
     outfile: join(outdir, 'monitor.cjs'),
-    bundle: true,
     format: 'cjs',
-    platform: 'node',
-    target: 'node20',
     external: ['better-sqlite3'],
     // A script compiled by vm may not import(): lazy imports become lazy require()s (a plugin's import
-    // goes through src/cli-start.ts instead, see IMPORT_HOOK).
+    // goes through src/checks/import-hook.ts instead).
     supported: { 'dynamic-import': false },
     // No comments and indentation: a third less to read and scan at every start (names are kept, for
     // stack traces).
     minifyWhitespace: true,
-    sourcemap: 'linked',
-    sourcesContent: false,
     define: { MONITOR_VERSION: JSON.stringify(version), 'import.meta.url': '__monitorBundleUrl' },
     banner: { js: 'var __monitorBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
     write: false,
-    logLevel: 'warning',
   })
 ).outputFiles.sort((a, b) => (a.path.endsWith('.map') ? 1 : 0) - (b.path.endsWith('.map') ? 1 : 0));
 // ASCII only, so that src/cli-start.ts reads it as Latin-1 into a one-byte string: one non-ASCII
@@ -74,14 +71,9 @@ const codeId = createHash('sha256')
   .digest('hex')
   .slice(0, 16);
 await build({
+  ...common,
   entryPoints: [join(root, 'src/cli-start.ts')],
   outfile: join(outdir, 'start.js'),
-  bundle: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: 'linked',
-  sourcesContent: false,
   define: { MONITOR_CLI_CODE_ID: JSON.stringify(codeId) },
-  logLevel: 'warning',
 });

@@ -12,6 +12,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+import { lendImport } from './checks/import-hook.js';
 import { keepCompiledCode, readOwnCache } from './code-cache.js';
 import { defaultDirs } from './config/locate.js';
 import type { ExitCode } from './errors.js';
@@ -29,8 +30,7 @@ interface Cli {
 export async function startCli(argv: string[], options: { sourceMaps: boolean }): Promise<ExitCode> {
   const bundle = fileURLToPath(new URL('./monitor.cjs', import.meta.url));
   const require = createRequire(bundle);
-  // A plugin's import(), which the bundle cannot do itself (IMPORT_HOOK in src/checks/load-plugins.ts).
-  (globalThis as Record<symbol, unknown>)[Symbol.for('monitor.importModule')] = (specifier: string) => import(specifier);
+  lendImport((specifier) => import(specifier)); // for plugins: the bundle cannot import() itself
   if (options.sourceMaps) return (require(bundle) as Cli).run(argv);
 
   const command = cachedCommand(argv);

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, type ConfigIssue } from '../errors.js';
+import { importModule } from './import-hook.js';
 import { builtinChecks } from './registry.js';
 import type { CheckFunction } from './types.js';
 
@@ -60,18 +61,6 @@ export async function loadPlugins(paths: readonly string[], options: PluginLoadO
   }
   if (issues.length > 0) throw new ConfigError(issues, { hint: 'fix or remove the plugin under plugins: in the config' });
   return loaded;
-}
-
-/**
- * Plugins are ES modules, loaded with import(). The CLI's bundle runs as a script compiled by vm
- * (src/cli-start.ts), where import() is refused (and turned into require() by its build), so it
- * hands over an import() of its own under this key.
- */
-const IMPORT_HOOK = Symbol.for('monitor.importModule');
-
-function importModule(specifier: string): Promise<unknown> {
-  const hook = (globalThis as Record<symbol, ((specifier: string) => Promise<unknown>) | undefined>)[IMPORT_HOOK];
-  return hook ? hook(specifier) : import(specifier);
 }
 
 /** Paths become file URLs; a bare name is a package, resolved from baseDir (the user's project), not from here. */
