@@ -64,6 +64,18 @@ it('reports a MySQL server that is not listening as unavailable, naming host:por
   expect((error as Error).cause).toMatchObject({ code: 'ECONNREFUSED' });
 });
 
+/** A second store on the database at `url` whose sessions cut GROUP_CONCAT texts at `bytes`, as MySQL's default 1 KB does. */
+async function storeWithGroupConcatLimit(url: string, bytes: number): Promise<Store> {
+  const { target } = databaseConfig(url);
+  if (target.kind !== 'mysql') throw new Error('not a MySQL url');
+  return openMysqlStore(target, {
+    poolSize: 2,
+    connectTimeoutMs: 2000,
+    migrate: 'never',
+    sessionSql: [...SESSION_SQL, `SET SESSION group_concat_max_len = ${bytes}`],
+  });
+}
+
 describeMysql('MySQL store', (db) => {
   storeContract('MySQL', (options) => mysqlFixture(db, options));
 
@@ -168,14 +180,7 @@ describeMysql('MySQL store', (db) => {
   it("reads hosts' checks row by row when group_concat_max_len cuts their list short (MySQL's default is 1 KB)", async () => {
     const { url } = await db.fresh('grouplen');
     const store = await openTestStore(url, 'auto');
-    const { target } = databaseConfig(url);
-    if (target.kind !== 'mysql') throw new Error('not a MySQL url');
-    const short = await openMysqlStore(target, {
-      poolSize: 2,
-      connectTimeoutMs: 2000,
-      migrate: 'never',
-      sessionSql: [...SESSION_SQL, 'SET SESSION group_concat_max_len = 12'],
-    });
+    const short = await storeWithGroupConcatLimit(url, 12);
     try {
       const checkIds = (await store.listCheckTypes()).map((type) => type.checkId);
       for (const name of ['a-01', 'b-01']) {
@@ -200,8 +205,6 @@ describeMysql('MySQL store', (db) => {
   it("reads a host's checks row by row when group_concat_max_len cuts the last one's overrides, every other line whole", async () => {
     const { url } = await db.fresh('grouplast');
     const store = await openTestStore(url, 'auto');
-    const { target } = databaseConfig(url);
-    if (target.kind !== 'mysql') throw new Error('not a MySQL url');
     const [first, second] = (await store.listCheckTypes()).map((type) => type.checkId);
     const host = await store.addHost({ hostName: 'a-01', keyHash: keyHash('a-01'), description: null, createdAt: T0 });
     const params = { note: 'x'.repeat(40) };
@@ -209,12 +212,7 @@ describeMysql('MySQL store', (db) => {
     // Both lines whole are "id {...}" and a line end each: cut 5 bytes before the end, inside the
     // second line's overrides, so that the text holds as many lines (or separators) as checks.
     const whole = 2 * (1 + JSON.stringify(params).length + 1) + String(first).length + String(second).length;
-    const short = await openMysqlStore(target, {
-      poolSize: 2,
-      connectTimeoutMs: 2000,
-      migrate: 'never',
-      sessionSql: [...SESSION_SQL, `SET SESSION group_concat_max_len = ${whole - 5}`],
-    });
+    const short = await storeWithGroupConcatLimit(url, whole - 5);
     try {
       const [checked] = await short.listCheckedHosts();
       expect(checked!.checkIds.slice().sort()).toEqual([first, second].sort());
